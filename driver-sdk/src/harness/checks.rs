@@ -1,0 +1,424 @@
+//! The corpus checks. A case is the set of files `<model>#<description>#*`;
+//! each file that exists adds one check:
+//!
+//! | file | check |
+//! |---|---|
+//! | `#output.txt` | the backup is byte-identical (unified diff otherwise) |
+//! | `#secret.yaml` | after `redact`, every `pass` matches and no `fail` appears |
+//! | `#significant_changes.yaml` | the same, after `significant` |
+//! | `#prompt.yaml` | `pass` strings match the prompt, `fail` strings don't, and a login on each `pass_with_expect` string reaches the prompt |
+//!
+//! A `fail` entry fails the check if it appears literally *or* matches as a
+//! regex, so a secret that happens to contain `$` is never waved through.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
+use std::path::{Path, PathBuf};
+
+use yaml_rust2::{Yaml, YamlLoader};
+
+use super::engine::compile;
+use super::replay::ReplaySession;
+use super::transcript::{Order, Transcript};
+use crate::driver::{Backup, Device, Driver, DriverInfo};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CheckKind {
+    Output,
+    Secret,
+    Significant,
+    Prompt,
+}
+
+impl fmt::Display for CheckKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CheckKind::Output => "output",
+            CheckKind::Secret => "secret",
+            CheckKind::Significant => "significant",
+            CheckKind::Prompt => "prompt",
+        })
+    }
+}
+
+/// The files of one corpus case.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Case {
+    pub model: String,
+    pub description: String,
+    pub simulation: Option<PathBuf>,
+    pub output: Option<PathBuf>,
+    pub secret: Option<PathBuf>,
+    pub significant: Option<PathBuf>,
+    pub prompt: Option<PathBuf>,
+}
+
+impl Case {
+    pub fn id(&self) -> String {
+        format!("{}#{}", self.model, self.description)
+    }
+
+    /// The case a path names: any of its files, or `dir/model#description`.
+    pub fn at(path: &Path) -> Result<Case, String> {
+        let file = path
+            .file_name()
+            .and_then(|f| f.to_str())
+            .ok_or_else(|| format!("{}: not a case path", path.display()))?;
+        let mut parts = file.splitn(3, '#');
+        let (Some(model), Some(description)) = (parts.next(), parts.next()) else {
+            return Err(format!(
+                "{}: a case file is named <model>#<description>#<kind>",
+                path.display()
+            ));
+        };
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let wanted = format!("{model}#{description}");
+        let case = discover(dir)?
+            .into_iter()
+            .find(|c| c.id() == wanted)
+            .ok_or_else(|| format!("{}: no case files for {wanted}", dir.display()))?;
+        Ok(case)
+    }
+}
+
+/// Every case in `dir`, sorted by model then description.
+pub fn discover(dir: &Path) -> Result<Vec<Case>, String> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("{}: cannot list: {e}", dir.display()))?;
+    let mut cases: BTreeMap<(String, String), Case> = BTreeMap::new();
+    for entry in entries {
+        let path = entry
+            .map_err(|e| format!("{}: cannot list: {e}", dir.display()))?
+            .path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let parts: Vec<&str> = name.splitn(3, '#').collect();
+        let [model, description, kind] = parts[..] else {
+            continue;
+        };
+        let case = cases
+            .entry((model.to_string(), description.to_string()))
+            .or_insert_with(|| Case {
+                model: model.to_string(),
+                description: description.to_string(),
+                ..Case::default()
+            });
+        let slot = match kind {
+            "simulation.yaml" => &mut case.simulation,
+            "output.txt" => &mut case.output,
+            "secret.yaml" => &mut case.secret,
+            "significant_changes.yaml" => &mut case.significant,
+            "prompt.yaml" => &mut case.prompt,
+            _ => continue,
+        };
+        *slot = Some(path);
+    }
+    Ok(cases.into_values().filter(|c| c.has_checks()).collect())
+}
+
+impl Case {
+    fn has_checks(&self) -> bool {
+        self.prompt.is_some()
+            || (self.simulation.is_some()
+                && (self.output.is_some() || self.secret.is_some() || self.significant.is_some()))
+    }
+}
+
+/// The outcome of one check of one case.
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub case: String,
+    pub kind: CheckKind,
+    pub outcome: Result<(), String>,
+}
+
+impl Check {
+    pub fn passed(&self) -> bool {
+        self.outcome.is_ok()
+    }
+}
+
+/// What the checks need from a driver: implemented natively for a
+/// [`Driver`] type here, and over a wasm component by the host.
+pub trait Target {
+    fn info(&mut self) -> Result<DriverInfo, String>;
+    /// Log in and back up through `session`.
+    fn backup(&mut self, session: ReplaySession, device: &Device) -> Result<Backup, String>;
+    /// Only log in: used by the prompt checks.
+    fn login(&mut self, session: ReplaySession, device: &Device) -> Result<(), String>;
+    fn redact(&mut self, config: &str) -> Result<String, String>;
+    fn significant(&mut self, config: &str) -> Result<String, String>;
+}
+
+/// A [`Driver`] type run natively against replayed sessions.
+pub struct NativeTarget<D>(PhantomData<D>);
+
+impl<D> Default for NativeTarget<D> {
+    fn default() -> Self {
+        NativeTarget(PhantomData)
+    }
+}
+
+impl<D: Driver> Target for NativeTarget<D> {
+    fn info(&mut self) -> Result<DriverInfo, String> {
+        Ok(D::info())
+    }
+    fn backup(&mut self, mut session: ReplaySession, device: &Device) -> Result<Backup, String> {
+        D::login(&mut session, device).map_err(|e| e.to_string())?;
+        D::backup(&mut session, device).map_err(|e| e.to_string())
+    }
+    fn login(&mut self, mut session: ReplaySession, device: &Device) -> Result<(), String> {
+        D::login(&mut session, device).map_err(|e| e.to_string())
+    }
+    fn redact(&mut self, config: &str) -> Result<String, String> {
+        Ok(D::redact(config))
+    }
+    fn significant(&mut self, config: &str) -> Result<String, String> {
+        Ok(D::significant(config))
+    }
+}
+
+fn device_for(case: &Case) -> Device {
+    Device {
+        name: case.description.clone(),
+        address: "replay".to_string(),
+        model: case.model.clone(),
+        vars: Vec::new(),
+    }
+}
+
+/// Run every check the case has files for.
+pub fn run_case(target: &mut dyn Target, case: &Case) -> Vec<Check> {
+    let id = case.id();
+    let check = |kind, outcome| Check {
+        case: id.clone(),
+        kind,
+        outcome,
+    };
+    let mut checks = Vec::new();
+    let info = match target.info() {
+        Ok(info) => info,
+        Err(e) => return vec![check(CheckKind::Output, Err(format!("driver info: {e}")))],
+    };
+    let device = device_for(case);
+
+    if let Some(path) = &case.prompt {
+        checks.push(check(CheckKind::Prompt, prompt_check(target, &info, &device, path)));
+    }
+    let Some(simulation) = &case.simulation else {
+        return checks;
+    };
+    let backup = Transcript::load(simulation)
+        .map_err(|e| e.to_string())
+        .and_then(|t| ReplaySession::new(t, info.mode, &info.prompt).map_err(|e| e.to_string()))
+        .and_then(|session| target.backup(session, &device));
+    let backup = match backup {
+        Ok(b) => b,
+        Err(e) => {
+            let failed = format!("backup failed: {e}");
+            for (kind, file) in [
+                (CheckKind::Output, &case.output),
+                (CheckKind::Secret, &case.secret),
+                (CheckKind::Significant, &case.significant),
+            ] {
+                if file.is_some() {
+                    checks.push(check(kind, Err(failed.clone())));
+                }
+            }
+            return checks;
+        }
+    };
+    if let Some(path) = &case.output {
+        checks.push(check(CheckKind::Output, output_check(&backup.config, path)));
+    }
+    if let Some(path) = &case.secret {
+        let outcome = target
+            .redact(&backup.config)
+            .and_then(|text| pass_fail_check(&text, path));
+        checks.push(check(CheckKind::Secret, outcome));
+    }
+    if let Some(path) = &case.significant {
+        let outcome = target
+            .significant(&backup.config)
+            .and_then(|text| pass_fail_check(&text, path));
+        checks.push(check(CheckKind::Significant, outcome));
+    }
+    checks
+}
+
+fn output_check(actual: &str, path: &Path) -> Result<(), String> {
+    let expected =
+        std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    if expected == actual.as_bytes() {
+        return Ok(());
+    }
+    let expected = String::from_utf8_lossy(&expected);
+    Err(format!(
+        "backup differs from {}:\n{}",
+        path.display(),
+        unified_diff(&expected, actual)
+    ))
+}
+
+/// A unified diff in which carriage returns and trailing spaces are visible.
+pub fn unified_diff(expected: &str, actual: &str) -> String {
+    let diff = similar::TextDiff::from_lines(expected, actual);
+    let text = diff
+        .unified_diff()
+        .context_radius(3)
+        .header("expected", "actual")
+        .to_string();
+    text.lines()
+        .map(|line| {
+            let line = line.replace('\r', "\\r");
+            if line.ends_with(' ') && line.len() > 1 {
+                format!("{line}⏎")
+            } else {
+                line
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The string lists of a pass/fail YAML file.
+struct Expectations {
+    pass: Vec<String>,
+    fail: Vec<String>,
+    pass_with_expect: Vec<String>,
+}
+
+fn expectations(path: &Path) -> Result<Expectations, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let docs = YamlLoader::load_from_str(&text)
+        .map_err(|e| format!("{}: invalid YAML: {e}", path.display()))?;
+    let doc = docs.first().cloned().unwrap_or(Yaml::Null);
+    let list = |key: &str| -> Result<Vec<String>, String> {
+        match &doc[key] {
+            Yaml::BadValue | Yaml::Null => Ok(Vec::new()),
+            Yaml::Array(items) => items
+                .iter()
+                .map(|i| match i {
+                    Yaml::String(s) => Ok(s.clone()),
+                    other => Err(format!("{}: {key}: {other:?} is not a string", path.display())),
+                })
+                .collect(),
+            _ => Err(format!("{}: {key}: expected a list", path.display())),
+        }
+    };
+    Ok(Expectations {
+        pass: list("pass")?,
+        fail: list("fail")?,
+        pass_with_expect: list("pass_with_expect")?,
+    })
+}
+
+/// Literally present, or matching as a regex.
+fn appears(text: &str, pattern: &str) -> bool {
+    text.contains(pattern) || compile(pattern).is_ok_and(|re| re.is_match(text.as_bytes()))
+}
+
+fn pass_fail_check(text: &str, path: &Path) -> Result<(), String> {
+    let e = expectations(path)?;
+    let mut problems = Vec::new();
+    for p in &e.pass {
+        if !appears(text, p) {
+            problems.push(format!("missing {p:?}"));
+        }
+    }
+    for f in &e.fail {
+        if appears(text, f) {
+            problems.push(format!("still contains {f:?}"));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{}: {}", path.display(), problems.join("; ")))
+    }
+}
+
+fn prompt_check(
+    target: &mut dyn Target,
+    info: &DriverInfo,
+    device: &Device,
+    path: &Path,
+) -> Result<(), String> {
+    let e = expectations(path)?;
+    let prompt = compile(&info.prompt).map_err(|e| e.to_string())?;
+    let mut problems = Vec::new();
+    for p in &e.pass {
+        if !prompt.is_match(p.as_bytes()) {
+            problems.push(format!("prompt {:?} does not match {p:?}", info.prompt));
+        }
+    }
+    for f in &e.fail {
+        if prompt.is_match(f.as_bytes()) {
+            problems.push(format!("prompt {:?} matches {f:?}", info.prompt));
+        }
+    }
+    for p in &e.pass_with_expect {
+        let transcript = Transcript {
+            init_prompt: Some(p.as_bytes().to_vec()),
+            order: Order::Any,
+            exchanges: Vec::new(),
+        };
+        let outcome = ReplaySession::new(transcript, info.mode, &info.prompt)
+            .map_err(|e| e.to_string())
+            .and_then(|s| target.login(s, device));
+        if let Err(err) = outcome {
+            problems.push(format!("login on {p:?} failed: {err}"));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{}: {}", path.display(), problems.join("; ")))
+    }
+}
+
+/// The cases in `dir` whose model `models` contains.
+pub fn cases_for(dir: &Path, models: &[String]) -> Result<Vec<Case>, String> {
+    Ok(discover(dir)?
+        .into_iter()
+        .filter(|c| models.contains(&c.model))
+        .collect())
+}
+
+/// Run every corpus case of `D`'s models natively; panic with every failure
+/// (and its diff) if any check fails, or if there is no case at all.
+pub fn assert_corpus<D: Driver>(dir: impl AsRef<Path>) {
+    let dir = dir.as_ref();
+    let info = D::info();
+    let cases = match cases_for(dir, &info.models) {
+        Ok(c) => c,
+        Err(e) => panic!("{e}"),
+    };
+    assert!(
+        !cases.is_empty(),
+        "no corpus case in {} for models {:?}",
+        dir.display(),
+        info.models
+    );
+    let mut target = NativeTarget::<D>::default();
+    let checks: Vec<Check> = cases.iter().flat_map(|c| run_case(&mut target, c)).collect();
+    let failures: Vec<String> = checks
+        .iter()
+        .filter_map(|c| {
+            c.outcome
+                .as_ref()
+                .err()
+                .map(|e| format!("FAIL {} {}: {e}", c.case, c.kind))
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} checks failed:\n{}",
+        failures.len(),
+        checks.len(),
+        failures.join("\n\n")
+    );
+}

@@ -1,0 +1,26 @@
+//! Test drivers without devices and without wasm (feature `harness`).
+//!
+//! - [`Transcript`]: Oxidized's simulation YAML.
+//! - [`ReplaySession`]: a [`Session`](crate::Session) that replays one.
+//! - [`PromptEngine`]: prompt and pager matching, shared with the host.
+//! - [`checks`]: the corpus checks (`output`, `secret`, `prompt`,
+//!   `significant`) run by `cargo test` here and by `netraven driver test`.
+//!
+//! A driver crate's whole corpus test:
+//!
+//! ```ignore
+//! #[test]
+//! fn corpus_cases_pass() {
+//!     netraven_driver_sdk::harness::assert_corpus::<MyDriver>(corpus_dir());
+//! }
+//! ```
+
+pub mod checks;
+pub mod engine;
+pub mod replay;
+pub mod transcript;
+
+pub use checks::{Case, Check, CheckKind, NativeTarget, Target, assert_corpus, discover, run_case};
+pub use engine::{PromptEngine, Step};
+pub use replay::{ReplayDevice, ReplaySession};
+pub use transcript::{Order, Transcript};

@@ -1,0 +1,54 @@
+//! # NetRaven driver SDK
+//!
+//! A driver teaches NetRaven one vendor's CLI: which commands to send, what a
+//! prompt looks like, and how raw output becomes a stable configuration. The
+//! host does everything else (SSH, timeouts, secrets, storage).
+//!
+//! ```ignore
+//! use netraven_driver_sdk::prelude::*;
+//!
+//! pub struct Acme;
+//!
+//! impl Driver for Acme {
+//!     fn info() -> DriverInfo {
+//!         DriverInfo::shell("acme", env!("CARGO_PKG_VERSION"), &["acmeos"], r"^\S+[#>]\s?$", "! ")
+//!     }
+//!     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
+//!         session.command("terminal length 0")?;
+//!         let config = session.command("show running-config")?;
+//!         Ok(Backup::config(text::cut_echo_and_prompt(&config)))
+//!     }
+//! }
+//!
+//! netraven_driver_sdk::export_driver!(Acme);
+//! ```
+//!
+//! Test it without wasm: see [`harness`] (feature `harness`).
+
+// Lets the generated bindings name this crate the same way inside and outside it.
+extern crate self as netraven_driver_sdk;
+
+mod driver;
+mod session;
+pub mod text;
+
+#[doc(hidden)]
+pub mod guest;
+
+#[cfg(feature = "harness")]
+pub mod harness;
+
+pub use driver::{Backup, CommandOutput, Device, Driver, DriverError, DriverInfo, Mode};
+pub use session::{Level, Secret, Session, SessionError};
+
+/// The contract version this SDK builds drivers against.
+pub const CONTRACT_VERSION: &str = "0.1.0";
+
+/// Everything a driver file usually needs.
+pub mod prelude {
+    pub use crate::text;
+    pub use crate::{
+        Backup, CommandOutput, Device, Driver, DriverError, DriverInfo, Level, Mode, Secret,
+        Session, SessionError,
+    };
+}

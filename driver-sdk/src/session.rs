@@ -1,0 +1,95 @@
+//! The session a driver talks through. On a device this is the host's SSH
+//! session; in tests it is a replayed transcript (see `harness`).
+
+use std::fmt;
+use std::time::Duration;
+
+/// Which secret the host should type. Drivers never see secret values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Secret {
+    Password,
+    Enable,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Trace,
+    Debug,
+    Info,
+    Warn,
+    Error,
+}
+
+/// Why a session call failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionError {
+    /// Nothing matched before the read timeout or the device deadline.
+    Timeout(String),
+    /// The device closed the connection.
+    Closed(String),
+    /// The device rejected, or a transcript did not expect, what was sent.
+    Rejected(String),
+    /// A regex given by the driver does not compile.
+    InvalidRegex(String),
+    /// The call does not fit this session (e.g. `exec` on a shell device).
+    Unsupported(String),
+}
+
+impl fmt::Display for SessionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SessionError::Timeout(m) => write!(f, "timeout: {m}"),
+            SessionError::Closed(m) => write!(f, "connection closed: {m}"),
+            SessionError::Rejected(m) => write!(f, "rejected: {m}"),
+            SessionError::InvalidRegex(m) => write!(f, "invalid regex: {m}"),
+            SessionError::Unsupported(m) => write!(f, "unsupported: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for SessionError {}
+
+/// One device dialogue. Regexes use Rust `regex` syntax and are compiled in
+/// multi-line, CRLF-aware mode, so `^` and `$` match at line boundaries as in
+/// Oxidized's Ruby regexes. A prompt or pattern only counts when it is the
+/// last thing the device sent: devices stop and wait after a prompt or pager.
+pub trait Session {
+    /// Replace the prompt regex that `command` waits for.
+    fn set_prompt(&mut self, regex: &str) -> Result<(), SessionError>;
+    /// While waiting, answer `regex` with `reply` and drop the matched text
+    /// from the output (pagers, "Press any key", confirmations).
+    fn on_pattern(&mut self, regex: &str, reply: &str) -> Result<(), SessionError>;
+    fn clear_patterns(&mut self);
+    /// The line ending `command` and `send_secret` append. Default `"\n"`.
+    fn set_newline(&mut self, newline: &str);
+    /// Remove ANSI escape sequences before matching and returning output.
+    fn strip_ansi(&mut self, on: bool);
+    /// Send `line` and the newline, read until the prompt, return all of it:
+    /// echo, output and prompt.
+    fn command_with_timeout(
+        &mut self,
+        line: &str,
+        timeout: Option<Duration>,
+    ) -> Result<String, SessionError>;
+    fn send(&mut self, text: &str) -> Result<(), SessionError>;
+    fn send_secret(&mut self, which: Secret) -> Result<(), SessionError>;
+    fn read_until(&mut self, regex: &str, timeout: Option<Duration>)
+    -> Result<String, SessionError>;
+    /// Run one command on its own exec channel (exec-mode devices).
+    fn exec_with_timeout(
+        &mut self,
+        line: &str,
+        timeout: Option<Duration>,
+    ) -> Result<String, SessionError>;
+    fn log(&mut self, level: Level, message: &str);
+
+    /// `command_with_timeout` with the host's default read timeout.
+    fn command(&mut self, line: &str) -> Result<String, SessionError> {
+        self.command_with_timeout(line, None)
+    }
+
+    /// `exec_with_timeout` with the host's default read timeout.
+    fn exec(&mut self, line: &str) -> Result<String, SessionError> {
+        self.exec_with_timeout(line, None)
+    }
+}

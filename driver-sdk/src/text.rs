@@ -1,0 +1,144 @@
+//! Clean-up helpers shared by drivers. Lines keep their `\n`, so that joining
+//! what a helper returns gives the text back unchanged (Oxidized's backups
+//! depend on exact line endings).
+//!
+//! Regexes here use `regex-lite` syntax (the `regex` syntax without Unicode
+//! classes): `\w`, `\d` and `\s` are ASCII-only.
+
+use regex_lite::Regex;
+
+/// Compile a regex given by the driver author. Panics on a bad pattern,
+/// which is a bug in the driver, not something a device can cause.
+pub fn re(pattern: &str) -> Regex {
+    match Regex::new(pattern) {
+        Ok(re) => re,
+        Err(e) => panic!("driver regex {pattern:?} does not compile: {e}"),
+    }
+}
+
+/// The lines of `text`, each with its line ending.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> {
+    text.split_inclusive('\n')
+}
+
+/// Turn `\r\n` (and stray `\r` before `\n`) into `\n`.
+pub fn unix_newlines(text: &str) -> String {
+    text.replace("\r\n", "\n")
+}
+
+/// Drop the first line: the echo of the command.
+pub fn cut_echo(output: &str) -> String {
+    lines(output).skip(1).collect()
+}
+
+/// Drop the last line: the prompt the device printed after the output.
+pub fn cut_prompt(output: &str) -> String {
+    let all: Vec<&str> = lines(output).collect();
+    all[..all.len().saturating_sub(1)].concat()
+}
+
+/// Drop the echo and the prompt: what the command printed.
+pub fn cut_echo_and_prompt(output: &str) -> String {
+    let all: Vec<&str> = lines(output).collect();
+    if all.len() < 2 {
+        return String::new();
+    }
+    all[1..all.len() - 1].concat()
+}
+
+/// Prefix every line with `prefix` (e.g. `"! "`), keeping line endings.
+pub fn comment(block: &str, prefix: &str) -> String {
+    let mut out = String::with_capacity(block.len() + block.len() / 16 * prefix.len());
+    for line in lines(block) {
+        out.push_str(prefix);
+        out.push_str(line);
+    }
+    out
+}
+
+/// Keep only the lines that match none of `patterns`.
+pub fn drop_lines(text: &str, patterns: &[&str]) -> String {
+    let res: Vec<Regex> = patterns.iter().map(|p| re(p)).collect();
+    lines(text)
+        .filter(|line| {
+            let bare = line.trim_end_matches(['\n', '\r']);
+            !res.iter().any(|r| r.is_match(bare))
+        })
+        .collect()
+}
+
+/// Apply `(regex, replacement)` rules in order. Replacements may use `$1`
+/// or `${name}` for capture groups. Used for secret removal:
+/// `replace_all(cfg, &[(r"(?m)^(snmp-server community) \S+", "$1 <removed>")])`.
+pub fn replace_all(text: &str, rules: &[(&str, &str)]) -> String {
+    let mut out = text.to_string();
+    for (pattern, replacement) in rules {
+        out = re(pattern).replace_all(&out, *replacement).into_owned();
+    }
+    out
+}
+
+/// Remove ANSI/VT100 escape sequences (CSI such as `\e[K`, `\e[?25h`, and
+/// two-byte escapes such as `\e7`).
+pub fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\u{1b}' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek() {
+            Some('[') => {
+                chars.next();
+                // CSI: parameters and intermediates, then one final byte @..~
+                for c in chars.by_ref() {
+                    if ('@'..='~').contains(&c) {
+                        break;
+                    }
+                }
+            }
+            Some(_) => {
+                chars.next();
+            }
+            None => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cut_echo_and_prompt_keeps_inner_line_endings() {
+        let out = "show version\nline 1\n\nline 3\nrouter#";
+        assert_eq!(cut_echo_and_prompt(out), "line 1\n\nline 3\n");
+        assert_eq!(cut_echo_and_prompt("only echo\n"), "");
+    }
+
+    #[test]
+    fn comment_prefixes_blank_lines_too() {
+        assert_eq!(comment("a\n\nb\n", "! "), "! a\n! \n! b\n");
+        assert_eq!(comment("no newline", "# "), "# no newline");
+    }
+
+    #[test]
+    fn drop_lines_matches_without_the_newline() {
+        let text = "keep\nuptime is 3 days\nkeep too\n";
+        assert_eq!(drop_lines(text, &["uptime is .*$"]), "keep\nkeep too\n");
+    }
+
+    #[test]
+    fn replace_all_uses_capture_groups() {
+        let cfg = "snmp-server community public RO\nhostname r1\n";
+        let out = replace_all(cfg, &[(r"(?m)^(snmp-server community) \S+", "$1 <removed>")]);
+        assert_eq!(out, "snmp-server community <removed> RO\nhostname r1\n");
+    }
+
+    #[test]
+    fn strip_ansi_removes_csi_and_short_escapes() {
+        assert_eq!(strip_ansi("a\u{1b}[Kb\u{1b}[?25hc\u{1b}7d"), "abcd");
+    }
+}
