@@ -1,0 +1,15 @@
+//! NetRaven: the host side of the device backup worker.
+//!
+//! - [`runtime`]: the wasm sandbox drivers run in.
+//! - [`harness`]: corpus checks of wasm drivers (`netraven driver test`).
+//! - [`authoring`]: scaffolding and building driver crates.
+//! - [`outcome`]: how a device ended (error classes).
+//! - [`config`]: settings files.
+//! - [`cli`]: the `netraven` command line.
+
+pub mod authoring;
+pub mod cli;
+pub mod config;
+pub mod harness;
+pub mod outcome;
+pub mod runtime;

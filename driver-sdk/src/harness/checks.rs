@@ -19,8 +19,8 @@ use std::path::{Path, PathBuf};
 use yaml_rust2::{Yaml, YamlLoader};
 
 use super::engine::compile;
-use super::replay::ReplaySession;
-use super::transcript::{Order, Transcript};
+use super::replay::{LOGIN_PROBE_DONE, ReplaySession};
+use super::transcript::Transcript;
 use crate::driver::{Backup, Device, Driver, DriverInfo};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -146,8 +146,6 @@ pub trait Target {
     fn info(&mut self) -> Result<DriverInfo, String>;
     /// Log in and back up through `session`.
     fn backup(&mut self, session: ReplaySession, device: &Device) -> Result<Backup, String>;
-    /// Only log in: used by the prompt checks.
-    fn login(&mut self, session: ReplaySession, device: &Device) -> Result<(), String>;
     fn redact(&mut self, config: &str) -> Result<String, String>;
     fn significant(&mut self, config: &str) -> Result<String, String>;
 }
@@ -168,9 +166,6 @@ impl<D: Driver> Target for NativeTarget<D> {
     fn backup(&mut self, mut session: ReplaySession, device: &Device) -> Result<Backup, String> {
         D::login(&mut session, device).map_err(|e| e.to_string())?;
         D::backup(&mut session, device).map_err(|e| e.to_string())
-    }
-    fn login(&mut self, mut session: ReplaySession, device: &Device) -> Result<(), String> {
-        D::login(&mut session, device).map_err(|e| e.to_string())
     }
     fn redact(&mut self, config: &str) -> Result<String, String> {
         Ok(D::redact(config))
@@ -361,16 +356,13 @@ fn prompt_check(
         }
     }
     for p in &e.pass_with_expect {
-        let transcript = Transcript {
-            init_prompt: Some(p.as_bytes().to_vec()),
-            order: Order::Any,
-            exchanges: Vec::new(),
-        };
-        let outcome = ReplaySession::new(transcript, info.mode, &info.prompt)
+        let outcome = ReplaySession::login_probe(p.as_bytes(), info.mode, &info.prompt)
             .map_err(|e| e.to_string())
-            .and_then(|s| target.login(s, device));
-        if let Err(err) = outcome {
-            problems.push(format!("login on {p:?} failed: {err}"));
+            .and_then(|s| target.backup(s, device));
+        match outcome {
+            Ok(_) => {}
+            Err(err) if err.contains(LOGIN_PROBE_DONE) => {}
+            Err(err) => problems.push(format!("login on {p:?} failed: {err}")),
         }
     }
     if problems.is_empty() {

@@ -156,7 +156,13 @@ pub struct ReplaySession {
     enable: String,
     /// Everything the driver logged, for assertions in tests.
     pub logs: Vec<(Level, String)>,
+    /// A login probe stops the driver at its first write after a match.
+    probe: bool,
+    matches: usize,
 }
+
+/// The message a login probe ends with once the driver reached its prompt.
+pub const LOGIN_PROBE_DONE: &str = "login probe: the prompt was reached";
 
 /// What the replay types for a secret; `netraven driver record` writes the
 /// same placeholders into transcripts in place of the real values.
@@ -173,14 +179,47 @@ impl ReplaySession {
             password: PASSWORD_PLACEHOLDER.to_string(),
             enable: ENABLE_PLACEHOLDER.to_string(),
             logs: Vec::new(),
+            probe: false,
+            matches: 0,
         })
+    }
+
+    /// A session that only checks a login: the device prints `greeting`
+    /// and the driver's first write after a prompt match ends the session
+    /// with [`SessionError::Closed`]`(`[`LOGIN_PROBE_DONE`]`)`.
+    pub fn login_probe(greeting: &[u8], mode: Mode, prompt: &str) -> Result<Self, SessionError> {
+        let transcript = Transcript {
+            init_prompt: Some(greeting.to_vec()),
+            order: Order::Any,
+            exchanges: Vec::new(),
+        };
+        let mut session = ReplaySession::new(transcript, mode, prompt)?;
+        session.probe = true;
+        Ok(session)
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<(), SessionError> {
+        if self.probe {
+            return Err(if self.matches > 0 {
+                SessionError::Closed(LOGIN_PROBE_DONE.to_string())
+            } else {
+                SessionError::Rejected(format!(
+                    "sent {} before the login prompt was matched",
+                    show(bytes)
+                ))
+            });
+        }
+        self.device.write(bytes)
     }
 
     fn wait_for(&mut self, target: &Regex, waiting_for: &str) -> Result<String, SessionError> {
         loop {
             match self.engine.step(target) {
-                Step::Done(bytes) => return Ok(String::from_utf8_lossy(&bytes).into_owned()),
-                Step::Send(reply) => self.device.write(&reply)?,
+                Step::Done(bytes) => {
+                    self.matches += 1;
+                    return Ok(String::from_utf8_lossy(&bytes).into_owned());
+                }
+                Step::Send(reply) => self.write(&reply)?,
                 Step::NeedMore => match self.device.read() {
                     Read::Data(bytes) => self.engine.feed(&bytes),
                     Read::Idle => {
@@ -237,13 +276,13 @@ impl Session for ReplaySession {
             return self.exec(line);
         }
         let input = format!("{line}{}", self.newline);
-        self.device.write(input.as_bytes())?;
+        self.write(input.as_bytes())?;
         let prompt = self.engine.prompt().clone();
         self.wait_for(&prompt, &format!("the prompt after {line:?}"))
     }
 
     fn send(&mut self, text: &str) -> Result<(), SessionError> {
-        self.device.write(text.as_bytes())
+        self.write(text.as_bytes())
     }
 
     fn send_secret(&mut self, which: Secret) -> Result<(), SessionError> {
@@ -252,7 +291,7 @@ impl Session for ReplaySession {
             Secret::Enable => &self.enable,
         };
         let input = format!("{secret}{}", self.newline);
-        self.device.write(input.as_bytes())
+        self.write(input.as_bytes())
     }
 
     fn read_until(
@@ -273,6 +312,9 @@ impl Session for ReplaySession {
             return Err(SessionError::Unsupported(format!(
                 "exec {line:?} on a shell-mode session; use command"
             )));
+        }
+        if self.probe {
+            return Err(SessionError::Closed(LOGIN_PROBE_DONE.to_string()));
         }
         let reply = self.device.exec(line)?;
         Ok(String::from_utf8_lossy(&reply).into_owned())

@@ -1,0 +1,204 @@
+//! The drivers directory: every `*.wasm` in it is checked, precompiled (or
+//! loaded from the cache) and asked for its `info()`. A broken or
+//! incompatible file is reported by name and skipped; it never stops the
+//! other drivers from loading.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use netraven_driver_sdk::DriverInfo;
+use sha2::{Digest, Sha256};
+use wasmtime::component::Component;
+
+use super::cache::{ComponentCache, Origin};
+use super::sandbox::{DriverInstance, NoDevice};
+use super::{CONTRACT_VERSION, NetravenDriverPre, Runtime};
+
+/// A driver ready to instantiate.
+pub struct LoadedDriver {
+    pub info: DriverInfo,
+    pub file: PathBuf,
+    pub sha256: String,
+    /// The `netraven:driver` version the driver was built against.
+    pub contract: String,
+    pub origin: Origin,
+    pub load_time: Duration,
+    pub pre: NetravenDriverPre<super::DeviceState>,
+}
+
+/// A `.wasm` file that did not load, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadProblem {
+    pub file: PathBuf,
+    pub message: String,
+}
+
+impl std::fmt::Display for LoadProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.file.display(), self.message)
+    }
+}
+
+/// The loaded drivers, looked up by model.
+#[derive(Default)]
+pub struct Catalog {
+    pub drivers: Vec<LoadedDriver>,
+    pub problems: Vec<LoadProblem>,
+}
+
+impl Catalog {
+    /// Load every `*.wasm` directly inside `dir`, in file-name order.
+    pub async fn load_dir(runtime: &Runtime, dir: &Path) -> Result<Catalog, LoadProblem> {
+        let entries = std::fs::read_dir(dir).map_err(|e| LoadProblem {
+            file: dir.to_path_buf(),
+            message: format!("cannot read the drivers directory: {e}"),
+        })?;
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "wasm"))
+            .collect();
+        files.sort();
+        let mut catalog = Catalog::default();
+        for file in files {
+            catalog.add_file(runtime, &file).await;
+        }
+        Ok(catalog)
+    }
+
+    /// Load one file; a problem is recorded, not returned.
+    pub async fn add_file(&mut self, runtime: &Runtime, file: &Path) {
+        match load(runtime, file).await {
+            Ok(driver) => {
+                if let Some(other) = self.drivers.iter().find(|d| d.info.name == driver.info.name) {
+                    self.problems.push(LoadProblem {
+                        file: file.to_path_buf(),
+                        message: format!(
+                            "driver name {:?} is already taken by {}; skipped",
+                            driver.info.name,
+                            other.file.display()
+                        ),
+                    });
+                    return;
+                }
+                self.drivers.push(driver);
+            }
+            Err(message) => self.problems.push(LoadProblem {
+                file: file.to_path_buf(),
+                message,
+            }),
+        }
+    }
+
+    /// The driver for `model`, or for a driver name given instead.
+    pub fn for_model(&self, model: &str) -> Option<&LoadedDriver> {
+        self.drivers
+            .iter()
+            .find(|d| d.info.models.iter().any(|m| m == model))
+            .or_else(|| self.by_name(model))
+    }
+
+    pub fn by_name(&self, name: &str) -> Option<&LoadedDriver> {
+        self.drivers.iter().find(|d| d.info.name == name)
+    }
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+async fn load(runtime: &Runtime, file: &Path) -> Result<LoadedDriver, String> {
+    let started = Instant::now();
+    let wasm = std::fs::read(file).map_err(|e| format!("cannot read: {e}"))?;
+    let sha256 = sha256_hex(&wasm);
+    let cache = ComponentCache::new(&runtime.engine, &runtime.config.cache_dir);
+    let (component, origin) = cache
+        .load(&runtime.engine, &wasm, &sha256)
+        .map_err(|e| e.to_string())?;
+    let contract = contract_version(runtime, &component)?;
+    let pre = runtime
+        .linker
+        .instantiate_pre(&component)
+        .map_err(|e| format!("needs imports this host does not provide: {e:#}"))?;
+    let pre = NetravenDriverPre::new(pre)
+        .map_err(|e| format!("does not match the netraven:driver world: {e:#}"))?;
+    let mut driver = LoadedDriver {
+        info: DriverInfo::shell("", "", &[], "", ""),
+        file: file.to_path_buf(),
+        sha256,
+        contract,
+        origin,
+        load_time: Duration::ZERO,
+        pre,
+    };
+    let mut instance = DriverInstance::new(runtime, &driver, Box::new(NoDevice), "load")
+        .await
+        .map_err(|e| e.to_string())?;
+    driver.info = instance
+        .info()
+        .await
+        .map_err(|e| format!("info() failed: {e}"))?;
+    if driver.info.name.is_empty() || driver.info.models.is_empty() {
+        return Err("info() must give a name and at least one model".to_string());
+    }
+    netraven_driver_sdk::harness::engine::compile(&driver.info.prompt)
+        .map_err(|e| format!("info() prompt: {e}"))?;
+    driver.load_time = started.elapsed();
+    Ok(driver)
+}
+
+/// The `netraven:driver` version in the component's export names, checked
+/// against [`CONTRACT_VERSION`]. In 0.x the minor version is the breaking
+/// one (as in semver); from 1.0 a host runs drivers of its major version
+/// with an equal or lower minor.
+fn contract_version(runtime: &Runtime, component: &Component) -> Result<String, String> {
+    let ty = component.component_type();
+    let exports: Vec<String> = ty
+        .exports(&runtime.engine)
+        .map(|(name, _)| name.to_string())
+        .collect();
+    let Some(version) = exports
+        .iter()
+        .find_map(|n| n.strip_prefix("netraven:driver/driver@"))
+    else {
+        return Err(format!(
+            "not a NetRaven driver: it exports no netraven:driver/driver interface (exports: {})",
+            if exports.is_empty() { "none".to_string() } else { exports.join(", ") }
+        ));
+    };
+    if compatible(version, CONTRACT_VERSION) {
+        Ok(version.to_string())
+    } else {
+        Err(format!(
+            "built against contract netraven:driver@{version}, but this host runs netraven:driver@{CONTRACT_VERSION}; rebuild the driver with a matching netraven-driver-sdk"
+        ))
+    }
+}
+
+fn parts(v: &str) -> Option<(u64, u64, u64)> {
+    let mut it = v.split(['.', '-', '+']).map(|p| p.parse::<u64>().ok());
+    Some((it.next()??, it.next()??, it.next()??))
+}
+
+fn compatible(driver: &str, host: &str) -> bool {
+    match (parts(driver), parts(host)) {
+        (Some((0, dm, _)), Some((0, hm, _))) => dm == hm,
+        (Some((dmaj, dmin, _)), Some((hmaj, hmin, _))) => dmaj == hmaj && dmin <= hmin,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compatible;
+
+    #[test]
+    fn contract_versions_follow_semver_minor_in_zero_x() {
+        assert!(compatible("0.1.0", "0.1.0"));
+        assert!(compatible("0.1.3", "0.1.0"));
+        assert!(!compatible("0.2.0", "0.1.0"));
+        assert!(!compatible("9.0.0", "0.1.0"));
+        assert!(compatible("1.0.0", "1.2.0"));
+        assert!(!compatible("1.3.0", "1.2.0"));
+        assert!(!compatible("garbage", "0.1.0"));
+    }
+}

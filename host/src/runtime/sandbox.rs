@@ -1,0 +1,448 @@
+//! One driver instance serving one device: a fresh [`Store`] from the pool,
+//! the session the driver talks through, and the classification of how each
+//! call ended.
+//!
+//! Containment:
+//! - the epoch deadline traps guest code that runs past the device budget;
+//! - a `tokio` timeout bounds the same budget while the guest waits in a
+//!   host call (epochs do not fire during host calls);
+//! - [`MemoryCap`] traps a guest that grows memory past its cap;
+//! - the SDK's panic hook reports the panic message before the trap.
+
+use std::time::{Duration, Instant};
+
+use netraven_driver_sdk::{
+    Backup, CommandOutput, Device, DriverError, DriverInfo, Level, Mode, Secret, Session,
+    SessionError,
+};
+use tokio::sync::OwnedSemaphorePermit;
+use wasmtime::component::ResourceTable;
+use wasmtime::{ResourceLimiter, Store, Trap};
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+
+use super::bindings::NetravenDriver;
+use super::bindings::netraven::driver::{session as host, types as wit};
+use super::{LoadedDriver, Runtime};
+use crate::outcome::{DeviceFailure, ErrorClass};
+
+/// Most log lines kept per device; a chatty driver cannot fill memory.
+const MAX_LOGS: usize = 1000;
+
+/// Store limiter: traps (rather than failing `memory.grow`) so the cause
+/// is reported instead of a bare allocation abort.
+struct MemoryCap {
+    limit: usize,
+    hit: bool,
+}
+
+impl ResourceLimiter for MemoryCap {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        if desired > self.limit {
+            self.hit = true;
+            wasmtime::bail!("memory cap of {} MiB reached", self.limit / (1024 * 1024));
+        }
+        Ok(true)
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        Ok(desired <= 1_000_000)
+    }
+}
+
+/// The data of one driver store.
+pub struct DeviceState {
+    wasi: WasiCtx,
+    table: ResourceTable,
+    session: Box<dyn Session + Send>,
+    memory: MemoryCap,
+    device: String,
+    panic: Option<String>,
+    in_host_call: bool,
+    logs: Vec<(Level, String)>,
+}
+
+impl WasiView for DeviceState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+/// A session for calls that must not touch a device (`info`, `redact`).
+pub struct NoDevice;
+
+impl NoDevice {
+    fn refuse<T>(what: &str) -> Result<T, SessionError> {
+        Err(SessionError::Unsupported(format!(
+            "{what} during a call that has no device"
+        )))
+    }
+}
+
+impl Session for NoDevice {
+    fn set_prompt(&mut self, _: &str) -> Result<(), SessionError> {
+        NoDevice::refuse("set-prompt")
+    }
+    fn on_pattern(&mut self, _: &str, _: &str) -> Result<(), SessionError> {
+        NoDevice::refuse("on-pattern")
+    }
+    fn clear_patterns(&mut self) {}
+    fn set_newline(&mut self, _: &str) {}
+    fn strip_ansi(&mut self, _: bool) {}
+    fn command_with_timeout(&mut self, _: &str, _: Option<Duration>) -> Result<String, SessionError> {
+        NoDevice::refuse("command")
+    }
+    fn send(&mut self, _: &str) -> Result<(), SessionError> {
+        NoDevice::refuse("send")
+    }
+    fn send_secret(&mut self, _: Secret) -> Result<(), SessionError> {
+        NoDevice::refuse("send-secret")
+    }
+    fn read_until(&mut self, _: &str, _: Option<Duration>) -> Result<String, SessionError> {
+        NoDevice::refuse("read-until")
+    }
+    fn exec_with_timeout(&mut self, _: &str, _: Option<Duration>) -> Result<String, SessionError> {
+        NoDevice::refuse("exec")
+    }
+    fn log(&mut self, _: Level, _: &str) {}
+}
+
+fn timeout(ms: Option<u32>) -> Option<Duration> {
+    ms.map(|ms| Duration::from_millis(u64::from(ms)))
+}
+
+fn to_wit(e: SessionError) -> wit::SessionError {
+    match e {
+        SessionError::Timeout(m) => wit::SessionError::Timeout(m),
+        SessionError::Closed(m) => wit::SessionError::Closed(m),
+        SessionError::Rejected(m) => wit::SessionError::Rejected(m),
+        SessionError::InvalidRegex(m) => wit::SessionError::InvalidRegex(m),
+        SessionError::Unsupported(m) => wit::SessionError::Unsupported(m),
+    }
+}
+
+fn from_wit(e: wit::SessionError) -> SessionError {
+    match e {
+        wit::SessionError::Timeout(m) => SessionError::Timeout(m),
+        wit::SessionError::Closed(m) => SessionError::Closed(m),
+        wit::SessionError::Rejected(m) => SessionError::Rejected(m),
+        wit::SessionError::InvalidRegex(m) => SessionError::InvalidRegex(m),
+        wit::SessionError::Unsupported(m) => SessionError::Unsupported(m),
+    }
+}
+
+type HostResult<T> = wasmtime::Result<Result<T, wit::SessionError>>;
+
+impl DeviceState {
+    /// Run one session call, marking the time spent outside the guest.
+    fn on_device<T>(
+        &mut self,
+        call: impl FnOnce(&mut dyn Session) -> Result<T, SessionError>,
+    ) -> HostResult<T> {
+        self.in_host_call = true;
+        let result = call(self.session.as_mut()).map_err(to_wit);
+        self.in_host_call = false;
+        Ok(result)
+    }
+}
+
+impl wit::Host for DeviceState {}
+
+impl host::Host for DeviceState {
+    async fn set_prompt(&mut self, regex: String) -> HostResult<()> {
+        self.on_device(|s| s.set_prompt(&regex))
+    }
+    async fn on_pattern(&mut self, regex: String, reply: String) -> HostResult<()> {
+        self.on_device(|s| s.on_pattern(&regex, &reply))
+    }
+    async fn clear_patterns(&mut self) -> wasmtime::Result<()> {
+        self.session.clear_patterns();
+        Ok(())
+    }
+    async fn set_newline(&mut self, newline: String) -> wasmtime::Result<()> {
+        self.session.set_newline(&newline);
+        Ok(())
+    }
+    async fn strip_ansi(&mut self, on: bool) -> wasmtime::Result<()> {
+        self.session.strip_ansi(on);
+        Ok(())
+    }
+    async fn command(&mut self, line: String, timeout_ms: Option<u32>) -> HostResult<String> {
+        self.on_device(|s| s.command_with_timeout(&line, timeout(timeout_ms)))
+    }
+    async fn send(&mut self, text: String) -> HostResult<()> {
+        self.on_device(|s| s.send(&text))
+    }
+    async fn send_secret(&mut self, which: wit::Secret) -> HostResult<()> {
+        let which = match which {
+            wit::Secret::Password => Secret::Password,
+            wit::Secret::Enable => Secret::Enable,
+        };
+        self.on_device(|s| s.send_secret(which))
+    }
+    async fn read_until(&mut self, regex: String, timeout_ms: Option<u32>) -> HostResult<String> {
+        self.on_device(|s| s.read_until(&regex, timeout(timeout_ms)))
+    }
+    async fn exec(&mut self, line: String, timeout_ms: Option<u32>) -> HostResult<String> {
+        self.on_device(|s| s.exec_with_timeout(&line, timeout(timeout_ms)))
+    }
+    async fn log(&mut self, level: wit::Level, message: String) -> wasmtime::Result<()> {
+        let level = match level {
+            wit::Level::Trace => Level::Trace,
+            wit::Level::Debug => Level::Debug,
+            wit::Level::Info => Level::Info,
+            wit::Level::Warn => Level::Warn,
+            wit::Level::Error => Level::Error,
+        };
+        let device = &self.device;
+        match level {
+            Level::Trace => tracing::trace!(device, "{message}"),
+            Level::Debug => tracing::debug!(device, "{message}"),
+            Level::Info => tracing::info!(device, "{message}"),
+            Level::Warn => tracing::warn!(device, "{message}"),
+            Level::Error => tracing::error!(device, "{message}"),
+        }
+        self.session.log(level, &message);
+        if self.logs.len() < MAX_LOGS {
+            self.logs.push((level, message));
+        }
+        Ok(())
+    }
+    async fn report_panic(&mut self, message: String) -> wasmtime::Result<()> {
+        self.panic = Some(message);
+        Ok(())
+    }
+}
+
+/// A driver instantiated for one device. Calls share one deadline; after a
+/// trap or a timeout the instance refuses further calls.
+pub struct DriverInstance {
+    store: Store<DeviceState>,
+    bindings: std::sync::Arc<NetravenDriver>,
+    deadline: Instant,
+    budget: Duration,
+    broken: Option<DeviceFailure>,
+    _slot: OwnedSemaphorePermit,
+}
+
+fn wit_device(d: &Device) -> wit::Device {
+    wit::Device {
+        name: d.name.clone(),
+        address: d.address.clone(),
+        model: d.model.clone(),
+        vars: d.vars.clone(),
+    }
+}
+
+fn driver_error(e: wit::DriverError) -> DriverError {
+    match e {
+        wit::DriverError::Session(s) => DriverError::Session(from_wit(s)),
+        wit::DriverError::Failed(m) => DriverError::Failed(m),
+    }
+}
+
+impl DriverInstance {
+    /// Take a pool slot (waiting if all are busy) and instantiate `driver`.
+    pub async fn new(
+        runtime: &Runtime,
+        driver: &LoadedDriver,
+        session: Box<dyn Session + Send>,
+        device: &str,
+    ) -> Result<DriverInstance, DeviceFailure> {
+        let slot = runtime.slots.clone().acquire_owned().await.map_err(|_| {
+            DeviceFailure::new(ErrorClass::DriverTrap, "the driver pool is shut down")
+        })?;
+        let budget = runtime.config.deadline();
+        let state = DeviceState {
+            wasi: WasiCtx::builder().build(),
+            table: ResourceTable::new(),
+            session,
+            memory: MemoryCap {
+                limit: runtime.config.memory_bytes(),
+                hit: false,
+            },
+            device: device.to_string(),
+            panic: None,
+            in_host_call: false,
+            logs: Vec::new(),
+        };
+        let mut store = Store::new(&runtime.engine, state);
+        store.limiter(|s| &mut s.memory);
+        store.set_epoch_deadline(Runtime::ticks(budget));
+        store.epoch_deadline_trap();
+        let bindings = driver.pre.instantiate_async(&mut store).await.map_err(|e| {
+            DeviceFailure::new(
+                ErrorClass::DriverTrap,
+                format!("driver {} cannot be instantiated: {e:#}", driver.info.name),
+            )
+        })?;
+        Ok(DriverInstance {
+            store,
+            bindings: std::sync::Arc::new(bindings),
+            deadline: Instant::now() + budget,
+            budget,
+            broken: None,
+            _slot: slot,
+        })
+    }
+
+    /// What the driver logged so far.
+    pub fn logs(&self) -> &[(Level, String)] {
+        &self.store.data().logs
+    }
+
+    pub async fn info(&mut self) -> Result<DriverInfo, DeviceFailure> {
+        let bindings = self.bindings.clone();
+        let info = self
+            .guard(async |store| bindings.netraven_driver_driver().call_info(store).await)
+            .await?;
+        Ok(DriverInfo {
+            name: info.name,
+            version: info.version,
+            models: info.models,
+            prompt: info.prompt,
+            comment_prefix: info.comment_prefix,
+            mode: match info.mode {
+                wit::Mode::Shell => Mode::Shell,
+                wit::Mode::Exec => Mode::Exec,
+            },
+        })
+    }
+
+    pub async fn backup(&mut self, device: &Device) -> Result<Backup, DeviceFailure> {
+        let bindings = self.bindings.clone();
+        let device = wit_device(device);
+        let result = self
+            .guard(async |store| {
+                bindings
+                    .netraven_driver_driver()
+                    .call_backup(store, &device)
+                    .await
+            })
+            .await?;
+        let backup = result.map_err(|e| DeviceFailure::from(driver_error(e)))?;
+        Ok(Backup {
+            config: backup.config,
+            extras: backup.extras,
+        })
+    }
+
+    pub async fn run(
+        &mut self,
+        device: &Device,
+        commands: &[String],
+    ) -> Result<Vec<CommandOutput>, DeviceFailure> {
+        let bindings = self.bindings.clone();
+        let device = wit_device(device);
+        let result = self
+            .guard(async |store| {
+                bindings
+                    .netraven_driver_driver()
+                    .call_run(store, &device, commands)
+                    .await
+            })
+            .await?;
+        let outputs = result.map_err(|e| DeviceFailure::from(driver_error(e)))?;
+        Ok(outputs
+            .into_iter()
+            .map(|o| CommandOutput {
+                command: o.command,
+                output: o.output,
+            })
+            .collect())
+    }
+
+    pub async fn redact(&mut self, config: &str) -> Result<String, DeviceFailure> {
+        let bindings = self.bindings.clone();
+        self.guard(async |store| bindings.netraven_driver_driver().call_redact(store, config).await)
+            .await
+    }
+
+    pub async fn significant(&mut self, config: &str) -> Result<String, DeviceFailure> {
+        let bindings = self.bindings.clone();
+        self.guard(async |store| {
+            bindings
+                .netraven_driver_driver()
+                .call_significant(store, config)
+                .await
+        })
+        .await
+    }
+
+    /// Run one export under the deadline and turn traps into failures.
+    async fn guard<T>(
+        &mut self,
+        call: impl AsyncFnOnce(&mut Store<DeviceState>) -> wasmtime::Result<T>,
+    ) -> Result<T, DeviceFailure> {
+        if let Some(failure) = &self.broken {
+            return Err(failure.clone());
+        }
+        let remaining = self.deadline.saturating_duration_since(Instant::now());
+        let outcome = tokio::time::timeout(remaining, call(&mut self.store)).await;
+        let failure = match outcome {
+            Ok(Ok(value)) => return Ok(value),
+            Ok(Err(trap)) => self.classify_trap(&trap),
+            Err(_elapsed) => {
+                let waited = self.budget.as_secs_f64();
+                if self.store.data().in_host_call {
+                    DeviceFailure::new(
+                        ErrorClass::PromptTimeout,
+                        format!("the device deadline of {waited:.1}s passed while waiting for the device"),
+                    )
+                } else {
+                    DeviceFailure::new(
+                        ErrorClass::DriverTrap,
+                        format!("the driver ran past the device deadline of {waited:.1}s"),
+                    )
+                }
+            }
+        };
+        self.broken = Some(failure.clone());
+        Err(failure)
+    }
+
+    fn classify_trap(&self, error: &wasmtime::Error) -> DeviceFailure {
+        let state = self.store.data();
+        if let Some(panic) = &state.panic {
+            return DeviceFailure::new(ErrorClass::DriverError, format!("driver panicked: {panic}"));
+        }
+        if state.memory.hit {
+            return DeviceFailure::new(
+                ErrorClass::DriverTrap,
+                format!(
+                    "driver stopped at its memory cap of {} MiB",
+                    state.memory.limit / (1024 * 1024)
+                ),
+            );
+        }
+        match error.downcast_ref::<Trap>() {
+            Some(Trap::Interrupt) => DeviceFailure::new(
+                ErrorClass::DriverTrap,
+                format!(
+                    "driver stopped at the device deadline of {:.1}s",
+                    self.budget.as_secs_f64()
+                ),
+            ),
+            Some(trap) => DeviceFailure::new(ErrorClass::DriverTrap, format!("driver trapped: {trap}")),
+            None => {
+                // Keep the first line: the wasm backtrace that follows is for
+                // driver authors, who get it from `netraven driver test -v`.
+                let text = format!("{error:#}");
+                let first = text.lines().next().unwrap_or("unknown error").to_string();
+                DeviceFailure::new(ErrorClass::DriverTrap, format!("driver failed: {first}"))
+            }
+        }
+    }
+}
