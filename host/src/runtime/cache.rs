@@ -67,7 +67,7 @@ impl ComponentCache {
         }
         let compiled = engine
             .precompile_component(wasm)
-            .map_err(|e| CacheError::Compile(format!("{e:#}")))?;
+            .map_err(|e| CacheError::Compile(one_line(&format!("{e:#}"))))?;
         let component = deserialize(engine, &compiled)
             .map_err(|e| CacheError::Compile(format!("{e:#}")))?;
         if let Err(e) = self.store(&entry, &compiled) {
@@ -88,6 +88,12 @@ impl ComponentCache {
         std::fs::write(&tmp, bytes).map_err(io)?;
         std::fs::rename(&tmp, entry).map_err(io)
     }
+}
+
+/// Wasmtime errors can span lines (pretty-printed byte arrays); a load
+/// problem is reported on one line.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[allow(unsafe_code)]

@@ -102,6 +102,18 @@ impl Catalog {
     }
 }
 
+/// Say plainly what a file is when it is not a component, before wasmtime
+/// gives a parser error.
+fn check_header(wasm: &[u8]) -> Result<(), String> {
+    match wasm.get(..8) {
+        Some([0, b'a', b's', b'm', 0x0d, 0, 1, 0]) => Ok(()),
+        Some([0, b'a', b's', b'm', 1, 0, 0, 0]) => Err(
+            "is a core wasm module, not a component; build it with `netraven driver build` (target wasm32-wasip2)".to_string(),
+        ),
+        _ => Err("is not a WebAssembly component (no \\0asm header)".to_string()),
+    }
+}
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
@@ -109,6 +121,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 async fn load(runtime: &Runtime, file: &Path) -> Result<LoadedDriver, String> {
     let started = Instant::now();
     let wasm = std::fs::read(file).map_err(|e| format!("cannot read: {e}"))?;
+    check_header(&wasm)?;
     let sha256 = sha256_hex(&wasm);
     let cache = ComponentCache::new(&runtime.engine, &runtime.config.cache_dir);
     let (component, origin) = cache

@@ -1,0 +1,116 @@
+//! A bad driver costs one device, never the job. Uses the purpose-built bad
+//! drivers in tests/fixtures.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use netraven::outcome::ErrorClass;
+use netraven::runtime::sandbox::DriverInstance;
+use netraven_driver_sdk::harness::{ReplaySession, Transcript};
+use netraven_driver_sdk::{Device, Mode};
+
+fn device(name: &str, model: &str) -> Device {
+    Device {
+        name: name.to_string(),
+        address: "replay".to_string(),
+        model: model.to_string(),
+        vars: Vec::new(),
+    }
+}
+
+/// A replayed session of the IOS corpus case.
+fn ios_session(prompt: &str) -> Box<ReplaySession> {
+    let path = support::corpus().join("ios#C9200L-24P-4G_17.09.04a#simulation.yaml");
+    let transcript = Transcript::load(&path).expect("transcript");
+    Box::new(ReplaySession::new(transcript, Mode::Shell, prompt).expect("session"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn endless_loop_stops_at_the_deadline_and_the_next_device_still_runs() {
+    let (runtime, catalog, _dir) = support::load(&["spin", "ios"]).await;
+    let spin = catalog.for_model("spin").expect("spin loaded");
+    let started = Instant::now();
+    let mut instance = DriverInstance::new(&runtime, spin, ios_session("#"), "looping")
+        .await
+        .expect("instantiate");
+    let failure = instance.backup(&device("looping", "spin")).await.unwrap_err();
+    let took = started.elapsed();
+    assert_eq!(failure.class, ErrorClass::DriverTrap, "{failure}");
+    assert!(failure.message.contains("deadline"), "{failure}");
+    // Deadline is 2 s; allow scheduling slack but not a hang.
+    assert!(took >= Duration::from_secs(2) && took < Duration::from_secs(10), "took {took:?}");
+
+    let ios = catalog.for_model("ios").expect("ios loaded");
+    let mut next = DriverInstance::new(&runtime, ios, ios_session(&ios.info.prompt), "next")
+        .await
+        .expect("instantiate");
+    let backup = next.backup(&device("next", "ios")).await.expect("next device backs up");
+    assert!(backup.config.contains("hostname LAB-SW123_9200L"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unbounded_allocation_stops_at_the_memory_cap() {
+    let (runtime, catalog, _dir) = support::load(&["memory-hog"]).await;
+    let hog = catalog.for_model("memory-hog").expect("loaded");
+    let mut instance = DriverInstance::new(&runtime, hog, ios_session("#"), "hog")
+        .await
+        .expect("instantiate");
+    let failure = instance.backup(&device("hog", "memory-hog")).await.unwrap_err();
+    assert_eq!(failure.class, ErrorClass::DriverTrap, "{failure}");
+    assert!(failure.message.contains("memory cap of 32 MiB"), "{failure}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn panic_is_a_driver_error_carrying_the_panic_message() {
+    let (runtime, catalog, _dir) = support::load(&["panicker"]).await;
+    let driver = catalog.for_model("panicker").expect("loaded");
+    let mut instance = DriverInstance::new(&runtime, driver, ios_session("#"), "p")
+        .await
+        .expect("instantiate");
+    let failure = instance.backup(&device("a/b", "panicker")).await.unwrap_err();
+    assert_eq!(failure.class, ErrorClass::DriverError, "{failure}");
+    assert!(failure.message.contains("index out of bounds"), "{failure}");
+    assert!(failure.message.contains("panicker/src/lib.rs"), "{failure}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unknown_contract_version_is_refused_naming_both_versions() {
+    let (_runtime, catalog, _dir) = support::load(&["future-contract", "ios"]).await;
+    assert!(catalog.by_name("future").is_none());
+    let problem = catalog
+        .problems
+        .iter()
+        .find(|p| p.file.ends_with("future-contract.wasm"))
+        .expect("the future-contract driver is reported");
+    assert!(problem.message.contains("netraven:driver@9.0.0"), "{problem}");
+    assert!(problem.message.contains("netraven:driver@0.1.0"), "{problem}");
+    // The refusal costs nothing else.
+    assert!(catalog.by_name("ios").is_some());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_that_is_not_a_component_is_skipped_by_name() {
+    let dir = support::drivers_dir(&["ios"]);
+    std::fs::write(dir.path().join("notes.wasm"), b"not wasm at all").unwrap();
+    let runtime = netraven::runtime::Runtime::new(support::config(dir.path(), &dir.path().join("c"))).unwrap();
+    let catalog = netraven::runtime::Catalog::load_dir(&runtime, dir.path()).await.unwrap();
+    assert_eq!(catalog.drivers.len(), 1);
+    let problem = &catalog.problems[0];
+    assert!(problem.file.ends_with("notes.wasm"));
+    assert!(problem.message.contains("not a WebAssembly component"), "{problem}");
+    assert!(!problem.to_string().contains('\n'));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn second_load_comes_from_the_precompile_cache() {
+    use netraven::runtime::cache::Origin;
+    let dir = support::drivers_dir(&["ios"]);
+    let cache = dir.path().join("cache");
+    let runtime = netraven::runtime::Runtime::new(support::config(dir.path(), &cache)).unwrap();
+    let first = netraven::runtime::Catalog::load_dir(&runtime, dir.path()).await.unwrap();
+    assert_eq!(first.drivers[0].origin, Origin::Compiled);
+    let second = netraven::runtime::Catalog::load_dir(&runtime, dir.path()).await.unwrap();
+    assert_eq!(second.drivers[0].origin, Origin::Cached);
+    assert_eq!(first.drivers[0].sha256, second.drivers[0].sha256);
+}
