@@ -1,20 +1,415 @@
-//! Cisco IOS and IOS-XE. (skeleton: to be completed)
+//! Cisco IOS and IOS-XE (Oxidized model `ios`).
+//!
+//! Checked against recordings of IOS-XE 17.09.04a (Catalyst C9200L-24P-4G)
+//! and IOS-XE 17.06.05 (Catalyst 9800-L wireless controller).
+//!
+//! The backup is the same text Oxidized stores: `show version`, `show vtp
+//! status` and `show inventory` as `! ` comments, then `show running-config`
+//! without its header and without volatile timestamp lines.
+//!
+//! Device vars:
+//! - `enable = "true"`: run `enable` after login (the host types the enable
+//!   secret if the device asks for one).
+//! - `ios_rbac = "true"`: read the config with `show running-config view
+//!   full`, for read-only (lower privilege) accounts.
+//! - `output_store_mode = "on_significant"`: keep the "Last configuration
+//!   change" line in the backup; `significant` then hides it.
 
 use netraven_driver_sdk::prelude::*;
 
 pub struct Ios;
 
+/// A hostname followed by `#` (privileged) or `>` (user exec).
+const PROMPT: &str = r"^([\w.@()-]+[#>]\s?)$";
+
+/// What `enable` may answer before the prompt comes back.
+const ENABLE_PASSWORD: &str = r"^[pP]assword:\s?$";
+
 impl Driver for Ios {
     fn info() -> DriverInfo {
-        DriverInfo::shell("ios", env!("CARGO_PKG_VERSION"), &["ios"], r"^([\w.@()-]+[#>]\s?)$", "! ")
+        DriverInfo::shell("ios", env!("CARGO_PKG_VERSION"), &["ios"], PROMPT, "! ")
     }
 
-    fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
+    fn login(session: &mut dyn Session, device: &Device) -> Result<(), DriverError> {
+        session.read_until(PROMPT, None)?;
+        if device.flag("enable") {
+            session.send("enable\n")?;
+            let answer = session.read_until(&format!("{ENABLE_PASSWORD}|{PROMPT}"), None)?;
+            if text::re(r"[pP]assword:\s*$").is_match(&answer) {
+                session.send_secret(Secret::Enable)?;
+                let prompt = session.read_until(PROMPT, None)?;
+                if !prompt.trim_end().ends_with('#') {
+                    session.log(Level::Warn, "enable did not reach privileged mode");
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn backup(session: &mut dyn Session, device: &Device) -> Result<Backup, DriverError> {
         session.command("terminal length 0")?;
-        let config = session.command("show running-config")?;
-        Ok(Backup::config(text::cut_echo_and_prompt(&config)))
+        session.command("terminal width 0")?;
+
+        let mut config = String::new();
+        let version = command_output(session, "show version")?;
+        config.push_str(&version_comments(&version));
+        let vtp = command_output(session, "show vtp status")?;
+        config.push_str(&vtp_comments(&vtp));
+        let inventory = command_output(session, "show inventory")?;
+        config.push_str(&text::comment(&inventory, "! "));
+
+        let show_config = if device.flag("ios_rbac") {
+            "show running-config view full"
+        } else {
+            "show running-config"
+        };
+        let running = command_output(session, show_config)?;
+        let keep_change_line = device.var("output_store_mode") == Some("on_significant");
+        config.push_str(&running_config(&running, keep_change_line));
+
+        // Log out politely; the device closes the session, so no prompt comes.
+        if session.send("exit\n").is_err() {
+            session.log(Level::Debug, "exit was not accepted");
+        }
+        Ok(Backup::config(config))
+    }
+
+    fn redact(config: &str) -> String {
+        text::replace_all(&hide_ap_mgmt_credentials(config), SECRET_RULES)
+    }
+
+    fn significant(config: &str) -> String {
+        let config = text::drop_lines(
+            config,
+            &[
+                r"^! (Last|No) configuration change (at|since)",
+                r"! NVRAM config last updated at",
+            ],
+        );
+        drop_auto_bandwidth(&config)
     }
 }
+
+/// Run `command` and return what it printed, as Oxidized sees it: unix line
+/// endings, IOS's "invalid input" complaint blanked out, and without the
+/// echo line and the prompt line.
+fn command_output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
+    let raw = text::unix_newlines(&session.command(command)?);
+    let cleaned = text::replace_all(
+        &raw,
+        &[(
+            r"(?m)^% Invalid input detected at '\^' marker\.$|^\s+\^$",
+            "",
+        )],
+    );
+    Ok(text::cut_echo_and_prompt(&cleaned))
+}
+
+/// Capture group `$i` of `$caps`, or "" when it did not take part (as Ruby
+/// interpolates a missing group).
+macro_rules! group {
+    ($caps:expr, $i:expr) => {
+        $caps.get($i).map_or("", |m| m.as_str())
+    };
+}
+
+/// The facts worth keeping from `show version` (image, chassis, memory,
+/// serials), one per comment line. Uptime and reload times are left out, so
+/// the backup only changes when the device does.
+fn version_comments(output: &str) -> String {
+    let lines: Vec<&str> = text::lines(output).collect();
+    let slave_re = text::re(r"(?m)^Slave in slot (\d+) is running");
+    let compiled_re = text::re(r"(?m)^Compiled (.*)$");
+    let software_re =
+        text::re(r"(?m)^(?:Cisco )?IOS .* Software,? \(([A-Za-z0-9_-]*)\), .*Version\s+(.*)$");
+    let rom_re = text::re(r"(?m)^ROM: (IOS \S+ )?(System )?Bootstrap.*(Version.*)$");
+    let bootflash_re = text::re(r"(?m)^BOOTFLASH: .*(Version.*)$");
+    let nvram_re = text::re(r"(?m)^(\d+[kK]) bytes of (non-volatile|NVRAM)");
+    let flash_re = text::re(
+        r"(?mi)^(\d+[kK]) bytes of (flash memory|flash internal|processor board System flash|ATA CompactFlash)",
+    );
+    let pcmcia_re = text::re(r"(?mi)^(\d+[kK]) bytes of (Flash|ATA)?.*PCMCIA .*(slot|disk) ?(\d)");
+    let chassis_re = text::re(
+        r"(?mi)(\S+(?:\sseries)?)\s+(?:\(([\S ]+)\)\s+processor|\(revision[^)]+\)).*\s+with (\S+k) bytes",
+    );
+    let board_id_re = text::re(r"(?mi)processor board id (\S+)");
+    let image_re = text::re(r#"(?m)^System image file is "([^"]*)"$"#);
+
+    let mut comments: Vec<String> = Vec::new();
+    comments.push(lines.first().map(|l| l.to_string()).unwrap_or_default());
+    for (i, line) in lines.iter().enumerate() {
+        let (slave, slave_slot) = match slave_re.captures(line) {
+            Some(c) => (" Slave:", format!(", slot {}", group!(c, 1))),
+            None => ("", String::new()),
+        };
+        if let Some(c) = compiled_re.captures(line) {
+            comments.push(format!("Image:{slave} Compiled: {}", group!(c, 1)));
+        }
+        if let Some(c) = software_re.captures(line) {
+            comments.push(format!(
+                "Image:{slave} Software: {}, {}",
+                group!(c, 1),
+                group!(c, 2)
+            ));
+        }
+        if let Some(c) = rom_re.captures(line) {
+            comments.push(format!("ROM Bootstrap: {}", group!(c, 3)));
+        }
+        if let Some(c) = bootflash_re.captures(line) {
+            comments.push(format!("BOOTFLASH: {}", group!(c, 1)));
+        }
+        if let Some(c) = nvram_re.captures(line) {
+            comments.push(format!("Memory: nvram {}", group!(c, 1)));
+        }
+        if let Some(c) = flash_re.captures(line) {
+            comments.push(format!("Memory: flash {}", group!(c, 1)));
+        }
+        if let Some(c) = pcmcia_re.captures(line) {
+            comments.push(format!(
+                "Memory: pcmcia {} {}{} {}",
+                group!(c, 2),
+                group!(c, 3),
+                group!(c, 4),
+                group!(c, 1)
+            ));
+        }
+        if let Some(c) = chassis_re.captures(line) {
+            let cpu = group!(c, 2);
+            comments.push(format!("Chassis type:{slave} {}", group!(c, 1)));
+            comments.push(format!("Memory:{slave} main {}", group!(c, 3)));
+            // The two lines after the chassis line may name the board and CPU.
+            if let Some(id) = lines.get(i + 1).and_then(|l| board_id_re.captures(l)) {
+                comments.push(format!("Processor ID: {}", group!(id, 1)));
+            }
+            let cpu_extra = lines
+                .get(i + 2)
+                .filter(|l| describes_cpu(l, cpu))
+                .map(|l| format!(", {}", chomp(&l.replace("implementation", "impl"))))
+                .unwrap_or_default();
+            comments.push(format!("CPU:{slave} {cpu}{cpu_extra}{slave_slot}"));
+        }
+        if line.starts_with("Motherboard") {
+            comments.push(chomp(line).to_string());
+        }
+        if let Some(c) = image_re.captures(line) {
+            comments.push(format!("Image: {}", group!(c, 1)));
+        }
+    }
+    comments.push("\n".to_string());
+    text::comment(&comments.join("\n"), "! ")
+}
+
+/// Whether a line of `show version` adds CPU details (clock, revision) to
+/// the processor named `cpu`. Case-insensitive, like the chassis line.
+fn describes_cpu(line: &str, cpu: &str) -> bool {
+    let line = line.to_ascii_lowercase();
+    line.contains("cpu at ")
+        || line.contains("processor: ")
+        || line.contains(&format!("{} processor,", cpu.to_ascii_lowercase()))
+}
+
+/// A line without its line ending (`\n` or `\r\n`).
+fn chomp(line: &str) -> &str {
+    let line = line.strip_suffix('\n').unwrap_or(line);
+    line.strip_suffix('\r').unwrap_or(line)
+}
+
+/// `show vtp status` as `! VTP: ` comments, without blank lines and without
+/// the "Configuration last modified by" line (it moves with every VTP update).
+fn vtp_comments(output: &str) -> String {
+    let no_blank: String = text::lines(output).filter(|l| *l != "\n").collect();
+    let cleaned = text::replace_all(&no_blank, &[(r"Configuration last modified by.*\n", "")]);
+    text::comment(&format!("{}\n", text::comment(&cleaned, "VTP: ")), "! ")
+}
+
+/// `show running-config` without the "Building configuration..." header and
+/// the lines that change without a config change: the byte count, NTP's
+/// clock-period, a "Last configuration change" line that names no user (an
+/// automatic change), and the values of SNMP MIB expressions.
+fn running_config(output: &str, keep_change_line: bool) -> String {
+    let change_re = text::re(r"^! (Last|No) configuration change (at|since)");
+    let by_user_re = text::re(r"\d by \S+$");
+    let size_re = text::re(r"^Current configuration : \S");
+    let kept: String = text::lines(output)
+        .skip(3)
+        .filter(|line| {
+            let bare = chomp(line);
+            if bare.starts_with("ntp clock-period ") {
+                return false;
+            }
+            if size_re.is_match(bare) {
+                return false;
+            }
+            if keep_change_line {
+                return true;
+            }
+            match change_re.find(bare) {
+                Some(m) => by_user_re.is_match(&bare[m.end()..]),
+                None => true,
+            }
+        })
+        .collect();
+    text::replace_all(
+        &kept,
+        &[(r"(?m)^(\s+expression) \d+$", "$1 <value removed>")],
+    )
+}
+
+/// Drop `tunnel mpls traffic-eng bandwidth` from interfaces that also have
+/// `tunnel mpls traffic-eng auto-bw`: auto-bandwidth rewrites that line on
+/// its own, so it is not a configuration change.
+fn drop_auto_bandwidth(config: &str) -> String {
+    let lines: Vec<&str> = text::lines(config).collect();
+    let mut out = String::with_capacity(config.len());
+    let mut start = 0;
+    while start < lines.len() {
+        // A block is a top-level line and the indented lines under it.
+        let end = lines[start + 1..]
+            .iter()
+            .position(|l| !l.starts_with(' '))
+            .map_or(lines.len(), |p| start + 1 + p);
+        let block = &lines[start..end];
+        let auto_bw = block
+            .iter()
+            .any(|l| l.starts_with(" tunnel mpls traffic-eng auto-bw"));
+        for line in block {
+            if !(auto_bw && line.starts_with(" tunnel mpls traffic-eng bandwidth")) {
+                out.push_str(line);
+            }
+        }
+        start = end;
+    }
+    out
+}
+
+/// `mgmtuser username U password N P secret N S` (an AP profile on IOS-XE
+/// wireless controllers) carries two credentials; either may contain spaces.
+fn hide_ap_mgmt_credentials(config: &str) -> String {
+    let mgmt_re = text::re(r"^( +mgmtuser username \S+ password \d) (.*)$");
+    let secret_re = text::re(r" (secret \d) ");
+    text::lines(config)
+        .map(|line| {
+            let bare = chomp(line);
+            let Some(caps) = mgmt_re.captures(bare) else {
+                return line.to_string();
+            };
+            let (head, rest) = (group!(caps, 1), group!(caps, 2));
+            let hidden = match secret_re.captures(rest) {
+                Some(s) => format!("{head} <secret hidden> {} <secret hidden>", group!(s, 1)),
+                None => format!("{head} <secret hidden>"),
+            };
+            format!("{hidden}{}", &line[bare.len()..])
+        })
+        .collect()
+}
+
+/// Secret removal, applied in order to the whole backup. Each rule keeps
+/// the keyword that names the secret and hides its value.
+const SECRET_RULES: &[(&str, &str)] = &[
+    (
+        r"(?m)^(snmp-server community).*",
+        "$1 <configuration removed>",
+    ),
+    // The community follows the address, VRF, notification kind and version.
+    (
+        r"(?m)^(snmp-server host \S+(?: vrf \S+)?(?: informs?| traps?)?(?: version (?:1|2c|3 (?:auth|noauth|priv)))?) +\S+",
+        "$1 <secret hidden>",
+    ),
+    (
+        r"(?m)^(snmp-server user \S+ \S+(?: remote \S+)?(?: udp-port \d+)? v3(?: encrypted)? auth \S+) \S+",
+        "$1 <secret hidden>",
+    ),
+    (
+        r"(?m)^(snmp-server user .* priv (?:des|3des|aes \d+)) \S+",
+        "$1 <secret hidden>",
+    ),
+    (
+        r"(?m)^(username \S+(?: .+?)? (?:password|secret)(?: \d+)?) .+",
+        "$1 <secret hidden>",
+    ),
+    (
+        r"(?m)^(enable (?:password|secret)(?: level \d+)?(?: \d+)?) .+",
+        "$1 <secret hidden>",
+    ),
+    (
+        r"(?m)^( +(?:password|secret)(?: \d+)?) .+",
+        "$1 <secret hidden>",
+    ),
+    (r"(?m)^(.*wpa-psk ascii \d) .+", "$1 <secret hidden>"),
+    (r"(?m)^(.*key 7) (\d.+)", "$1 <secret hidden>"),
+    (
+        r"(?m)^((?:tacacs|radius)-server (?:.+ )?key) .+",
+        "$1 <secret hidden>",
+    ),
+    // An encryption type (0 or 6) may precede the key.
+    (
+        r"(?m)^(crypto isakmp key)(?: [06])? \S+ (.*)",
+        "$1 <secret hidden> $2",
+    ),
+    (
+        r"(?m)^(ip (?:ftp|http client) password)(?: \d)? .+",
+        "$1 <secret hidden>",
+    ),
+    (
+        r"(?m)^(ntp authentication-key \d+ \S+) \S+",
+        "$1 <secret hidden>",
+    ),
+    (
+        r"(?m)^( +ip ospf message-digest-key \d+ md5) .+",
+        "$1 <secret hidden>",
+    ),
+    (
+        r"(?m)^( +ip ospf authentication-key) .+",
+        "$1 <secret hidden>",
+    ),
+    (r"(?m)^( +neighbor \S+ password) .+", "$1 <secret hidden>"),
+    (
+        r"(?m)^( +vrrp \d+ authentication text) .+",
+        "$1 <secret hidden>",
+    ),
+    (
+        r"(?m)^( +standby \d+ authentication md5 key-string)(?: \d)? \S+",
+        "$1 <secret hidden>",
+    ),
+    (
+        r"(?m)^( +standby \d+ authentication(?: text)?) \S+$",
+        "$1 <secret hidden>",
+    ),
+    (r"(?m)^( +key-string)(?: \d)? .+", "$1 <secret hidden>"),
+    // `key` inside a `tacacs server` / `radius server` block.
+    (
+        r"(?m)^((?:tacacs|radius) server [^\n]+\n(?: +[^\n]+\n)* +key) [^\n]+$",
+        "$1 <secret hidden>",
+    ),
+    (
+        r"(?m)^( +server-private \S+ (?:.+ )?key) .+",
+        "$1 <secret hidden>",
+    ),
+    (
+        r"(?m)^( +ppp (?:chap|pap) password(?: \d)?) .+",
+        "$1 <secret hidden>",
+    ),
+    (
+        r"(?m)^( +(?:isis password|area-password|domain-password)) \S+",
+        "$1 <secret hidden>",
+    ),
+    // Wireless controllers (IOS-XE 9800): WLAN PSKs and AP credentials may
+    // contain spaces, so everything to the end of the line goes.
+    (
+        r"(?m)^( +security wpa psk set-key (?:ascii|hex) \d) .*$",
+        "$1 <secret hidden>",
+    ),
+    (
+        r"(?m)^( +dot1x username \S+ password \d) .*$",
+        "$1 <secret hidden>",
+    ),
+    (
+        r"(?m)^( +client \S+ server-key(?: \d)?) .*$",
+        "$1 <secret hidden>",
+    ),
+    (r"(?m)^( +pre-shared-key).*", "$1 <configuration removed>"),
+    (r"(?m)^(.*server-key(?: \d)?) \S+.*$", "$1 <secret hidden>"),
+];
 
 netraven_driver_sdk::export_driver!(Ios);
 
@@ -28,5 +423,182 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../../tests/corpus/oxidized"
         ));
+    }
+
+    use netraven_driver_sdk::harness::{ReplaySession, Transcript};
+
+    fn replay(yaml: &str) -> ReplaySession {
+        let transcript = Transcript::parse(yaml).expect("test transcript parses");
+        ReplaySession::new(transcript, Mode::Shell, PROMPT).expect("prompt compiles")
+    }
+
+    fn device_with(vars: &[(&str, &str)]) -> Device {
+        Device {
+            vars: vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            ..Device::default()
+        }
+    }
+
+    #[test]
+    fn change_line_is_kept_only_when_it_names_a_user() {
+        let out = "Building configuration...\n\nCurrent configuration : 99 bytes\n!\n\
+                   ! Last configuration change at 13:57:08 CET Wed Mar 13 2024\n\
+                   ! NVRAM config last updated at 15:26:39 CET Wed Mar 13 2024 by admin\n\
+                   ntp clock-period 36028797018963968\nhostname r1\nend\n";
+        assert_eq!(
+            running_config(out, false),
+            "!\n! NVRAM config last updated at 15:26:39 CET Wed Mar 13 2024 by admin\nhostname r1\nend\n"
+        );
+        let by_user = out.replace("2024\n! NVRAM", "2024 by admin\n! NVRAM");
+        assert!(
+            running_config(&by_user, false)
+                .contains("change at 13:57:08 CET Wed Mar 13 2024 by admin\n")
+        );
+        assert!(running_config(out, true).contains("! Last configuration change at 13:57:08"));
+    }
+
+    #[test]
+    fn snmp_expression_values_are_masked_in_the_backup() {
+        let out = "a\nb\nc\nsnmp mib expression owner x name 1\n  expression 42\n description 42\n";
+        assert_eq!(
+            running_config(out, false),
+            "snmp mib expression owner x name 1\n  expression <value removed>\n description 42\n"
+        );
+    }
+
+    #[test]
+    fn version_comments_read_chassis_board_id_and_cpu_details() {
+        let out = "Cisco IOS Software, C2960 Software (C2960-LANBASEK9-M), Version 12.2(55)SE5, RELEASE SOFTWARE (fc1)\n\
+                   Compiled Thu 09-Feb-12 18:49 by prod_rel_team\n\
+                   ROM: Bootstrap program is C2960 boot loader\n\
+                   System image file is \"flash:c2960-lanbasek9-mz.122-55.SE5.bin\"\n\
+                   cisco WS-C2960-24TT-L (PowerPC405) processor (revision B0) with 65536K bytes of memory.\n\
+                   Processor board ID FOC1234X0YZ\n\
+                   PowerPC405 processor, implementation 3, Revision 7\n\
+                   64K bytes of flash-simulated non-volatile configuration memory.\n";
+        assert_eq!(
+            version_comments(out),
+            "! Cisco IOS Software, C2960 Software (C2960-LANBASEK9-M), Version 12.2(55)SE5, RELEASE SOFTWARE (fc1)\n\
+             ! \n\
+             ! Image: Software: C2960-LANBASEK9-M, 12.2(55)SE5, RELEASE SOFTWARE (fc1)\n\
+             ! Image: Compiled: Thu 09-Feb-12 18:49 by prod_rel_team\n\
+             ! Image: flash:c2960-lanbasek9-mz.122-55.SE5.bin\n\
+             ! Chassis type: WS-C2960-24TT-L\n\
+             ! Memory: main 65536K\n\
+             ! Processor ID: FOC1234X0YZ\n\
+             ! CPU: PowerPC405, PowerPC405 processor, impl 3, Revision 7\n\
+             ! \n"
+        );
+    }
+
+    #[test]
+    fn version_comments_accept_revision_form_without_cpu_name() {
+        let out = "Cisco IOS Software, C2900 Software (C2900-UNIVERSALK9-M), Version 15.7(3)M4\n\
+                   Cisco CISCO2911/K9 (revision 1.0) with 483328K/40960K bytes of memory.\n\
+                   Processor board ID FTX1111AAAA\n";
+        let comments = version_comments(out);
+        assert!(comments.contains("! Chassis type: CISCO2911/K9\n! Memory: main 483328K/40960K\n"));
+        assert!(comments.contains("! Processor ID: FTX1111AAAA\n! CPU: \n"));
+    }
+
+    #[test]
+    fn vtp_comments_drop_blank_lines_and_modified_by_line() {
+        let out = "VTP Version                     : 2\n\nConfiguration last modified by 10.0.0.1 at 3-1-93 00:02:33\nVTP Operating Mode              : Server\n";
+        assert_eq!(
+            vtp_comments(out),
+            "! VTP: VTP Version                     : 2\n! VTP: VTP Operating Mode              : Server\n! \n"
+        );
+    }
+
+    #[test]
+    fn unsupported_command_leaves_only_blank_lines() {
+        let mut session = replay(
+            "init_prompt: |-\n  sw1>\ncommands:\n  \"show vtp status\\n\": \"show vtp status\\r\\n               ^\\r\\n% Invalid input detected at '^' marker.\\r\\n\\r\\nsw1>\"\n",
+        );
+        session.read_until(PROMPT, None).expect("first prompt");
+        let out = command_output(&mut session, "show vtp status").expect("replayed");
+        assert_eq!(out, "\n\n\n");
+        assert_eq!(vtp_comments(&out), "! \n");
+    }
+
+    #[test]
+    fn enable_sends_the_enable_secret_when_asked_for_one() {
+        let mut session = replay(
+            "init_prompt: |-\n  sw1>\ncommands:\n  - \"enable\\n\": \"enable\\nPassword: \"\n  - \"<enable>\\n\": \"\\nsw1#\"\n  - \"show privilege\\n\": \"show privilege\\nCurrent privilege level is 15\\nsw1#\"\n",
+        );
+        Ios::login(&mut session, &device_with(&[("enable", "true")])).expect("enable works");
+        // Strict order: this only replays if enable and the secret went first.
+        session
+            .command("show privilege")
+            .expect("privileged prompt reached");
+    }
+
+    #[test]
+    fn enable_without_password_prompt_sends_no_secret() {
+        let mut session = replay(
+            "init_prompt: |-\n  sw1>\ncommands:\n  - \"enable\\n\": \"enable\\nsw1#\"\n  - \"show privilege\\n\": \"show privilege\\nCurrent privilege level is 15\\nsw1#\"\n",
+        );
+        Ios::login(&mut session, &device_with(&[("enable", "true")])).expect("enable works");
+        session
+            .command("show privilege")
+            .expect("no secret was typed");
+    }
+
+    #[test]
+    fn redact_hides_both_ap_management_credentials() {
+        let cfg =
+            "ap profile p\n mgmtuser username admin password 0 PASS WORD secret 0 EN SECRET\n";
+        assert_eq!(
+            Ios::redact(cfg),
+            "ap profile p\n mgmtuser username admin password 0 <secret hidden> secret 0 <secret hidden>\n"
+        );
+    }
+
+    #[test]
+    fn redact_hides_common_ios_secrets() {
+        let cfg = "username bob privilege 15 password plaintext\n\
+                   enable password cisco\n\
+                   snmp-server host 10.0.0.1 traps version 2c COMMUNITY udp-port 162\n\
+                   snmp-server user u g v3 auth sha AUTHPASS priv aes 128 PRIVPASS\n\
+                   radius server r1\n address ipv4 10.0.0.2 auth-port 1812\n key RADKEY\n\
+                   crypto isakmp key 6 ISAKMPKEY address 10.0.0.3\n\
+                   ip ftp password 7 FTPPASS\n\
+                   line vty 0 4\n password 7 0822455D0A16\n";
+        let out = Ios::redact(cfg);
+        for secret in [
+            "plaintext",
+            "cisco",
+            "COMMUNITY",
+            "AUTHPASS",
+            "PRIVPASS",
+            "RADKEY",
+            "ISAKMPKEY",
+            "FTPPASS",
+            "0822455D0A16",
+        ] {
+            assert!(!out.contains(secret), "{secret} left in:\n{out}");
+        }
+        assert!(
+            out.contains(
+                "snmp-server host 10.0.0.1 traps version 2c <secret hidden> udp-port 162\n"
+            )
+        );
+        assert!(out.contains("crypto isakmp key <secret hidden> address 10.0.0.3\n"));
+    }
+
+    #[test]
+    fn significant_ignores_auto_bandwidth_and_change_stamps() {
+        let cfg = "! Last configuration change at 10:00:00 UTC Mon Jan 1 2024 by admin\n\
+                   ! NVRAM config last updated at 10:00:00 UTC Mon Jan 1 2024 by admin\n\
+                   interface Tunnel1\n tunnel mpls traffic-eng bandwidth 12345\n tunnel mpls traffic-eng auto-bw\n!\n\
+                   interface Tunnel2\n tunnel mpls traffic-eng bandwidth 500\n!\n";
+        assert_eq!(
+            Ios::significant(cfg),
+            "interface Tunnel1\n tunnel mpls traffic-eng auto-bw\n!\n\
+             interface Tunnel2\n tunnel mpls traffic-eng bandwidth 500\n!\n"
+        );
     }
 }
