@@ -1,0 +1,194 @@
+//! Arista EOS.
+//!
+//! Checked against a recording of EOS 4.29.2F on a DCS-7050SX3-48YC8.
+//!
+//! The backup is `show inventory` as `! ` comments, then the running
+//! configuration. Both commands pipe through `no-more`, so no pager setting
+//! is needed, and EOS itself filters out the `! Time:` line that would
+//! otherwise change on every read.
+//!
+//! Device variable `enable` (flag): log in unprivileged and run `enable`
+//! first, answering a password prompt with the host's enable secret.
+
+use netraven_driver_sdk::prelude::*;
+
+pub struct Eos;
+
+/// `host>` (unprivileged), `host#` and config modes such as
+/// `host(config-if-Et1/1)#`.
+const PROMPT: &str = r"^[\w.@/:()-]+[#>]\s?$";
+
+const ENABLE_PASSWORD: &str = r"[pP]assword:\s?$";
+
+impl Eos {
+    /// What a command printed: without echo and prompt, with `\r\n` made `\n`.
+    fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
+        let raw = session.command(command)?;
+        Ok(text::cut_echo_and_prompt(&text::unix_newlines(&raw)))
+    }
+}
+
+impl Driver for Eos {
+    fn info() -> DriverInfo {
+        DriverInfo::shell("eos", env!("CARGO_PKG_VERSION"), &["eos"], PROMPT, "! ")
+    }
+
+    fn login(session: &mut dyn Session, device: &Device) -> Result<(), DriverError> {
+        session.read_until(PROMPT, None)?;
+        if device.flag("enable") {
+            session.send("enable\n")?;
+            let either = format!("(?:{ENABLE_PASSWORD})|(?:{PROMPT})");
+            let reply = session.read_until(&either, None)?;
+            if text::re(&format!("(?m){ENABLE_PASSWORD}")).is_match(&reply) {
+                session.send_secret(Secret::Enable)?;
+                session.read_until(PROMPT, None)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
+        let prefix = Self::info().comment_prefix;
+        let inventory = Self::output(session, "show inventory | no-more")?;
+        let mut config = text::comment(&inventory, &prefix);
+        config.push_str(&Self::output(
+            session,
+            "show running-config | no-more | exclude ! Time:",
+        )?);
+        Ok(Backup::config(config))
+    }
+
+    fn redact(config: &str) -> String {
+        text::replace_all(
+            config,
+            &[
+                (
+                    r"(?m)^(snmp-server community).*",
+                    "$1 <configuration removed>",
+                ),
+                // snmp-server host H [vrf V] [traps|informs] [version 1|2c] COMMUNITY [udp-port N]
+                // (with version 3 the word is a user name, not a secret).
+                (
+                    r"(?m)^(snmp-server host \S+(?: vrf \S+)?(?: traps| informs)?(?: version (?:1|2c))?) \S+( udp-port \d+)?$",
+                    "$1 <secret hidden>$2",
+                ),
+                (r"(secret \w+) \S+.*", "$1 <secret hidden>"),
+                (r"(password \d+) \S+.*", "$1 <secret hidden>"),
+                (
+                    r"(?m)^(enable (?:secret|password)).*",
+                    "$1 <configuration removed>",
+                ),
+                (
+                    r"(?m)^(service unsupported-transceiver).*",
+                    "$1 <license key removed>",
+                ),
+                (
+                    r"(?m)^(tacacs-server key \d+).*",
+                    "$1 <configuration removed>",
+                ),
+                (
+                    r"(?m)^(radius-server .+ key \d) \S+",
+                    "$1 <radius secret hidden>",
+                ),
+                // Routing-protocol keys: `key <id> 7 <hex>` nested in a block.
+                (
+                    r"( {6}key) [0-9a-fA-F]+ 7 [0-9a-fA-F]+.*",
+                    "$1 <secret hidden>",
+                ),
+                // SNMPv3 user keys.
+                (
+                    r"(localized|auth (?:md5|sha\d{0,3})|priv (?:des|aes\d{0,3})) \S+",
+                    "$1 <secret hidden>",
+                ),
+            ],
+        )
+    }
+}
+
+netraven_driver_sdk::export_driver!(Eos);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn corpus_cases_pass() {
+        netraven_driver_sdk::harness::assert_corpus::<Eos>(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/corpus/oxidized"
+        ));
+    }
+
+    fn login_with(transcript: &str, vars: &[(&str, &str)]) -> Result<(), DriverError> {
+        use netraven_driver_sdk::harness::{ReplaySession, Transcript};
+        let transcript = Transcript::parse(transcript).map_err(|e| DriverError::Failed(e.0))?;
+        let mut session = ReplaySession::new(transcript, Mode::Shell, PROMPT)?;
+        let device = Device {
+            vars: vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            ..Device::default()
+        };
+        Eos::login(&mut session, &device)?;
+        // Privileged now: the next command must be accepted at `sw1#`.
+        session.command("show clock")?;
+        Ok(())
+    }
+
+    #[test]
+    fn enable_flag_answers_the_password_prompt() {
+        let transcript = concat!(
+            "init_prompt: \"sw1>\"\n",
+            "commands:\n",
+            "  - \"enable\\n\": \"enable\\nPassword: \"\n",
+            "  - \"<enable>\\n\": \"\\nsw1#\"\n",
+            "  - \"show clock\\n\": \"show clock\\nnow\\nsw1#\"\n",
+        );
+        assert_eq!(login_with(transcript, &[("enable", "true")]), Ok(()));
+    }
+
+    #[test]
+    fn enable_without_password_prompt_sends_no_secret() {
+        let transcript = concat!(
+            "init_prompt: \"sw1>\"\n",
+            "commands:\n",
+            "  - \"enable\\n\": \"enable\\nsw1#\"\n",
+            "  - \"show clock\\n\": \"show clock\\nnow\\nsw1#\"\n",
+        );
+        assert_eq!(login_with(transcript, &[("enable", "yes")]), Ok(()));
+    }
+
+    #[test]
+    fn snmp_host_community_is_hidden_but_v3_user_kept() {
+        let cfg = "snmp-server host 10.0.0.1 vrf MGMT version 2c s3cret udp-port 1162\n\
+                   snmp-server host 10.0.0.2 informs version 1 s3cret\n\
+                   snmp-server host 10.0.0.3 version 3 priv monitor\n";
+        assert_eq!(
+            Eos::redact(cfg),
+            "snmp-server host 10.0.0.1 vrf MGMT version 2c <secret hidden> udp-port 1162\n\
+             snmp-server host 10.0.0.2 informs version 1 <secret hidden>\n\
+             snmp-server host 10.0.0.3 version 3 priv monitor\n"
+        );
+    }
+
+    #[test]
+    fn user_and_enable_secrets_are_hidden() {
+        let cfg = "username admin privilege 15 role network-admin secret sha512 $6$abc\n\
+                   enable password sha512 $6$def\n";
+        assert_eq!(
+            Eos::redact(cfg),
+            "username admin privilege 15 role network-admin secret sha512 <secret hidden>\n\
+             enable password <configuration removed>\n"
+        );
+    }
+
+    #[test]
+    fn snmpv3_keys_are_hidden() {
+        let cfg = "snmp-server user u1 g1 v3 localized 0011 auth sha256 AAAA priv aes256 BBBB\n";
+        assert_eq!(
+            Eos::redact(cfg),
+            "snmp-server user u1 g1 v3 localized <secret hidden> auth sha256 <secret hidden> priv aes256 <secret hidden>\n"
+        );
+    }
+}
