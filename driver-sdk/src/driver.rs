@@ -67,7 +67,9 @@ impl Device {
     /// A var read as a flag: "true", "yes", "1" and "on" are true.
     pub fn flag(&self, key: &str) -> bool {
         matches!(
-            self.var(key).map(|v| v.trim().to_ascii_lowercase()).as_deref(),
+            self.var(key)
+                .map(|v| v.trim().to_ascii_lowercase())
+                .as_deref(),
             Some("true" | "yes" | "1" | "on")
         )
     }

@@ -236,7 +236,9 @@ macro_rules! export_driver {
                     device: $crate::guest::bindings::netraven::driver::types::Device,
                     commands: ::std::vec::Vec<::std::string::String>,
                 ) -> ::core::result::Result<
-                    ::std::vec::Vec<$crate::guest::bindings::netraven::driver::types::CommandOutput>,
+                    ::std::vec::Vec<
+                        $crate::guest::bindings::netraven::driver::types::CommandOutput,
+                    >,
                     $crate::guest::bindings::netraven::driver::types::DriverError,
                 > {
                     $crate::guest::run::<$driver>(device, commands)

@@ -73,8 +73,11 @@ pub trait Session {
     ) -> Result<String, SessionError>;
     fn send(&mut self, text: &str) -> Result<(), SessionError>;
     fn send_secret(&mut self, which: Secret) -> Result<(), SessionError>;
-    fn read_until(&mut self, regex: &str, timeout: Option<Duration>)
-    -> Result<String, SessionError>;
+    fn read_until(
+        &mut self,
+        regex: &str,
+        timeout: Option<Duration>,
+    ) -> Result<String, SessionError>;
     /// Run one command on its own exec channel (exec-mode devices).
     fn exec_with_timeout(
         &mut self,

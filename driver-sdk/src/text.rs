@@ -133,7 +133,10 @@ mod tests {
     #[test]
     fn replace_all_uses_capture_groups() {
         let cfg = "snmp-server community public RO\nhostname r1\n";
-        let out = replace_all(cfg, &[(r"(?m)^(snmp-server community) \S+", "$1 <removed>")]);
+        let out = replace_all(
+            cfg,
+            &[(r"(?m)^(snmp-server community) \S+", "$1 <removed>")],
+        );
         assert_eq!(out, "snmp-server community <removed> RO\nhostname r1\n");
     }
 

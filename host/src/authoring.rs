@@ -63,7 +63,13 @@ pub fn build_drivers(
         let package = package_name(krate)?;
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let output = Command::new(cargo)
-            .args(["build", "--release", "--target", "wasm32-wasip2", "--manifest-path"])
+            .args([
+                "build",
+                "--release",
+                "--target",
+                "wasm32-wasip2",
+                "--manifest-path",
+            ])
             .arg(krate.join("Cargo.toml"))
             .arg("--target-dir")
             .arg(target_dir)
@@ -122,7 +128,9 @@ fn inside_workspace(dir: &Path) -> bool {
 /// a test that replays it.
 pub fn new_driver(name: &str, parent: &Path, sdk: &Path) -> Result<PathBuf, AuthoringError> {
     let valid = !name.is_empty()
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         && name.starts_with(|c: char| c.is_ascii_lowercase());
     if !valid {
         return Err(AuthoringError::Invalid(format!(
@@ -131,7 +139,10 @@ pub fn new_driver(name: &str, parent: &Path, sdk: &Path) -> Result<PathBuf, Auth
     }
     let dir = parent.join(name);
     if dir.exists() {
-        return Err(file_error(&dir, "already exists; choose another name or remove it"));
+        return Err(file_error(
+            &dir,
+            "already exists; choose another name or remove it",
+        ));
     }
     let tests = dir.join("tests");
     std::fs::create_dir_all(dir.join("src")).map_err(|e| file_error(&dir, e))?;
@@ -250,4 +261,5 @@ commands:
   "exit\n": ""
 "#;
 
-const EXAMPLE_OUTPUT: &str = "! Example OS 1.0\nhostname lab-router\nsnmp-server community s3cret RO\n";
+const EXAMPLE_OUTPUT: &str =
+    "! Example OS 1.0\nhostname lab-router\nsnmp-server community s3cret RO\n";

@@ -139,7 +139,10 @@ pub enum DriverCommand {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -263,7 +266,11 @@ async fn list(config: Config, dir: DriversDir, json: bool) -> anyhow::Result<Exi
             serde_json::json!({"drivers": drivers, "skipped": problems})
         )?;
     } else {
-        writeln!(out, "{:<12} {:<8} {:<6} {:<24} {:<28} SHA256", "NAME", "VERSION", "MODE", "MODELS", "FILE")?;
+        writeln!(
+            out,
+            "{:<12} {:<8} {:<6} {:<24} {:<28} SHA256",
+            "NAME", "VERSION", "MODE", "MODELS", "FILE"
+        )?;
         for d in &catalog.drivers {
             writeln!(
                 out,
@@ -300,7 +307,10 @@ async fn test(
 ) -> anyhow::Result<ExitCode> {
     let (runtime, mut catalog) = load(&config, &dir).await?;
     let (cases, forced) = match (corpus, driver, case) {
-        (Some(corpus), _, _) => (harness::corpus_cases(&corpus).map_err(anyhow::Error::msg)?, None),
+        (Some(corpus), _, _) => (
+            harness::corpus_cases(&corpus).map_err(anyhow::Error::msg)?,
+            None,
+        ),
         (None, Some(driver), Some(case)) => {
             let case = Case::at(&case).map_err(anyhow::Error::msg)?;
             let index = if driver.ends_with(".wasm") {
@@ -309,7 +319,10 @@ async fn test(
                 catalog.add_file(&runtime, &file).await;
                 if catalog.drivers.len() == before {
                     let problem = catalog.problems.last().map(|p| p.to_string());
-                    bail!("{}", problem.unwrap_or_else(|| format!("{driver}: did not load")));
+                    bail!(
+                        "{}",
+                        problem.unwrap_or_else(|| format!("{driver}: did not load"))
+                    );
                 }
                 catalog.drivers.len() - 1
             } else {
@@ -318,9 +331,15 @@ async fn test(
                     .iter()
                     .position(|d| d.info.name == driver)
                     .with_context(|| {
-                        let names: Vec<&str> =
-                            catalog.drivers.iter().map(|d| d.info.name.as_str()).collect();
-                        format!("no driver named {driver:?} is loaded (loaded: {})", names.join(", "))
+                        let names: Vec<&str> = catalog
+                            .drivers
+                            .iter()
+                            .map(|d| d.info.name.as_str())
+                            .collect();
+                        format!(
+                            "no driver named {driver:?} is loaded (loaded: {})",
+                            names.join(", ")
+                        )
                     })?
             };
             (vec![case], Some(index))
@@ -332,7 +351,15 @@ async fn test(
     let report: Report = tokio::task::spawn_blocking(move || {
         let forced = forced.map(|i| &catalog.drivers[i]);
         let mut out = std::io::stdout().lock();
-        harness::run_cases(&runtime_for_checks, &catalog, &cases, forced, verbose, handle, &mut out)
+        harness::run_cases(
+            &runtime_for_checks,
+            &catalog,
+            &cases,
+            forced,
+            verbose,
+            handle,
+            &mut out,
+        )
     })
     .await
     .context("the check runner stopped")?;
@@ -343,9 +370,18 @@ fn print_summary(report: &Report) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     if !report.skipped_models.is_empty() {
         let models: Vec<&str> = report.skipped_models.iter().map(String::as_str).collect();
-        writeln!(out, "skipped models (no driver loaded): {}", models.join(", "))?;
+        writeln!(
+            out,
+            "skipped models (no driver loaded): {}",
+            models.join(", ")
+        )?;
     }
-    writeln!(out, "{} passed, {} failed", report.passed(), report.failed())?;
+    writeln!(
+        out,
+        "{} passed, {} failed",
+        report.passed(),
+        report.failed()
+    )?;
     if report.checks.is_empty() {
         eprintln!("error: no check ran: no case matched a loaded driver");
         return Ok(ExitCode::from(EXIT_ERROR));

@@ -29,7 +29,12 @@ impl WasmTarget<'_> {
         device: &str,
     ) -> Result<DriverInstance, String> {
         self.handle
-            .block_on(DriverInstance::new(self.runtime, self.driver, session, device))
+            .block_on(DriverInstance::new(
+                self.runtime,
+                self.driver,
+                session,
+                device,
+            ))
             .map_err(|e| e.to_string())
     }
 }

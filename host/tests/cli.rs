@@ -9,7 +9,10 @@ fn netraven(args: &[&str], cwd: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_netraven"))
         .args(args)
         .current_dir(cwd)
-        .env("NETRAVEN_CONFIG", support::root().join("config/environments/dev.toml"))
+        .env(
+            "NETRAVEN_CONFIG",
+            support::root().join("config/environments/dev.toml"),
+        )
         .output()
         .expect("run netraven")
 }
@@ -28,8 +31,13 @@ fn expected_checks(models: &[&str]) -> usize {
             let parts: Vec<&str> = name.splitn(3, '#').collect();
             parts.len() == 3
                 && models.contains(&parts[0])
-                && ["output.txt", "secret.yaml", "significant_changes.yaml", "prompt.yaml"]
-                    .contains(&parts[2])
+                && [
+                    "output.txt",
+                    "secret.yaml",
+                    "significant_changes.yaml",
+                    "prompt.yaml",
+                ]
+                .contains(&parts[2])
         })
         .count()
 }
@@ -38,24 +46,38 @@ fn expected_checks(models: &[&str]) -> usize {
 fn corpus_run_passes_every_check_of_the_bundled_models() {
     let dir = support::drivers_dir(&support::BUNDLED);
     let out = netraven(
-        &["driver", "test", "--drivers", &dir.path().display().to_string(), "--corpus",
-          &support::corpus().display().to_string()],
+        &[
+            "driver",
+            "test",
+            "--drivers",
+            &dir.path().display().to_string(),
+            "--corpus",
+            &support::corpus().display().to_string(),
+        ],
         dir.path(),
     );
     let stdout = text(&out.stdout);
     let expected = expected_checks(&support::BUNDLED);
     assert!(expected >= 20, "corpus lost its cases? {expected}");
     assert!(
-        stdout.lines().any(|l| l == format!("{expected} passed, 0 failed")),
+        stdout
+            .lines()
+            .any(|l| l == format!("{expected} passed, 0 failed")),
         "stdout:\n{stdout}\nstderr:\n{}",
         text(&out.stderr)
     );
     assert!(out.status.success());
     // Models without a driver are listed, the bundled ones are not.
-    let skipped = stdout.lines().find(|l| l.starts_with("skipped models")).unwrap_or_default();
+    let skipped = stdout
+        .lines()
+        .find(|l| l.starts_with("skipped models"))
+        .unwrap_or_default();
     assert!(skipped.contains("vyos"), "{skipped}");
     for model in support::BUNDLED {
-        assert!(!skipped.split([' ', ',']).any(|m| m == model), "{model} skipped: {skipped}");
+        assert!(
+            !skipped.split([' ', ',']).any(|m| m == model),
+            "{model} skipped: {skipped}"
+        );
     }
 }
 
@@ -72,12 +94,20 @@ fn a_changed_golden_file_fails_with_a_unified_diff() {
         .unwrap();
     }
     let golden = cases.path().join(format!("{case}#output.txt"));
-    let edited = std::fs::read_to_string(&golden).unwrap().replace("hostname LAB-SW123_9200L", "hostname OTHER");
+    let edited = std::fs::read_to_string(&golden)
+        .unwrap()
+        .replace("hostname LAB-SW123_9200L", "hostname OTHER");
     std::fs::write(&golden, edited).unwrap();
 
     let out = netraven(
-        &["driver", "test", "--drivers", &drivers.path().display().to_string(), "ios",
-          &golden.display().to_string()],
+        &[
+            "driver",
+            "test",
+            "--drivers",
+            &drivers.path().display().to_string(),
+            "ios",
+            &golden.display().to_string(),
+        ],
         drivers.path(),
     );
     let stdout = text(&out.stdout);
@@ -85,13 +115,25 @@ fn a_changed_golden_file_fails_with_a_unified_diff() {
     assert!(stdout.contains(&format!("FAIL {case} output")), "{stdout}");
     assert!(stdout.contains("-hostname OTHER"), "{stdout}");
     assert!(stdout.contains("+hostname LAB-SW123_9200L"), "{stdout}");
-    assert!(stdout.lines().any(|l| l == "0 passed, 1 failed"), "{stdout}");
+    assert!(
+        stdout.lines().any(|l| l == "0 passed, 1 failed"),
+        "{stdout}"
+    );
 }
 
 #[test]
 fn drivers_list_shows_name_version_models_file_and_sha256() {
     let dir = support::drivers_dir(&["ios", "junos"]);
-    let out = netraven(&["drivers", "list", "--json", "--drivers", &dir.path().display().to_string()], dir.path());
+    let out = netraven(
+        &[
+            "drivers",
+            "list",
+            "--json",
+            "--drivers",
+            &dir.path().display().to_string(),
+        ],
+        dir.path(),
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let listing: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let drivers = listing["drivers"].as_array().unwrap();
@@ -100,7 +142,10 @@ fn drivers_list_shows_name_version_models_file_and_sha256() {
     assert_eq!(ios["models"][0], "ios");
     assert_eq!(ios["contract"], "0.1.0");
     let bytes = std::fs::read(dir.path().join("ios.wasm")).unwrap();
-    assert_eq!(ios["sha256"], netraven::runtime::catalog::sha256_hex(&bytes));
+    assert_eq!(
+        ios["sha256"],
+        netraven::runtime::catalog::sha256_hex(&bytes)
+    );
     assert!(ios["file"].as_str().unwrap().ends_with("ios.wasm"));
     let junos = drivers.iter().find(|d| d["name"] == "junos").unwrap();
     assert_eq!(junos["mode"], "exec");
@@ -111,13 +156,23 @@ fn unknown_driver_name_is_a_one_line_error_listing_the_loaded_ones() {
     let dir = support::drivers_dir(&["ios"]);
     let case = support::corpus().join("ios#generic#prompt.yaml");
     let out = netraven(
-        &["driver", "test", "--drivers", &dir.path().display().to_string(), "acme", &case.display().to_string()],
+        &[
+            "driver",
+            "test",
+            "--drivers",
+            &dir.path().display().to_string(),
+            "acme",
+            &case.display().to_string(),
+        ],
         dir.path(),
     );
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("no driver named \"acme\"") && stderr.contains("ios"), "{stderr}");
+    assert!(
+        stderr.contains("no driver named \"acme\"") && stderr.contains("ios"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -138,7 +193,16 @@ fn malformed_config_names_the_file_and_line() {
 #[test]
 fn driver_new_scaffolds_a_crate_that_builds_for_wasm_and_passes_its_example() {
     let parent = tempfile::tempdir().unwrap();
-    let out = netraven(&["driver", "new", "acmeos", "--dir", &parent.path().display().to_string()], parent.path());
+    let out = netraven(
+        &[
+            "driver",
+            "new",
+            "acmeos",
+            "--dir",
+            &parent.path().display().to_string(),
+        ],
+        parent.path(),
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let krate = parent.path().join("acmeos");
     let target = support::root().join("target/scaffold-test");
@@ -150,18 +214,40 @@ fn driver_new_scaffolds_a_crate_that_builds_for_wasm_and_passes_its_example() {
         .env("CARGO_TARGET_DIR", &target)
         .output()
         .unwrap();
-    assert!(test.status.success(), "{}\n{}", text(&test.stdout), text(&test.stderr));
-    assert!(text(&test.stdout).contains("1 passed"), "{}", text(&test.stdout));
+    assert!(
+        test.status.success(),
+        "{}\n{}",
+        text(&test.stdout),
+        text(&test.stderr)
+    );
+    assert!(
+        text(&test.stdout).contains("1 passed"),
+        "{}",
+        text(&test.stdout)
+    );
 
     // ...and as a wasm component through the host's harness.
     let drivers = parent.path().join("installed");
-    let built = netraven::authoring::build_drivers(std::slice::from_ref(&krate), &drivers, &target).unwrap();
+    let built = netraven::authoring::build_drivers(std::slice::from_ref(&krate), &drivers, &target)
+        .unwrap();
     assert_eq!(built, vec![drivers.join("acmeos.wasm")]);
     let case = krate.join("tests/acmeos#example#output.txt");
     let out = netraven(
-        &["driver", "test", "--drivers", &drivers.display().to_string(), "acmeos", &case.display().to_string()],
+        &[
+            "driver",
+            "test",
+            "--drivers",
+            &drivers.display().to_string(),
+            "acmeos",
+            &case.display().to_string(),
+        ],
         parent.path(),
     );
-    assert!(out.status.success(), "{}\n{}", text(&out.stdout), text(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
     assert!(text(&out.stdout).lines().any(|l| l == "1 passed, 0 failed"));
 }

@@ -34,18 +34,27 @@ async fn endless_loop_stops_at_the_deadline_and_the_next_device_still_runs() {
     let mut instance = DriverInstance::new(&runtime, spin, ios_session("#"), "looping")
         .await
         .expect("instantiate");
-    let failure = instance.backup(&device("looping", "spin")).await.unwrap_err();
+    let failure = instance
+        .backup(&device("looping", "spin"))
+        .await
+        .unwrap_err();
     let took = started.elapsed();
     assert_eq!(failure.class, ErrorClass::DriverTrap, "{failure}");
     assert!(failure.message.contains("deadline"), "{failure}");
     // Deadline is 2 s; allow scheduling slack but not a hang.
-    assert!(took >= Duration::from_secs(2) && took < Duration::from_secs(10), "took {took:?}");
+    assert!(
+        took >= Duration::from_secs(2) && took < Duration::from_secs(10),
+        "took {took:?}"
+    );
 
     let ios = catalog.for_model("ios").expect("ios loaded");
     let mut next = DriverInstance::new(&runtime, ios, ios_session(&ios.info.prompt), "next")
         .await
         .expect("instantiate");
-    let backup = next.backup(&device("next", "ios")).await.expect("next device backs up");
+    let backup = next
+        .backup(&device("next", "ios"))
+        .await
+        .expect("next device backs up");
     assert!(backup.config.contains("hostname LAB-SW123_9200L"));
 }
 
@@ -56,9 +65,15 @@ async fn unbounded_allocation_stops_at_the_memory_cap() {
     let mut instance = DriverInstance::new(&runtime, hog, ios_session("#"), "hog")
         .await
         .expect("instantiate");
-    let failure = instance.backup(&device("hog", "memory-hog")).await.unwrap_err();
+    let failure = instance
+        .backup(&device("hog", "memory-hog"))
+        .await
+        .unwrap_err();
     assert_eq!(failure.class, ErrorClass::DriverTrap, "{failure}");
-    assert!(failure.message.contains("memory cap of 32 MiB"), "{failure}");
+    assert!(
+        failure.message.contains("memory cap of 32 MiB"),
+        "{failure}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -68,7 +83,10 @@ async fn panic_is_a_driver_error_carrying_the_panic_message() {
     let mut instance = DriverInstance::new(&runtime, driver, ios_session("#"), "p")
         .await
         .expect("instantiate");
-    let failure = instance.backup(&device("a/b", "panicker")).await.unwrap_err();
+    let failure = instance
+        .backup(&device("a/b", "panicker"))
+        .await
+        .unwrap_err();
     assert_eq!(failure.class, ErrorClass::DriverError, "{failure}");
     assert!(failure.message.contains("index out of bounds"), "{failure}");
     assert!(failure.message.contains("panicker/src/lib.rs"), "{failure}");
@@ -83,8 +101,14 @@ async fn unknown_contract_version_is_refused_naming_both_versions() {
         .iter()
         .find(|p| p.file.ends_with("future-contract.wasm"))
         .expect("the future-contract driver is reported");
-    assert!(problem.message.contains("netraven:driver@9.0.0"), "{problem}");
-    assert!(problem.message.contains("netraven:driver@0.1.0"), "{problem}");
+    assert!(
+        problem.message.contains("netraven:driver@9.0.0"),
+        "{problem}"
+    );
+    assert!(
+        problem.message.contains("netraven:driver@0.1.0"),
+        "{problem}"
+    );
     // The refusal costs nothing else.
     assert!(catalog.by_name("ios").is_some());
 }
@@ -93,12 +117,19 @@ async fn unknown_contract_version_is_refused_naming_both_versions() {
 async fn a_file_that_is_not_a_component_is_skipped_by_name() {
     let dir = support::drivers_dir(&["ios"]);
     std::fs::write(dir.path().join("notes.wasm"), b"not wasm at all").unwrap();
-    let runtime = netraven::runtime::Runtime::new(support::config(dir.path(), &dir.path().join("c"))).unwrap();
-    let catalog = netraven::runtime::Catalog::load_dir(&runtime, dir.path()).await.unwrap();
+    let runtime =
+        netraven::runtime::Runtime::new(support::config(dir.path(), &dir.path().join("c")))
+            .unwrap();
+    let catalog = netraven::runtime::Catalog::load_dir(&runtime, dir.path())
+        .await
+        .unwrap();
     assert_eq!(catalog.drivers.len(), 1);
     let problem = &catalog.problems[0];
     assert!(problem.file.ends_with("notes.wasm"));
-    assert!(problem.message.contains("not a WebAssembly component"), "{problem}");
+    assert!(
+        problem.message.contains("not a WebAssembly component"),
+        "{problem}"
+    );
     assert!(!problem.to_string().contains('\n'));
 }
 
@@ -108,9 +139,31 @@ async fn second_load_comes_from_the_precompile_cache() {
     let dir = support::drivers_dir(&["ios"]);
     let cache = dir.path().join("cache");
     let runtime = netraven::runtime::Runtime::new(support::config(dir.path(), &cache)).unwrap();
-    let first = netraven::runtime::Catalog::load_dir(&runtime, dir.path()).await.unwrap();
+    let first = netraven::runtime::Catalog::load_dir(&runtime, dir.path())
+        .await
+        .unwrap();
     assert_eq!(first.drivers[0].origin, Origin::Compiled);
-    let second = netraven::runtime::Catalog::load_dir(&runtime, dir.path()).await.unwrap();
+    let second = netraven::runtime::Catalog::load_dir(&runtime, dir.path())
+        .await
+        .unwrap();
     assert_eq!(second.drivers[0].origin, Origin::Cached);
     assert_eq!(first.drivers[0].sha256, second.drivers[0].sha256);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sandbox_grants_no_environment_files_network_or_clock() {
+    let (runtime, catalog, _dir) = support::load(&["escape-artist"]).await;
+    let driver = catalog.for_model("escape-artist").expect("loaded");
+    let mut instance = DriverInstance::new(&runtime, driver, ios_session("#"), "escape")
+        .await
+        .expect("instantiate");
+    let report = instance
+        .backup(&device("escape", "escape-artist"))
+        .await
+        .expect("backup")
+        .config;
+    assert_eq!(
+        report,
+        "env: 0\nargs: 0\nread /: false\nread .: false\nwrite: false\nconnect: false\nclock: 0\n"
+    );
 }

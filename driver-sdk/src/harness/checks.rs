@@ -200,7 +200,10 @@ pub fn run_case(target: &mut dyn Target, case: &Case) -> Vec<Check> {
     let device = device_for(case);
 
     if let Some(path) = &case.prompt {
-        checks.push(check(CheckKind::Prompt, prompt_check(target, &info, &device, path)));
+        checks.push(check(
+            CheckKind::Prompt,
+            prompt_check(target, &info, &device, path),
+        ));
     }
     let Some(simulation) = &case.simulation else {
         return checks;
@@ -298,7 +301,10 @@ fn expectations(path: &Path) -> Result<Expectations, String> {
                 .iter()
                 .map(|i| match i {
                     Yaml::String(s) => Ok(s.clone()),
-                    other => Err(format!("{}: {key}: {other:?} is not a string", path.display())),
+                    other => Err(format!(
+                        "{}: {key}: {other:?} is not a string",
+                        path.display()
+                    )),
                 })
                 .collect(),
             _ => Err(format!("{}: {key}: expected a list", path.display())),
@@ -396,7 +402,10 @@ pub fn assert_corpus<D: Driver>(dir: impl AsRef<Path>) {
         info.models
     );
     let mut target = NativeTarget::<D>::default();
-    let checks: Vec<Check> = cases.iter().flat_map(|c| run_case(&mut target, c)).collect();
+    let checks: Vec<Check> = cases
+        .iter()
+        .flat_map(|c| run_case(&mut target, c))
+        .collect();
     let failures: Vec<String> = checks
         .iter()
         .filter_map(|c| {

@@ -201,7 +201,10 @@ mod tests {
         e.feed(b"show run\nr1#\nhostname r1\n");
         assert_eq!(step_str(&mut e), Step::NeedMore);
         e.feed(b"r1#");
-        assert_eq!(step_str(&mut e), Step::Done(b"show run\nr1#\nhostname r1\nr1#".to_vec()));
+        assert_eq!(
+            step_str(&mut e),
+            Step::Done(b"show run\nr1#\nhostname r1\nr1#".to_vec())
+        );
         assert!(e.pending().is_empty());
     }
 
@@ -214,7 +217,10 @@ mod tests {
         e.feed(b"re-- ");
         assert_eq!(step_str(&mut e), Step::Send(b" ".to_vec()));
         e.feed(b"line 2\nr1#");
-        assert_eq!(step_str(&mut e), Step::Done(b"line 1\nline 2\nr1#".to_vec()));
+        assert_eq!(
+            step_str(&mut e),
+            Step::Done(b"line 1\nline 2\nr1#".to_vec())
+        );
     }
 
     #[test]

@@ -84,7 +84,9 @@ impl ReplayDevice {
         let typed = &self.typed;
         let candidates: Vec<usize> = match self.transcript.order {
             Order::Any => (0..self.transcript.exchanges.len()).collect(),
-            Order::Strict => (self.next..self.transcript.exchanges.len().min(self.next + 1)).collect(),
+            Order::Strict => {
+                (self.next..self.transcript.exchanges.len().min(self.next + 1)).collect()
+            }
         };
         let exchanges = &self.transcript.exchanges;
         if let Some(&i) = candidates
@@ -104,7 +106,12 @@ impl ReplayDevice {
         }
         let expected = match self.transcript.order {
             Order::Strict => match exchanges.get(self.next) {
-                Some(e) => format!("{} next (step {} of {})", show(&e.input), self.next + 1, exchanges.len()),
+                Some(e) => format!(
+                    "{} next (step {} of {})",
+                    show(&e.input),
+                    self.next + 1,
+                    exchanges.len()
+                ),
                 None => "nothing more: every step has been replayed".to_string(),
             },
             Order::Any => {
@@ -354,7 +361,10 @@ mod tests {
             panic!("expected Rejected, got {err:?}")
         };
         assert!(msg.contains(r#"sent "show version\n""#), "{msg}");
-        assert!(msg.contains(r#"expects "show run\n" next (step 1 of 3)"#), "{msg}");
+        assert!(
+            msg.contains(r#"expects "show run\n" next (step 1 of 3)"#),
+            "{msg}"
+        );
     }
 
     #[test]
@@ -362,6 +372,9 @@ mod tests {
         let mut s = session();
         s.read_until(r"^r1#$", None).unwrap();
         let err = s.command("show run").unwrap_err();
-        assert!(matches!(&err, SessionError::Timeout(m) if m.contains("--More--")), "{err:?}");
+        assert!(
+            matches!(&err, SessionError::Timeout(m) if m.contains("--More--")),
+            "{err:?}"
+        );
     }
 }

@@ -56,7 +56,8 @@ impl Transcript {
     }
 
     pub fn parse(text: &str) -> Result<Transcript, TranscriptError> {
-        let docs = YamlLoader::load_from_str(text).map_err(|e| err(format!("invalid YAML: {e}")))?;
+        let docs =
+            YamlLoader::load_from_str(text).map_err(|e| err(format!("invalid YAML: {e}")))?;
         let doc = docs.first().ok_or_else(|| err("empty document"))?;
         let init_prompt = match &doc["init_prompt"] {
             Yaml::BadValue | Yaml::Null => None,
@@ -189,7 +190,10 @@ mod tests {
 
     #[test]
     fn ruby_escapes_decode_to_bytes() {
-        assert_eq!(unescape_ruby(r#"a\x20\r\n\e[K\"q\"\\"#), b"a \r\n\x1b[K\"q\"\\");
+        assert_eq!(
+            unescape_ruby(r#"a\x20\r\n\e[K\"q\"\\"#),
+            b"a \r\n\x1b[K\"q\"\\"
+        );
         assert_eq!(unescape_ruby(r"\xff\u00e9"), b"\xff\xc3\xa9");
     }
 

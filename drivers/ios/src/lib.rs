@@ -157,10 +157,11 @@ fn version_comments(output: &str) -> String {
     let mut comments: Vec<String> = Vec::new();
     comments.push(lines.first().map(|l| l.to_string()).unwrap_or_default());
     for (i, line) in lines.iter().enumerate() {
-        let (slave, slave_slot) = match gate(line, "Slave in slot").and_then(|l| slave_re.captures(l)) {
-            Some(c) => (" Slave:", format!(", slot {}", group!(c, 1))),
-            None => ("", String::new()),
-        };
+        let (slave, slave_slot) =
+            match gate(line, "Slave in slot").and_then(|l| slave_re.captures(l)) {
+                Some(c) => (" Slave:", format!(", slot {}", group!(c, 1))),
+                None => ("", String::new()),
+            };
         if let Some(c) = gate(line, "Compiled ").and_then(|l| compiled_re.captures(l)) {
             comments.push(format!("Image:{slave} Compiled: {}", group!(c, 1)));
         }

@@ -68,8 +68,8 @@ impl ComponentCache {
         let compiled = engine
             .precompile_component(wasm)
             .map_err(|e| CacheError::Compile(one_line(&format!("{e:#}"))))?;
-        let component = deserialize(engine, &compiled)
-            .map_err(|e| CacheError::Compile(format!("{e:#}")))?;
+        let component =
+            deserialize(engine, &compiled).map_err(|e| CacheError::Compile(format!("{e:#}")))?;
         if let Err(e) = self.store(&entry, &compiled) {
             // A read-only cache only costs start-up time.
             tracing::warn!("{e}; drivers will be compiled again next start");

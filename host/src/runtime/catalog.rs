@@ -69,7 +69,11 @@ impl Catalog {
     pub async fn add_file(&mut self, runtime: &Runtime, file: &Path) {
         match load(runtime, file).await {
             Ok(driver) => {
-                if let Some(other) = self.drivers.iter().find(|d| d.info.name == driver.info.name) {
+                if let Some(other) = self
+                    .drivers
+                    .iter()
+                    .find(|d| d.info.name == driver.info.name)
+                {
                     self.problems.push(LoadProblem {
                         file: file.to_path_buf(),
                         message: format!(
@@ -175,7 +179,11 @@ fn contract_version(runtime: &Runtime, component: &Component) -> Result<String, 
     else {
         return Err(format!(
             "not a NetRaven driver: it exports no netraven:driver/driver interface (exports: {})",
-            if exports.is_empty() { "none".to_string() } else { exports.join(", ") }
+            if exports.is_empty() {
+                "none".to_string()
+            } else {
+                exports.join(", ")
+            }
         ));
     };
     if compatible(version, CONTRACT_VERSION) {

@@ -18,7 +18,7 @@ use netraven_driver_sdk::{
 use tokio::sync::OwnedSemaphorePermit;
 use wasmtime::component::ResourceTable;
 use wasmtime::{ResourceLimiter, Store, Trap};
-use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+use wasmtime_wasi::{HostMonotonicClock, HostWallClock, WasiCtx, WasiCtxView, WasiView};
 
 use super::bindings::NetravenDriver;
 use super::bindings::netraven::driver::{session as host, types as wit};
@@ -101,7 +101,11 @@ impl Session for NoDevice {
     fn clear_patterns(&mut self) {}
     fn set_newline(&mut self, _: &str) {}
     fn strip_ansi(&mut self, _: bool) {}
-    fn command_with_timeout(&mut self, _: &str, _: Option<Duration>) -> Result<String, SessionError> {
+    fn command_with_timeout(
+        &mut self,
+        _: &str,
+        _: Option<Duration>,
+    ) -> Result<String, SessionError> {
         NoDevice::refuse("command")
     }
     fn send(&mut self, _: &str) -> Result<(), SessionError> {
@@ -226,6 +230,40 @@ impl host::Host for DeviceState {
     }
 }
 
+/// The clock drivers see: always the epoch. Drivers get no clock, so a
+/// backup cannot depend on when it ran; timing is the host's job.
+struct FrozenClock;
+
+impl HostWallClock for FrozenClock {
+    fn resolution(&self) -> Duration {
+        Duration::from_secs(1)
+    }
+    fn now(&self) -> Duration {
+        Duration::ZERO
+    }
+}
+
+impl HostMonotonicClock for FrozenClock {
+    fn resolution(&self) -> u64 {
+        1_000_000_000
+    }
+    fn now(&self) -> u64 {
+        0
+    }
+}
+
+/// WASI that grants nothing: no preopened directories, no environment, no
+/// arguments, no network, no stdio, a frozen clock.
+fn sealed_wasi() -> WasiCtx {
+    WasiCtx::builder()
+        .allow_tcp(false)
+        .allow_udp(false)
+        .allow_ip_name_lookup(false)
+        .wall_clock(FrozenClock)
+        .monotonic_clock(FrozenClock)
+        .build()
+}
+
 /// A driver instantiated for one device. Calls share one deadline; after a
 /// trap or a timeout the instance refuses further calls.
 pub struct DriverInstance {
@@ -266,7 +304,7 @@ impl DriverInstance {
         })?;
         let budget = runtime.config.deadline();
         let state = DeviceState {
-            wasi: WasiCtx::builder().build(),
+            wasi: sealed_wasi(),
             table: ResourceTable::new(),
             session,
             memory: MemoryCap {
@@ -282,12 +320,16 @@ impl DriverInstance {
         store.limiter(|s| &mut s.memory);
         store.set_epoch_deadline(Runtime::ticks(budget));
         store.epoch_deadline_trap();
-        let bindings = driver.pre.instantiate_async(&mut store).await.map_err(|e| {
-            DeviceFailure::new(
-                ErrorClass::DriverTrap,
-                format!("driver {} cannot be instantiated: {e:#}", driver.info.name),
-            )
-        })?;
+        let bindings = driver
+            .pre
+            .instantiate_async(&mut store)
+            .await
+            .map_err(|e| {
+                DeviceFailure::new(
+                    ErrorClass::DriverTrap,
+                    format!("driver {} cannot be instantiated: {e:#}", driver.info.name),
+                )
+            })?;
         Ok(DriverInstance {
             store,
             bindings: std::sync::Arc::new(bindings),
@@ -366,8 +408,13 @@ impl DriverInstance {
 
     pub async fn redact(&mut self, config: &str) -> Result<String, DeviceFailure> {
         let bindings = self.bindings.clone();
-        self.guard(async |store| bindings.netraven_driver_driver().call_redact(store, config).await)
-            .await
+        self.guard(async |store| {
+            bindings
+                .netraven_driver_driver()
+                .call_redact(store, config)
+                .await
+        })
+        .await
     }
 
     pub async fn significant(&mut self, config: &str) -> Result<String, DeviceFailure> {
@@ -399,7 +446,9 @@ impl DriverInstance {
                 if self.store.data().in_host_call {
                     DeviceFailure::new(
                         ErrorClass::PromptTimeout,
-                        format!("the device deadline of {waited:.1}s passed while waiting for the device"),
+                        format!(
+                            "the device deadline of {waited:.1}s passed while waiting for the device"
+                        ),
                     )
                 } else {
                     DeviceFailure::new(
@@ -416,7 +465,10 @@ impl DriverInstance {
     fn classify_trap(&self, error: &wasmtime::Error) -> DeviceFailure {
         let state = self.store.data();
         if let Some(panic) = &state.panic {
-            return DeviceFailure::new(ErrorClass::DriverError, format!("driver panicked: {panic}"));
+            return DeviceFailure::new(
+                ErrorClass::DriverError,
+                format!("driver panicked: {panic}"),
+            );
         }
         if state.memory.hit {
             return DeviceFailure::new(
@@ -435,7 +487,9 @@ impl DriverInstance {
                     self.budget.as_secs_f64()
                 ),
             ),
-            Some(trap) => DeviceFailure::new(ErrorClass::DriverTrap, format!("driver trapped: {trap}")),
+            Some(trap) => {
+                DeviceFailure::new(ErrorClass::DriverTrap, format!("driver trapped: {trap}"))
+            }
             None => {
                 // Keep the first line: the wasm backtrace that follows is for
                 // driver authors, who get it from `netraven driver test -v`.

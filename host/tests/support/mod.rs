@@ -19,7 +19,13 @@ pub fn corpus() -> PathBuf {
 }
 
 pub const BUNDLED: [&str; 4] = ["ios", "nxos", "junos", "eos"];
-pub const FIXTURES: [&str; 4] = ["spin", "memory-hog", "panicker", "future-contract"];
+pub const FIXTURES: [&str; 5] = [
+    "spin",
+    "memory-hog",
+    "panicker",
+    "future-contract",
+    "escape-artist",
+];
 
 /// Every bundled and fixture driver, built once: `<name>.wasm` files.
 pub fn built() -> &'static Path {
@@ -27,9 +33,14 @@ pub fn built() -> &'static Path {
     BUILT.get_or_init(|| {
         let root = root();
         let out = root.join("target/test-drivers");
-        let mut crates: Vec<PathBuf> = BUNDLED.iter().map(|n| root.join("drivers").join(n)).collect();
+        let mut crates: Vec<PathBuf> = BUNDLED
+            .iter()
+            .map(|n| root.join("drivers").join(n))
+            .collect();
         crates.extend(FIXTURES.iter().map(|n| root.join("tests/fixtures").join(n)));
-        if let Err(e) = netraven::authoring::build_drivers(&crates, &out, &root.join("target/drivers-build")) {
+        if let Err(e) =
+            netraven::authoring::build_drivers(&crates, &out, &root.join("target/drivers-build"))
+        {
             panic!("building test drivers: {e}");
         }
         out
@@ -61,6 +72,8 @@ pub fn config(drivers: &Path, cache: &Path) -> RuntimeConfig {
 pub async fn load(names: &[&str]) -> (Arc<Runtime>, Catalog, tempfile::TempDir) {
     let dir = drivers_dir(names);
     let runtime = Runtime::new(config(dir.path(), &dir.path().join("cache"))).expect("runtime");
-    let catalog = Catalog::load_dir(&runtime, dir.path()).await.expect("catalog");
+    let catalog = Catalog::load_dir(&runtime, dir.path())
+        .await
+        .expect("catalog");
     (runtime, catalog, dir)
 }
