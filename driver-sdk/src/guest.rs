@@ -205,7 +205,7 @@ pub fn significant<D: Driver>(config: String) -> String {
 
 /// Export a [`Driver`](crate::Driver) as the component's `driver` interface.
 ///
-/// ```ignore
+/// ```text
 /// netraven_driver_sdk::export_driver!(MyDriver);
 /// ```
 #[macro_export]

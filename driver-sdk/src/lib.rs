@@ -4,7 +4,7 @@
 //! prompt looks like, and how raw output becomes a stable configuration. The
 //! host does everything else (SSH, timeouts, secrets, storage).
 //!
-//! ```ignore
+//! ```no_run
 //! use netraven_driver_sdk::prelude::*;
 //!
 //! pub struct Acme;

@@ -4,6 +4,7 @@
 //! Reports, per driver, the component load time cold (compile) and from the
 //! precompile cache, then per device: bare instantiation, and
 //! instantiation plus a replayed IOS backup, sequentially and 200 at a time.
+#![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

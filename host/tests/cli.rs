@@ -1,4 +1,5 @@
 //! The `netraven` binary as users and CI run it.
+#![allow(clippy::unwrap_used)]
 
 mod support;
 
@@ -58,7 +59,8 @@ fn corpus_run_passes_every_check_of_the_bundled_models() {
     );
     let stdout = text(&out.stdout);
     let expected = expected_checks(&support::BUNDLED);
-    assert!(expected >= 20, "corpus lost its cases? {expected}");
+    // 7 cases of the four models hold 13 checks; fewer means files went missing.
+    assert!(expected >= 13, "corpus lost its cases? {expected}");
     assert!(
         stdout
             .lines()

@@ -1,5 +1,6 @@
 //! A bad driver costs one device, never the job. Uses the purpose-built bad
 //! drivers in tests/fixtures.
+#![allow(clippy::unwrap_used)]
 
 mod support;
 

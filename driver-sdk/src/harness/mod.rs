@@ -8,7 +8,7 @@
 //!
 //! A driver crate's whole corpus test:
 //!
-//! ```ignore
+//! ```text
 //! #[test]
 //! fn corpus_cases_pass() {
 //!     netraven_driver_sdk::harness::assert_corpus::<MyDriver>(corpus_dir());
