@@ -394,19 +394,11 @@ fn print_summary(report: &Report) -> anyhow::Result<ExitCode> {
 }
 
 async fn demo(config: Config, corpus: &Path) -> anyhow::Result<ExitCode> {
-    let drivers_dir = config.runtime.drivers_dir.clone();
-    let has_drivers = std::fs::read_dir(&drivers_dir)
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok())
-                .any(|e| e.path().extension().is_some_and(|x| x == "wasm"))
-        })
-        .unwrap_or(false);
-    if !has_drivers {
-        let crates = authoring::crates_in(Path::new("drivers"))
-            .context("no drivers installed and no ./drivers sources to build; run from the netraven checkout")?;
-        build(&crates, &drivers_dir, Path::new("target/drivers-build"))?;
-    }
+    // Always rebuild: cargo is incremental, and stale drivers would make the
+    // demo check yesterday's code.
+    let crates = authoring::crates_in(Path::new("drivers"))
+        .context("no ./drivers sources to build; run the demo from the netraven checkout")?;
+    build(&crates, &config.runtime.drivers_dir, Path::new("target/drivers-build"))?;
     test(
         config,
         DriversDir { drivers: None },

@@ -142,7 +142,9 @@ impl PromptEngine {
     pub fn step(&mut self, target: &Regex) -> Step {
         let start = self.window_start();
         for (re, reply) in &self.patterns {
-            if let Some((from, _)) = match_at_end(re, &self.buf, start) {
+            // An empty match (a pattern like `(--More--)?$`) would be answered
+            // forever without consuming anything: only real text counts.
+            if let Some((from, _)) = match_at_end(re, &self.buf, start).filter(|(f, t)| t > f) {
                 self.buf.truncate(from);
                 self.floor = from;
                 return Step::Send(reply.clone());
@@ -243,6 +245,17 @@ mod tests {
         assert_eq!(step_str(&mut e), Step::NeedMore);
         e.feed(b"#");
         assert!(matches!(step_str(&mut e), Step::Done(_)));
+    }
+
+    #[test]
+    fn a_pattern_that_matches_nothing_is_never_answered() {
+        let mut e = PromptEngine::new(r"^r1#$").unwrap();
+        e.add_pattern(r"(--More--)?$", " ").unwrap();
+        e.feed(b"line 1
+");
+        assert_eq!(step_str(&mut e), Step::NeedMore);
+        e.feed(b"--More--");
+        assert_eq!(step_str(&mut e), Step::Send(b" ".to_vec()));
     }
 
     #[test]
