@@ -21,7 +21,7 @@ pub fn lines(text: &str) -> impl Iterator<Item = &str> {
     text.split_inclusive('\n')
 }
 
-/// Turn `\r\n` (and stray `\r` before `\n`) into `\n`.
+/// Turn `\r\n` into `\n`; a lone `\r` stays.
 pub fn unix_newlines(text: &str) -> String {
     text.replace("\r\n", "\n")
 }

@@ -108,7 +108,11 @@ pub fn build_drivers(
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or(package);
         let dest = out_dir.join(format!("{name}.wasm"));
-        std::fs::copy(&artifact, &dest).map_err(|e| file_error(&artifact, e))?;
+        // Copy then rename: a host loading the directory meanwhile sees the
+        // old driver or the new one, never half a file.
+        let partial = out_dir.join(format!(".{name}.wasm.partial"));
+        std::fs::copy(&artifact, &partial).map_err(|e| file_error(&artifact, e))?;
+        std::fs::rename(&partial, &dest).map_err(|e| file_error(&dest, e))?;
         built.push(dest);
     }
     Ok(built)

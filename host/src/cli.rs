@@ -305,7 +305,14 @@ async fn test(
     case: Option<PathBuf>,
     verbose: bool,
 ) -> anyhow::Result<ExitCode> {
-    let (runtime, mut catalog) = load(&config, &dir).await?;
+    // An explicit .wasm is tested on its own: the drivers directory may not
+    // exist, or may hold an older build under the same name.
+    let explicit = driver.as_deref().is_some_and(|d| d.ends_with(".wasm"));
+    let (runtime, mut catalog) = if explicit {
+        (Runtime::new(config.runtime.clone())?, Catalog::default())
+    } else {
+        load(&config, &dir).await?
+    };
     let (cases, forced) = match (corpus, driver, case) {
         (Some(corpus), _, _) => (
             harness::corpus_cases(&corpus).map_err(anyhow::Error::msg)?,
@@ -398,7 +405,11 @@ async fn demo(config: Config, corpus: &Path) -> anyhow::Result<ExitCode> {
     // demo check yesterday's code.
     let crates = authoring::crates_in(Path::new("drivers"))
         .context("no ./drivers sources to build; run the demo from the netraven checkout")?;
-    build(&crates, &config.runtime.drivers_dir, Path::new("target/drivers-build"))?;
+    build(
+        &crates,
+        &config.runtime.drivers_dir,
+        Path::new("target/drivers-build"),
+    )?;
     test(
         config,
         DriversDir { drivers: None },

@@ -76,6 +76,21 @@ mod tests {
     }
 
     #[test]
+    fn impossible_limits_are_refused_naming_the_key() {
+        let config = Config::parse("[runtime]\nmemory_mib = 0\n").unwrap();
+        let err = config.runtime.validate().unwrap_err();
+        assert!(err.contains("memory_mib = 0"), "{err}");
+        let config = Config::parse("[runtime]\ndeadline_secs = 99999999999\n").unwrap();
+        assert!(
+            config
+                .runtime
+                .validate()
+                .unwrap_err()
+                .contains("deadline_secs")
+        );
+    }
+
+    #[test]
     fn unknown_key_is_named_with_its_line() {
         let err = Config::parse("[runtime]\nmemory_mib = 32\nmax_instancez = 5\n").unwrap_err();
         assert!(err.starts_with("line 3:"), "{err}");

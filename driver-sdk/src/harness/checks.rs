@@ -423,3 +423,62 @@ pub fn assert_corpus<D: Driver>(dir: impl AsRef<Path>) {
         failures.join("\n\n")
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn yaml(dir: &Path, text: &str) -> PathBuf {
+        let path = dir.join("x#y#secret.yaml");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("netraven-checks-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn fail_entry_counts_when_present_literally_even_if_it_is_no_valid_regex() {
+        let dir = scratch("literal");
+        // `$9$...` as a regex can never match; literally it is right there.
+        let path = yaml(&dir, "fail:\n  - '$9$abc('\n");
+        let err = pass_fail_check("secret \"$9$abc(\";\n", &path).unwrap_err();
+        assert!(err.contains("still contains"), "{err}");
+        assert!(pass_fail_check("secret <removed>;\n", &path).is_ok());
+    }
+
+    #[test]
+    fn pass_entries_are_regexes_and_each_missing_one_is_named() {
+        let dir = scratch("pass");
+        let path = yaml(
+            &dir,
+            "pass:\n  - 'host 10\\.1\\.2\\.3 .*<hidden>'\n  - 'absent'\n",
+        );
+        let err = pass_fail_check("snmp host 10.1.2.3 v2c <hidden>\n", &path).unwrap_err();
+        assert!(err.contains("missing \"absent\""), "{err}");
+        assert!(!err.contains("10\\.1"), "{err}");
+    }
+
+    #[test]
+    fn discover_groups_files_into_cases_and_ignores_other_files() {
+        let dir = scratch("discover");
+        for f in [
+            "m#a#simulation.yaml",
+            "m#a#output.txt",
+            "m#generic#prompt.yaml",
+            "README.md",
+            "m#b#output.txt",
+        ] {
+            std::fs::write(dir.join(f), "").unwrap();
+        }
+        let cases = discover(&dir).unwrap();
+        let ids: Vec<String> = cases.iter().map(Case::id).collect();
+        // m#b has an output but no session to replay: nothing to check.
+        assert_eq!(ids, ["m#a", "m#generic"]);
+        assert!(cases[0].output.is_some() && cases[0].secret.is_none());
+    }
+}

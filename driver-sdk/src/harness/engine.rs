@@ -5,8 +5,9 @@
 //! Rules:
 //! - A regex only counts when its match ends exactly at the end of what the
 //!   device has sent so far: devices stop and wait after a prompt or a pager.
-//! - Only the tail of the unread data is scanned (from the start of the line
-//!   that holds the last [`TAIL`] bytes), so reading a 10 MB config is linear.
+//! - Only the tail of the unread data is searched (the last [`TAIL`] bytes),
+//!   so reading a 10 MB config is linear; anchors still see the bytes before
+//!   the tail, so `^` means the start of a real line.
 //! - Pager patterns are answered and their matched text is dropped from the
 //!   output; a pattern never matches the same bytes twice.
 
@@ -20,6 +21,16 @@ use crate::session::SessionError;
 /// How many trailing bytes a match is looked for in.
 pub const TAIL: usize = 4096;
 
+/// Longest regex a driver may hand the host, in bytes.
+pub const MAX_PATTERN_LEN: usize = 4096;
+/// Most auto-reply patterns one session may hold.
+pub const MAX_PATTERNS: usize = 64;
+/// Most pager answers while waiting for one prompt: a device that pages
+/// forever is broken, and a driver must not answer it forever.
+pub const MAX_ANSWERS: usize = 100_000;
+/// Compiled-size limit for driver regexes (the `regex` default is 10 MiB).
+const REGEX_SIZE_LIMIT: usize = 1024 * 1024;
+
 /// Compile a driver regex the way the host does: multi-line, CRLF-aware.
 /// Compiled regexes are shared process-wide: compiling a Unicode `\w` regex
 /// costs more than a whole SSH exchange.
@@ -29,9 +40,16 @@ pub fn compile(pattern: &str) -> Result<Arc<Regex>, SessionError> {
     if let Some(re) = cache.lock().ok().and_then(|c| c.get(pattern).cloned()) {
         return Ok(re);
     }
+    if pattern.len() > MAX_PATTERN_LEN {
+        return Err(SessionError::InvalidRegex(format!(
+            "a regex of {} bytes is longer than the {MAX_PATTERN_LEN}-byte limit",
+            pattern.len()
+        )));
+    }
     let re = RegexBuilder::new(pattern)
         .multi_line(true)
         .crlf(true)
+        .size_limit(REGEX_SIZE_LIMIT)
         .build()
         .map(Arc::new)
         .map_err(|e| SessionError::InvalidRegex(format!("{pattern:?}: {e}")))?;
@@ -100,6 +118,11 @@ impl PromptEngine {
     }
 
     pub fn add_pattern(&mut self, pattern: &str, reply: &str) -> Result<(), SessionError> {
+        if self.patterns.len() >= MAX_PATTERNS {
+            return Err(SessionError::Unsupported(format!(
+                "more than {MAX_PATTERNS} auto-reply patterns; clear_patterns first"
+            )));
+        }
         self.patterns
             .push((compile(pattern)?, reply.as_bytes().to_vec()));
         Ok(())
@@ -164,28 +187,26 @@ impl PromptEngine {
     }
 
     fn window_start(&self) -> usize {
-        let tail = self.buf.len().saturating_sub(TAIL);
-        if tail <= self.floor {
-            return self.floor;
-        }
-        // Start at a line boundary so `^` means what the driver meant.
-        match self.buf[tail..].iter().position(|&b| b == b'\n') {
-            Some(i) => tail + i + 1,
-            None => tail,
-        }
+        self.buf.len().saturating_sub(TAIL).max(self.floor)
     }
 }
 
-/// The match of `re` that ends exactly at the end of `buf`, searching from
-/// `start`.
+/// The match of `re` that starts at or after `start` and ends exactly at
+/// the end of `buf`. The search sees the whole buffer, so anchors and
+/// look-around judge by the real context, not by where the window begins.
 fn match_at_end(re: &Regex, buf: &[u8], start: usize) -> Option<(usize, usize)> {
     let end = buf.len();
-    if start > end {
-        return None;
+    let mut at = start;
+    while at <= end {
+        let m = re.find_at(buf, at)?;
+        if m.end() == end {
+            return Some((m.start(), m.end()));
+        }
+        // Try the next start: a later match may end at the end of the data
+        // even when this one does not (`ab|bc$` on "abc").
+        at = m.start() + 1;
     }
-    re.find_iter(&buf[start..])
-        .map(|m| (start + m.start(), start + m.end()))
-        .find(|&(_, e)| e == end)
+    None
 }
 
 #[cfg(test)]
@@ -236,14 +257,23 @@ mod tests {
     }
 
     #[test]
-    fn only_the_tail_is_scanned() {
-        let mut e = PromptEngine::new(r"\A#").unwrap();
-        let mut data = vec![b'x'; TAIL * 3];
-        data.push(b'\n');
+    fn line_anchors_see_text_before_the_tail_window() {
+        let mut e = PromptEngine::new(r"^[\w.-]+#$").unwrap();
+        // One 5,000-byte line ending in '#': the window starts mid-line, but
+        // `^` must not match there.
+        let mut data = vec![b'x'; TAIL + 904];
+        data.push(b' ');
+        data.extend_from_slice(b"yy#");
         e.feed(&data);
-        // `\A` is the start of the window, never the start of a 12 KB buffer.
         assert_eq!(step_str(&mut e), Step::NeedMore);
-        e.feed(b"#");
+        e.feed(b"\nr1#");
+        assert!(matches!(step_str(&mut e), Step::Done(_)));
+    }
+
+    #[test]
+    fn a_match_overlapping_an_earlier_one_still_counts_at_the_end() {
+        let mut e = PromptEngine::new(r"ab|bc$").unwrap();
+        e.feed(b"abc");
         assert!(matches!(step_str(&mut e), Step::Done(_)));
     }
 
@@ -251,8 +281,10 @@ mod tests {
     fn a_pattern_that_matches_nothing_is_never_answered() {
         let mut e = PromptEngine::new(r"^r1#$").unwrap();
         e.add_pattern(r"(--More--)?$", " ").unwrap();
-        e.feed(b"line 1
-");
+        e.feed(
+            b"line 1
+",
+        );
         assert_eq!(step_str(&mut e), Step::NeedMore);
         e.feed(b"--More--");
         assert_eq!(step_str(&mut e), Step::Send(b" ".to_vec()));

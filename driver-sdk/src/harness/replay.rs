@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use regex::bytes::Regex;
 
-use super::engine::{PromptEngine, Step, compile};
+use super::engine::{MAX_ANSWERS, PromptEngine, Step, compile};
 use super::transcript::{Order, Transcript};
 use crate::driver::Mode;
 use crate::session::{Level, Secret, Session, SessionError};
@@ -220,13 +220,23 @@ impl ReplaySession {
     }
 
     fn wait_for(&mut self, target: &Regex, waiting_for: &str) -> Result<String, SessionError> {
+        let mut answers = 0;
         loop {
             match self.engine.step(target) {
                 Step::Done(bytes) => {
                     self.matches += 1;
                     return Ok(String::from_utf8_lossy(&bytes).into_owned());
                 }
-                Step::Send(reply) => self.write(&reply)?,
+                Step::Send(reply) => {
+                    answers += 1;
+                    if answers > MAX_ANSWERS {
+                        self.engine.take_pending();
+                        return Err(SessionError::Timeout(format!(
+                            "{waiting_for} never came: the device paged {MAX_ANSWERS} times"
+                        )));
+                    }
+                    self.write(&reply)?
+                }
                 Step::NeedMore => match self.device.read() {
                     Read::Data(bytes) => self.engine.feed(&bytes),
                     Read::Idle => {
@@ -328,7 +338,9 @@ impl Session for ReplaySession {
     }
 
     fn log(&mut self, level: Level, message: &str) {
-        self.logs.push((level, message.to_string()));
+        if self.logs.len() < 10_000 {
+            self.logs.push((level, message.to_string()));
+        }
     }
 }
 
@@ -364,6 +376,19 @@ mod tests {
         assert!(
             msg.contains(r#"expects "show run\n" next (step 1 of 3)"#),
             "{msg}"
+        );
+    }
+
+    #[test]
+    fn a_device_that_pages_forever_is_a_timeout_not_a_hang() {
+        let endless = "commands:\n  \"show run\\n\": |-\n    show run\n    --More--\n  \" \": |-\n    more\n    --More--\n";
+        let mut s =
+            ReplaySession::new(Transcript::parse(endless).unwrap(), Mode::Shell, r"^r1#$").unwrap();
+        s.on_pattern(r"^--More--$", " ").unwrap();
+        let err = s.command("show run").unwrap_err();
+        assert!(
+            matches!(&err, SessionError::Timeout(m) if m.contains("paged")),
+            "{err:?}"
         );
     }
 

@@ -107,6 +107,12 @@ fn scalar(y: &Yaml, field: &str) -> Result<String, TranscriptError> {
 
 fn exchange(k: &Yaml, v: &Yaml) -> Result<Exchange, TranscriptError> {
     let input = scalar(k, "command key")?;
+    if input.is_empty() {
+        // An empty input would match before anything is typed, forever.
+        return Err(err(
+            "commands: an empty key never matches what a driver types",
+        ));
+    }
     let reply = unescape_ruby(&scalar(v, &format!("reply to {input:?}"))?);
     Ok(Exchange {
         input: input.into_bytes(),
@@ -195,6 +201,12 @@ mod tests {
             b"a \r\n\x1b[K\"q\"\\"
         );
         assert_eq!(unescape_ruby(r"\xff\u00e9"), b"\xff\xc3\xa9");
+    }
+
+    #[test]
+    fn empty_key_is_refused() {
+        let err = Transcript::parse("commands:\n  \"\": |-\n    x\n").unwrap_err();
+        assert!(err.0.contains("empty key"), "{err}");
     }
 
     #[test]

@@ -14,6 +14,9 @@ use super::cache::{ComponentCache, Origin};
 use super::sandbox::{DriverInstance, NoDevice};
 use super::{CONTRACT_VERSION, NetravenDriverPre, Runtime};
 
+/// Deadline for the `info()` call made while loading a driver.
+const LOAD_BUDGET: Duration = Duration::from_secs(5);
+
 /// A driver ready to instantiate.
 pub struct LoadedDriver {
     pub info: DriverInfo,
@@ -84,6 +87,19 @@ impl Catalog {
                     });
                     return;
                 }
+                for model in &driver.info.models {
+                    if let Some(owner) = self.for_model(model) {
+                        self.problems.push(LoadProblem {
+                            file: file.to_path_buf(),
+                            message: format!(
+                                "model {model:?} is also claimed by driver {} ({}); devices of that model use {}",
+                                owner.info.name,
+                                owner.file.display(),
+                                owner.info.name
+                            ),
+                        });
+                    }
+                }
                 self.drivers.push(driver);
             }
             Err(message) => self.problems.push(LoadProblem {
@@ -147,9 +163,13 @@ async fn load(runtime: &Runtime, file: &Path) -> Result<LoadedDriver, String> {
         load_time: Duration::ZERO,
         pre,
     };
-    let mut instance = DriverInstance::new(runtime, &driver, Box::new(NoDevice), "load")
-        .await
-        .map_err(|e| e.to_string())?;
+    // `info()` is pure: it gets a short budget so a spinning driver cannot
+    // stall start-up for a whole device deadline.
+    let budget = runtime.config.deadline().min(LOAD_BUDGET);
+    let mut instance =
+        DriverInstance::with_budget(runtime, &driver, Box::new(NoDevice), "load", budget)
+            .await
+            .map_err(|e| e.to_string())?;
     driver.info = instance
         .info()
         .await
@@ -164,9 +184,10 @@ async fn load(runtime: &Runtime, file: &Path) -> Result<LoadedDriver, String> {
 }
 
 /// The `netraven:driver` version in the component's export names, checked
-/// against [`CONTRACT_VERSION`]. In 0.x the minor version is the breaking
-/// one (as in semver); from 1.0 a host runs drivers of its major version
-/// with an equal or lower minor.
+/// against [`CONTRACT_VERSION`]: a host runs drivers of its own major
+/// version built against an equal or older minor (the contract only grows
+/// within a major version, see wit/driver.wit). A newer minor may call
+/// functions this host lacks, and another major is a different contract.
 fn contract_version(runtime: &Runtime, component: &Component) -> Result<String, String> {
     let ty = component.component_type();
     let exports: Vec<String> = ty
@@ -202,7 +223,6 @@ fn parts(v: &str) -> Option<(u64, u64, u64)> {
 
 fn compatible(driver: &str, host: &str) -> bool {
     match (parts(driver), parts(host)) {
-        (Some((0, dm, _)), Some((0, hm, _))) => dm == hm,
         (Some((dmaj, dmin, _)), Some((hmaj, hmin, _))) => dmaj == hmaj && dmin <= hmin,
         _ => false,
     }
@@ -213,9 +233,10 @@ mod tests {
     use super::compatible;
 
     #[test]
-    fn contract_versions_follow_semver_minor_in_zero_x() {
+    fn old_minor_loads_new_minor_and_other_major_do_not() {
         assert!(compatible("0.1.0", "0.1.0"));
         assert!(compatible("0.1.3", "0.1.0"));
+        assert!(compatible("0.1.0", "0.2.0"));
         assert!(!compatible("0.2.0", "0.1.0"));
         assert!(!compatible("9.0.0", "0.1.0"));
         assert!(compatible("1.0.0", "1.2.0"));

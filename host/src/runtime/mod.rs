@@ -71,6 +71,29 @@ impl Default for RuntimeConfig {
 }
 
 impl RuntimeConfig {
+    /// Reject values that cannot work, naming the key.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(1..=100_000).contains(&self.max_instances) {
+            return Err(format!(
+                "[runtime] max_instances = {}: must be 1 to 100000",
+                self.max_instances
+            ));
+        }
+        if !(1..=4096).contains(&self.memory_mib) {
+            return Err(format!(
+                "[runtime] memory_mib = {}: must be 1 to 4096",
+                self.memory_mib
+            ));
+        }
+        if !(1..=86_400).contains(&self.deadline_secs) {
+            return Err(format!(
+                "[runtime] deadline_secs = {}: must be 1 to 86400 (a day)",
+                self.deadline_secs
+            ));
+        }
+        Ok(())
+    }
+
     pub fn memory_bytes(&self) -> usize {
         self.memory_mib as usize * 1024 * 1024
     }
@@ -80,12 +103,18 @@ impl RuntimeConfig {
     }
 }
 
+/// Per-component pool limits. A Rust wasip2 driver has one memory, a few
+/// core instances (its module plus adapter shims) and a few tables.
+const PER_COMPONENT_CORE_INSTANCES: u32 = 16;
+const PER_COMPONENT_MEMORIES: u32 = 2;
+const PER_COMPONENT_TABLES: u32 = 16;
+
 /// How often the epoch advances; deadlines are rounded up to this.
 pub const EPOCH_TICK: Duration = Duration::from_millis(10);
 
 #[derive(Debug, thiserror::Error)]
 pub enum RuntimeError {
-    #[error("cannot set up the wasm engine: {0}")]
+    #[error("cannot set up the driver sandbox: {0}")]
     Engine(String),
 }
 
@@ -101,19 +130,21 @@ pub struct Runtime {
 
 impl Runtime {
     pub fn new(config: RuntimeConfig) -> Result<Arc<Runtime>, RuntimeError> {
-        let slots = config.max_instances.max(1);
+        config.validate().map_err(RuntimeError::Engine)?;
+        let slots = config.max_instances;
+        // Totals are the per-component maxima times the slots, so one
+        // semaphore permit always finds room. A component over these maxima
+        // fails at load (its `info()` instantiation), never mid-job.
         let mut pool = PoolingAllocationConfig::default();
         pool.total_component_instances(slots)
-            // A Rust wasip2 component holds its module plus a few adapter
-            // shims; these bounds leave room without reserving waste.
-            .total_core_instances(slots * 8)
-            .total_memories(slots * 2)
-            .total_tables(slots * 8)
+            .max_core_instances_per_component(PER_COMPONENT_CORE_INSTANCES)
+            .max_memories_per_component(PER_COMPONENT_MEMORIES)
+            .max_tables_per_component(PER_COMPONENT_TABLES)
+            .total_core_instances(slots * PER_COMPONENT_CORE_INSTANCES)
+            .total_memories(slots * PER_COMPONENT_MEMORIES)
+            .total_tables(slots * PER_COMPONENT_TABLES)
             .total_stacks(slots)
-            .max_memory_size(config.memory_bytes())
-            .max_memories_per_component(4)
-            .max_tables_per_component(16)
-            .max_core_instances_per_component(16);
+            .max_memory_size(config.memory_bytes());
 
         let mut wasm = Config::new();
         wasm.wasm_component_model(true)

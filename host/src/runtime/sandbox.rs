@@ -25,8 +25,10 @@ use super::bindings::netraven::driver::{session as host, types as wit};
 use super::{LoadedDriver, Runtime};
 use crate::outcome::{DeviceFailure, ErrorClass};
 
-/// Most log lines kept per device; a chatty driver cannot fill memory.
+/// Most log lines kept per device, and most bytes per line: a chatty
+/// driver cannot fill the host's memory.
 const MAX_LOGS: usize = 1000;
+const MAX_LOG_LINE: usize = 4096;
 
 /// Store limiter: traps (rather than failing `memory.grow`) so the cause
 /// is reported instead of a bare allocation abort.
@@ -147,6 +149,18 @@ fn from_wit(e: wit::SessionError) -> SessionError {
     }
 }
 
+/// Cut `text` to at most `max` bytes on a character boundary.
+fn truncate_at_char(text: &mut String, max: usize) {
+    if text.len() > max {
+        let mut cut = max;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+        text.push_str(" [truncated]");
+    }
+}
+
 type HostResult<T> = wasmtime::Result<Result<T, wit::SessionError>>;
 
 impl DeviceState {
@@ -202,7 +216,11 @@ impl host::Host for DeviceState {
     async fn exec(&mut self, line: String, timeout_ms: Option<u32>) -> HostResult<String> {
         self.on_device(|s| s.exec_with_timeout(&line, timeout(timeout_ms)))
     }
-    async fn log(&mut self, level: wit::Level, message: String) -> wasmtime::Result<()> {
+    async fn log(&mut self, level: wit::Level, mut message: String) -> wasmtime::Result<()> {
+        if self.logs.len() >= MAX_LOGS {
+            return Ok(());
+        }
+        truncate_at_char(&mut message, MAX_LOG_LINE);
         let level = match level {
             wit::Level::Trace => Level::Trace,
             wit::Level::Debug => Level::Debug,
@@ -219,12 +237,11 @@ impl host::Host for DeviceState {
             Level::Error => tracing::error!(device, "{message}"),
         }
         self.session.log(level, &message);
-        if self.logs.len() < MAX_LOGS {
-            self.logs.push((level, message));
-        }
+        self.logs.push((level, message));
         Ok(())
     }
-    async fn report_panic(&mut self, message: String) -> wasmtime::Result<()> {
+    async fn report_panic(&mut self, mut message: String) -> wasmtime::Result<()> {
+        truncate_at_char(&mut message, MAX_LOG_LINE);
         self.panic = Some(message);
         Ok(())
     }
@@ -267,6 +284,8 @@ fn sealed_wasi() -> WasiCtx {
 /// A driver instantiated for one device. Calls share one deadline; after a
 /// trap or a timeout the instance refuses further calls.
 pub struct DriverInstance {
+    /// "name version", for messages.
+    driver: String,
     store: Store<DeviceState>,
     bindings: std::sync::Arc<NetravenDriver>,
     deadline: Instant,
@@ -292,17 +311,28 @@ fn driver_error(e: wit::DriverError) -> DriverError {
 }
 
 impl DriverInstance {
-    /// Take a pool slot (waiting if all are busy) and instantiate `driver`.
+    /// Take a pool slot (waiting if all are busy) and instantiate `driver`
+    /// with the configured device deadline.
     pub async fn new(
         runtime: &Runtime,
         driver: &LoadedDriver,
         session: Box<dyn Session + Send>,
         device: &str,
     ) -> Result<DriverInstance, DeviceFailure> {
+        Self::with_budget(runtime, driver, session, device, runtime.config.deadline()).await
+    }
+
+    /// [`DriverInstance::new`] with its own deadline.
+    pub async fn with_budget(
+        runtime: &Runtime,
+        driver: &LoadedDriver,
+        session: Box<dyn Session + Send>,
+        device: &str,
+        budget: Duration,
+    ) -> Result<DriverInstance, DeviceFailure> {
         let slot = runtime.slots.clone().acquire_owned().await.map_err(|_| {
             DeviceFailure::new(ErrorClass::DriverTrap, "the driver pool is shut down")
         })?;
-        let budget = runtime.config.deadline();
         let state = DeviceState {
             wasi: sealed_wasi(),
             table: ResourceTable::new(),
@@ -331,6 +361,7 @@ impl DriverInstance {
                 )
             })?;
         Ok(DriverInstance {
+            driver: format!("{} {}", driver.info.name, driver.info.version),
             store,
             bindings: std::sync::Arc::new(bindings),
             deadline: Instant::now() + budget,
@@ -453,7 +484,10 @@ impl DriverInstance {
                 } else {
                     DeviceFailure::new(
                         ErrorClass::DriverTrap,
-                        format!("the driver ran past the device deadline of {waited:.1}s"),
+                        format!(
+                            "driver {} ran past the device deadline of {waited:.1}s",
+                            self.driver
+                        ),
                     )
                 }
             }
@@ -464,38 +498,49 @@ impl DriverInstance {
 
     fn classify_trap(&self, error: &wasmtime::Error) -> DeviceFailure {
         let state = self.store.data();
-        if let Some(panic) = &state.panic {
-            return DeviceFailure::new(
-                ErrorClass::DriverError,
-                format!("driver panicked: {panic}"),
-            );
-        }
+        let driver = &self.driver;
+        // The sandbox's own stops come first: a driver cannot dress up a
+        // deadline or the memory cap as a panic.
         if state.memory.hit {
             return DeviceFailure::new(
                 ErrorClass::DriverTrap,
                 format!(
-                    "driver stopped at its memory cap of {} MiB",
+                    "driver {driver} stopped at its memory cap of {} MiB",
                     state.memory.limit / (1024 * 1024)
                 ),
             );
         }
-        match error.downcast_ref::<Trap>() {
-            Some(Trap::Interrupt) => DeviceFailure::new(
+        let trap = error.downcast_ref::<Trap>();
+        if trap == Some(&Trap::Interrupt) {
+            return DeviceFailure::new(
                 ErrorClass::DriverTrap,
                 format!(
-                    "driver stopped at the device deadline of {:.1}s",
+                    "driver {driver} stopped at the device deadline of {:.1}s",
                     self.budget.as_secs_f64()
                 ),
+            );
+        }
+        if let Some(panic) = &state.panic {
+            return DeviceFailure::new(
+                ErrorClass::DriverError,
+                format!("driver {driver} panicked: {panic}"),
+            );
+        }
+        match trap {
+            Some(trap) => DeviceFailure::new(
+                ErrorClass::DriverTrap,
+                format!("driver {driver} trapped: {trap}"),
             ),
-            Some(trap) => {
-                DeviceFailure::new(ErrorClass::DriverTrap, format!("driver trapped: {trap}"))
-            }
             None => {
                 // Keep the first line: the wasm backtrace that follows is for
-                // driver authors, who get it from `netraven driver test -v`.
+                // driver authors (NETRAVEN_LOG=debug shows it).
                 let text = format!("{error:#}");
+                tracing::debug!(driver, "driver failure: {text}");
                 let first = text.lines().next().unwrap_or("unknown error").to_string();
-                DeviceFailure::new(ErrorClass::DriverTrap, format!("driver failed: {first}"))
+                DeviceFailure::new(
+                    ErrorClass::DriverTrap,
+                    format!("driver {driver} failed: {first}"),
+                )
             }
         }
     }
