@@ -281,10 +281,7 @@ mod tests {
     fn a_pattern_that_matches_nothing_is_never_answered() {
         let mut e = PromptEngine::new(r"^r1#$").unwrap();
         e.add_pattern(r"(--More--)?$", " ").unwrap();
-        e.feed(
-            b"line 1
-",
-        );
+        e.feed(b"line 1\n");
         assert_eq!(step_str(&mut e), Step::NeedMore);
         e.feed(b"--More--");
         assert_eq!(step_str(&mut e), Step::Send(b" ".to_vec()));
