@@ -46,6 +46,13 @@ pub fn cut_echo_and_prompt(output: &str) -> String {
     all[1..all.len() - 1].concat()
 }
 
+/// What a shell command printed, as Oxidized stores it: `\r\n` made `\n`,
+/// without the echo line and the prompt line. The usual first step for
+/// every `session.command(..)` result.
+pub fn command_output(raw: &str) -> String {
+    cut_echo_and_prompt(&unix_newlines(raw))
+}
+
 /// Prefix every line with `prefix` (e.g. `"! "`), keeping line endings.
 pub fn comment(block: &str, prefix: &str) -> String {
     let mut out = String::with_capacity(block.len() + block.len() / 16 * prefix.len());
@@ -116,6 +123,11 @@ mod tests {
         let out = "show version\nline 1\n\nline 3\nrouter#";
         assert_eq!(cut_echo_and_prompt(out), "line 1\n\nline 3\n");
         assert_eq!(cut_echo_and_prompt("only echo\n"), "");
+    }
+
+    #[test]
+    fn command_output_drops_echo_prompt_and_carriage_returns() {
+        assert_eq!(command_output("show clock\r\n12:00\r\n\r\nr1#"), "12:00\n\n");
     }
 
     #[test]
