@@ -24,7 +24,7 @@ impl Eos {
     /// What a command printed: without echo and prompt, with `\r\n` made `\n`.
     fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
         let raw = session.command(command)?;
-        Ok(text::cut_echo_and_prompt(&text::unix_newlines(&raw)))
+        Ok(text::command_output(&raw))
     }
 }
 

@@ -25,7 +25,7 @@ impl Nxos {
     /// What a command printed: without echo and prompt, with `\r\n` made `\n`.
     fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
         let raw = session.command(command)?;
-        Ok(text::cut_echo_and_prompt(&text::unix_newlines(&raw)))
+        Ok(text::command_output(&raw))
     }
 
     /// NX-OS answers a command or keyword it does not know with

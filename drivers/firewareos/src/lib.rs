@@ -1,0 +1,127 @@
+//! WatchGuard Fireware OS (Oxidized model `firewareos`).
+//!
+//! Checked against the prompt cases of the corpus (`firewareos#generic`:
+//! `WG>`, `[FAULT]WG<managed-by-wsm><master>>` and the like); no session
+//! recording exists, so the command set follows Oxidized's model and the
+//! unit tests replay a small transcript written here.
+//!
+//! The backup is what Oxidized stores: `show sysinfo` as `-- ` comments,
+//! without the lines that change on their own (anything mentioning time,
+//! memory or cpu: uptime, clock, memory and CPU usage), then the XML of
+//! `export config to console`. XTM 11.9.3 and later may ask to accept a
+//! logon disclaimer first; the driver answers `yes`.
+
+use netraven_driver_sdk::prelude::*;
+
+pub struct FirewareOs;
+
+/// `WG>`, `WG#`, with an optional `[FAULT]` flag in front and cluster or
+/// management tags such as `<managed-by-wsm><master>` before the `>`.
+const PROMPT: &str = r"^\[?\w*\]?\w*?(?:<[\w-]+>)*(#|>)\s*$";
+
+/// The logon disclaimer question of XTM 11.9.3 and later.
+const DISCLAIMER: &str =
+    r"^I have read and accept the Logon Disclaimer message\. \(yes or no\)\? $";
+
+const COMMENT: &str = "-- ";
+
+impl FirewareOs {
+    /// What `command` printed, without echo and prompt.
+    fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
+        Ok(text::command_output(&session.command(command)?))
+    }
+}
+
+impl Driver for FirewareOs {
+    fn info() -> DriverInfo {
+        DriverInfo::shell(
+            "firewareos",
+            env!("CARGO_PKG_VERSION"),
+            &["firewareos"],
+            PROMPT,
+            COMMENT,
+        )
+    }
+
+    fn login(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.on_pattern(DISCLAIMER, "yes\n")?;
+        session.read_until(PROMPT, None)?;
+        Ok(())
+    }
+
+    fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
+        let sysinfo = Self::output(session, "show sysinfo")?;
+        let mut config = text::comment(&stable_sysinfo(&sysinfo), COMMENT);
+        config.push_str(&Self::output(session, "export config to console")?);
+        // Log out politely; the device closes the session, so no prompt comes.
+        if session.send("exit\n").is_err() {
+            session.log(Level::Debug, "exit was not accepted");
+        }
+        Ok(Backup::config(config))
+    }
+}
+
+/// `show sysinfo` without the lines that change between two reads: any line
+/// mentioning `time` (uptime, system time), `memory` or `cpu`.
+fn stable_sysinfo(sysinfo: &str) -> String {
+    text::lines(sysinfo)
+        .filter(|line| !["time", "memory", "cpu"].iter().any(|w| line.contains(w)))
+        .collect()
+}
+
+netraven_driver_sdk::export_driver!(FirewareOs);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use netraven_driver_sdk::harness::{ReplaySession, Transcript};
+
+    #[test]
+    fn corpus_cases_pass() {
+        netraven_driver_sdk::harness::assert_corpus::<FirewareOs>(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/corpus/oxidized"
+        ));
+    }
+
+    /// Log in and back up over `transcript`; afterwards the session must be
+    /// closed (the device answered `exit` by hanging up).
+    fn replay(transcript: &str) -> Result<Backup, DriverError> {
+        let transcript = Transcript::parse(transcript).map_err(|e| DriverError::Failed(e.0))?;
+        let mut session = ReplaySession::new(transcript, Mode::Shell, PROMPT)?;
+        let device = Device::default();
+        FirewareOs::login(&mut session, &device)?;
+        let backup = FirewareOs::backup(&mut session, &device)?;
+        assert!(
+            matches!(session.send("x"), Err(SessionError::Closed(_))),
+            "the driver did not log out with exit"
+        );
+        Ok(backup)
+    }
+
+    const COMMANDS: &str = concat!(
+        "  - \"show sysinfo\\n\": 'show sysinfo\\r\\nserial number : 80A1B2C3D4E5F\\r\\nsystem time   : 2024-05-01 10:00:00\\r\\nup time       : 12 days\\r\\nmemory used   : 42%\\r\\ncpu usage     : 3%\\r\\nsoftware version : 12.10.3\\r\\n[FAULT]WG<managed-by-wsm><master>>'\n",
+        "  - \"export config to console\\n\": 'export config to console\\r\\n<profile>\\r\\n  <name>fw1</name>\\r\\n</profile>\\r\\n[FAULT]WG<managed-by-wsm><master>>'\n",
+        "  - \"exit\\n\": ''\n",
+    );
+
+    const EXPECTED: &str = "-- serial number : 80A1B2C3D4E5F\n\
+                            -- software version : 12.10.3\n\
+                            <profile>\n  <name>fw1</name>\n</profile>\n";
+
+    #[test]
+    fn sysinfo_is_commented_without_volatile_lines_then_xml_config() {
+        let transcript = format!(
+            "init_prompt: '\\r\\n[FAULT]WG<managed-by-wsm><master>>'\ncommands:\n{COMMANDS}"
+        );
+        assert_eq!(replay(&transcript).expect("backup").config, EXPECTED);
+    }
+
+    #[test]
+    fn logon_disclaimer_is_accepted_before_the_prompt() {
+        let transcript = format!(
+            "init_prompt: 'Authorized use only.\\r\\nI have read and accept the Logon Disclaimer message. (yes or no)? '\ncommands:\n  - \"yes\\n\": 'yes\\r\\n[FAULT]WG<managed-by-wsm><master>>'\n{COMMANDS}"
+        );
+        assert_eq!(replay(&transcript).expect("backup").config, EXPECTED);
+    }
+}

@@ -1,0 +1,146 @@
+//! Motorola RFS and Extreme WiNG wireless controllers (Oxidized model
+//! `mtrlrfs`).
+//!
+//! Checked against the prompt cases of the corpus (`mtrlrfs#generic`,
+//! WiNG 7 prompts such as `VX9k-WiNG7#` and `VX9k-WiNG7*>`); no session
+//! recording exists, so the command set follows Oxidized's model and the
+//! unit tests replay a small transcript written here.
+//!
+//! The backup is what Oxidized stores: `show version` and `show licenses`
+//! as `# ` comments, then `show running-config`. WiNG pads its output with
+//! carriage returns and trailing blanks, so every reply loses its `\r`s and
+//! each line its trailing white space. The pager is turned off with
+//! `terminal length 0`. On logout WiNG asks whether to save uncommitted
+//! changes (the `*` in the prompt); the driver answers `n`.
+
+use netraven_driver_sdk::prelude::*;
+
+pub struct Mtrlrfs;
+
+/// `host#` or `host>`, with `*` before it while changes are uncommitted.
+const PROMPT: &str = r"^([\w.@-]+\*?[#>])\s?$";
+
+const COMMENT: &str = "# ";
+
+impl Mtrlrfs {
+    /// What `command` printed, cleaned as described in [`clean`].
+    fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
+        Ok(clean(&session.command(command)?))
+    }
+}
+
+impl Driver for Mtrlrfs {
+    fn info() -> DriverInfo {
+        DriverInfo::shell(
+            "mtrlrfs",
+            env!("CARGO_PKG_VERSION"),
+            &["mtrlrfs"],
+            PROMPT,
+            COMMENT,
+        )
+    }
+
+    fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
+        session.command("terminal length 0")?;
+        let mut config = text::comment(&Self::output(session, "show version")?, COMMENT);
+        config.push_str(&text::comment(
+            &Self::output(session, "show licenses")?,
+            COMMENT,
+        ));
+        config.push_str(&Self::output(session, "show running-config")?);
+        // Log out; WiNG may ask to save uncommitted changes, which we decline.
+        // The device hangs up, so neither write waits for a prompt.
+        if session.send("exit\n").is_err() || session.send("n\n").is_err() {
+            session.log(Level::Debug, "the device closed the session at exit");
+        }
+        Ok(Backup::config(config))
+    }
+}
+
+/// A raw reply without carriage returns, without its echo line and prompt
+/// line, and with trailing white space cut from every line; each line ends
+/// in exactly one `\n`.
+fn clean(raw: &str) -> String {
+    let raw = raw.replace('\r', "");
+    let all: Vec<&str> = raw.split_inclusive('\n').collect();
+    let inner = if all.len() > 2 {
+        &all[1..all.len() - 1]
+    } else {
+        &[][..]
+    };
+    let mut out = String::with_capacity(raw.len());
+    for line in inner {
+        out.push_str(line.trim_end_matches(|c: char| c.is_ascii_whitespace() || c == '\0'));
+        out.push('\n');
+    }
+    if inner.is_empty() {
+        out.push('\n');
+    }
+    out
+}
+
+netraven_driver_sdk::export_driver!(Mtrlrfs);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use netraven_driver_sdk::harness::{ReplaySession, Transcript};
+
+    #[test]
+    fn corpus_cases_pass() {
+        netraven_driver_sdk::harness::assert_corpus::<Mtrlrfs>(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/corpus/oxidized"
+        ));
+    }
+
+    /// Log in and back up over `transcript`; afterwards the session must be
+    /// closed (the device hung up after `exit` and the `n` answer).
+    fn replay(transcript: &str) -> Result<Backup, DriverError> {
+        let transcript = Transcript::parse(transcript).map_err(|e| DriverError::Failed(e.0))?;
+        let mut session = ReplaySession::new(transcript, Mode::Shell, PROMPT)?;
+        let device = Device::default();
+        Mtrlrfs::login(&mut session, &device)?;
+        let backup = Mtrlrfs::backup(&mut session, &device)?;
+        assert!(
+            matches!(session.send("x"), Err(SessionError::Closed(_))),
+            "the driver did not log out"
+        );
+        Ok(backup)
+    }
+
+    #[test]
+    fn backup_strips_carriage_returns_and_trailing_blanks_and_declines_saving() {
+        let transcript = concat!(
+            "init_prompt: '\\r\\nVX9k-WiNG7*>'\n",
+            "commands:\n",
+            "  - \"terminal length 0\\n\": 'terminal length 0\\r\\nVX9k-WiNG7*>'\n",
+            "  - \"show version\\n\": 'show version\\r\\r\\nVX9000 version 7.1.0.0   \\r\\n\\rCopyright (c) 2004-2019 Extreme Networks\\r\\n\\r\\nVX9k-WiNG7*>'\n",
+            "  - \"show licenses\\n\": 'show licenses\\r\\nSerial Number : B1234567\\t\\r\\nVX9k-WiNG7*>'\n",
+            "  - \"show running-config\\n\": 'show running-config\\r\\n!\\r\\nversion 2.7  \\r\\n!\\r\\nhostname VX9k-WiNG7\\r\\nend\\r\\nVX9k-WiNG7*>'\n",
+            "  - \"exit\\n\": 'exit\\r\\nDo you want to save the changes? [y/n]: '\n",
+            "  - \"n\\n\": ''\n",
+        );
+        assert_eq!(
+            replay(transcript).expect("backup").config,
+            "# VX9000 version 7.1.0.0\n\
+             # Copyright (c) 2004-2019 Extreme Networks\n\
+             # \n\
+             # Serial Number : B1234567\n\
+             !\nversion 2.7\n!\nhostname VX9k-WiNG7\nend\n"
+        );
+    }
+
+    #[test]
+    fn an_empty_reply_becomes_one_empty_line() {
+        assert_eq!(clean("show licenses\r\nrfs#"), "\n");
+    }
+
+    #[test]
+    fn prompt_marks_uncommitted_changes_with_a_star() {
+        let re = text::re(&format!("(?m){PROMPT}"));
+        assert!(re.is_match("VX9k-WiNG7*>"));
+        assert!(re.is_match("rfs4000-1#"));
+        assert!(!re.is_match("hostname rfs4000-1"));
+    }
+}

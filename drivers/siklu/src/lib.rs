@@ -1,0 +1,119 @@
+//! Siklu EtherHaul radios (Oxidized model `siklu`).
+//!
+//! Checked against the prompt cases of the corpus (`siklu#generic`, an
+//! EtherHaul with a hostname such as `111Cedar-NYArtCenter_(111)>`); no
+//! session recording exists, so the command set follows Oxidized's model and
+//! the unit tests replay a small transcript written here.
+//!
+//! The backup is what Oxidized stores: the third line of `copy
+//! startup-configuration display` (the echo and two status lines come
+//! first), then `copy running-configuration display` without its echo, its
+//! two leading status lines and the closing prompt. The EtherHaul CLI prints
+//! the configuration in one go, so no pager setting is needed.
+
+use netraven_driver_sdk::prelude::*;
+
+pub struct Siklu;
+
+/// `hostname>`; EtherHaul hostnames may hold spaces, dots, quotes and
+/// parentheses, and the prompt may follow stray carriage returns.
+const PROMPT: &str = r#"^[\r ]*[\w .()"-]+>$"#;
+
+impl Driver for Siklu {
+    fn info() -> DriverInfo {
+        DriverInfo::shell("siklu", env!("CARGO_PKG_VERSION"), &["siklu"], PROMPT, "# ")
+    }
+
+    fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
+        let startup = text::unix_newlines(&session.command("copy startup-configuration display")?);
+        let running = text::unix_newlines(&session.command("copy running-configuration display")?);
+        let mut config = startup_part(&startup);
+        config.push_str(&running_part(&running));
+        // Log out politely; the device closes the session, so no prompt comes.
+        if session.send("exit\n").is_err() {
+            session.log(Level::Debug, "exit was not accepted");
+        }
+        Ok(Backup::config(config))
+    }
+}
+
+/// Line 3 of the raw startup-configuration reply (after the echo and two
+/// status lines), as Oxidized keeps it.
+fn startup_part(raw: &str) -> String {
+    text::lines(raw).nth(2).unwrap_or("").to_string()
+}
+
+/// The raw running-configuration reply without the echo, the two status
+/// lines after it, and the prompt line at the end.
+fn running_part(raw: &str) -> String {
+    let all: Vec<&str> = text::lines(raw).collect();
+    if all.len() < 5 {
+        return String::new();
+    }
+    all[3..all.len() - 1].concat()
+}
+
+netraven_driver_sdk::export_driver!(Siklu);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use netraven_driver_sdk::harness::{ReplaySession, Transcript};
+
+    #[test]
+    fn corpus_cases_pass() {
+        netraven_driver_sdk::harness::assert_corpus::<Siklu>(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/corpus/oxidized"
+        ));
+    }
+
+    /// Log in and back up over `transcript`; afterwards the session must be
+    /// closed (the device answered `exit` by hanging up).
+    fn replay(transcript: &str) -> Result<Backup, DriverError> {
+        let transcript = Transcript::parse(transcript).map_err(|e| DriverError::Failed(e.0))?;
+        let mut session = ReplaySession::new(transcript, Mode::Shell, PROMPT)?;
+        let device = Device::default();
+        Siklu::login(&mut session, &device)?;
+        let backup = Siklu::backup(&mut session, &device)?;
+        assert!(
+            matches!(session.send("x"), Err(SessionError::Closed(_))),
+            "the driver did not log out with exit"
+        );
+        Ok(backup)
+    }
+
+    const SESSION: &str = concat!(
+        "init_prompt: 'Welcome\\r\\nEH-8010 Site A>'\n",
+        "commands:\n",
+        "  - \"copy startup-configuration display\\n\": 'copy startup-configuration display\\r\\nSource: startup-configuration\\r\\n# startup config is stored\\r\\nEH-8010 Site A>'\n",
+        "  - \"copy running-configuration display\\n\": 'copy running-configuration display\\r\\n\\r\\nSource: running-configuration\\r\\nset system name \"EH-8010 Site A\"\\r\\nset eth eth1 admin up\\r\\n\\r\\nEH-8010 Site A>'\n",
+        "  - \"exit\\n\": ''\n",
+    );
+
+    #[test]
+    fn backup_keeps_config_lines_and_drops_echo_status_and_prompt() {
+        let backup = replay(SESSION).expect("backup");
+        assert_eq!(
+            backup.config,
+            "# startup config is stored\n\
+             set system name \"EH-8010 Site A\"\n\
+             set eth eth1 admin up\n\
+             \n"
+        );
+    }
+
+    #[test]
+    fn short_replies_give_empty_parts_instead_of_panicking() {
+        assert_eq!(startup_part("copy\nEH>"), "");
+        assert_eq!(running_part("copy\n\nSource\nEH>"), "");
+    }
+
+    #[test]
+    fn prompt_allows_spaces_parentheses_and_leading_carriage_returns() {
+        let re = text::re(&format!("(?m){PROMPT}"));
+        assert!(re.is_match("\rEH-8010 Site A>"));
+        assert!(re.is_match("111Cedar-NYArtCenter_(111)>"));
+        assert!(!re.is_match("set system name x"));
+    }
+}
