@@ -114,6 +114,80 @@ pub fn strip_ansi(text: &str) -> String {
     out
 }
 
+/// An XML comment per line of `text` (`<!-- line -->\n`), as Oxidized's
+/// `xmlcomment` writes it: `--` is not allowed inside an XML comment, so
+/// every `-` followed by another `-` becomes `- `. For appending version
+/// information to XML configurations, which may not start with a comment.
+pub fn xml_comment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for line in lines(text) {
+        let line = line
+            .strip_suffix('\n')
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+            .or_else(|| line.strip_suffix('\r'))
+            .unwrap_or(line);
+        out.push_str("<!-- ");
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            out.push(c);
+            if c == '-' && chars.peek() == Some(&'-') {
+                out.push(' ');
+            }
+        }
+        out.push_str(" -->\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod xml_comment_tests {
+    use super::xml_comment;
+
+    #[test]
+    fn xml_comment_wraps_each_line_and_splits_double_hyphens() {
+        assert_eq!(xml_comment("OPNsense 24.7"), "<!-- OPNsense 24.7 -->\n");
+        assert_eq!(xml_comment("a--b\r\nc\n"), "<!-- a- -b -->\n<!-- c -->\n");
+        assert_eq!(xml_comment("---"), "<!-- - - - -->\n");
+        assert_eq!(xml_comment(""), "");
+    }
+}
+
+/// [`replace_all`] with a cheap gate per rule: `(needle, regex, replacement)`
+/// runs the regex only when `text` contains the literal `needle`. Regexes
+/// here have no literal prefilter, so a config of many MB skips the rules
+/// whose keyword (`"secret"`, `"snmp-server"`) never occurs in it.
+pub fn replace_all_gated(text: &str, rules: &[(&str, &str, &str)]) -> String {
+    let mut out = text.to_string();
+    for (needle, pattern, replacement) in rules {
+        if out.contains(needle) {
+            out = re(pattern).replace_all(&out, *replacement).into_owned();
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod replace_all_gated_tests {
+    use super::replace_all_gated;
+
+    #[test]
+    fn replace_all_gated_skips_rules_whose_needle_is_absent() {
+        let rules = [
+            (
+                "community",
+                r"(?m)^(snmp-server community) \S+",
+                "$1 <removed>",
+            ),
+            // Would match, but its needle is absent: not applied.
+            ("absent", r"hostname", "HOST"),
+        ];
+        assert_eq!(
+            replace_all_gated("snmp-server community public RO\nhostname r1\n", &rules),
+            "snmp-server community <removed> RO\nhostname r1\n"
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -168,3 +168,20 @@ async fn the_sandbox_grants_no_environment_files_network_or_clock() {
         "env: 0\nargs: 0\nread /: false\nread .: false\nwrite: false\nconnect: false\nclock: 0\n"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cache_entry_others_can_write_is_not_loaded() {
+    use netraven::runtime::cache::Origin;
+    use std::os::unix::fs::PermissionsExt;
+    let dir = support::drivers_dir(&["ios"]);
+    let cache = dir.path().join("cache");
+    let runtime = netraven::runtime::Runtime::new(support::config(dir.path(), &cache)).unwrap();
+    let first = netraven::runtime::Catalog::load_dir(&runtime, dir.path()).await.unwrap();
+    let entry = netraven::runtime::cache::ComponentCache::new(&runtime.engine, &cache).entry(&first.drivers[0].sha256);
+    std::fs::set_permissions(&entry, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let second = netraven::runtime::Catalog::load_dir(&runtime, dir.path()).await.unwrap();
+    assert_eq!(second.drivers[0].origin, Origin::Compiled);
+    // Replaced by a private entry again.
+    let mode = std::fs::metadata(&entry).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+}

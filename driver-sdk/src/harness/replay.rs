@@ -191,6 +191,13 @@ impl ReplaySession {
         })
     }
 
+    /// Type these values for `send_secret` instead of the placeholders.
+    pub fn with_secrets(mut self, password: &str, enable: &str) -> Self {
+        self.password = password.to_string();
+        self.enable = enable.to_string();
+        self
+    }
+
     /// A session that only checks a login: the device prints `greeting`
     /// and the driver's first write after a prompt match ends the session
     /// with [`SessionError::Closed`]`(`[`LOGIN_PROBE_DONE`]`)`.

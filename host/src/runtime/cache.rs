@@ -4,11 +4,14 @@
 //! the sha256 of the `.wasm`, so a changed driver or a new host never loads
 //! a stale entry.
 //!
-//! Trust: a precompiled file is native code. The cache directory must be as
-//! trusted as the `netraven` binary itself; it is created with the
-//! process's umask and only this process writes it.
+//! Trust: a precompiled file is native code, so an entry is only loaded
+//! when it and its directory belong to this process's user and nobody else
+//! can write them. Directories are created 0700 and entries 0600; anything
+//! else is recompiled from the `.wasm` instead.
 
 use std::hash::{Hash, Hasher};
+use std::io::Write;
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use wasmtime::Engine;
@@ -58,7 +61,12 @@ impl ComponentCache {
         sha256: &str,
     ) -> Result<(Component, Origin), CacheError> {
         let entry = self.entry(sha256);
-        if entry.exists() {
+        if entry.exists() && !owned_privately(&entry) {
+            tracing::warn!(
+                "not loading cache entry {}: it or its directory is not owned by this user or is writable by others; recompiling",
+                entry.display()
+            );
+        } else if entry.exists() {
             match deserialize_file(engine, &entry) {
                 Ok(component) => return Ok((component, Origin::Cached)),
                 // A truncated or foreign file: recompile and replace it.
@@ -82,12 +90,36 @@ impl ComponentCache {
             path: entry.to_path_buf(),
             source,
         };
-        std::fs::create_dir_all(&self.dir).map_err(io)?;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&self.dir)
+            .map_err(io)?;
         // Write then rename, so a concurrent reader never sees half a file.
         let tmp = entry.with_extension(format!("tmp{}", std::process::id()));
-        std::fs::write(&tmp, bytes).map_err(io)?;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&tmp)
+            .map_err(io)?;
+        file.write_all(bytes).map_err(io)?;
+        drop(file);
         std::fs::rename(&tmp, entry).map_err(io)
     }
+}
+
+/// Is `entry`, and the directory holding it, owned by this process's user
+/// and writable by nobody else?
+fn owned_privately(entry: &Path) -> bool {
+    let Ok(me) = std::fs::metadata("/proc/self").map(|m| m.uid()) else {
+        return false;
+    };
+    let private = |p: &Path| {
+        std::fs::metadata(p).is_ok_and(|m| m.uid() == me && m.mode() & 0o022 == 0)
+    };
+    private(entry) && entry.parent().is_some_and(private)
 }
 
 /// Wasmtime errors can span lines (pretty-printed byte arrays); a load

@@ -1,0 +1,124 @@
+//! Broadcom EFOS (Enhanced Fabric OS), e.g. NetApp BES-53248 cluster
+//! switches (Oxidized model `efos`).
+//!
+//! Checked against a recording of EFOS 3.12.0.1 on a BES-53248.
+//!
+//! The backup is `show bootvar` and `show fiber-ports
+//! optical-transceiver-info all` as `! ` comments, then
+//! `show running-config` without the lines that change on every read
+//! (uptime, current system time, SNTP time).
+//!
+//! `show running-config` needs privileged mode: the driver runs `enable`
+//! when the device greets with the user prompt (`(host) >`) or when the
+//! device flag `enable` is set, and answers a password prompt with the
+//! host's enable secret.
+
+use netraven_driver_sdk::prelude::*;
+
+pub struct Efos;
+
+/// `(host) >`, `(host)#`, `host#`.
+const PROMPT: &str = r"^([\w.@()-]+[#>]\s?)$";
+
+const ENABLE_PASSWORD: &str = r"^[pP]assword:\s?$";
+
+const COMMENT: &str = "! ";
+
+impl Driver for Efos {
+    fn info() -> DriverInfo {
+        DriverInfo::shell(
+            "efos",
+            env!("CARGO_PKG_VERSION"),
+            &["efos"],
+            PROMPT,
+            COMMENT,
+        )
+    }
+
+    fn login(session: &mut dyn Session, device: &Device) -> Result<(), DriverError> {
+        let greeting = session.read_until(PROMPT, None)?;
+        let unprivileged = greeting.trim_end().ends_with('>');
+        if unprivileged || device.flag("enable") {
+            session.send("enable\n")?;
+            let reply = session.read_until(&format!("(?:{ENABLE_PASSWORD})|(?:{PROMPT})"), None)?;
+            if text::re(&format!("(?m){ENABLE_PASSWORD}")).is_match(&reply) {
+                session.send_secret(Secret::Enable)?;
+                session.read_until(PROMPT, None)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
+        session.command("terminal length 0")?;
+        let mut config = String::new();
+        for command in [
+            "show bootvar",
+            "show fiber-ports optical-transceiver-info all",
+        ] {
+            let output = text::command_output(&session.command(command)?);
+            config.push_str(&text::comment(&output, COMMENT));
+        }
+        let running = text::command_output(&session.command("show running-config")?);
+        config.push_str(&drop_clock_lines(&running));
+        if session.send("logout\n").is_err() {
+            session.log(Level::Debug, "logout was not accepted");
+        }
+        Ok(Backup::config(config))
+    }
+}
+
+/// Drop the running-config header lines that change on every read.
+fn drop_clock_lines(config: &str) -> String {
+    text::lines(config)
+        .filter(|line| {
+            !(line.contains("System Up Time")
+                || line.contains("Current SNTP Synchronized Time:")
+                || line.contains("Current System Time:"))
+        })
+        .collect()
+}
+
+netraven_driver_sdk::export_driver!(Efos);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn corpus_cases_pass() {
+        netraven_driver_sdk::harness::assert_corpus::<Efos>(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/corpus/oxidized"
+        ));
+    }
+
+    #[test]
+    fn volatile_header_lines_are_dropped() {
+        let cfg = "!System Software Version \"3.12.0.1\"\n\
+                   !System Up Time          \"146 days 23 hrs\"\n\
+                   !Current System Time: Apr  8 13:30:29 2025\n\
+                   !Current SNTP Synchronized Time: Apr  8 13:30:00 2025\n\
+                   hostname \"sw1\"\n";
+        assert_eq!(
+            drop_clock_lines(cfg),
+            "!System Software Version \"3.12.0.1\"\nhostname \"sw1\"\n"
+        );
+    }
+
+    #[test]
+    fn user_prompt_triggers_enable() {
+        use netraven_driver_sdk::harness::{ReplaySession, Transcript};
+        let transcript = concat!(
+            "init_prompt: \"(sw1)>\"\n",
+            "commands:\n",
+            "  - \"enable\\n\": \"enable\\nPassword: \"\n",
+            "  - \"<enable>\\n\": \"\\n(sw1)#\"\n",
+            "  - \"show clock\\n\": \"show clock\\nnow\\n(sw1)#\"\n",
+        );
+        let transcript = Transcript::parse(transcript).expect("valid transcript");
+        let mut session = ReplaySession::new(transcript, Mode::Shell, PROMPT).expect("session");
+        Efos::login(&mut session, &Device::default()).expect("login");
+        assert!(session.command("show clock").is_ok());
+    }
+}

@@ -1,0 +1,190 @@
+//! Cisco Firepower Threat Defense (FTD) on FXOS, "FireLinux OS" CLI.
+//!
+//! Checked against a recording of FTD 7.4.2 (FXOS 2.14.1) on an FPR-1010.
+//!
+//! The backup is `show version system` (without the uptime line) and
+//! `show inventory` as `! ` comments, then `show running-config all`
+//! without its volatile `: ` header and trailer lines (saved marker,
+//! serial, hardware, `: end`).
+
+use netraven_driver_sdk::prelude::*;
+
+pub struct FireLinuxOs;
+
+/// The FTD CLISH prompt is a bare `> `; the diagnostic/expert shells add a
+/// host name (`firepower#`, `host(config)#`).
+const PROMPT: &str = r"^[\w.@/:()-]*[#>]\s?$";
+
+const COMMENT: &str = "! ";
+
+/// Lines an unsupported command leaves behind (the caret and the error).
+fn clean(output: &str) -> String {
+    if !output.contains('^') {
+        return output.to_string();
+    }
+    text::replace_all(
+        output,
+        &[(
+            r"(?m)^% Invalid input detected at '\^' marker\.$|^\s+\^$",
+            "",
+        )],
+    )
+}
+
+impl FireLinuxOs {
+    /// What a command printed: without echo and prompt, `\r\n` made `\n`.
+    fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
+        let raw = session.command(command)?;
+        Ok(clean(&text::command_output(&raw)))
+    }
+}
+
+/// `show version` without the uptime line (`host up 40 days 21 hours`),
+/// which changes on every read.
+fn drop_uptime(version: &str) -> String {
+    let uptime = text::re(r"\s+up\s+\d+\s+");
+    text::lines(version)
+        .filter(|line| !line.contains("days") && !uptime.is_match(line))
+        .collect()
+}
+
+/// The running config without the first three lines (`: Saved`, blank,
+/// `: `) and without the other `: ` comment lines (serial number, hardware,
+/// `: end`). A bare `:` line is kept. `ntp clock-period` drifts by itself.
+fn running_config(raw: &str) -> String {
+    text::lines(raw)
+        .skip(3)
+        .filter(|line| !line.starts_with(": ") && !line.starts_with("ntp clock-period "))
+        .collect()
+}
+
+impl Driver for FireLinuxOs {
+    fn info() -> DriverInfo {
+        DriverInfo::shell(
+            "firelinuxos",
+            env!("CARGO_PKG_VERSION"),
+            &["firelinuxos"],
+            PROMPT,
+            COMMENT,
+        )
+    }
+
+    fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
+        let version = Self::output(session, "show version system")?;
+        let mut config = text::comment(&drop_uptime(&version), COMMENT);
+        let inventory = Self::output(session, "show inventory")?;
+        config.push_str(&text::comment(&inventory, COMMENT));
+        let running = Self::output(session, "show running-config all")?;
+        config.push_str(&running_config(&running));
+        Ok(Backup::config(config))
+    }
+
+    fn redact(config: &str) -> String {
+        text::replace_all_gated(
+            config,
+            &[
+                (
+                    "snmp-server community",
+                    r"(?m)^(snmp-server community).*",
+                    "$1 <configuration removed>",
+                ),
+                (
+                    "username ",
+                    r"(?m)^(username \S+ privilege \d+) (\S+).*",
+                    "$1 <secret hidden>",
+                ),
+                (
+                    "username ",
+                    r"(?m)^(username \S+ password \d) (\S+)",
+                    "$1 <secret hidden>",
+                ),
+                (
+                    "username ",
+                    r"(?m)^(username \S+ secret \d) (\S+)",
+                    "$1 <secret hidden>",
+                ),
+                (
+                    "enable ",
+                    r"(?m)^(enable (?:password|secret) \d) (\S+)",
+                    "$1 <secret hidden>",
+                ),
+                (
+                    "word",
+                    r"(?m)^([ \t]+password) (?:\d )?\S+",
+                    "$1 <secret hidden>",
+                ),
+                (
+                    "secret",
+                    r"(?m)^([ \t]+secret) (?:\d )?\S+",
+                    "$1 <secret hidden>",
+                ),
+                (
+                    "wpa-psk ascii",
+                    r"(?m)^(.*wpa-psk ascii \d) (\S+)",
+                    "$1 <secret hidden>",
+                ),
+                ("key 7", r"(?m)^(.*key 7) (\d.+)", "$1 <secret hidden>"),
+                (
+                    "tacacs-server key",
+                    r"(?m)^(tacacs-server key \d) (\S+)",
+                    "$1 <secret hidden>",
+                ),
+                (
+                    "crypto isakmp key",
+                    r"(?m)^(crypto isakmp key) (\S+) (.*)",
+                    "$1 <secret hidden> $3",
+                ),
+            ],
+        )
+    }
+}
+
+netraven_driver_sdk::export_driver!(FireLinuxOs);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn corpus_cases_pass() {
+        netraven_driver_sdk::harness::assert_corpus::<FireLinuxOs>(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/corpus/oxidized"
+        ));
+    }
+
+    #[test]
+    fn running_config_drops_colon_header_and_trailer_but_keeps_bare_colon() {
+        let raw = ": Saved\n\n: \n: Serial Number: X\n: Hardware: Y\n:\nNGFW Version 7.4.2 \n!\nhostname fw\n: end\n";
+        assert_eq!(
+            running_config(raw),
+            ":\nNGFW Version 7.4.2 \n!\nhostname fw\n"
+        );
+    }
+
+    #[test]
+    fn uptime_line_is_dropped_from_version() {
+        let version = "Config file at boot was \"startup-config\"\n\nfw up 40 days 21 hours\nStart-up time 20 secs\n";
+        assert_eq!(
+            drop_uptime(version),
+            "Config file at boot was \"startup-config\"\n\nStart-up time 20 secs\n"
+        );
+    }
+
+    #[test]
+    fn invalid_input_marker_lines_are_blanked() {
+        assert_eq!(
+            clean("    ^\n% Invalid input detected at '^' marker.\nok\n"),
+            "\n\nok\n"
+        );
+    }
+
+    #[test]
+    fn user_and_isakmp_secrets_are_hidden() {
+        let cfg = "username admin password 5 $abc\ncrypto isakmp key s3cret address 0.0.0.0\n";
+        assert_eq!(
+            FireLinuxOs::redact(cfg),
+            "username admin password 5 <secret hidden>\ncrypto isakmp key <secret hidden> address 0.0.0.0\n"
+        );
+    }
+}

@@ -1,0 +1,235 @@
+//! Fortinet appliances other than FortiGate that run a FortiOS-style CLI
+//! (FortiManager, FortiAnalyzer and the like; FortiGate has its own driver).
+//!
+//! Checked against a recording of FortiManager 7.4.6 on an FMG-VM64.
+//!
+//! The backup is the stable lines of `get system status` as `# ` comments,
+//! then `show` without the `#config-version=` line.
+
+use netraven_driver_sdk::prelude::*;
+
+pub struct FortiOs;
+
+/// `host # `, `host (global) # `, `host(Primary) # `.
+const PROMPT: &str = r"^(?:\(\w\) )?[-\w.~]+(?:\([\w.-]+\))?(?:\s[()\w.-]+)?~?\s?[#>$]\s?$";
+
+/// The pager; the text after it starts with `\r` + spaces + `\r`.
+const MORE: &str = r"^--More--\s$";
+
+const COMMENT: &str = "# ";
+
+/// The `get system status` fields that only change with the firmware, the
+/// licence or the setup (not the clock, disk usage or build details).
+const STATUS_FIELDS: &[&str] = &[
+    "Platform Type",
+    "Platform Full Name",
+    "Version",
+    "Serial Number",
+    "BIOS version",
+    "Hostname",
+    "Max Number of Admin Domains",
+    "Max Number of Device Groups",
+    "Admin Domain Configuration",
+    "FIPS Mode",
+    "HA Mode",
+    "License Status",
+];
+
+impl FortiOs {
+    /// What a command printed: without echo and prompt, line ends made `\n`
+    /// and the pager's erase sequence removed.
+    fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
+        let raw = session.command(command)?;
+        Ok(text::cut_echo_and_prompt(&clean_newlines(&raw)))
+    }
+}
+
+/// `\r\n` and `\r\r\n` made `\n`, and the `\r<spaces>\r` printed to erase
+/// the `--More--` prompt removed.
+fn clean_newlines(raw: &str) -> String {
+    let mut out = text::unix_newlines(raw);
+    if out.contains('\r') {
+        if out.contains("\r ") {
+            out = text::replace_all(&out, &[(r"\r +\r", "")]);
+        }
+        out = text::unix_newlines(&out);
+    }
+    out
+}
+
+/// The status fields of [`STATUS_FIELDS`] (a field name, then spaces and a
+/// colon) and the blank lines.
+fn system_status(output: &str) -> String {
+    text::lines(output)
+        .filter(|line| {
+            line.trim().is_empty()
+                || STATUS_FIELDS.iter().any(|field| {
+                    line.strip_prefix(field)
+                        .is_some_and(|rest| rest.trim_start_matches(' ').starts_with(':'))
+                })
+        })
+        .collect()
+}
+
+/// The settings `set NAME VALUE` whose value is a secret (as `"set NAME "`,
+/// the cheap test before the regex).
+const SECRET_SETTINGS: [&str; 9] = [
+    "set passwd ",
+    "set password ",
+    "set key ",
+    "set group-password ",
+    "set auth-password-l1 ",
+    "set auth-password-l2 ",
+    "set rsso ",
+    "set history0 ",
+    "set history1 ",
+];
+
+/// Apply single-line rules `(needles, regex, replacement)` only to the lines
+/// that contain one of the needles.
+fn redact_lines(config: &str, rules: &[(&[&str], &str, &str)]) -> String {
+    let compiled: Vec<_> = rules
+        .iter()
+        .map(|(needles, pattern, replacement)| (*needles, text::re(pattern), *replacement))
+        .collect();
+    let mut out = String::with_capacity(config.len());
+    for line in text::lines(config) {
+        let mut line = line.to_string();
+        for (needles, re, replacement) in &compiled {
+            if needles.iter().any(|n| line.contains(n)) {
+                line = re.replace_all(&line, *replacement).into_owned();
+            }
+        }
+        out.push_str(&line);
+    }
+    out
+}
+
+impl Driver for FortiOs {
+    fn info() -> DriverInfo {
+        DriverInfo::shell(
+            "fortios",
+            env!("CARGO_PKG_VERSION"),
+            &["fortios"],
+            PROMPT,
+            COMMENT,
+        )
+    }
+
+    fn login(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.on_pattern(MORE, " ")?;
+        session.read_until(PROMPT, None)?;
+        Ok(())
+    }
+
+    fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
+        let status = Self::output(session, "get system status")?;
+        let mut config = text::comment(&format!("{}\n", system_status(&status)), COMMENT);
+        let show = Self::output(session, "show")?;
+        config.extend(text::lines(&show).filter(|line| !line.starts_with("#config-version=")));
+        Ok(Backup::config(config))
+    }
+
+    fn redact(config: &str) -> String {
+        let cfg = redact_lines(
+            config,
+            &[
+                (&[" ENC "], r"(set .+ ENC) .+", "$1 <configuration removed>"),
+                (
+                    &["secret"],
+                    r"(set .*secret) .+",
+                    "$1 <configuration removed>",
+                ),
+                (
+                    &SECRET_SETTINGS,
+                    r"(set (?:passwd|password|key|group-password|auth-password-l1|auth-password-l2|rsso|history0|history1)) .+",
+                    "$1 <configuration removed>",
+                ),
+                (
+                    &["md5-key"],
+                    r"(set md5-key [0-9]+) .+",
+                    "$1 <configuration removed>",
+                ),
+            ],
+        );
+        text::replace_all_gated(
+            &cfg,
+            &[
+                (
+                    "set private-key ",
+                    r#"(?ms)(set private-key ).*?-+END (?:ENCRYPTED|RSA|OPENSSH) PRIVATE KEY-+\n?"$"#,
+                    "$1<configuration removed>",
+                ),
+                (
+                    "set ca ",
+                    r#"(?ms)(set ca )"-+BEGIN.*?-+END CERTIFICATE-+"$"#,
+                    "$1<configuration removed>",
+                ),
+                (
+                    "set csr ",
+                    r#"(?ms)(set csr ).*?-+END CERTIFICATE REQUEST-+"$"#,
+                    "$1<configuration removed>",
+                ),
+            ],
+        )
+    }
+
+    fn significant(config: &str) -> String {
+        let enc = text::re(r"^ +set \S+ ENC \S+$");
+        let cfg: String = text::lines(config)
+            .filter(|line| {
+                !(line.contains(" ENC ") && enc.is_match(line.trim_end_matches(['\n', '\r'])))
+            })
+            .collect();
+        text::replace_all_gated(
+            &cfg,
+            &[(
+                "set private-key ",
+                r#"(?ms)set private-key .*?-+END \S+ PRIVATE KEY-+\n?"$"#,
+                "",
+            )],
+        )
+    }
+}
+
+netraven_driver_sdk::export_driver!(FortiOs);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn corpus_cases_pass() {
+        netraven_driver_sdk::harness::assert_corpus::<FortiOs>(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/corpus/oxidized"
+        ));
+    }
+
+    #[test]
+    fn status_keeps_stable_fields_and_blank_lines() {
+        let out = "Platform Type                   : FMG-VM64\nVersion                         : v7.4.6\nRelease Version Information     : GA.M\nCurrent Time                    : Thu Feb 12\nDisk Usage                      : Free 442GB\n\n";
+        assert_eq!(
+            system_status(out),
+            "Platform Type                   : FMG-VM64\nVersion                         : v7.4.6\n\n"
+        );
+    }
+
+    #[test]
+    fn enc_secrets_and_private_keys_are_removed() {
+        let cfg = "    set passwd ENC abc\n        set private-key \"-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\"\n";
+        assert_eq!(
+            FortiOs::redact(cfg),
+            "    set passwd <configuration removed>\n        set private-key <configuration removed>\n"
+        );
+    }
+
+    #[test]
+    fn significant_drops_enc_lines_and_private_keys() {
+        let cfg = "    set auth-pwd ENC abc\n    set comment \"x\"\n        set private-key \"-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\"\n";
+        assert_eq!(
+            FortiOs::significant(cfg),
+            "    set comment \"x\"\n        \n"
+        );
+    }
+}

@@ -1,0 +1,109 @@
+//! H3C Comware (also HPE-branded Comware switches), Oxidized model `h3c`.
+//!
+//! Checked against a recording of Comware 7.1.070 (Release 3507P18) on an
+//! HPE 5130-48G-PoE+-4SFP+ EI.
+//!
+//! After `screen-length disable`, the backup is `display version` (without
+//! its uptime lines) and `display device` as `# ` comments, then `display
+//! current-configuration` as the device prints it.
+
+use netraven_driver_sdk::prelude::*;
+
+pub struct H3c;
+
+/// `<host>` (user view) or `[host]` (system view), possibly after a prefix
+/// without spaces such as the `RBM_P` of a hot-backup pair.
+const PROMPT: &str = r"^[^\s<\[]*[<\[][\w.-]+[>\]]$";
+
+const COMMENT: &str = "# ";
+
+impl H3c {
+    /// What a command printed: without echo and prompt, with `\r\n` made `\n`.
+    fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
+        Ok(text::command_output(&session.command(command)?))
+    }
+}
+
+/// `display version` without the lines that change every minute
+/// ("... uptime is 16 weeks, ..." and the per-slot "Uptime is ...").
+fn version_without_uptime(version: &str) -> String {
+    text::lines(version)
+        .filter(|line| !line.contains("uptime") && !line.contains("Uptime is"))
+        .collect()
+}
+
+impl Driver for H3c {
+    fn info() -> DriverInfo {
+        DriverInfo::shell("h3c", env!("CARGO_PKG_VERSION"), &["h3c"], PROMPT, COMMENT)
+    }
+
+    fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
+        session.command("screen-length disable")?;
+
+        let version = Self::output(session, "display version")?;
+        let mut config = text::comment(&version_without_uptime(&version), COMMENT);
+        let device = Self::output(session, "display device")?;
+        config.push_str(&text::comment(&device, COMMENT));
+        config.push_str(&Self::output(session, "display current-configuration")?);
+
+        // Log out politely; the device closes the session, so no prompt comes.
+        if session.send("quit\n").is_err() {
+            session.log(Level::Debug, "quit was not accepted");
+        }
+        Ok(Backup::config(config))
+    }
+
+    fn redact(config: &str) -> String {
+        let mut out = config.to_string();
+        if out.contains("pin verify") {
+            out = text::replace_all(&out, &[(r"(pin verify (?:auto|)).*", "$1 <PIN hidden>")]);
+        }
+        // Comware prints stored ciphertexts as `%^%#...%^%#`.
+        if out.contains("%^%#") {
+            out = text::replace_all(&out, &[(r"%\^%#.*%\^%#", "<secret hidden>")]);
+        }
+        out
+    }
+}
+
+netraven_driver_sdk::export_driver!(H3c);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn corpus_cases_pass() {
+        netraven_driver_sdk::harness::assert_corpus::<H3c>(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/corpus/oxidized"
+        ));
+    }
+
+    #[test]
+    fn uptime_lines_are_dropped_from_the_version() {
+        let version = "Comware 7.1\nHPE 5130 Switch uptime is 1 week\nSlot 1:\nUptime is 1 week,2 days\nDRAM: 1024M\n";
+        assert_eq!(
+            version_without_uptime(version),
+            "Comware 7.1\nSlot 1:\nDRAM: 1024M\n"
+        );
+    }
+
+    #[test]
+    fn ciphertexts_and_pins_are_hidden() {
+        let cfg = " local-user admin class manage\n  password hash %^%#abc$def%^%#\n pin verify auto 1234\n";
+        assert_eq!(
+            H3c::redact(cfg),
+            " local-user admin class manage\n  password hash <secret hidden>\n pin verify auto <PIN hidden>\n"
+        );
+    }
+
+    #[test]
+    fn prompt_matches_user_and_system_view_but_not_config_lines() {
+        let prompt = text::re(&format!("(?m){PROMPT}"));
+        assert!(prompt.is_match("<sw1>"));
+        assert!(prompt.is_match("[sw1]"));
+        assert!(prompt.is_match("RBM_P<fw-1>"));
+        assert!(!prompt.is_match(" description <uplink>"));
+    }
+}

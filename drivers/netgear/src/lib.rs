@@ -1,0 +1,170 @@
+//! Netgear managed switches (Oxidized model `netgear`).
+//!
+//! Checked against a recording of a GS752TPP running firmware 6.0.10.14.
+//!
+//! The backup has one block per command, each opened by a `!COMMAND: <cmd>`
+//! comment: `show version` and `show bootvar` as `!` comments, then
+//! `show running-config`. Volatile values (current time, uptime, SNTP time)
+//! are replaced with `<removed>`.
+//!
+//! Device variable `enable` (flag): run `enable` after login and answer a
+//! password prompt with the host's enable secret.
+
+use netraven_driver_sdk::prelude::*;
+
+pub struct Netgear;
+
+/// `(GS748Tv4) #`, `(GS748Tv4)#`, `19sw011# ` and `19sw011> `.
+const PROMPT: &str = r"^\(?[\w \-+.]+\)? ?[#>] ?$";
+
+const ENABLE_PASSWORD: &str = r"[pP]assword:\s?$";
+
+/// Older models page `show version` even after `terminal length 0`.
+const PAGER: &str = r"^--More-- or \(q\)uit$";
+
+const COMMENT: &str = "!";
+
+impl Driver for Netgear {
+    fn info() -> DriverInfo {
+        DriverInfo::shell(
+            "netgear",
+            env!("CARGO_PKG_VERSION"),
+            &["netgear"],
+            PROMPT,
+            COMMENT,
+        )
+    }
+
+    fn login(session: &mut dyn Session, device: &Device) -> Result<(), DriverError> {
+        // Newer firmware clears the screen before the first prompt.
+        session.strip_ansi(true);
+        session.read_until(PROMPT, None)?;
+        if device.flag("enable") {
+            session.send("enable\n")?;
+            let reply = session.read_until(&format!("(?:{ENABLE_PASSWORD})|(?:{PROMPT})"), None)?;
+            if text::re(&format!("(?m){ENABLE_PASSWORD}")).is_match(&reply) {
+                session.send_secret(Secret::Enable)?;
+                session.read_until(PROMPT, None)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
+        session.on_pattern(PAGER, " ")?;
+        session.command("terminal length 0")?;
+
+        let mut config = String::new();
+        let version = command_block(session, "show version")?;
+        config.push_str(&text::comment(&hide_current_time(&version), COMMENT));
+        let bootvar = command_block(session, "show bootvar")?;
+        config.push_str(&text::comment(&bootvar, COMMENT));
+        let running = command_block(session, "show running-config")?;
+        config.push_str(&hide_running_clock(&running));
+
+        // `quit` may ask whether to save unsaved changes: answer no.
+        if session.send("quit\n").is_ok() && session.send("n\n").is_err() {
+            session.log(Level::Debug, "the session closed after quit");
+        }
+        Ok(Backup::config(config))
+    }
+
+    fn redact(config: &str) -> String {
+        let mut out = config.to_string();
+        if out.contains("password ") {
+            out = text::replace_all(&out, &[(r"password \S+", "password <hidden>")]);
+        }
+        if out.contains("encrypted ") {
+            out = text::replace_all(&out, &[(r"encrypted \S+", "encrypted <hidden>")]);
+        }
+        if out.contains("snmp-server community ") {
+            out = text::replace_all(
+                &out,
+                &[
+                    (
+                        r"(?m)snmp-server community \S+$",
+                        "snmp-server community <hidden>",
+                    ),
+                    (
+                        r"snmp-server community (\S+) (\S+) \S+",
+                        "snmp-server community $1 $2 <hidden>",
+                    ),
+                ],
+            );
+        }
+        out
+    }
+}
+
+/// Run `command`; its output (no echo, no prompt) under a `COMMAND:` header.
+fn command_block(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
+    let output = text::command_output(&session.command(command)?);
+    Ok(format!("{COMMENT}COMMAND: {command}\n{output}"))
+}
+
+/// `Current Time........ <date>` in `show version` changes on every read.
+fn hide_current_time(block: &str) -> String {
+    if !block.contains("Current Time.") {
+        return block.to_string();
+    }
+    text::replace_all(block, &[(r"(Current Time\.+ ).*", "$1 <removed>")])
+}
+
+/// Uptime and SNTP clock lines in the running-config header.
+fn hide_running_clock(block: &str) -> String {
+    let mut out = block.to_string();
+    if out.contains("System Up Time") {
+        out = text::replace_all(&out, &[(r"(System Up Time:?\s+).*", "$1 <removed>")]);
+    }
+    if out.contains("Current SNTP Synchronized Time:") {
+        out = text::replace_all(
+            &out,
+            &[(r"(Current SNTP Synchronized Time:).*", "$1 <removed>")],
+        );
+    }
+    out
+}
+
+netraven_driver_sdk::export_driver!(Netgear);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn corpus_cases_pass() {
+        netraven_driver_sdk::harness::assert_corpus::<Netgear>(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/corpus/oxidized"
+        ));
+    }
+
+    #[test]
+    fn uptime_and_sntp_time_are_removed() {
+        let cfg =
+            "! System Up Time: 123 days, 21 hours\n! Current SNTP Synchronized Time: Jan 1 2024\n";
+        assert_eq!(
+            hide_running_clock(cfg),
+            "! System Up Time:  <removed>\n! Current SNTP Synchronized Time: <removed>\n"
+        );
+    }
+
+    #[test]
+    fn show_version_current_time_is_removed() {
+        let out = "Current Time........................ Jan  1 00:00:01 2024\nSerial 1\n";
+        assert_eq!(
+            hide_current_time(out),
+            "Current Time........................  <removed>\nSerial 1\n"
+        );
+    }
+
+    #[test]
+    fn snmp_community_keeps_access_but_hides_name() {
+        assert_eq!(
+            Netgear::redact(
+                "snmp-server community public\nsnmp-server community ipaddr 10.0.0.1 s3cret\n"
+            ),
+            "snmp-server community <hidden>\nsnmp-server community ipaddr 10.0.0.1 <hidden>\n"
+        );
+    }
+}

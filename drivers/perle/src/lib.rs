@@ -1,0 +1,134 @@
+//! Perle IOLAN console servers, Oxidized model `perle`.
+//!
+//! Checked against a recording of IOLAN SCG firmware 6.2.G3 on an SCG50 RRU.
+//!
+//! After `terminal length 0`, the backup is `show version verbose`, `show
+//! system hardware` and the SFP vendor lines of `show interfaces
+//! transceiver` as `! ` comments, then `show running-config`.
+//!
+//! The IOLAN ends lines with `\r\r\n`; every carriage return is dropped.
+//!
+//! `significant` ignores the `tacacs-server key 7 $0$...==` line: the device
+//! re-encrypts the key with a fresh salt on every read.
+
+use netraven_driver_sdk::prelude::*;
+
+pub struct Perle;
+
+/// `host#`, also in a config mode such as `host(config)#`.
+const PROMPT: &str = r"^[\w.-]+(?:\([\w.-]+\))?#\s?$";
+
+const COMMENT: &str = "! ";
+
+impl Perle {
+    /// What a command printed, without echo, prompt and carriage returns.
+    fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
+        Ok(printed(&session.command(command)?))
+    }
+}
+
+/// The output between echo and prompt, without any carriage return.
+fn printed(raw: &str) -> String {
+    text::cut_echo_and_prompt(raw).replace('\r', "")
+}
+
+/// The lines of `show interfaces transceiver` that identify the optics:
+/// the per-port heading and the vendor name and serial number.
+fn transceiver_identity(output: &str) -> String {
+    text::lines(output)
+        .filter(|line| {
+            line.contains("SFP Information")
+                || line.contains("Vendor Name")
+                || line.contains("Vendor Serial Number")
+        })
+        .collect()
+}
+
+/// `tacacs-server key 7 $0$<base64>==`: the salted ciphertext of the key.
+fn is_encrypted_tacacs_key(line: &str) -> bool {
+    let line = line.trim_end_matches('\n');
+    line.strip_prefix("tacacs-server key 7 $0$")
+        .is_some_and(|rest| {
+            rest.len() > 2 && rest.ends_with("==") && !rest.contains(char::is_whitespace)
+        })
+}
+
+impl Driver for Perle {
+    fn info() -> DriverInfo {
+        DriverInfo::shell(
+            "perle",
+            env!("CARGO_PKG_VERSION"),
+            &["perle"],
+            PROMPT,
+            COMMENT,
+        )
+    }
+
+    fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
+        session.command("terminal length 0")?;
+
+        let mut config = text::comment(&Self::output(session, "show version verbose")?, COMMENT);
+        let mut hardware = Self::output(session, "show system hardware")?;
+        hardware.push('\n');
+        config.push_str(&text::comment(&hardware, COMMENT));
+        let mut optics =
+            transceiver_identity(&Self::output(session, "show interfaces transceiver")?);
+        optics.push('\n');
+        config.push_str(&text::comment(&optics, COMMENT));
+        config.push_str(&Self::output(session, "show running-config")?);
+
+        // Log out politely; no prompt comes back.
+        if session.send("exit\n").is_err() {
+            session.log(Level::Debug, "exit was not accepted");
+        }
+        Ok(Backup::config(config))
+    }
+
+    fn significant(config: &str) -> String {
+        text::lines(config)
+            .filter(|line| !is_encrypted_tacacs_key(line))
+            .collect()
+    }
+}
+
+netraven_driver_sdk::export_driver!(Perle);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn corpus_cases_pass() {
+        netraven_driver_sdk::harness::assert_corpus::<Perle>(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/corpus/oxidized"
+        ));
+    }
+
+    #[test]
+    fn only_sfp_identity_lines_are_kept() {
+        let out = "\nSFP Information for Ethernet1\n\n   Vendor Name:   ACME  \n   Vendor Serial Number:   X1  \n   Connector:   LC\n   Module Temperature:   35.9 C\nNo SFP Information Available for Ethernet2\n";
+        assert_eq!(
+            transceiver_identity(out),
+            "SFP Information for Ethernet1\n   Vendor Name:   ACME  \n   Vendor Serial Number:   X1  \nNo SFP Information Available for Ethernet2\n"
+        );
+    }
+
+    #[test]
+    fn salted_tacacs_key_is_not_significant() {
+        let cfg =
+            "tty 1 mode line\ntacacs-server key 7 $0$AbCd+/12==\ntacacs-server host 10.0.0.1\n";
+        assert_eq!(
+            Perle::significant(cfg),
+            "tty 1 mode line\ntacacs-server host 10.0.0.1\n"
+        );
+    }
+
+    #[test]
+    fn double_carriage_returns_are_removed() {
+        assert_eq!(
+            printed("show x\r\r\nline 1\r\r\n\r\r\nTEST-10#"),
+            "line 1\n\n"
+        );
+    }
+}

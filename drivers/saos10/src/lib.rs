@@ -1,0 +1,102 @@
+//! Ciena SAOS 10.x, Oxidized model `saos10`.
+//!
+//! Checked against a recording of SAOS 10-09-02-0181-RS3 on a CN5171.
+//!
+//! After `set session more off`, the backup is the hostname, software,
+//! components, health and last-reset-reason tables as `# ` comments, then
+//! `show running config` without its `! Created:` and `! On terminal:`
+//! header lines (they change on every read).
+
+use netraven_driver_sdk::prelude::*;
+
+pub struct Saos10;
+
+/// `host> `; a `*` before the `>` marks uncommitted changes.
+const PROMPT: &str = r"^[\w-]+\*?> ?$";
+
+const COMMENT: &str = "# ";
+
+/// Show commands whose tables go into the backup as comments, in order.
+const COMMENTED: &[&str] = &[
+    "show system hostname",
+    "show software",
+    "show system components",
+    "show system health",
+    "show system last-reset-reasons",
+];
+
+impl Saos10 {
+    /// What a command printed: without echo and prompt, with `\r\n` made `\n`.
+    fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
+        Ok(text::command_output(&session.command(command)?))
+    }
+}
+
+/// The running config without the header lines naming when and from which
+/// terminal it was shown.
+fn running_config(config: &str) -> String {
+    text::lines(config)
+        .filter(|line| !line.starts_with("! Created: ") && !line.starts_with("! On terminal: "))
+        .collect()
+}
+
+impl Driver for Saos10 {
+    fn info() -> DriverInfo {
+        DriverInfo::shell(
+            "saos10",
+            env!("CARGO_PKG_VERSION"),
+            &["saos10"],
+            PROMPT,
+            COMMENT,
+        )
+    }
+
+    fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
+        session.command("set session more off")?;
+
+        let mut config = String::new();
+        for command in COMMENTED {
+            config.push_str(&text::comment(&Self::output(session, command)?, COMMENT));
+        }
+        config.push_str(&running_config(&Self::output(
+            session,
+            "show running config",
+        )?));
+
+        // Log out politely; the device closes the session, so no prompt comes.
+        if session.send("exit\n").is_err() {
+            session.log(Level::Debug, "exit was not accepted");
+        }
+        Ok(Backup::config(config))
+    }
+}
+
+netraven_driver_sdk::export_driver!(Saos10);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn corpus_cases_pass() {
+        netraven_driver_sdk::harness::assert_corpus::<Saos10>(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/corpus/oxidized"
+        ));
+    }
+
+    #[test]
+    fn volatile_header_lines_are_dropped() {
+        let cfg =
+            "! Created: Fri Jun 27 12:30:00 2025\n! On terminal: ssh 10.0.0.1\nsystem ntp \nexit\n";
+        assert_eq!(running_config(cfg), "system ntp \nexit\n");
+    }
+
+    #[test]
+    fn prompt_allows_the_uncommitted_marker() {
+        let prompt = text::re(&format!("(?m){PROMPT}"));
+        assert!(prompt.is_match("LAB-CN5171-1> "));
+        assert!(prompt.is_match("LAB-CN5171-1*> "));
+        assert!(!prompt.is_match("| Hostname | LAB-CN5171-1 |"));
+    }
+}

@@ -1,0 +1,175 @@
+//! SmartByte switches.
+//!
+//! Checked against a recording of software 7.4.7 on an STC-4168XGGCM.
+//!
+//! The backup is the running configuration as the switch prints it (its
+//! echo line included, as Oxidized stores it), then `show version`, the
+//! optical transceiver details and the power supplies as `! ` comments, each
+//! headed by the command that printed it. The per-port "current alarm"
+//! block of the transceiver report changes with light levels and is left
+//! out.
+//!
+//! Device variable `enable` (flag): run `enable` first, answering a password
+//! prompt with the host's enable secret.
+
+use netraven_driver_sdk::prelude::*;
+
+pub struct SmartByte;
+
+/// `host>` (unprivileged), `host#` and config modes such as `host(config)#`.
+const PROMPT: &str = r"^[\w.@/:()-]+[#>]\s?$";
+
+const ENABLE_PASSWORD: &str = r"^[pP]assword:\s?$";
+
+const COMMENT: &str = "! ";
+
+impl SmartByte {
+    /// What a command printed, echo line kept and prompt line dropped, with
+    /// the switch's `\r\r\n` / `\r\n` line ends made `\n`.
+    fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
+        let raw = session.command(command)?;
+        Ok(text::cut_prompt(&unix_lines(&raw)))
+    }
+}
+
+/// `\r\n` and `\r\r\n` become `\n`; a lone `\r` stays.
+fn unix_lines(raw: &str) -> String {
+    if raw.contains("\r\r\n") {
+        text::unix_newlines(&raw.replace("\r\r\n", "\n"))
+    } else {
+        text::unix_newlines(raw)
+    }
+}
+
+/// Drop each port's "Transceiver current alarm information" box (header,
+/// rule, alarm lines, closing rule): alarms come and go with the optics.
+fn drop_transceiver_alarms(report: &str) -> String {
+    const HEADER: &str = "|Transceiver current alarm information:";
+    if !report.contains(HEADER) {
+        return report.to_string();
+    }
+    let mut out = String::with_capacity(report.len());
+    // 0: copying, 1: in header (expect opening rule), 2: in alarm lines.
+    let mut state = 0;
+    for line in text::lines(report) {
+        let bare = line.trim_end();
+        let rule = bare.starts_with("+-") && bare.ends_with('+');
+        match state {
+            0 if bare.starts_with(HEADER) => state = 1,
+            0 => out.push_str(line),
+            1 if rule => state = 2,
+            1 => {}
+            _ if rule => state = 0,
+            _ => {}
+        }
+    }
+    out
+}
+
+impl Driver for SmartByte {
+    fn info() -> DriverInfo {
+        DriverInfo::shell(
+            "smartbyte",
+            env!("CARGO_PKG_VERSION"),
+            &["smartbyte"],
+            PROMPT,
+            COMMENT,
+        )
+    }
+
+    fn login(session: &mut dyn Session, device: &Device) -> Result<(), DriverError> {
+        session.read_until(PROMPT, None)?;
+        if device.flag("enable") {
+            session.send("enable\n")?;
+            let either = format!("(?:{ENABLE_PASSWORD})|(?:{PROMPT})");
+            let reply = session.read_until(&either, None)?;
+            if text::re(&format!("(?m){ENABLE_PASSWORD}")).is_match(&reply) {
+                session.send_secret(Secret::Enable)?;
+                session.read_until(PROMPT, None)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
+        session.command("terminal length 0")?;
+        let mut config = Self::output(session, "show running-config")?;
+        config.push_str(&text::comment(
+            &Self::output(session, "show version")?,
+            COMMENT,
+        ));
+        let optics = Self::output(session, "show interface optical-transceiver info")?;
+        config.push_str(&text::comment(&drop_transceiver_alarms(&optics), COMMENT));
+        config.push_str(&text::comment(
+            &Self::output(session, "show power")?,
+            COMMENT,
+        ));
+        Ok(Backup::config(config))
+    }
+
+    fn redact(config: &str) -> String {
+        text::replace_all_gated(
+            config,
+            &[
+                (" v2c", r"group \S+ v2c", "group <hidden> v2c"),
+                ("community ", r"community \S+", "community <hidden>"),
+            ],
+        )
+    }
+}
+
+netraven_driver_sdk::export_driver!(SmartByte);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn corpus_cases_pass() {
+        netraven_driver_sdk::harness::assert_corpus::<SmartByte>(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/corpus/oxidized"
+        ));
+    }
+
+    #[test]
+    fn transceiver_alarm_box_is_dropped_but_vendor_box_kept() {
+        let report = "+----+\n\
+                      |Vendor Serial Number : X1|\n\
+                      +----+\n\
+                      |Transceiver current alarm information:           |\n\
+                      +----+\n\
+                      |RX Channel power low |\n\
+                      |TX bias high         |\n\
+                      +----+\n\
+                      |Transceiver vendor information:                  |\n\
+                      +----+\n";
+        assert_eq!(
+            drop_transceiver_alarms(report),
+            "+----+\n\
+             |Vendor Serial Number : X1|\n\
+             +----+\n\
+             |Transceiver vendor information:                  |\n\
+             +----+\n"
+        );
+    }
+
+    #[test]
+    fn echo_line_with_double_carriage_return_is_clean() {
+        assert_eq!(
+            unix_lines("show power\r\r\nline\r\nsw>"),
+            "show power\nline\nsw>"
+        );
+    }
+
+    #[test]
+    fn snmp_communities_are_hidden() {
+        let cfg = "snmp-server group public v2c  read all write none\n\
+                   snmp-server community public ro\n";
+        assert_eq!(
+            SmartByte::redact(cfg),
+            "snmp-server group <hidden> v2c  read all write none\n\
+             snmp-server community <hidden> ro\n"
+        );
+    }
+}
