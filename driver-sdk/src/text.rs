@@ -188,6 +188,119 @@ mod replace_all_gated_tests {
     }
 }
 
+/// Replace the value of every one-line XML element `<tag>value</tag>` whose
+/// tag is in `tags` with `replacement`: secrets in XML configurations
+/// (pfSense, OPNsense). Plain string search, so it stays fast on large files;
+/// empty values and values that span lines are left alone.
+pub fn xml_replace_values(text: &str, tags: &[&str], replacement: &str) -> String {
+    let mut out = text.to_string();
+    for tag in tags {
+        let open = format!("<{tag}>");
+        if !out.contains(&open) {
+            continue;
+        }
+        let close = format!("</{tag}>");
+        let mut result = String::with_capacity(out.len());
+        let mut pos = 0;
+        while let Some(found) = out[pos..].find(&open) {
+            let value_start = pos + found + open.len();
+            let line_end = out[value_start..]
+                .find('\n')
+                .map_or(out.len(), |i| value_start + i);
+            match out[value_start..line_end].find(&close) {
+                Some(len) if len > 0 => {
+                    result.push_str(&out[pos..value_start]);
+                    result.push_str(replacement);
+                    pos = value_start + len;
+                }
+                _ => {
+                    result.push_str(&out[pos..value_start]);
+                    pos = value_start;
+                }
+            }
+        }
+        result.push_str(&out[pos..]);
+        out = result;
+    }
+    out
+}
+
+#[cfg(test)]
+mod xml_replace_values_tests {
+    use super::xml_replace_values;
+
+    #[test]
+    fn xml_replace_values_hides_one_line_values_of_the_named_tags() {
+        let xml = "<user>\n\t<password>s3cret</password>\n\t<name>admin</name>\n\t<password></password>\n\t<prv>\nAAA</prv>\n</user>";
+        assert_eq!(
+            xml_replace_values(xml, &["password", "prv"], "[hidden]"),
+            "<user>\n\t<password>[hidden]</password>\n\t<name>admin</name>\n\t<password></password>\n\t<prv>\nAAA</prv>\n</user>"
+        );
+    }
+}
+
+/// Line by line `(needle, regex, replacement)` rules: a rule's regex runs
+/// only on the lines that contain its literal `needle`, and sees each line
+/// without its newline (so `^`, `$` and `.*` are about that line). For
+/// secret removal on large configurations, where most lines match no rule
+/// and a regex over the whole text would cost far more than a substring
+/// search. Replacements may use `$1` / `${name}`.
+pub fn replace_in_lines(text: &str, rules: &[(&str, &str, &str)]) -> String {
+    let active: Vec<(&str, Regex, &str)> = rules
+        .iter()
+        .filter(|(needle, _, _)| text.contains(needle))
+        .map(|(needle, pattern, replacement)| (*needle, re(pattern), *replacement))
+        .collect();
+    if active.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in lines(text) {
+        let (bare, newline) = match line.strip_suffix('\n') {
+            Some(bare) => (bare, "\n"),
+            None => (line, ""),
+        };
+        let mut current = std::borrow::Cow::Borrowed(bare);
+        for (needle, regex, replacement) in &active {
+            if !current.contains(needle) {
+                continue;
+            }
+            if let std::borrow::Cow::Owned(changed) = regex.replace_all(&current, *replacement) {
+                current = std::borrow::Cow::Owned(changed);
+            }
+        }
+        out.push_str(&current);
+        out.push_str(newline);
+    }
+    out
+}
+
+#[cfg(test)]
+mod replace_in_lines_tests {
+    use super::replace_in_lines;
+
+    #[test]
+    fn replace_in_lines_applies_rules_only_to_lines_with_their_needle() {
+        let cfg = "set a password s3cret x\nset b 'password-less'\nsnmp community pub\n";
+        let out = replace_in_lines(
+            cfg,
+            &[
+                ("password ", r"password \S+.*", "password <removed>"),
+                ("community ", r"^(snmp community) \S+$", "$1 <removed>"),
+                ("absent", r".*", ""),
+            ],
+        );
+        assert_eq!(
+            out,
+            "set a password <removed>\nset b 'password-less'\nsnmp community <removed>\n"
+        );
+        assert_eq!(
+            replace_in_lines("no newline", &[("x", "x", "y")]),
+            "no newline"
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,7 +314,10 @@ mod tests {
 
     #[test]
     fn command_output_drops_echo_prompt_and_carriage_returns() {
-        assert_eq!(command_output("show clock\r\n12:00\r\n\r\nr1#"), "12:00\n\n");
+        assert_eq!(
+            command_output("show clock\r\n12:00\r\n\r\nr1#"),
+            "12:00\n\n"
+        );
     }
 
     #[test]

@@ -50,19 +50,59 @@ pub fn crates_in(dir: &Path) -> Result<Vec<PathBuf>, AuthoringError> {
     Ok(crates)
 }
 
+fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
+/// The manifest of the workspace `krate` belongs to (its own if none).
+fn workspace_of(krate: &Path) -> Result<PathBuf, AuthoringError> {
+    let output = cargo()
+        .args([
+            "locate-project",
+            "--workspace",
+            "--message-format",
+            "plain",
+            "--manifest-path",
+        ])
+        .arg(krate.join("Cargo.toml"))
+        .output()
+        .map_err(|e| AuthoringError::Cargo {
+            krate: krate.to_path_buf(),
+            message: format!("cannot run cargo: {e}"),
+        })?;
+    if !output.status.success() {
+        return Err(AuthoringError::Cargo {
+            krate: krate.to_path_buf(),
+            message: String::from_utf8_lossy(&output.stderr).trim().to_string(),
+        });
+    }
+    Ok(PathBuf::from(
+        String::from_utf8_lossy(&output.stdout).trim(),
+    ))
+}
+
 /// Build each crate for wasm32-wasip2 (release, size-optimised) and copy
-/// its component to `out_dir/<crate dir name>.wasm`. Returns the files.
+/// its component to `out_dir/<crate dir name>.wasm`. Crates of one
+/// workspace build in one cargo run, in parallel. Returns the files.
 pub fn build_drivers(
     crates: &[PathBuf],
     out_dir: &Path,
     target_dir: &Path,
 ) -> Result<Vec<PathBuf>, AuthoringError> {
     std::fs::create_dir_all(out_dir).map_err(|e| file_error(out_dir, e))?;
-    let mut built = Vec::new();
+    let mut groups: Vec<(PathBuf, Vec<(PathBuf, String)>)> = Vec::new();
     for krate in crates {
-        let package = package_name(krate)?;
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let output = Command::new(cargo)
+        let workspace = workspace_of(krate)?;
+        let member = (krate.clone(), package_name(krate)?);
+        match groups.iter_mut().find(|(w, _)| *w == workspace) {
+            Some((_, members)) => members.push(member),
+            None => groups.push((workspace, vec![member])),
+        }
+    }
+    let mut built = Vec::new();
+    for (workspace, members) in &groups {
+        let mut command = cargo();
+        command
             .args([
                 "build",
                 "--release",
@@ -70,7 +110,7 @@ pub fn build_drivers(
                 "wasm32-wasip2",
                 "--manifest-path",
             ])
-            .arg(krate.join("Cargo.toml"))
+            .arg(workspace)
             .arg("--target-dir")
             .arg(target_dir)
             // Small drivers: size-optimised, one codegen unit, no symbols.
@@ -78,12 +118,14 @@ pub fn build_drivers(
             .env("CARGO_PROFILE_RELEASE_LTO", "true")
             .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "1")
             .env("CARGO_PROFILE_RELEASE_STRIP", "true")
-            .env("CARGO_PROFILE_RELEASE_DEBUG", "false")
-            .output()
-            .map_err(|e| AuthoringError::Cargo {
-                krate: krate.clone(),
-                message: format!("cannot run cargo: {e}"),
-            })?;
+            .env("CARGO_PROFILE_RELEASE_DEBUG", "false");
+        for (_, package) in members {
+            command.args(["-p", package]);
+        }
+        let output = command.output().map_err(|e| AuthoringError::Cargo {
+            krate: workspace.clone(),
+            message: format!("cannot run cargo: {e}"),
+        })?;
         if !output.status.success() {
             let stderr = String::from_utf8_lossy(&output.stderr);
             let errors: Vec<&str> = stderr
@@ -92,7 +134,7 @@ pub fn build_drivers(
                 .take(10)
                 .collect();
             return Err(AuthoringError::Cargo {
-                krate: krate.clone(),
+                krate: workspace.clone(),
                 message: if errors.is_empty() {
                     stderr.lines().last().unwrap_or("unknown error").to_string()
                 } else {
@@ -100,20 +142,22 @@ pub fn build_drivers(
                 },
             });
         }
-        let artifact = target_dir
-            .join("wasm32-wasip2/release")
-            .join(format!("{}.wasm", package.replace('-', "_")));
-        let name = krate
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or(package);
-        let dest = out_dir.join(format!("{name}.wasm"));
-        // Copy then rename: a host loading the directory meanwhile sees the
-        // old driver or the new one, never half a file.
-        let partial = out_dir.join(format!(".{name}.wasm.partial"));
-        std::fs::copy(&artifact, &partial).map_err(|e| file_error(&artifact, e))?;
-        std::fs::rename(&partial, &dest).map_err(|e| file_error(&dest, e))?;
-        built.push(dest);
+        for (krate, package) in members {
+            let artifact = target_dir
+                .join("wasm32-wasip2/release")
+                .join(format!("{}.wasm", package.replace('-', "_")));
+            let name = krate
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| package.clone());
+            let dest = out_dir.join(format!("{name}.wasm"));
+            // Copy then rename: a host loading the directory meanwhile sees
+            // the old driver or the new one, never half a file.
+            let partial = out_dir.join(format!(".{name}.wasm.partial"));
+            std::fs::copy(&artifact, &partial).map_err(|e| file_error(&artifact, e))?;
+            std::fs::rename(&partial, &dest).map_err(|e| file_error(&dest, e))?;
+            built.push(dest);
+        }
     }
     Ok(built)
 }

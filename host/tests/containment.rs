@@ -176,10 +176,15 @@ async fn a_cache_entry_others_can_write_is_not_loaded() {
     let dir = support::drivers_dir(&["ios"]);
     let cache = dir.path().join("cache");
     let runtime = netraven::runtime::Runtime::new(support::config(dir.path(), &cache)).unwrap();
-    let first = netraven::runtime::Catalog::load_dir(&runtime, dir.path()).await.unwrap();
-    let entry = netraven::runtime::cache::ComponentCache::new(&runtime.engine, &cache).entry(&first.drivers[0].sha256);
+    let first = netraven::runtime::Catalog::load_dir(&runtime, dir.path())
+        .await
+        .unwrap();
+    let entry = netraven::runtime::cache::ComponentCache::new(&runtime.engine, &cache)
+        .entry(&first.drivers[0].sha256);
     std::fs::set_permissions(&entry, std::fs::Permissions::from_mode(0o666)).unwrap();
-    let second = netraven::runtime::Catalog::load_dir(&runtime, dir.path()).await.unwrap();
+    let second = netraven::runtime::Catalog::load_dir(&runtime, dir.path())
+        .await
+        .unwrap();
     assert_eq!(second.drivers[0].origin, Origin::Compiled);
     // Replaced by a private entry again.
     let mode = std::fs::metadata(&entry).unwrap().permissions().mode();

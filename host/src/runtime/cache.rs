@@ -116,9 +116,8 @@ fn owned_privately(entry: &Path) -> bool {
     let Ok(me) = std::fs::metadata("/proc/self").map(|m| m.uid()) else {
         return false;
     };
-    let private = |p: &Path| {
-        std::fs::metadata(p).is_ok_and(|m| m.uid() == me && m.mode() & 0o022 == 0)
-    };
+    let private =
+        |p: &Path| std::fs::metadata(p).is_ok_and(|m| m.uid() == me && m.mode() & 0o022 == 0);
     private(entry) && entry.parent().is_some_and(private)
 }
 

@@ -18,7 +18,15 @@ pub fn corpus() -> PathBuf {
     root().join("tests/corpus/oxidized")
 }
 
-pub const BUNDLED: [&str; 4] = ["ios", "nxos", "junos", "eos"];
+/// Every driver crate under drivers/, by directory name.
+pub fn bundled() -> Vec<String> {
+    netraven::authoring::crates_in(&root().join("drivers"))
+        .expect("drivers/")
+        .iter()
+        .filter_map(|c| c.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect()
+}
+
 pub const FIXTURES: [&str; 5] = [
     "spin",
     "memory-hog",
@@ -33,7 +41,7 @@ pub fn built() -> &'static Path {
     BUILT.get_or_init(|| {
         let root = root();
         let out = root.join("target/test-drivers");
-        let mut crates: Vec<PathBuf> = BUNDLED
+        let mut crates: Vec<PathBuf> = bundled()
             .iter()
             .map(|n| root.join("drivers").join(n))
             .collect();

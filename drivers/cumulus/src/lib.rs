@@ -1,0 +1,262 @@
+//! NVIDIA (Cumulus Networks) Cumulus Linux.
+//!
+//! Checked against the generic prompt cases of the corpus; the command
+//! lists follow the Cumulus Linux 5.4.0 (FRR) and 5.9.2 (NVUE) recordings,
+//! which need device variables and are not replayed yet.
+//!
+//! The backup is, by default, the files that make up a Cumulus switch's
+//! configuration (hostname, hosts, interfaces, resolver, NTP, SNMP, the
+//! routing daemon's files, motd, passwd, switchd, ports, traffic, ACL
+//! policy, DHCP relay, release and license), each under a
+//! `###### <title> ######` header.
+//!
+//! Device variables:
+//! - `cumulus_routing_daemon`: `frr` (the default on Cumulus Linux 4 and
+//!   later) or `quagga`; default `quagga`, as in Oxidized.
+//! - `cumulus_use_nvue` (flag): back up `nv config show --color off` only.
+//! - `cumulus_use_nclu` (flag): back up `net show configuration commands`
+//!   only (Cumulus Linux 3 and 4).
+//! - `enable`: `true` runs `sudo su -` (answering sudo with the login
+//!   password); any other value except `false` runs `su -` (answering with
+//!   the enable secret).
+
+use netraven_driver_sdk::prelude::*;
+
+pub struct Cumulus;
+
+const COMMENT: &str = "# ";
+
+/// `user@host:~$ `, `root@host:mgmt:~# ` (in the management VRF), and the
+/// colon-less `user@host~$`.
+const PROMPT: &str = r"^[\w.-]+@[^\s#$]*[#$]\s?$";
+
+const SUDO_PASSWORD: &str = r"^\[sudo\] password[^\n]*:\s?$";
+const SU_PASSWORD: &str = r"^Password:\s?$";
+
+/// (title, command) for the file-based backup of routing daemon `daemon`.
+fn file_commands(daemon: &str) -> Vec<(String, String)> {
+    let shout = daemon.to_ascii_uppercase();
+    let conf = if daemon == "frr" {
+        "frr.conf"
+    } else {
+        "Quagga.conf"
+    };
+    let mut list: Vec<(String, String)> = [
+        ("THE HOSTNAME", "cat /etc/hostname"),
+        ("THE HOSTS", "cat /etc/hosts"),
+        (
+            "THE INTERFACES",
+            "grep -r \"\" /etc/network/interface* | cut -d \"/\" -f 4-",
+        ),
+        ("RESOLV.CONF", "cat /etc/resolv.conf"),
+        ("NTP.CONF", "cat /etc/ntp.conf"),
+        ("SNMP settings", "cat /etc/snmp/snmpd.conf"),
+    ]
+    .iter()
+    .map(|(t, c)| (t.to_string(), c.to_string()))
+    .collect();
+    for (title, file) in [
+        ("DAEMONS", "daemons"),
+        ("ZEBRA", "zebra.conf"),
+        ("BGP", "bgpd.conf"),
+        ("OSPF", "ospfd.conf"),
+        ("OSPF6", "ospf6d.conf"),
+        ("CONF", conf),
+    ] {
+        list.push((
+            format!("{shout} {title}"),
+            format!("cat /etc/{daemon}/{file}"),
+        ));
+    }
+    list.extend(
+        [
+            ("MOTD", "cat /etc/motd"),
+            ("PASSWD", "cat /etc/passwd"),
+            ("SWITCHD", "cat /etc/cumulus/switchd.conf"),
+            // ports.conf may lack its final newline: echo one.
+            ("PORTS", "cat /etc/cumulus/ports.conf; echo"),
+            ("TRAFFIC", "cat /etc/cumulus/datapath/traffic.conf"),
+            ("ACL", "cat /etc/cumulus/acl/policy.conf"),
+            ("DHCP-RELAY", "cat /etc/default/isc-dhcp-relay"),
+            ("VERSION", "cat /etc/cumulus/etc.replace/os-release"),
+            ("License", "cl-license"),
+        ]
+        .iter()
+        .map(|(t, c)| (t.to_string(), c.to_string())),
+    );
+    list
+}
+
+/// The routing daemon from `cumulus_routing_daemon`; only names that are
+/// safe in a path are taken.
+fn routing_daemon(device: &Device) -> String {
+    match device.var("cumulus_routing_daemon").map(str::trim) {
+        Some(d) if !d.is_empty() && d.chars().all(|c| c.is_ascii_alphanumeric()) => {
+            d.to_ascii_lowercase()
+        }
+        _ => "quagga".to_string(),
+    }
+}
+
+/// Drop the carriage returns a terminal leaves at the start of lines (e.g.
+/// after the bracketed-paste escape bash sends before each output).
+fn strip_leading_cr(output: &str) -> String {
+    if !output.contains('\r') {
+        return output.to_string();
+    }
+    text::lines(output)
+        .map(|line| {
+            let rest = line.trim_start_matches('\r');
+            if rest.is_empty() || rest == "\n" {
+                line
+            } else {
+                rest
+            }
+        })
+        .collect()
+}
+
+fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
+    let raw = session.command(command)?;
+    Ok(text::command_output(&strip_leading_cr(&raw)))
+}
+
+/// Become root as the `enable` variable says.
+fn escalate(session: &mut dyn Session, device: &Device) -> Result<(), DriverError> {
+    let Some(enable) = device.var("enable").map(str::trim) else {
+        return Ok(());
+    };
+    if enable.is_empty() || enable.eq_ignore_ascii_case("false") || enable == "0" {
+        return Ok(());
+    }
+    let (command, password, secret) = if device.flag("enable") {
+        ("sudo su -\n", SUDO_PASSWORD, Secret::Password)
+    } else {
+        ("su -\n", SU_PASSWORD, Secret::Enable)
+    };
+    session.send(command)?;
+    let reply = session.read_until(&format!("(?:{password})|(?:{PROMPT})"), None)?;
+    if text::re(&format!("(?m){password}")).is_match(&reply) {
+        session.send_secret(secret)?;
+        session.read_until(PROMPT, None)?;
+    }
+    Ok(())
+}
+
+impl Driver for Cumulus {
+    fn info() -> DriverInfo {
+        DriverInfo::shell(
+            "cumulus",
+            env!("CARGO_PKG_VERSION"),
+            &["cumulus"],
+            PROMPT,
+            COMMENT,
+        )
+    }
+
+    fn login(session: &mut dyn Session, device: &Device) -> Result<(), DriverError> {
+        session.strip_ansi(true);
+        session.read_until(PROMPT, None)?;
+        escalate(session, device)
+    }
+
+    fn backup(session: &mut dyn Session, device: &Device) -> Result<Backup, DriverError> {
+        if device.flag("cumulus_use_nvue") {
+            return Ok(Backup::config(output(
+                session,
+                "nv config show --color off",
+            )?));
+        }
+        if device.flag("cumulus_use_nclu") {
+            return Ok(Backup::config(output(
+                session,
+                "net show configuration commands",
+            )?));
+        }
+        let mut config = String::new();
+        for (title, command) in file_commands(&routing_daemon(device)) {
+            config.push_str(&format!("\n###### {title} ######\n"));
+            config.push_str(&output(session, &command)?);
+        }
+        Ok(Backup::config(config))
+    }
+
+    fn redact(config: &str) -> String {
+        text::replace_in_lines(
+            config,
+            &[
+                ("password ", r"password \S+", "password <hidden>"),
+                ("community", r"^(\s*r[ow]community6?) \S+", "$1 <hidden>"),
+            ],
+        )
+    }
+}
+
+netraven_driver_sdk::export_driver!(Cumulus);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use netraven_driver_sdk::harness::{ReplaySession, Transcript};
+
+    #[test]
+    fn corpus_cases_pass() {
+        netraven_driver_sdk::harness::assert_corpus::<Cumulus>(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/corpus/oxidized"
+        ));
+    }
+
+    fn device(vars: &[(&str, &str)]) -> Device {
+        Device {
+            vars: vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            ..Device::default()
+        }
+    }
+
+    #[test]
+    fn frr_daemon_names_its_files_and_headers() {
+        let list = file_commands(&routing_daemon(&device(&[(
+            "cumulus_routing_daemon",
+            "FRR",
+        )])));
+        assert!(list.contains(&("FRR CONF".to_string(), "cat /etc/frr/frr.conf".to_string())));
+        let quagga = file_commands(&routing_daemon(&device(&[])));
+        assert!(quagga.contains(&(
+            "QUAGGA CONF".to_string(),
+            "cat /etc/quagga/Quagga.conf".to_string()
+        )));
+        // Nothing but a plain name reaches a path.
+        assert_eq!(
+            routing_daemon(&device(&[("cumulus_routing_daemon", "../x")])),
+            "quagga"
+        );
+    }
+
+    #[test]
+    fn nvue_backup_is_the_config_without_terminal_noise() {
+        let transcript = concat!(
+            "init_prompt: \"\\e[?2004hroot@sw1:~# \"\n",
+            "commands:\n",
+            "  \"nv config show --color off\\n\": \"nv config show --color off\\n\\e[?2004l\\r- header:\\n    model: MSN2010\\n\\e[?2004hroot@sw1:~# \"\n",
+        );
+        let t = Transcript::parse(transcript).expect("transcript");
+        let mut s = ReplaySession::new(t, Mode::Shell, PROMPT).expect("session");
+        let d = device(&[("cumulus_use_nvue", "true")]);
+        Cumulus::login(&mut s, &d).expect("login");
+        let backup = Cumulus::backup(&mut s, &d).expect("backup");
+        assert_eq!(backup.config, "- header:\n    model: MSN2010\n");
+    }
+
+    #[test]
+    fn passwords_and_snmp_communities_are_hidden() {
+        let cfg = "    password s3cret\nrocommunity public default\n";
+        assert_eq!(
+            Cumulus::redact(cfg),
+            "    password <hidden>\nrocommunity <hidden> default\n"
+        );
+    }
+}

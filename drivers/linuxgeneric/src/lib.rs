@@ -1,0 +1,216 @@
+//! Generic Linux hosts (any shell with a `user@host:dir$ `-style prompt).
+//!
+//! Checked against the generic prompt cases of the corpus only (no device
+//! recording yet).
+//!
+//! The backup is a list of shell commands, each output under a
+//! `###### <title> ######` header. By default: hostname, hosts, interfaces,
+//! resolver, IPv4 and IPv6 routes, motd, passwd, group, nsswitch.conf and
+//! the release (`/etc/issue`), as Oxidized's `linuxgeneric` model does.
+//!
+//! Device variables:
+//! - `commands`: replaces the default list; one command per line (or
+//!   separated by `;;`), each titled with the command itself.
+//! - `enable`: `true` runs `sudo su -` (answering sudo with the login
+//!   password); any other value except `false` runs `su -` (answering with
+//!   the enable secret).
+
+use netraven_driver_sdk::prelude::*;
+
+pub struct LinuxGeneric;
+
+const COMMENT: &str = "# ";
+
+/// `user@host:~$ `, `root@host:/etc# `, `[user@host ~]$ `, `bash-5.1$ `;
+/// not `host login: ` or `Password: `.
+const PROMPT: &str = r"^(?:\[[^\]\n]*\]|[\w.@~-]+(?::[^\n]*)?)\s?[#$]\s?$";
+
+const SUDO_PASSWORD: &str = r"^\[sudo\] password[^\n]*:\s?$";
+const SU_PASSWORD: &str = r"^Password:\s?$";
+
+/// The default backup: (title, command).
+const DEFAULT_COMMANDS: &[(&str, &str)] = &[
+    ("THE HOSTNAME", "cat /etc/hostname"),
+    ("THE HOSTS", "cat /etc/hosts"),
+    ("THE INTERFACES", "ip link"),
+    ("RESOLV.CONF", "cat /etc/resolv.conf"),
+    ("IP Routes", "ip route"),
+    ("IPv6 Routes", "ip -6 route"),
+    ("MOTD", "cat /etc/motd"),
+    ("PASSWD", "cat /etc/passwd"),
+    ("GROUP", "cat /etc/group"),
+    ("nsswitch.conf", "cat /etc/nsswitch.conf"),
+    ("VERSION", "cat /etc/issue"),
+];
+
+/// The commands to run: the `commands` variable, or the default list.
+fn commands(device: &Device) -> Vec<(String, String)> {
+    let custom: Vec<(String, String)> = device
+        .var("commands")
+        .unwrap_or("")
+        .split(['\n', '\r'])
+        .flat_map(|l| l.split(";;"))
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(|c| (c.to_string(), c.to_string()))
+        .collect();
+    if custom.is_empty() {
+        DEFAULT_COMMANDS
+            .iter()
+            .map(|(t, c)| (t.to_string(), c.to_string()))
+            .collect()
+    } else {
+        custom
+    }
+}
+
+/// Drop the carriage returns a terminal leaves at the start of lines (e.g.
+/// after the bracketed-paste escape that bash sends before each output).
+fn strip_leading_cr(output: &str) -> String {
+    if !output.contains('\r') {
+        return output.to_string();
+    }
+    text::lines(output)
+        .map(|line| {
+            let rest = line.trim_start_matches('\r');
+            if rest.is_empty() || rest == "\n" {
+                line
+            } else {
+                rest
+            }
+        })
+        .collect()
+}
+
+/// A command's output: without echo and prompt, `\r\n` made `\n`.
+fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
+    let raw = session.command(command)?;
+    Ok(text::command_output(&strip_leading_cr(&raw)))
+}
+
+/// Oxidized hides password-expiry defaults (`default ... expires ...`).
+fn hide_expiry(output: String) -> String {
+    if !output.contains("expires") {
+        return output;
+    }
+    text::replace_all(
+        &output,
+        &[(r"(?m)^(default \S+.* expires ).*", "$1 <redacted>")],
+    )
+}
+
+/// Become root as the `enable` variable says.
+fn escalate(session: &mut dyn Session, device: &Device) -> Result<(), DriverError> {
+    let Some(enable) = device.var("enable").map(str::trim) else {
+        return Ok(());
+    };
+    if enable.is_empty() || enable.eq_ignore_ascii_case("false") || enable == "0" {
+        return Ok(());
+    }
+    let (command, password, secret) = if device.flag("enable") {
+        ("sudo su -\n", SUDO_PASSWORD, Secret::Password)
+    } else {
+        ("su -\n", SU_PASSWORD, Secret::Enable)
+    };
+    session.send(command)?;
+    let reply = session.read_until(&format!("(?:{password})|(?:{PROMPT})"), None)?;
+    if text::re(&format!("(?m){password}")).is_match(&reply) {
+        session.send_secret(secret)?;
+        session.read_until(PROMPT, None)?;
+    }
+    Ok(())
+}
+
+impl Driver for LinuxGeneric {
+    fn info() -> DriverInfo {
+        DriverInfo::shell(
+            "linuxgeneric",
+            env!("CARGO_PKG_VERSION"),
+            &["linuxgeneric"],
+            PROMPT,
+            COMMENT,
+        )
+    }
+
+    fn login(session: &mut dyn Session, device: &Device) -> Result<(), DriverError> {
+        session.strip_ansi(true);
+        session.read_until(PROMPT, None)?;
+        escalate(session, device)
+    }
+
+    fn backup(session: &mut dyn Session, device: &Device) -> Result<Backup, DriverError> {
+        let mut config = String::new();
+        for (title, command) in commands(device) {
+            config.push_str(&format!("\n###### {title} ######\n"));
+            config.push_str(&hide_expiry(output(session, &command)?));
+        }
+        Ok(Backup::config(config))
+    }
+}
+
+netraven_driver_sdk::export_driver!(LinuxGeneric);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use netraven_driver_sdk::harness::{ReplaySession, Transcript};
+
+    #[test]
+    fn corpus_cases_pass() {
+        netraven_driver_sdk::harness::assert_corpus::<LinuxGeneric>(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/corpus/oxidized"
+        ));
+    }
+
+    fn device(vars: &[(&str, &str)]) -> Device {
+        Device {
+            vars: vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            ..Device::default()
+        }
+    }
+
+    #[test]
+    fn prompt_matches_common_shells_but_not_login_prompts() {
+        let re = text::re(&format!("(?m){PROMPT}"));
+        for p in [
+            "robert@h1:~$ ",
+            "root@h1:/etc# ",
+            "[admin@h1 ~]$ ",
+            "bash-5.1$ ",
+        ] {
+            assert!(re.is_match(p), "{p:?}");
+        }
+        for p in ["h1 login: ", "Password: "] {
+            assert!(!re.is_match(p), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn commands_variable_replaces_the_default_list() {
+        let d = device(&[("commands", "uname -a\ncat /etc/fstab;; ss -ltn")]);
+        let titles: Vec<String> = commands(&d).into_iter().map(|(t, _)| t).collect();
+        assert_eq!(titles, ["uname -a", "cat /etc/fstab", "ss -ltn"]);
+        assert_eq!(commands(&device(&[])).len(), DEFAULT_COMMANDS.len());
+    }
+
+    #[test]
+    fn backup_titles_each_output_and_enable_uses_sudo() {
+        let transcript = concat!(
+            "init_prompt: \"\\e[?2004hbob@h1:~$ \"\n",
+            "commands:\n",
+            "  - \"sudo su -\\n\": \"sudo su -\\n[sudo] password for bob: \"\n",
+            "  - \"<password>\\n\": \"\\nroot@h1:~# \"\n",
+            "  - \"uname -r\\n\": \"uname -r\\n\\e[?2004l\\r6.1.0\\n\\e[?2004hroot@h1:~# \"\n",
+        );
+        let t = Transcript::parse(transcript).expect("transcript");
+        let mut s = ReplaySession::new(t, Mode::Shell, PROMPT).expect("session");
+        let d = device(&[("enable", "true"), ("commands", "uname -r")]);
+        LinuxGeneric::login(&mut s, &d).expect("login");
+        let backup = LinuxGeneric::backup(&mut s, &d).expect("backup");
+        assert_eq!(backup.config, "\n###### uname -r ######\n6.1.0\n");
+    }
+}

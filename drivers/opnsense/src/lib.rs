@@ -1,0 +1,154 @@
+//! OPNsense, over SSH exec channels (FreeBSD shell, one channel per command).
+//!
+//! Checked against a recording of OPNsense 24.7 (nano image).
+//!
+//! The backup is `/conf/config.xml` followed by the OPNsense version as an
+//! XML comment (an XML document may not start with a comment, so it goes at
+//! the end). The account needs "System: Shell account access".
+//!
+//! Volatile parts dropped from the XML, as Oxidized does: a `<revision>`
+//! block that starts with its `<time>` element, and `<last_rule_upd_time>`.
+
+use netraven_driver_sdk::prelude::*;
+
+pub struct Opnsense;
+
+const CONFIG: &str = "cat /conf/config.xml";
+
+/// `opnsense-version` exists since 18.1; older releases keep the version in
+/// a file.
+const VERSION: &str =
+    "opnsense-version || echo \"OPNsense \"`cat /usr/local/opnsense/version/opnsense`";
+
+/// Elements whose one-line values are secrets (password hashes, private
+/// keys, pre-shared keys, API and directory credentials).
+const SECRET_TAGS: &[&str] = &[
+    "password",
+    "bcrypt-hash",
+    "sha512-hash",
+    "prv",
+    "secret",
+    "pre-shared-key",
+    "presharedkey",
+    "privkey",
+    "psk",
+    "apikey",
+    "ldap_bindpw",
+    "radius_secret",
+    "auth_pass",
+];
+
+/// Remove each match of `pattern` (anchored with `^`, starting with `open`)
+/// found where `open` occurs, together with the one white-space character
+/// before it, as Oxidized's `\s<element>...` substitutions do. The regex
+/// runs only where `open` occurs, not over the whole configuration.
+fn drop_after_space(config: &str, open: &str, pattern: &str) -> String {
+    if !config.contains(open) {
+        return config.to_string();
+    }
+    let re = text::re(pattern);
+    let bytes = config.as_bytes();
+    let mut out = String::with_capacity(config.len());
+    let mut pos = 0;
+    while let Some(found) = config[pos..].find(open) {
+        let at = pos + found;
+        let spaced =
+            at > pos && matches!(bytes[at - 1], b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
+        match re.find(&config[at..]).filter(|_| spaced) {
+            Some(m) => {
+                out.push_str(&config[pos..at - 1]);
+                pos = at + m.end();
+            }
+            None => {
+                out.push_str(&config[pos..at + open.len()]);
+                pos = at + open.len();
+            }
+        }
+    }
+    out.push_str(&config[pos..]);
+    out
+}
+
+/// Remove the volatile elements, each with the one white-space character
+/// before it.
+fn drop_volatile(config: &str) -> String {
+    let out = drop_after_space(
+        config,
+        "<revision>",
+        r"^<revision>\s*<time>\d*</time>\s*.*\s*.*\s*</revision>",
+    );
+    drop_after_space(
+        &out,
+        "<last_rule_upd_time>",
+        r"^<last_rule_upd_time>\d*</last_rule_upd_time>",
+    )
+}
+
+impl Driver for Opnsense {
+    fn info() -> DriverInfo {
+        DriverInfo::exec(
+            "opnsense",
+            env!("CARGO_PKG_VERSION"),
+            &["opnsense"],
+            r"^[^\n]*[#$%>] ?$",
+            "# ",
+        )
+    }
+
+    fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
+        let config = text::unix_newlines(&session.exec(CONFIG)?);
+        if !config.contains("<opnsense") {
+            return Err(DriverError::Failed(format!(
+                "{CONFIG} did not return an OPNsense configuration (no shell access?)"
+            )));
+        }
+        let mut out = drop_volatile(&config);
+        let version = text::unix_newlines(&session.exec(VERSION)?);
+        out.push_str(&text::xml_comment(&version));
+        Ok(Backup::config(out))
+    }
+
+    fn redact(config: &str) -> String {
+        text::xml_replace_values(config, SECRET_TAGS, "[secret hidden]")
+    }
+}
+
+netraven_driver_sdk::export_driver!(Opnsense);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn corpus_cases_pass() {
+        netraven_driver_sdk::harness::assert_corpus::<Opnsense>(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/corpus/oxidized"
+        ));
+    }
+
+    #[test]
+    fn revision_opening_with_time_is_dropped_but_others_kept() {
+        let cfg = "<a>\n  <revision>\n    <time>1700000000</time>\n    <description>x</description>\n    <username>root</username>\n  </revision>\n</a>";
+        // Only the one white-space character before `<revision>` goes.
+        assert_eq!(drop_volatile(cfg), "<a>\n \n</a>");
+        // Newer releases put the user first and a fractional time: kept.
+        let kept = "<a>\n  <revision>\n    <username>root</username>\n    <time>1.5</time>\n  </revision>\n</a>";
+        assert_eq!(drop_volatile(kept), kept);
+    }
+
+    #[test]
+    fn last_rule_update_time_is_dropped() {
+        let cfg = "<r>\n\t<last_rule_upd_time>1700</last_rule_upd_time>\n</r>";
+        assert_eq!(drop_volatile(cfg), "<r>\n\n</r>");
+    }
+
+    #[test]
+    fn passwords_and_private_keys_are_hidden() {
+        let cfg = "  <password>$2y$10$abc</password>\n  <prv>LS0tLS1C</prv>\n  <name>root</name>\n";
+        assert_eq!(
+            Opnsense::redact(cfg),
+            "  <password>[secret hidden]</password>\n  <prv>[secret hidden]</prv>\n  <name>root</name>\n"
+        );
+    }
+}

@@ -1,0 +1,155 @@
+//! pfSense, over SSH exec channels (FreeBSD shell, one channel per command).
+//!
+//! Checked against a recording of pfSense CE 2.7.2.
+//!
+//! The backup is `/cf/conf/config.xml` followed by `PFsense <version>` (from
+//! `/etc/version`) as an XML comment at the end, where a comment is allowed.
+//! Use an account other than `admin`: `admin` gets the console menu, not a
+//! shell, on SSH exec.
+//!
+//! Volatile parts dropped from the XML, as Oxidized does: the `<revision>`
+//! block, `<last_rule_upd_time>`, and `<created>` blocks of automatically
+//! generated rules (`CDATA[Auto]`).
+
+use netraven_driver_sdk::prelude::*;
+
+pub struct Pfsense;
+
+const CONFIG: &str = "cat /cf/conf/config.xml";
+const VERSION: &str = "cat /etc/version";
+
+/// Elements whose one-line values are secrets (password hashes, private
+/// keys, pre-shared keys, API and directory credentials).
+const SECRET_TAGS: &[&str] = &[
+    "bcrypt-hash",
+    "sha512-hash",
+    "password",
+    "lighttpd_ls_password",
+    "prv",
+    "pre-shared-key",
+    "ldap_bindpw",
+    "radius_secret",
+    "ipsecpsk",
+    "authorizedkeys",
+];
+
+/// Remove each match of `pattern` (anchored with `^`, starting with `open`)
+/// found where `open` occurs, together with the one white-space character
+/// before it, as Oxidized's `\s<element>...` substitutions do. The regex
+/// runs only where `open` occurs, not over the whole configuration.
+fn drop_after_space(config: &str, open: &str, pattern: &str) -> String {
+    if !config.contains(open) {
+        return config.to_string();
+    }
+    let re = text::re(pattern);
+    let bytes = config.as_bytes();
+    let mut out = String::with_capacity(config.len());
+    let mut pos = 0;
+    while let Some(found) = config[pos..].find(open) {
+        let at = pos + found;
+        let spaced =
+            at > pos && matches!(bytes[at - 1], b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
+        match re.find(&config[at..]).filter(|_| spaced) {
+            Some(m) => {
+                out.push_str(&config[pos..at - 1]);
+                pos = at + m.end();
+            }
+            None => {
+                out.push_str(&config[pos..at + open.len()]);
+                pos = at + open.len();
+            }
+        }
+    }
+    out.push_str(&config[pos..]);
+    out
+}
+
+/// Remove the volatile elements, each with the one white-space character
+/// before it.
+fn drop_volatile(config: &str) -> String {
+    let out = drop_after_space(
+        config,
+        "<revision>",
+        r"^<revision>\s*<time>\d*</time>\s*.*\s*.*\s*</revision>",
+    );
+    let out = drop_after_space(
+        &out,
+        "<last_rule_upd_time>",
+        r"^<last_rule_upd_time>\d*</last_rule_upd_time>",
+    );
+    drop_after_space(
+        &out,
+        "<created>",
+        r"^<created>\s*<time>\d*</time>\s*.*CDATA\[Auto\].*\s*.*\s*</created>",
+    )
+}
+
+impl Driver for Pfsense {
+    fn info() -> DriverInfo {
+        DriverInfo::exec(
+            "pfsense",
+            env!("CARGO_PKG_VERSION"),
+            &["pfsense"],
+            r"^[^\n]*[#$%>] ?$",
+            "# ",
+        )
+    }
+
+    fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
+        let config = text::unix_newlines(&session.exec(CONFIG)?);
+        if !config.contains("<pfsense>") {
+            return Err(DriverError::Failed(format!(
+                "{CONFIG} did not return a pfSense configuration (<pfsense> missing)"
+            )));
+        }
+        let mut out = drop_volatile(&config);
+        let version = text::unix_newlines(&session.exec(VERSION)?);
+        out.push_str(&text::xml_comment(&format!("PFsense {version}")));
+        Ok(Backup::config(out))
+    }
+
+    fn redact(config: &str) -> String {
+        text::xml_replace_values(config, SECRET_TAGS, "[secret hidden]")
+    }
+}
+
+netraven_driver_sdk::export_driver!(Pfsense);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn corpus_cases_pass() {
+        netraven_driver_sdk::harness::assert_corpus::<Pfsense>(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/corpus/oxidized"
+        ));
+    }
+
+    #[test]
+    fn revision_block_leaves_an_empty_line() {
+        let cfg = "\t<qinqs></qinqs>\n\t<revision>\n\t\t<time>1734429642</time>\n\t\t<description><![CDATA[saved]]></description>\n\t\t<username><![CDATA[admin]]></username>\n\t</revision>\n\t<gateways></gateways>";
+        assert_eq!(
+            drop_volatile(cfg),
+            "\t<qinqs></qinqs>\n\n\t<gateways></gateways>"
+        );
+    }
+
+    #[test]
+    fn automatic_rule_creation_stamp_is_dropped_but_user_rules_kept() {
+        let auto = "<rule>\n\t<created>\n\t\t<time>1700</time>\n\t\t<username><![CDATA[Auto]]></username>\n\t</created>\n</rule>";
+        assert_eq!(drop_volatile(auto), "<rule>\n\n</rule>");
+        let user = "<rule>\n\t<created>\n\t\t<time>1700</time>\n\t\t<username><![CDATA[admin]]></username>\n\t</created>\n</rule>";
+        assert_eq!(drop_volatile(user), user);
+    }
+
+    #[test]
+    fn password_hashes_are_hidden() {
+        let cfg = "\t\t\t<bcrypt-hash>$2b$10$13u6</bcrypt-hash>\n\t\t\t<name>admin</name>\n";
+        assert_eq!(
+            Pfsense::redact(cfg),
+            "\t\t\t<bcrypt-hash>[secret hidden]</bcrypt-hash>\n\t\t\t<name>admin</name>\n"
+        );
+    }
+}
