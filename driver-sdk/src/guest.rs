@@ -102,6 +102,13 @@ impl Session for HostSession {
     ) -> Result<String, SessionError> {
         Ok(host::exec(line, timeout_ms(timeout))?)
     }
+    fn fetch_file(
+        &mut self,
+        path: &str,
+        timeout: Option<Duration>,
+    ) -> Result<String, SessionError> {
+        Ok(host::fetch_file(path, timeout_ms(timeout))?)
+    }
     fn log(&mut self, level: Level, message: &str) {
         let level = match level {
             Level::Trace => wit::Level::Trace,

@@ -84,6 +84,9 @@ pub trait Session {
         line: &str,
         timeout: Option<Duration>,
     ) -> Result<String, SessionError>;
+    /// Read a file from the device by its remote path (SCP/SFTP).
+    fn fetch_file(&mut self, path: &str, timeout: Option<Duration>)
+    -> Result<String, SessionError>;
     fn log(&mut self, level: Level, message: &str);
 
     /// `command_with_timeout` with the host's default read timeout.

@@ -22,8 +22,8 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// Checks the corpus holds: one per output, secret, significant_changes
-/// and prompt file (custom cases, which need device vars, are not run).
+/// Checks the corpus holds: one per output, secret, significant_changes,
+/// prompt and custom_simulation file.
 fn expected_checks() -> usize {
     std::fs::read_dir(support::corpus())
         .unwrap()

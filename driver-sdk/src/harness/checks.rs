@@ -7,6 +7,13 @@
 //! | `#secret.yaml` | after `redact`, every `pass` matches and no `fail` appears |
 //! | `#significant_changes.yaml` | the same, after `significant` |
 //! | `#prompt.yaml` | `pass` strings match the prompt, `fail` strings don't, and a login on each `pass_with_expect` string reaches the prompt |
+//! | `#custom_simulation.yaml` | replayed with the vars and secrets of `#vars.yaml`; the backup equals `#custom_output.txt` when there is one, else it must complete |
+//!
+//! `#vars.yaml` is NetRaven's addition to the format: the device vars and
+//! the secrets a custom recording was made with (`vars:` and `secrets:`
+//! maps, `secrets` holding `password` and `enable`). Other recordings ran
+//! with no credentials, so their secret prompts are answered with an empty
+//! line.
 //!
 //! A `fail` entry fails the check if it appears literally *or* matches as a
 //! regex, so a secret that happens to contain `$` is never waved through.
@@ -29,6 +36,7 @@ pub enum CheckKind {
     Secret,
     Significant,
     Prompt,
+    Custom,
 }
 
 impl fmt::Display for CheckKind {
@@ -38,6 +46,7 @@ impl fmt::Display for CheckKind {
             CheckKind::Secret => "secret",
             CheckKind::Significant => "significant",
             CheckKind::Prompt => "prompt",
+            CheckKind::Custom => "custom",
         })
     }
 }
@@ -52,6 +61,9 @@ pub struct Case {
     pub secret: Option<PathBuf>,
     pub significant: Option<PathBuf>,
     pub prompt: Option<PathBuf>,
+    pub custom_simulation: Option<PathBuf>,
+    pub custom_output: Option<PathBuf>,
+    pub vars: Option<PathBuf>,
 }
 
 impl Case {
@@ -111,6 +123,9 @@ pub fn discover(dir: &Path) -> Result<Vec<Case>, String> {
             "secret.yaml" => &mut case.secret,
             "significant_changes.yaml" => &mut case.significant,
             "prompt.yaml" => &mut case.prompt,
+            "custom_simulation.yaml" => &mut case.custom_simulation,
+            "custom_output.txt" => &mut case.custom_output,
+            "vars.yaml" => &mut case.vars,
             _ => continue,
         };
         *slot = Some(path);
@@ -121,6 +136,7 @@ pub fn discover(dir: &Path) -> Result<Vec<Case>, String> {
 impl Case {
     fn has_checks(&self) -> bool {
         self.prompt.is_some()
+            || self.custom_simulation.is_some()
             || (self.simulation.is_some()
                 && (self.output.is_some() || self.secret.is_some() || self.significant.is_some()))
     }
@@ -250,6 +266,83 @@ pub fn run_case(target: &mut dyn Target, case: &Case) -> Vec<Check> {
         checks.push(check(CheckKind::Significant, outcome));
     }
     checks
+}
+
+/// Vars and secrets of a `#vars.yaml` file.
+struct CaseVars {
+    vars: Vec<(String, String)>,
+    password: String,
+    enable: String,
+}
+
+fn case_vars(path: Option<&Path>) -> Result<CaseVars, String> {
+    let mut out = CaseVars {
+        vars: Vec::new(),
+        password: String::new(),
+        enable: String::new(),
+    };
+    let Some(path) = path else {
+        return Ok(out);
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let docs = YamlLoader::load_from_str(&text)
+        .map_err(|e| format!("{}: invalid YAML: {e}", path.display()))?;
+    let doc = docs.first().cloned().unwrap_or(Yaml::Null);
+    let pairs = |key: &str| -> Result<Vec<(String, String)>, String> {
+        match &doc[key] {
+            Yaml::BadValue | Yaml::Null => Ok(Vec::new()),
+            Yaml::Hash(map) => map
+                .iter()
+                .map(|(k, v)| match (k, v) {
+                    (Yaml::String(k), Yaml::String(v)) => Ok((k.clone(), v.clone())),
+                    _ => Err(format!(
+                        "{}: {key}: keys and values must be strings",
+                        path.display()
+                    )),
+                })
+                .collect(),
+            _ => Err(format!("{}: {key}: expected a map", path.display())),
+        }
+    };
+    out.vars = pairs("vars")?;
+    for (k, v) in pairs("secrets")? {
+        match k.as_str() {
+            "password" => out.password = v,
+            "enable" => out.enable = v,
+            other => {
+                return Err(format!(
+                    "{}: secrets: unknown secret {other:?} (password or enable)",
+                    path.display()
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn custom_check(
+    target: &mut dyn Target,
+    info: &DriverInfo,
+    case: &Case,
+    simulation: &Path,
+) -> Result<(), String> {
+    let vars = case_vars(case.vars.as_deref())?;
+    let device = Device {
+        vars: vars.vars,
+        ..device_for(case)
+    };
+    let transcript = Transcript::load(simulation).map_err(|e| e.to_string())?;
+    let session = ReplaySession::new(transcript, info.mode, &info.prompt)
+        .map_err(|e| e.to_string())?
+        .with_secrets(&vars.password, &vars.enable);
+    let backup = target
+        .backup(session, &device)
+        .map_err(|e| format!("backup failed: {e}"))?;
+    match &case.custom_output {
+        Some(path) => output_check(&backup.config, path),
+        None => Ok(()),
+    }
 }
 
 fn output_check(actual: &str, path: &Path) -> Result<(), String> {

@@ -140,12 +140,23 @@ impl ReplayDevice {
     pub fn exec(&mut self, line: &str) -> Result<Vec<u8>, SessionError> {
         let mut input = line.as_bytes().to_vec();
         input.push(b'\n');
+        self.answer(input, "exec")
+    }
+
+    /// A file transfer: recorded under the file's path as the key, with no
+    /// newline (Oxidized's `config.ini` style).
+    pub fn fetch_file(&mut self, path: &str) -> Result<Vec<u8>, SessionError> {
+        self.answer(path.as_bytes().to_vec(), "fetch-file")
+    }
+
+    /// The recorded reply to exactly `input`, outside the shell stream.
+    fn answer(&mut self, input: Vec<u8>, what: &str) -> Result<Vec<u8>, SessionError> {
         self.typed.clear();
         self.typed.extend_from_slice(&input);
         match self.take_input()? {
             Some(reply) => Ok(reply),
             None => Err(SessionError::Rejected(format!(
-                "exec {} is only the start of a recorded input",
+                "{what} {} is only the start of a recorded input",
                 show(&input)
             ))),
         }
@@ -341,6 +352,18 @@ impl Session for ReplaySession {
             return Err(SessionError::Closed(LOGIN_PROBE_DONE.to_string()));
         }
         let reply = self.device.exec(line)?;
+        Ok(String::from_utf8_lossy(&reply).into_owned())
+    }
+
+    fn fetch_file(
+        &mut self,
+        path: &str,
+        _timeout: Option<Duration>,
+    ) -> Result<String, SessionError> {
+        if self.probe {
+            return Err(SessionError::Closed(LOGIN_PROBE_DONE.to_string()));
+        }
+        let reply = self.device.fetch_file(path)?;
         Ok(String::from_utf8_lossy(&reply).into_owned())
     }
 

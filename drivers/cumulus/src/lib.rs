@@ -1,8 +1,8 @@
 //! NVIDIA (Cumulus Networks) Cumulus Linux.
 //!
-//! Checked against the generic prompt cases of the corpus; the command
-//! lists follow the Cumulus Linux 5.4.0 (FRR) and 5.9.2 (NVUE) recordings,
-//! which need device variables and are not replayed yet.
+//! Checked against the generic prompt cases of the corpus and the Cumulus
+//! Linux 5.4.0 (FRR, sudo with a password) and 5.9.2 (NVUE) recordings,
+//! which replay with the device variables in their `#vars.yaml` files.
 //!
 //! The backup is, by default, the files that make up a Cumulus switch's
 //! configuration (hostname, hosts, interfaces, resolver, NTP, SNMP, the

@@ -122,6 +122,9 @@ impl Session for NoDevice {
     fn exec_with_timeout(&mut self, _: &str, _: Option<Duration>) -> Result<String, SessionError> {
         NoDevice::refuse("exec")
     }
+    fn fetch_file(&mut self, _: &str, _: Option<Duration>) -> Result<String, SessionError> {
+        NoDevice::refuse("fetch-file")
+    }
     fn log(&mut self, _: Level, _: &str) {}
 }
 
@@ -215,6 +218,9 @@ impl host::Host for DeviceState {
     }
     async fn exec(&mut self, line: String, timeout_ms: Option<u32>) -> HostResult<String> {
         self.on_device(|s| s.exec_with_timeout(&line, timeout(timeout_ms)))
+    }
+    async fn fetch_file(&mut self, path: String, timeout_ms: Option<u32>) -> HostResult<String> {
+        self.on_device(|s| s.fetch_file(&path, timeout(timeout_ms)))
     }
     async fn log(&mut self, level: wit::Level, mut message: String) -> wasmtime::Result<()> {
         if self.logs.len() >= MAX_LOGS {
