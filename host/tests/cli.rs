@@ -36,6 +36,7 @@ fn expected_checks() -> usize {
                     "secret.yaml",
                     "significant_changes.yaml",
                     "prompt.yaml",
+                    "custom_simulation.yaml",
                 ]
                 .contains(&parts[2])
         })

@@ -221,6 +221,12 @@ pub fn run_case(target: &mut dyn Target, case: &Case) -> Vec<Check> {
             prompt_check(target, &info, &device, path),
         ));
     }
+    if let Some(simulation) = &case.custom_simulation {
+        checks.push(check(
+            CheckKind::Custom,
+            custom_check(target, &info, case, simulation),
+        ));
+    }
     let Some(simulation) = &case.simulation else {
         return checks;
     };
