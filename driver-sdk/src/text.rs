@@ -139,6 +139,38 @@ pub fn xml_comment(text: &str) -> String {
     out
 }
 
+/// Remove each match of `pattern` (anchored with `^`, starting with `open`)
+/// found where `open` occurs, together with the one white-space character
+/// before it, as Oxidized's `\s<element>...` substitutions do. The regex
+/// runs only where `open` occurs, not over the whole configuration. Used
+/// to drop volatile XML elements (pfSense, OPNsense).
+pub fn drop_after_space(config: &str, open: &str, pattern: &str) -> String {
+    if !config.contains(open) {
+        return config.to_string();
+    }
+    let re = re(pattern);
+    let bytes = config.as_bytes();
+    let mut out = String::with_capacity(config.len());
+    let mut pos = 0;
+    while let Some(found) = config[pos..].find(open) {
+        let at = pos + found;
+        let spaced =
+            at > pos && matches!(bytes[at - 1], b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
+        match re.find(&config[at..]).filter(|_| spaced) {
+            Some(m) => {
+                out.push_str(&config[pos..at - 1]);
+                pos = at + m.end();
+            }
+            None => {
+                out.push_str(&config[pos..at + open.len()]);
+                pos = at + open.len();
+            }
+        }
+    }
+    out.push_str(&config[pos..]);
+    out
+}
+
 #[cfg(test)]
 mod xml_comment_tests {
     use super::xml_comment;
@@ -345,5 +377,15 @@ mod tests {
     #[test]
     fn strip_ansi_removes_csi_and_short_escapes() {
         assert_eq!(strip_ansi("a\u{1b}[Kb\u{1b}[?25hc\u{1b}7d"), "abcd");
+    }
+
+    #[test]
+    fn drop_after_space_takes_the_element_and_the_blank_before_it() {
+        let xml = "<a>\n <t>1</t>\n<b/>x<t>2</t>\n";
+        // Only an element after white space goes; the one glued to `x` stays.
+        assert_eq!(
+            drop_after_space(xml, "<t>", r"^<t>\d</t>"),
+            "<a>\n\n<b/>x<t>2</t>\n"
+        );
     }
 }

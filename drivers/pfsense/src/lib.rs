@@ -33,51 +33,20 @@ const SECRET_TAGS: &[&str] = &[
     "authorizedkeys",
 ];
 
-/// Remove each match of `pattern` (anchored with `^`, starting with `open`)
-/// found where `open` occurs, together with the one white-space character
-/// before it, as Oxidized's `\s<element>...` substitutions do. The regex
-/// runs only where `open` occurs, not over the whole configuration.
-fn drop_after_space(config: &str, open: &str, pattern: &str) -> String {
-    if !config.contains(open) {
-        return config.to_string();
-    }
-    let re = text::re(pattern);
-    let bytes = config.as_bytes();
-    let mut out = String::with_capacity(config.len());
-    let mut pos = 0;
-    while let Some(found) = config[pos..].find(open) {
-        let at = pos + found;
-        let spaced =
-            at > pos && matches!(bytes[at - 1], b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
-        match re.find(&config[at..]).filter(|_| spaced) {
-            Some(m) => {
-                out.push_str(&config[pos..at - 1]);
-                pos = at + m.end();
-            }
-            None => {
-                out.push_str(&config[pos..at + open.len()]);
-                pos = at + open.len();
-            }
-        }
-    }
-    out.push_str(&config[pos..]);
-    out
-}
-
 /// Remove the volatile elements, each with the one white-space character
 /// before it.
 fn drop_volatile(config: &str) -> String {
-    let out = drop_after_space(
+    let out = text::drop_after_space(
         config,
         "<revision>",
         r"^<revision>\s*<time>\d*</time>\s*.*\s*.*\s*</revision>",
     );
-    let out = drop_after_space(
+    let out = text::drop_after_space(
         &out,
         "<last_rule_upd_time>",
         r"^<last_rule_upd_time>\d*</last_rule_upd_time>",
     );
-    drop_after_space(
+    text::drop_after_space(
         &out,
         "<created>",
         r"^<created>\s*<time>\d*</time>\s*.*CDATA\[Auto\].*\s*.*\s*</created>",
