@@ -31,6 +31,7 @@ extern crate self as netraven_driver_sdk;
 mod driver;
 mod session;
 pub mod text;
+pub mod unix;
 
 #[doc(hidden)]
 pub mod guest;

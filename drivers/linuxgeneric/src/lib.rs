@@ -25,9 +25,6 @@ const COMMENT: &str = "# ";
 /// not `host login: ` or `Password: `.
 const PROMPT: &str = r"^(?:\[[^\]\n]*\]|[\w.@~-]+(?::[^\n]*)?)\s?[#$]\s?$";
 
-const SUDO_PASSWORD: &str = r"^\[sudo\] password[^\n]*:\s?$";
-const SU_PASSWORD: &str = r"^Password:\s?$";
-
 /// The default backup: (title, command).
 const DEFAULT_COMMANDS: &[(&str, &str)] = &[
     ("THE HOSTNAME", "cat /etc/hostname"),
@@ -64,28 +61,12 @@ fn commands(device: &Device) -> Vec<(String, String)> {
     }
 }
 
-/// Drop the carriage returns a terminal leaves at the start of lines (e.g.
-/// after the bracketed-paste escape that bash sends before each output).
-fn strip_leading_cr(output: &str) -> String {
-    if !output.contains('\r') {
-        return output.to_string();
-    }
-    text::lines(output)
-        .map(|line| {
-            let rest = line.trim_start_matches('\r');
-            if rest.is_empty() || rest == "\n" {
-                line
-            } else {
-                rest
-            }
-        })
-        .collect()
-}
-
 /// A command's output: without echo and prompt, `\r\n` made `\n`.
 fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
     let raw = session.command(command)?;
-    Ok(text::command_output(&strip_leading_cr(&raw)))
+    Ok(text::command_output(
+        &netraven_driver_sdk::unix::strip_leading_cr(&raw),
+    ))
 }
 
 /// Oxidized hides password-expiry defaults (`default ... expires ...`).
@@ -97,28 +78,6 @@ fn hide_expiry(output: String) -> String {
         &output,
         &[(r"(?m)^(default \S+.* expires ).*", "$1 <redacted>")],
     )
-}
-
-/// Become root as the `enable` variable says.
-fn escalate(session: &mut dyn Session, device: &Device) -> Result<(), DriverError> {
-    let Some(enable) = device.var("enable").map(str::trim) else {
-        return Ok(());
-    };
-    if enable.is_empty() || enable.eq_ignore_ascii_case("false") || enable == "0" {
-        return Ok(());
-    }
-    let (command, password, secret) = if device.flag("enable") {
-        ("sudo su -\n", SUDO_PASSWORD, Secret::Password)
-    } else {
-        ("su -\n", SU_PASSWORD, Secret::Enable)
-    };
-    session.send(command)?;
-    let reply = session.read_until(&format!("(?:{password})|(?:{PROMPT})"), None)?;
-    if text::re(&format!("(?m){password}")).is_match(&reply) {
-        session.send_secret(secret)?;
-        session.read_until(PROMPT, None)?;
-    }
-    Ok(())
 }
 
 impl Driver for LinuxGeneric {
@@ -135,7 +94,7 @@ impl Driver for LinuxGeneric {
     fn login(session: &mut dyn Session, device: &Device) -> Result<(), DriverError> {
         session.strip_ansi(true);
         session.read_until(PROMPT, None)?;
-        escalate(session, device)
+        netraven_driver_sdk::unix::become_root(session, device, PROMPT)
     }
 
     fn backup(session: &mut dyn Session, device: &Device) -> Result<Backup, DriverError> {
