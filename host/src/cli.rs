@@ -109,6 +109,11 @@ pub enum DriverCommand {
         /// One case: any of its files, or DIR/<model>#<description>.
         #[arg(required_unless_present = "corpus")]
         case: Option<PathBuf>,
+        /// Device vars for custom cases: <model>#<description>#vars.yaml files, used when the
+        /// case has none beside it [default: the corpus's sibling `vars/` folder, else
+        /// tests/corpus/vars].
+        #[arg(long, value_name = "DIR")]
+        vars: Option<PathBuf>,
         /// Show full failure messages and diffs.
         #[arg(short, long)]
         verbose: bool,
@@ -180,8 +185,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 corpus,
                 driver,
                 case,
+                vars,
                 verbose,
-            } => test(config, dir, corpus, driver, case, verbose).await,
+            } => test(config, dir, corpus, driver, case, vars, verbose).await,
             DriverCommand::New { name, dir, sdk } => {
                 let sdk = sdk.unwrap_or_else(authoring::bundled_sdk);
                 let created = authoring::new_driver(&name, &dir, &sdk)?;
@@ -303,8 +309,17 @@ async fn test(
     corpus: Option<PathBuf>,
     driver: Option<String>,
     case: Option<PathBuf>,
+    vars: Option<PathBuf>,
     verbose: bool,
 ) -> anyhow::Result<ExitCode> {
+    let vars = vars.unwrap_or_else(|| {
+        let beside = corpus
+            .as_deref()
+            .or_else(|| case.as_deref().and_then(Path::parent))
+            .map(netraven_driver_sdk::harness::checks::sibling_vars_dir)
+            .filter(|d| d.is_dir());
+        beside.unwrap_or_else(|| PathBuf::from("tests/corpus/vars"))
+    });
     // An explicit .wasm is tested on its own: the drivers directory may not
     // exist, or may hold an older build under the same name.
     let explicit = driver.as_deref().is_some_and(|d| d.ends_with(".wasm"));
@@ -353,6 +368,8 @@ async fn test(
         }
         _ => bail!("give a driver and a case, or --corpus DIR"),
     };
+    let mut cases = cases;
+    netraven_driver_sdk::harness::checks::attach_vars(&mut cases, &vars);
     let runtime_for_checks = runtime.clone();
     let handle = tokio::runtime::Handle::current();
     let report: Report = tokio::task::spawn_blocking(move || {
@@ -414,6 +431,7 @@ async fn demo(config: Config, corpus: &Path) -> anyhow::Result<ExitCode> {
         config,
         DriversDir { drivers: None },
         Some(corpus.to_path_buf()),
+        None,
         None,
         None,
         false,

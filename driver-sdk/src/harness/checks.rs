@@ -94,6 +94,23 @@ impl Case {
     }
 }
 
+/// Give each case without a `#vars.yaml` beside it the one in `vars_dir`,
+/// if there is one (device vars are NetRaven's, kept apart from a corpus
+/// copied from elsewhere).
+pub fn attach_vars(cases: &mut [Case], vars_dir: &Path) {
+    for case in cases.iter_mut().filter(|c| c.vars.is_none()) {
+        let file = vars_dir.join(format!("{}#vars.yaml", case.id()));
+        if file.is_file() {
+            case.vars = Some(file);
+        }
+    }
+}
+
+/// The vars folder that sits beside a corpus folder (`<corpus>/../vars`).
+pub fn sibling_vars_dir(corpus: &Path) -> PathBuf {
+    corpus.parent().unwrap_or(Path::new(".")).join("vars")
+}
+
 /// Every case in `dir`, sorted by model then description.
 pub fn discover(dir: &Path) -> Result<Vec<Case>, String> {
     let entries =
@@ -496,10 +513,11 @@ pub fn cases_for(dir: &Path, models: &[String]) -> Result<Vec<Case>, String> {
 pub fn assert_corpus<D: Driver>(dir: impl AsRef<Path>) {
     let dir = dir.as_ref();
     let info = D::info();
-    let cases = match cases_for(dir, &info.models) {
+    let mut cases = match cases_for(dir, &info.models) {
         Ok(c) => c,
         Err(e) => panic!("{e}"),
     };
+    attach_vars(&mut cases, &sibling_vars_dir(dir));
     assert!(
         !cases.is_empty(),
         "no corpus case in {} for models {:?}",
