@@ -171,6 +171,28 @@ pub fn drop_after_space(config: &str, open: &str, pattern: &str) -> String {
     out
 }
 
+/// Line by line `(needles, regex, replacement)` rules: a rule's regex runs
+/// only on the lines that contain one of its literal `needles`, and sees the
+/// line *with* its newline (unlike [`replace_in_lines`], whose regex sees the
+/// bare line). For large, line-oriented configs such as FortiOS.
+pub fn replace_lines_with_any(config: &str, rules: &[(&[&str], &str, &str)]) -> String {
+    let compiled: Vec<_> = rules
+        .iter()
+        .map(|(needles, pattern, replacement)| (*needles, re(pattern), *replacement))
+        .collect();
+    let mut out = String::with_capacity(config.len());
+    for line in lines(config) {
+        let mut line = line.to_string();
+        for (needles, re, replacement) in &compiled {
+            if needles.iter().any(|n| line.contains(n)) {
+                line = re.replace_all(&line, *replacement).into_owned();
+            }
+        }
+        out.push_str(&line);
+    }
+    out
+}
+
 #[cfg(test)]
 mod xml_comment_tests {
     use super::xml_comment;
@@ -387,5 +409,19 @@ mod tests {
             drop_after_space(xml, "<t>", r"^<t>\d</t>"),
             "<a>\n\n<b/>x<t>2</t>\n"
         );
+    }
+
+    #[test]
+    fn replace_lines_with_any_runs_only_where_a_needle_is() {
+        let cfg = "set passwd ENC abc\nset name x\nset key k1\n";
+        let out = replace_lines_with_any(
+            cfg,
+            &[(
+                &["set passwd ", "set key "],
+                r"^(set \w+) .*",
+                "$1 <hidden>",
+            )],
+        );
+        assert_eq!(out, "set passwd <hidden>\nset name x\nset key <hidden>\n");
     }
 }

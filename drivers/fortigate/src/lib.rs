@@ -190,26 +190,6 @@ const SECRET_SETTINGS: [&str; 9] = [
     "set history1 ",
 ];
 
-/// Apply single-line rules `(needles, regex, replacement)` only to the lines
-/// that contain one of the needles: FortiOS configs are large and mostly `set`.
-fn redact_lines(config: &str, rules: &[(&[&str], &str, &str)]) -> String {
-    let compiled: Vec<_> = rules
-        .iter()
-        .map(|(needles, pattern, replacement)| (*needles, text::re(pattern), *replacement))
-        .collect();
-    let mut out = String::with_capacity(config.len());
-    for line in text::lines(config) {
-        let mut line = line.to_string();
-        for (needles, re, replacement) in &compiled {
-            if needles.iter().any(|n| line.contains(n)) {
-                line = re.replace_all(&line, *replacement).into_owned();
-            }
-        }
-        out.push_str(&line);
-    }
-    out
-}
-
 impl Driver for FortiGate {
     fn info() -> DriverInfo {
         DriverInfo::shell(
@@ -278,7 +258,7 @@ impl Driver for FortiGate {
     }
 
     fn redact(config: &str) -> String {
-        let cfg = redact_lines(
+        let cfg = text::replace_lines_with_any(
             config,
             &[
                 (
