@@ -51,6 +51,24 @@ pub enum Command {
         #[arg(long, default_value = "tests/corpus/oxidized", value_name = "DIR")]
         corpus: PathBuf,
     },
+    /// Back up the devices of an inventory file over SSH and write each configuration to
+    /// <OUT>/<group>/<name>.
+    ///
+    /// The inventory is TOML: [defaults], [groups.NAME], [[jump_hosts]] and [[devices]] tables
+    /// (name, address, port, model, group, user, password_env, enable_env, key_file, vars,
+    /// kex/host_key_algorithms/ciphers/macs as OpenSSH writes them, e.g. kex =
+    /// ["+diffie-hellman-group14-sha1"], host_key_policy = tofu|strict|off, jump = ["bastion"]).
+    /// `netraven-sim --inventory-out FILE` writes one for its simulated lab.
+    ///
+    /// Exit code: 0 when every device was backed up, 1 when some failed, 2 when none was or
+    /// the run could not start.
+    ///
+    /// Examples:
+    ///   netraven backup --inventory lab.toml
+    ///   netraven backup --inventory lab.toml --device core-1 --device core-2 --json
+    ///   netraven backup --inventory lab.toml --group legacy --concurrency 50
+    #[command(verbatim_doc_comment)]
+    Backup(BackupArgs),
     /// Inspect loaded drivers.
     Drivers {
         #[command(subcommand)]
@@ -61,6 +79,37 @@ pub enum Command {
         #[command(subcommand)]
         command: DriverCommand,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Inventory file (TOML).
+    #[arg(long, short, value_name = "FILE")]
+    pub inventory: PathBuf,
+    /// Only this device (repeatable).
+    #[arg(long = "device", value_name = "NAME")]
+    pub devices: Vec<String>,
+    /// Only devices of this group.
+    #[arg(long, value_name = "GROUP")]
+    pub group: Option<String>,
+    /// Where configurations are written.
+    #[arg(long, default_value = "data/configs", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Devices worked on at once.
+    #[arg(long, default_value_t = 200, value_name = "N")]
+    pub concurrency: usize,
+    /// Known host keys (trust on first use records new ones here).
+    #[arg(long, default_value = "data/known_hosts", value_name = "FILE")]
+    pub known_hosts: PathBuf,
+    /// Write configurations with their secrets (passwords, keys, communities). By default the
+    /// driver's redaction hides them.
+    #[arg(long)]
+    pub keep_secrets: bool,
+    #[command(flatten)]
+    pub dir: DriversDir,
+    /// Print the summary as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -117,6 +166,31 @@ pub enum DriverCommand {
         /// Show full failure messages and diffs.
         #[arg(short, long)]
         verbose: bool,
+    },
+    /// Run a driver against a live device and save the session as a test case: an
+    /// Oxidized-format <model>#<device>#simulation.yaml (secrets the host typed are written as
+    /// <password> and <enable>) and the backup as <model>#<device>#output.txt.
+    ///
+    /// The files hold the device's configuration: review them before sharing.
+    ///
+    /// Example:
+    ///   netraven driver record --inventory lab.toml core-1 --out cases/
+    ///   netraven driver test ios 'cases/ios#core-1#simulation.yaml'
+    #[command(verbatim_doc_comment)]
+    Record {
+        /// Inventory file (TOML) that lists the device.
+        #[arg(long, short, value_name = "FILE")]
+        inventory: PathBuf,
+        /// Device name in the inventory.
+        device: String,
+        /// Directory for the two files.
+        #[arg(long, default_value = ".", value_name = "DIR")]
+        out: PathBuf,
+        /// Known host keys.
+        #[arg(long, default_value = "data/known_hosts", value_name = "FILE")]
+        known_hosts: PathBuf,
+        #[command(flatten)]
+        dir: DriversDir,
     },
     /// Create a new driver crate with an example transcript and a test that replays it.
     New {
@@ -176,6 +250,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let config = Config::load(cli.config.as_deref())?;
     match cli.command {
         Command::Demo { corpus } => demo(config, &corpus).await,
+        Command::Backup(args) => backup(config, args).await,
         Command::Drivers {
             command: DriversCommand::List { dir, json },
         } => list(config, dir, json).await,
@@ -188,6 +263,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 vars,
                 verbose,
             } => test(config, dir, corpus, driver, case, vars, verbose).await,
+            DriverCommand::Record {
+                inventory,
+                device,
+                out,
+                known_hosts,
+                dir,
+            } => record(config, &inventory, &device, &out, &known_hosts, dir).await,
             DriverCommand::New { name, dir, sdk } => {
                 let sdk = sdk.unwrap_or_else(authoring::bundled_sdk);
                 let created = authoring::new_driver(&name, &dir, &sdk)?;
@@ -437,4 +519,223 @@ async fn demo(config: Config, corpus: &Path) -> anyhow::Result<ExitCode> {
         false,
     )
     .await
+}
+
+/// Load the inventory and keep the devices the filters name; an unknown
+/// device name is an error.
+fn select_devices(
+    inventory: &Path,
+    names: &[String],
+    group: Option<&str>,
+) -> anyhow::Result<Vec<crate::inventory::Device>> {
+    let all = crate::inventory::load(inventory).map_err(anyhow::Error::msg)?;
+    for name in names {
+        if !all.iter().any(|d| &d.name == name) {
+            bail!("{}: no device named {name:?}", inventory.display());
+        }
+    }
+    let chosen: Vec<_> = all
+        .into_iter()
+        .filter(|d| names.is_empty() || names.contains(&d.name))
+        .filter(|d| group.is_none_or(|g| d.group == g))
+        .collect();
+    if chosen.is_empty() {
+        bail!("{}: no device matches", inventory.display());
+    }
+    Ok(chosen)
+}
+
+async fn fleet(
+    config: &Config,
+    dir: &DriversDir,
+    known_hosts: &Path,
+    redact: bool,
+) -> anyhow::Result<Arc<crate::fleet::Fleet>> {
+    let (runtime, catalog) = load(config, dir).await?;
+    let host_keys = crate::ssh::KnownHostsFile::open(known_hosts).map_err(anyhow::Error::msg)?;
+    Ok(Arc::new(crate::fleet::Fleet {
+        runtime,
+        catalog: Arc::new(catalog),
+        host_keys: Arc::new(host_keys),
+        redact,
+    }))
+}
+
+/// One status line, redrawn in place on a terminal.
+struct Progress {
+    total: usize,
+    done: usize,
+    failed: usize,
+    started: std::time::Instant,
+    terminal: bool,
+    last_draw: std::time::Instant,
+}
+
+impl Progress {
+    fn new(total: usize) -> Self {
+        use std::io::IsTerminal;
+        let now = std::time::Instant::now();
+        Progress {
+            total,
+            done: 0,
+            failed: 0,
+            started: now,
+            terminal: std::io::stderr().is_terminal(),
+            last_draw: now,
+        }
+    }
+
+    fn update(&mut self, result: &crate::fleet::DeviceResult) {
+        self.done += 1;
+        if let Err(failure) = &result.outcome {
+            self.failed += 1;
+            if self.terminal {
+                eprint!("\r\x1b[K");
+            }
+            eprintln!("{}: {failure}", result.name);
+        }
+        let now = std::time::Instant::now();
+        if self.terminal && (now - self.last_draw).as_millis() >= 100 || self.done == self.total {
+            self.last_draw = now;
+            self.draw();
+        }
+    }
+
+    fn draw(&self) {
+        let secs = self.started.elapsed().as_secs_f64().max(1e-3);
+        let rate = self.done as f64 / secs;
+        let eta = if rate > 0.0 {
+            (self.total - self.done) as f64 / rate
+        } else {
+            0.0
+        };
+        let line = format!(
+            "[{}/{}] ok {} failed {}  {:.1} devices/s  ETA {:.0}s",
+            self.done,
+            self.total,
+            self.done - self.failed,
+            self.failed,
+            rate,
+            eta
+        );
+        if self.terminal {
+            eprint!("\r\x1b[K{line}");
+            if self.done == self.total {
+                eprintln!();
+            }
+        } else if self.done == self.total {
+            eprintln!("{line}");
+        }
+    }
+}
+
+async fn backup(config: Config, args: BackupArgs) -> anyhow::Result<ExitCode> {
+    let devices = select_devices(&args.inventory, &args.devices, args.group.as_deref())?;
+    let fleet = fleet(&config, &args.dir, &args.known_hosts, !args.keep_secrets).await?;
+    let total = devices.len();
+    let mut progress = Progress::new(total);
+    let out_dir = args.out.clone();
+    let mut write_errors = Vec::new();
+    let started = std::time::Instant::now();
+    let results = fleet
+        .backup_all(devices, args.concurrency, |r| {
+            if let Ok(backup) = &r.outcome
+                && let Err(e) =
+                    crate::fleet::write_config(&out_dir, &r.group, &r.name, &backup.config)
+            {
+                write_errors.push(format!("{}: cannot write its config: {e}", r.name));
+            }
+            progress.update(r);
+        })
+        .await;
+    let elapsed = started.elapsed().as_secs_f64();
+    for e in &write_errors {
+        eprintln!("error: {e}");
+    }
+    let ok = results.iter().filter(|r| r.outcome.is_ok()).count() - write_errors.len();
+    let failed = total - ok;
+    let mut classes = std::collections::BTreeMap::<String, usize>::new();
+    for r in &results {
+        if let Err(f) = &r.outcome {
+            *classes.entry(f.class.to_string()).or_default() += 1;
+        }
+    }
+    if args.json {
+        let failures: Vec<_> = results
+            .iter()
+            .filter_map(|r| {
+                r.outcome.as_ref().err().map(|f| {
+                    serde_json::json!({"device": r.name, "class": f.class.as_str(), "message": f.message})
+                })
+            })
+            .collect();
+        let summary = serde_json::json!({
+            "devices": total,
+            "succeeded": ok,
+            "failed": failed,
+            "failed_by_class": classes,
+            "seconds": elapsed,
+            "devices_per_second": total as f64 / elapsed.max(1e-9),
+            "out": args.out,
+            "failures": failures,
+        });
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+    } else {
+        let by_class: Vec<String> = classes.iter().map(|(c, n)| format!("{c} {n}")).collect();
+        println!(
+            "{ok} of {total} devices backed up in {elapsed:.1}s ({:.1}/s) to {}{}",
+            total as f64 / elapsed.max(1e-9),
+            args.out.display(),
+            if by_class.is_empty() {
+                String::new()
+            } else {
+                format!("; failed: {}", by_class.join(", "))
+            }
+        );
+    }
+    Ok(match (ok, failed) {
+        (_, 0) => ExitCode::SUCCESS,
+        (0, _) => ExitCode::from(EXIT_ERROR),
+        _ => ExitCode::from(EXIT_FAILED),
+    })
+}
+
+async fn record(
+    config: Config,
+    inventory: &Path,
+    name: &str,
+    out: &Path,
+    known_hosts: &Path,
+    dir: DriversDir,
+) -> anyhow::Result<ExitCode> {
+    let devices = select_devices(inventory, &[name.to_string()], None)?;
+    let device = &devices[0];
+    let fleet = fleet(&config, &dir, known_hosts, false).await?;
+    let (result, recording) = fleet.backup_recorded(device, true).await;
+    let stem = format!("{}#{}", device.model, name.replace(['/', '#'], "_"));
+    std::fs::create_dir_all(out).with_context(|| format!("{}: cannot create", out.display()))?;
+    if let Some(recording) = recording {
+        let file = out.join(format!("{stem}#simulation.yaml"));
+        let header = format!(
+            "Recorded by netraven {} from device {name:?} (model {}).\nSecrets typed by the host are written as <password> and <enable>.",
+            env!("CARGO_PKG_VERSION"),
+            device.model
+        );
+        std::fs::write(&file, recording.to_yaml(&header))
+            .with_context(|| format!("{}: cannot write", file.display()))?;
+        eprintln!("wrote {}", file.display());
+    }
+    match result {
+        Ok(backup) => {
+            let file = out.join(format!("{stem}#output.txt"));
+            std::fs::write(&file, &backup.config)
+                .with_context(|| format!("{}: cannot write", file.display()))?;
+            eprintln!("wrote {}", file.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(failure) => {
+            eprintln!("error: {name}: {failure}");
+            Ok(ExitCode::from(EXIT_FAILED))
+        }
+    }
 }

@@ -5,11 +5,17 @@
 //! - [`authoring`]: scaffolding and building driver crates.
 //! - [`outcome`]: how a device ended (error classes).
 //! - [`config`]: settings files.
+//! - [`inventory`]: inventory files (devices and how to reach them).
+//! - [`ssh`]: SSH transport and the session contract over it.
+//! - [`fleet`]: backing up many devices at once.
 //! - [`cli`]: the `netraven` command line.
 
 pub mod authoring;
 pub mod cli;
 pub mod config;
+pub mod fleet;
 pub mod harness;
+pub mod inventory;
 pub mod outcome;
 pub mod runtime;
+pub mod ssh;

@@ -12,6 +12,9 @@ pub enum ErrorClass {
     ConnectTimeout,
     ConnectionRefused,
     ConnectionClosed,
+    /// Client and device share no key exchange, host key, cipher or MAC
+    /// algorithm: the device needs an opt-in (or an upgrade).
+    NegotiationFailed,
     PromptTimeout,
     CommandRejected,
     /// The driver returned an error or panicked.
@@ -30,6 +33,7 @@ impl ErrorClass {
             ErrorClass::ConnectTimeout => "connect_timeout",
             ErrorClass::ConnectionRefused => "connection_refused",
             ErrorClass::ConnectionClosed => "connection_closed",
+            ErrorClass::NegotiationFailed => "negotiation_failed",
             ErrorClass::PromptTimeout => "prompt_timeout",
             ErrorClass::CommandRejected => "command_rejected",
             ErrorClass::DriverError => "driver_error",

@@ -292,13 +292,15 @@ pub fn run_case(target: &mut dyn Target, case: &Case) -> Vec<Check> {
 }
 
 /// Vars and secrets of a `#vars.yaml` file.
-struct CaseVars {
-    vars: Vec<(String, String)>,
-    password: String,
-    enable: String,
+#[derive(Debug, Clone, Default)]
+pub struct CaseVars {
+    pub vars: Vec<(String, String)>,
+    pub password: String,
+    pub enable: String,
 }
 
-fn case_vars(path: Option<&Path>) -> Result<CaseVars, String> {
+/// Read a `#vars.yaml` file; no file means no vars and empty secrets.
+pub fn case_vars(path: Option<&Path>) -> Result<CaseVars, String> {
     let mut out = CaseVars {
         vars: Vec::new(),
         password: String::new(),

@@ -24,6 +24,7 @@ use super::bindings::NetravenDriver;
 use super::bindings::netraven::driver::{session as host, types as wit};
 use super::{LoadedDriver, Runtime};
 use crate::outcome::{DeviceFailure, ErrorClass};
+use crate::ssh::SshSession;
 
 /// Most log lines kept per device, and most bytes per line: a chatty
 /// driver cannot fill the host's memory.
@@ -61,11 +62,51 @@ impl ResourceLimiter for MemoryCap {
     }
 }
 
+/// What a driver's session calls reach: a local session (a replayed
+/// transcript, or nothing) or a device over SSH.
+pub enum Link {
+    Local(Box<dyn Session + Send>),
+    Ssh(Box<SshSession>),
+}
+
+impl From<Box<dyn Session + Send>> for Link {
+    fn from(session: Box<dyn Session + Send>) -> Self {
+        Link::Local(session)
+    }
+}
+
+impl<S: Session + Send + 'static> From<Box<S>> for Link {
+    fn from(session: Box<S>) -> Self {
+        Link::Local(session)
+    }
+}
+
+impl From<SshSession> for Link {
+    fn from(session: SshSession) -> Self {
+        Link::Ssh(Box::new(session))
+    }
+}
+
+/// Run one session call on whichever link the store has, marking the time
+/// spent outside the guest (a deadline that passes there is the device's
+/// fault, not the driver's).
+macro_rules! on_device {
+    ($self:ident, $s:ident => $local:expr, $ssh:expr) => {{
+        $self.in_host_call = true;
+        let result = match &mut $self.link {
+            Link::Local($s) => $local,
+            Link::Ssh($s) => $ssh,
+        };
+        $self.in_host_call = false;
+        Ok(result.map_err(to_wit))
+    }};
+}
+
 /// The data of one driver store.
 pub struct DeviceState {
     wasi: WasiCtx,
     table: ResourceTable,
-    session: Box<dyn Session + Send>,
+    link: Link,
     memory: MemoryCap,
     device: String,
     panic: Option<String>,
@@ -166,61 +207,61 @@ fn truncate_at_char(text: &mut String, max: usize) {
 
 type HostResult<T> = wasmtime::Result<Result<T, wit::SessionError>>;
 
-impl DeviceState {
-    /// Run one session call, marking the time spent outside the guest.
-    fn on_device<T>(
-        &mut self,
-        call: impl FnOnce(&mut dyn Session) -> Result<T, SessionError>,
-    ) -> HostResult<T> {
-        self.in_host_call = true;
-        let result = call(self.session.as_mut()).map_err(to_wit);
-        self.in_host_call = false;
-        Ok(result)
-    }
-}
-
 impl wit::Host for DeviceState {}
 
 impl host::Host for DeviceState {
     async fn set_prompt(&mut self, regex: String) -> HostResult<()> {
-        self.on_device(|s| s.set_prompt(&regex))
+        on_device!(self, s => s.set_prompt(&regex), s.set_prompt(&regex))
     }
     async fn on_pattern(&mut self, regex: String, reply: String) -> HostResult<()> {
-        self.on_device(|s| s.on_pattern(&regex, &reply))
+        on_device!(self, s => s.on_pattern(&regex, &reply), s.on_pattern(&regex, &reply))
     }
     async fn clear_patterns(&mut self) -> wasmtime::Result<()> {
-        self.session.clear_patterns();
+        match &mut self.link {
+            Link::Local(s) => s.clear_patterns(),
+            Link::Ssh(s) => s.clear_patterns(),
+        }
         Ok(())
     }
     async fn set_newline(&mut self, newline: String) -> wasmtime::Result<()> {
-        self.session.set_newline(&newline);
+        match &mut self.link {
+            Link::Local(s) => s.set_newline(&newline),
+            Link::Ssh(s) => s.set_newline(&newline),
+        }
         Ok(())
     }
     async fn strip_ansi(&mut self, on: bool) -> wasmtime::Result<()> {
-        self.session.strip_ansi(on);
+        match &mut self.link {
+            Link::Local(s) => s.strip_ansi(on),
+            Link::Ssh(s) => s.strip_ansi(on),
+        }
         Ok(())
     }
     async fn command(&mut self, line: String, timeout_ms: Option<u32>) -> HostResult<String> {
-        self.on_device(|s| s.command_with_timeout(&line, timeout(timeout_ms)))
+        let t = timeout(timeout_ms);
+        on_device!(self, s => s.command_with_timeout(&line, t), s.command(&line, t).await)
     }
     async fn send(&mut self, text: String) -> HostResult<()> {
-        self.on_device(|s| s.send(&text))
+        on_device!(self, s => s.send(&text), s.send(&text).await)
     }
     async fn send_secret(&mut self, which: wit::Secret) -> HostResult<()> {
         let which = match which {
             wit::Secret::Password => Secret::Password,
             wit::Secret::Enable => Secret::Enable,
         };
-        self.on_device(|s| s.send_secret(which))
+        on_device!(self, s => s.send_secret(which), s.send_secret(which).await)
     }
     async fn read_until(&mut self, regex: String, timeout_ms: Option<u32>) -> HostResult<String> {
-        self.on_device(|s| s.read_until(&regex, timeout(timeout_ms)))
+        let t = timeout(timeout_ms);
+        on_device!(self, s => s.read_until(&regex, t), s.read_until(&regex, t).await)
     }
     async fn exec(&mut self, line: String, timeout_ms: Option<u32>) -> HostResult<String> {
-        self.on_device(|s| s.exec_with_timeout(&line, timeout(timeout_ms)))
+        let t = timeout(timeout_ms);
+        on_device!(self, s => s.exec_with_timeout(&line, t), s.exec(&line, t).await)
     }
     async fn fetch_file(&mut self, path: String, timeout_ms: Option<u32>) -> HostResult<String> {
-        self.on_device(|s| s.fetch_file(&path, timeout(timeout_ms)))
+        let t = timeout(timeout_ms);
+        on_device!(self, s => s.fetch_file(&path, t), s.fetch_file(&path, t).await)
     }
     async fn log(&mut self, level: wit::Level, mut message: String) -> wasmtime::Result<()> {
         if self.logs.len() >= MAX_LOGS {
@@ -242,7 +283,9 @@ impl host::Host for DeviceState {
             Level::Warn => tracing::warn!(device, "{message}"),
             Level::Error => tracing::error!(device, "{message}"),
         }
-        self.session.log(level, &message);
+        if let Link::Local(s) = &mut self.link {
+            s.log(level, &message);
+        }
         self.logs.push((level, message));
         Ok(())
     }
@@ -322,7 +365,7 @@ impl DriverInstance {
     pub async fn new(
         runtime: &Runtime,
         driver: &LoadedDriver,
-        session: Box<dyn Session + Send>,
+        session: impl Into<Link>,
         device: &str,
     ) -> Result<DriverInstance, DeviceFailure> {
         Self::with_budget(runtime, driver, session, device, runtime.config.deadline()).await
@@ -332,7 +375,7 @@ impl DriverInstance {
     pub async fn with_budget(
         runtime: &Runtime,
         driver: &LoadedDriver,
-        session: Box<dyn Session + Send>,
+        session: impl Into<Link>,
         device: &str,
         budget: Duration,
     ) -> Result<DriverInstance, DeviceFailure> {
@@ -342,7 +385,7 @@ impl DriverInstance {
         let state = DeviceState {
             wasi: sealed_wasi(),
             table: ResourceTable::new(),
-            session,
+            link: session.into(),
             memory: MemoryCap {
                 limit: runtime.config.memory_bytes(),
                 hit: false,
@@ -380,6 +423,11 @@ impl DriverInstance {
     /// What the driver logged so far.
     pub fn logs(&self) -> &[(Level, String)] {
         &self.store.data().logs
+    }
+
+    /// End the instance and hand back its session (to close or inspect it).
+    pub fn into_link(self) -> Link {
+        self.store.into_data().link
     }
 
     pub async fn info(&mut self) -> Result<DriverInfo, DeviceFailure> {

@@ -85,3 +85,19 @@ pub async fn load(names: &[&str]) -> (Arc<Runtime>, Catalog, tempfile::TempDir) 
         .expect("catalog");
     (runtime, catalog, dir)
 }
+pub mod sshd;
+
+/// [`load`] with settings changed by `tweak` (deadlines, pool size).
+pub async fn load_with(
+    names: &[&str],
+    tweak: impl FnOnce(&mut RuntimeConfig),
+) -> (Arc<Runtime>, Catalog, tempfile::TempDir) {
+    let dir = drivers_dir(names);
+    let mut config = config(dir.path(), &dir.path().join("cache"));
+    tweak(&mut config);
+    let runtime = Runtime::new(config).expect("runtime");
+    let catalog = Catalog::load_dir(&runtime, dir.path())
+        .await
+        .expect("catalog");
+    (runtime, catalog, dir)
+}

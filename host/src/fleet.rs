@@ -1,0 +1,173 @@
+//! Backing up many devices: connect, run the driver, close, for each
+//! device, with bounded concurrency and one deadline per device. This is the
+//! path `netraven backup --inventory` takes and what jobs build on.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use netraven_driver_sdk::Backup;
+use tokio::sync::Semaphore;
+
+use crate::inventory::Device;
+use crate::outcome::{DeviceFailure, ErrorClass};
+use crate::runtime::sandbox::{DriverInstance, Link};
+use crate::runtime::{Catalog, Runtime};
+use crate::ssh::record::Recorder;
+use crate::ssh::{self, HostKeyStore, SshSession};
+
+/// How one device ended.
+#[derive(Debug)]
+pub struct DeviceResult {
+    pub name: String,
+    pub group: String,
+    pub model: String,
+    pub outcome: Result<Backup, DeviceFailure>,
+    pub duration: Duration,
+}
+
+pub struct Fleet {
+    pub runtime: Arc<Runtime>,
+    pub catalog: Arc<Catalog>,
+    pub host_keys: Arc<dyn HostKeyStore>,
+    /// Apply the driver's `redact` to each config before handing it back.
+    pub redact: bool,
+}
+
+impl Fleet {
+    /// Back up one device within the runtime's device deadline.
+    pub async fn backup(&self, device: &Device) -> Result<Backup, DeviceFailure> {
+        self.backup_recorded(device, false).await.0
+    }
+
+    /// [`Fleet::backup`], also returning the raw session recording when
+    /// `record` is set (`netraven driver record`).
+    pub async fn backup_recorded(
+        &self,
+        device: &Device,
+        record: bool,
+    ) -> (Result<Backup, DeviceFailure>, Option<Recorder>) {
+        let mut recording = None;
+        let result = self.run_device(device, record, &mut recording).await;
+        (result, recording)
+    }
+
+    async fn run_device(
+        &self,
+        device: &Device,
+        record: bool,
+        recording: &mut Option<Recorder>,
+    ) -> Result<Backup, DeviceFailure> {
+        let driver = self.catalog.for_model(&device.model).ok_or_else(|| {
+            DeviceFailure::new(
+                ErrorClass::NoDriver,
+                format!("no loaded driver handles model {:?}", device.model),
+            )
+        })?;
+        let budget = self.runtime.config.deadline();
+        let deadline = Instant::now() + budget;
+        let conn = ssh::connect(&device.target, self.host_keys.clone(), deadline).await?;
+        let mut session = SshSession::open(
+            conn,
+            driver.info.mode,
+            &driver.info.prompt,
+            device.target.password.clone(),
+            device.target.enable.clone(),
+            device.target.read_timeout,
+            deadline,
+        )
+        .await?;
+        if record {
+            session.record();
+        }
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        let mut instance =
+            DriverInstance::with_budget(&self.runtime, driver, session, &device.name, remaining)
+                .await?;
+        let sdk_device = netraven_driver_sdk::Device {
+            name: device.name.clone(),
+            address: device.target.address.clone(),
+            model: device.model.clone(),
+            vars: device.vars.clone(),
+        };
+        let mut result = instance.backup(&sdk_device).await;
+        if self.redact
+            && let Ok(backup) = &mut result
+        {
+            match instance.redact(&backup.config).await {
+                Ok(config) => backup.config = config,
+                Err(failure) => result = Err(failure),
+            }
+        }
+        if let Link::Ssh(session) = instance.into_link() {
+            *recording = session.recording().cloned();
+            session.close().await;
+        }
+        result
+    }
+
+    /// Back up `devices`, at most `concurrency` at a time; `done` sees each
+    /// result as it lands (for progress). Results come back in input order.
+    pub async fn backup_all(
+        self: &Arc<Self>,
+        devices: Vec<Device>,
+        concurrency: usize,
+        mut done: impl FnMut(&DeviceResult),
+    ) -> Vec<DeviceResult> {
+        let gate = Arc::new(Semaphore::new(concurrency.max(1)));
+        let mut tasks = tokio::task::JoinSet::new();
+        let count = devices.len();
+        for (index, device) in devices.into_iter().enumerate() {
+            let fleet = self.clone();
+            let gate = gate.clone();
+            tasks.spawn(async move {
+                let _permit = gate.acquire_owned().await;
+                let started = Instant::now();
+                let outcome = fleet.backup(&device).await;
+                let result = DeviceResult {
+                    name: device.name,
+                    group: device.group,
+                    model: device.model,
+                    outcome,
+                    duration: started.elapsed(),
+                };
+                (index, result)
+            });
+        }
+        let mut results: Vec<Option<DeviceResult>> = (0..count).map(|_| None).collect();
+        while let Some(joined) = tasks.join_next().await {
+            match joined {
+                Ok((index, result)) => {
+                    done(&result);
+                    results[index] = Some(result);
+                }
+                Err(e) => tracing::error!("a device task failed: {e}"),
+            }
+        }
+        results.into_iter().flatten().collect()
+    }
+}
+
+/// Write a config as `<dir>/<group>/<name>`, atomically: a crash leaves
+/// the old file or the new one, never half of one.
+pub fn write_config(dir: &Path, group: &str, name: &str, config: &str) -> std::io::Result<()> {
+    let safe = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if c == '/' || c == '\\' || c == '\0' {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect::<String>()
+            .trim_start_matches('.')
+            .to_string()
+    };
+    let folder = dir.join(safe(group));
+    std::fs::create_dir_all(&folder)?;
+    let file = folder.join(safe(name));
+    let tmp = folder.join(format!(".{}.tmp", safe(name)));
+    std::fs::write(&tmp, config)?;
+    std::fs::rename(&tmp, &file)
+}

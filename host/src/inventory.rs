@@ -1,0 +1,404 @@
+//! Inventory files: the devices to back up and how to reach them, in TOML.
+//!
+//! ```toml
+//! [defaults]                 # every device, unless its group or itself says otherwise
+//! user = "netraven"
+//! password_env = "LAB_PASSWORD"
+//!
+//! [groups.legacy]            # opt-in legacy algorithms, written as OpenSSH writes them
+//! kex = ["+diffie-hellman-group14-sha1"]
+//! host_key_algorithms = ["+ssh-rsa"]
+//!
+//! [[jump_hosts]]
+//! name = "bastion"
+//! address = "127.0.0.1"
+//! port = 2200
+//! user = "jump"
+//! key_file = "keys/jump_ed25519"
+//!
+//! [[devices]]
+//! name = "core-1"
+//! address = "127.0.0.1"
+//! port = 2201
+//! model = "ios"
+//! group = "legacy"
+//! jump = ["bastion"]
+//! vars = { site = "lab" }
+//! ```
+//!
+//! Settings resolve device → group → defaults → built-in defaults. Secrets
+//! may be given inline (`password`, `enable`) or, better, by environment
+//! variable (`password_env`, `enable_env`).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::ssh::{Algorithms, Hop, HostKeyPolicy, Target};
+
+/// A secret value. It never prints: `Debug` and `Display` show `***`.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+    /// The value, for the one place that must type it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// One table of settings: `[defaults]`, a `[groups.X]`, a device or a jump
+/// host. Which keys are required depends on where it appears.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub name: Option<String>,
+    pub address: Option<String>,
+    pub port: Option<u16>,
+    pub model: Option<String>,
+    pub group: Option<String>,
+    pub enabled: Option<bool>,
+    #[serde(default)]
+    pub vars: BTreeMap<String, String>,
+    pub user: Option<String>,
+    pub password: Option<String>,
+    pub password_env: Option<String>,
+    pub enable: Option<String>,
+    pub enable_env: Option<String>,
+    pub key_file: Option<PathBuf>,
+    /// Pinned host key, OpenSSH one-line form (`ssh-ed25519 AAAA...`).
+    pub host_key: Option<String>,
+    /// `tofu` (default), `strict` or `off`.
+    pub host_key_policy: Option<String>,
+    pub kex: Option<Vec<String>>,
+    pub host_key_algorithms: Option<Vec<String>>,
+    pub ciphers: Option<Vec<String>>,
+    pub macs: Option<Vec<String>>,
+    pub connect_timeout_secs: Option<u64>,
+    pub read_timeout_secs: Option<u64>,
+    pub jump: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InventoryFile {
+    #[serde(default)]
+    pub defaults: Entry,
+    #[serde(default)]
+    pub groups: BTreeMap<String, Entry>,
+    #[serde(default)]
+    pub jump_hosts: Vec<Entry>,
+    #[serde(default)]
+    pub devices: Vec<Entry>,
+}
+
+/// A device ready to connect to.
+#[derive(Debug, Clone)]
+pub struct Device {
+    pub name: String,
+    pub model: String,
+    pub group: String,
+    pub vars: Vec<(String, String)>,
+    pub target: Target,
+}
+
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Read and resolve an inventory file. Errors are one line naming the
+/// file and the line, device or key.
+pub fn load(path: &Path) -> Result<Vec<Device>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    parse(&text, &|name| std::env::var(name).ok()).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Parse inventory text; `env` looks up `*_env` variables.
+pub fn parse(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Vec<Device>, String> {
+    let file: InventoryFile = toml::from_str(text).map_err(|e: toml::de::Error| {
+        let message = e.message().trim().to_string();
+        match e.span() {
+            Some(span) => {
+                let line = text[..span.start].matches('\n').count() + 1;
+                format!("line {line}: {message}")
+            }
+            None => message,
+        }
+    })?;
+    resolve(&file, env)
+}
+
+/// The first value set, searching device → group → defaults.
+fn pick<'a, T>(layers: &[&'a Entry], get: impl Fn(&'a Entry) -> Option<&'a T>) -> Option<&'a T> {
+    layers.iter().find_map(|e| get(e))
+}
+
+fn resolve(
+    file: &InventoryFile,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Vec<Device>, String> {
+    let mut jumps: BTreeMap<&str, &Entry> = BTreeMap::new();
+    for (i, j) in file.jump_hosts.iter().enumerate() {
+        let name = j
+            .name
+            .as_deref()
+            .ok_or_else(|| format!("jump host #{}: name: missing", i + 1))?;
+        if jumps.insert(name, j).is_some() {
+            return Err(format!("jump host {name:?}: defined twice"));
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut devices = Vec::with_capacity(file.devices.len());
+    for (i, d) in file.devices.iter().enumerate() {
+        let name = d
+            .name
+            .clone()
+            .ok_or_else(|| format!("device #{}: name: missing", i + 1))?;
+        let at = format!("device {name:?}");
+        if !seen.insert(name.clone()) {
+            return Err(format!("{at}: defined twice"));
+        }
+        if d.enabled == Some(false) {
+            continue;
+        }
+        let group_name = d
+            .group
+            .clone()
+            .or_else(|| file.defaults.group.clone())
+            .unwrap_or_else(|| "default".to_string());
+        let group = match d.group.as_deref() {
+            Some(g) => Some(
+                file.groups
+                    .get(g)
+                    .ok_or_else(|| format!("{at}: group: no [groups.{g}] table"))?,
+            ),
+            None => file.groups.get(&group_name),
+        };
+        let mut layers: Vec<&Entry> = vec![d];
+        layers.extend(group);
+        layers.push(&file.defaults);
+        let model = pick(&layers, |e| e.model.as_ref())
+            .cloned()
+            .ok_or_else(|| format!("{at}: model: missing"))?;
+        let mut vars = file.defaults.vars.clone();
+        if let Some(g) = group {
+            vars.extend(g.vars.clone());
+        }
+        vars.extend(d.vars.clone());
+        let hop_names = pick(&layers, |e| e.jump.as_ref())
+            .cloned()
+            .unwrap_or_default();
+        let mut hops = Vec::with_capacity(hop_names.len());
+        for hop in &hop_names {
+            let entry = jumps
+                .get(hop.as_str())
+                .ok_or_else(|| format!("{at}: jump: no jump host named {hop:?}"))?;
+            // A jump host has its own credentials and keys; it falls back to
+            // the defaults only.
+            let hop_layers = [*entry, &file.defaults];
+            hops.push(Hop {
+                target: target_of(&format!("jump host {hop:?}"), &hop_layers, env, Vec::new())?,
+            });
+        }
+        let target = target_of(&at, &layers, env, hops)?;
+        devices.push(Device {
+            name,
+            model,
+            group: group_name,
+            vars: vars.into_iter().collect(),
+            target,
+        });
+    }
+    Ok(devices)
+}
+
+fn secret(
+    at: &str,
+    layers: &[&Entry],
+    inline: impl Fn(&Entry) -> Option<&String>,
+    from_env: impl Fn(&Entry) -> Option<&String>,
+    key: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<Secret>, String> {
+    for e in layers {
+        if let Some(v) = inline(e) {
+            return Ok(Some(Secret::new(v.clone())));
+        }
+        if let Some(var) = from_env(e) {
+            return env(var)
+                .map(|v| Some(Secret::new(v)))
+                .ok_or_else(|| format!("{at}: {key}_env: environment variable {var} is not set"));
+        }
+    }
+    Ok(None)
+}
+
+fn target_of(
+    at: &str,
+    layers: &[&Entry],
+    env: &dyn Fn(&str) -> Option<String>,
+    jump: Vec<Hop>,
+) -> Result<Target, String> {
+    let address = layers[0]
+        .address
+        .clone()
+        .ok_or_else(|| format!("{at}: address: missing"))?;
+    let user = pick(layers, |e| e.user.as_ref())
+        .cloned()
+        .ok_or_else(|| format!("{at}: user: missing (set it here or in [defaults])"))?;
+    let password = secret(
+        at,
+        layers,
+        |e| e.password.as_ref(),
+        |e| e.password_env.as_ref(),
+        "password",
+        env,
+    )?;
+    let enable = secret(
+        at,
+        layers,
+        |e| e.enable.as_ref(),
+        |e| e.enable_env.as_ref(),
+        "enable",
+        env,
+    )?;
+    let key_file = pick(layers, |e| e.key_file.as_ref()).cloned();
+    if password.is_none() && key_file.is_none() {
+        return Err(format!(
+            "{at}: no credentials: set password, password_env or key_file"
+        ));
+    }
+    let policy = match pick(layers, |e| e.host_key_policy.as_ref()).map(String::as_str) {
+        None | Some("tofu") => HostKeyPolicy::Tofu,
+        Some("strict") => HostKeyPolicy::Strict,
+        Some("off") => HostKeyPolicy::Off,
+        Some(other) => {
+            return Err(format!(
+                "{at}: host_key_policy: {other:?} is not one of tofu, strict, off"
+            ));
+        }
+    };
+    let list = |get: fn(&Entry) -> Option<&Vec<String>>| -> Vec<String> {
+        pick(layers, get).cloned().unwrap_or_default()
+    };
+    let algorithms = Algorithms {
+        kex: list(|e| e.kex.as_ref()),
+        host_key: list(|e| e.host_key_algorithms.as_ref()),
+        cipher: list(|e| e.ciphers.as_ref()),
+        mac: list(|e| e.macs.as_ref()),
+    };
+    algorithms.build().map_err(|e| format!("{at}: {e}"))?;
+    let secs = |get: fn(&Entry) -> Option<&u64>, default: Duration| {
+        pick(layers, get)
+            .map(|s| Duration::from_secs(*s))
+            .unwrap_or(default)
+    };
+    Ok(Target {
+        address,
+        port: pick(layers, |e| e.port.as_ref()).copied().unwrap_or(22),
+        user,
+        password,
+        enable,
+        key_file,
+        host_key: layers[0].host_key.clone(),
+        policy,
+        algorithms,
+        connect_timeout: secs(|e| e.connect_timeout_secs.as_ref(), DEFAULT_CONNECT_TIMEOUT),
+        read_timeout: secs(|e| e.read_timeout_secs.as_ref(), DEFAULT_READ_TIMEOUT),
+        jump,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn settings_resolve_device_then_group_then_defaults() {
+        let text = r#"
+[defaults]
+user = "ops"
+password = "pw"
+[groups.old]
+kex = ["+diffie-hellman-group14-sha1"]
+user = "legacy"
+[[devices]]
+name = "r1"
+address = "127.0.0.1"
+model = "ios"
+group = "old"
+[[devices]]
+name = "r2"
+address = "127.0.0.2"
+port = 2022
+model = "eos"
+user = "me"
+"#;
+        let d = parse(text, &no_env).unwrap();
+        assert_eq!(d[0].target.user, "legacy");
+        assert_eq!(d[0].target.algorithms.kex, ["+diffie-hellman-group14-sha1"]);
+        assert_eq!(d[0].target.port, 22);
+        assert_eq!(d[1].target.user, "me");
+        assert_eq!(d[1].group, "default");
+        assert_eq!(d[1].target.port, 2022);
+        assert_eq!(d[1].target.password.as_ref().unwrap().expose(), "pw");
+    }
+
+    #[test]
+    fn errors_name_the_line_or_the_device_and_key() {
+        let err = parse("[[devices]]\nname = \"r1\"\nbogus = 1\n", &no_env).unwrap_err();
+        assert!(err.starts_with("line 3:") && err.contains("bogus"), "{err}");
+        let err = parse(
+            "[defaults]\nuser='u'\npassword='p'\n[[devices]]\nname = \"r1\"\naddress = \"x\"\n",
+            &no_env,
+        )
+        .unwrap_err();
+        assert_eq!(err, "device \"r1\": model: missing");
+        let err = parse(
+            "[[devices]]\nname='r1'\naddress='x'\nmodel='ios'\nuser='u'\npassword_env='NOPE'\n",
+            &no_env,
+        )
+        .unwrap_err();
+        assert!(err.contains("NOPE is not set"), "{err}");
+        let err = parse(
+            "[[devices]]\nname='r1'\naddress='x'\nmodel='ios'\nuser='u'\npassword='p'\nkex=['+bogus-kex']\n",
+            &no_env,
+        )
+        .unwrap_err();
+        assert!(
+            err.contains("device \"r1\": kex") && err.contains("bogus-kex"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let s = Secret::new("canary-123");
+        assert_eq!(format!("{s} {s:?}"), "*** ***");
+    }
+}
