@@ -81,7 +81,16 @@ impl Algorithms {
     /// The client's preference lists, or an error naming the key and the
     /// algorithm it does not know.
     pub fn build(&self) -> Result<Preferred, String> {
-        let base = Preferred::default();
+        let mut base = Preferred::default();
+        // russh offers ssh-rsa (SHA-1) host keys by default; here it is
+        // legacy, like ssh-dss, and needs an opt-in.
+        base.key = Cow::Owned(
+            base.key
+                .iter()
+                .filter(|a| !matches!(a, Algorithm::Rsa { hash: None } | Algorithm::Dsa))
+                .cloned()
+                .collect(),
+        );
         let kex = edit("kex", &base.kex, &self.kex, |n| kex::Name::try_from(n).ok())?;
         let key = edit(
             "host_key_algorithms",
