@@ -187,14 +187,9 @@ fn resolve(
             .clone()
             .or_else(|| file.defaults.group.clone())
             .unwrap_or_else(|| "default".to_string());
-        let group = match d.group.as_deref() {
-            Some(g) => Some(
-                file.groups
-                    .get(g)
-                    .ok_or_else(|| format!("{at}: group: no [groups.{g}] table"))?,
-            ),
-            None => file.groups.get(&group_name),
-        };
+        // A group is a label; a [groups.NAME] table, when there is one,
+        // holds settings for its devices.
+        let group = file.groups.get(&group_name);
         let mut layers: Vec<&Entry> = vec![d];
         layers.extend(group);
         layers.push(&file.defaults);

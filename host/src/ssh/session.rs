@@ -105,8 +105,12 @@ impl SshSession {
 
     /// The instant a wait of `timeout` (or the default) must end by.
     fn limit(&self, timeout: Option<Duration>) -> Instant {
-        let wanted = Instant::now() + timeout.unwrap_or(self.read_timeout);
+        let wanted = Instant::now() + self.idle(timeout);
         wanted.min(self.deadline)
+    }
+
+    fn idle(&self, timeout: Option<Duration>) -> Duration {
+        timeout.unwrap_or(self.read_timeout)
     }
 
     async fn write(&mut self, bytes: &[u8], limit: Instant) -> Result<(), SessionError> {
@@ -125,11 +129,14 @@ impl SshSession {
         }
     }
 
+    /// Read until `target` matches at the end of the output. Each read may
+    /// wait `idle` for the device to send something (a slow device that
+    /// keeps talking is fine); the device deadline bounds the whole wait.
     async fn wait_for(
         &mut self,
         target: &Regex,
         waiting_for: &str,
-        limit: Instant,
+        idle: Duration,
     ) -> Result<String, SessionError> {
         let started = Instant::now();
         let mut answers = 0;
@@ -147,9 +154,10 @@ impl SshSession {
                     if let Some(r) = &mut self.recorder {
                         r.input(&reply);
                     }
+                    let limit = (Instant::now() + idle).min(self.deadline);
                     self.write(&reply, limit).await?;
                 }
-                Step::NeedMore => self.read_more(waiting_for, started, limit).await?,
+                Step::NeedMore => self.read_more(waiting_for, started, idle).await?,
             }
         }
     }
@@ -160,15 +168,23 @@ impl SshSession {
         &mut self,
         waiting_for: &str,
         started: Instant,
-        limit: Instant,
+        idle: Duration,
     ) -> Result<(), SessionError> {
+        let limit = (Instant::now() + idle).min(self.deadline);
         loop {
             let now = Instant::now();
             if now >= limit {
                 let got = self.engine.take_pending();
+                let why = if now >= self.deadline {
+                    format!(
+                        "the device deadline passed after {:.1}s of waiting",
+                        (now - started).as_secs_f64()
+                    )
+                } else {
+                    format!("the device sent nothing for {:.1}s", idle.as_secs_f64())
+                };
                 return Err(SessionError::Timeout(format!(
-                    "{waiting_for} did not come within {:.1}s; the device last sent {}",
-                    (now - started).as_secs_f64(),
+                    "{waiting_for} did not come: {why}; it last sent {}",
                     show(tail(&got, 200))
                 )));
             }
@@ -248,7 +264,8 @@ impl SshSession {
         }
         self.write(input.as_bytes(), limit).await?;
         let prompt = self.engine.prompt().clone();
-        self.wait_for(&prompt, &format!("the prompt after {line:?}"), limit)
+        let idle = self.idle(timeout);
+        self.wait_for(&prompt, &format!("the prompt after {line:?}"), idle)
             .await
     }
 
@@ -279,8 +296,8 @@ impl SshSession {
         timeout: Option<Duration>,
     ) -> Result<String, SessionError> {
         let target = compile(regex)?;
-        let limit = self.limit(timeout);
-        self.wait_for(&target, &format!("a match for {regex:?}"), limit)
+        let idle = self.idle(timeout);
+        self.wait_for(&target, &format!("a match for {regex:?}"), idle)
             .await
     }
 
