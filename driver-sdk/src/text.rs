@@ -5,7 +5,8 @@
 //! Regexes here use `regex-lite` syntax (the `regex` syntax without Unicode
 //! classes): `\w`, `\d` and `\s` are ASCII-only.
 
-use regex_lite::Regex;
+/// The compiled regex type, for drivers that keep regexes in statics.
+pub use regex_lite::Regex;
 
 /// Compile a regex given by the driver author. Panics on a bad pattern,
 /// which is a bug in the driver, not something a device can cause.
@@ -176,19 +177,27 @@ pub fn drop_after_space(config: &str, open: &str, pattern: &str) -> String {
 /// line *with* its newline (unlike [`replace_in_lines`], whose regex sees the
 /// bare line). For large, line-oriented configs such as FortiOS.
 pub fn replace_lines_with_any(config: &str, rules: &[(&[&str], &str, &str)]) -> String {
-    let compiled: Vec<_> = rules
+    // Only rules whose needles occur at all are compiled (compiling costs
+    // more than searching, and most configs hold few kinds of secret).
+    let active: Vec<_> = rules
         .iter()
+        .filter(|(needles, _, _)| needles.iter().any(|n| config.contains(n)))
         .map(|(needles, pattern, replacement)| (*needles, re(pattern), *replacement))
         .collect();
+    if active.is_empty() {
+        return config.to_string();
+    }
     let mut out = String::with_capacity(config.len());
     for line in lines(config) {
-        let mut line = line.to_string();
-        for (needles, re, replacement) in &compiled {
-            if needles.iter().any(|n| line.contains(n)) {
-                line = re.replace_all(&line, *replacement).into_owned();
+        let mut current = std::borrow::Cow::Borrowed(line);
+        for (needles, re, replacement) in &active {
+            if needles.iter().any(|n| current.contains(n))
+                && let std::borrow::Cow::Owned(changed) = re.replace_all(&current, *replacement)
+            {
+                current = std::borrow::Cow::Owned(changed);
             }
         }
-        out.push_str(&line);
+        out.push_str(&current);
     }
     out
 }

@@ -168,14 +168,15 @@ pub enum DriverCommand {
         verbose: bool,
     },
     /// Run a driver against a live device and save the session as a test case: an
-    /// Oxidized-format <model>#<device>#simulation.yaml (secrets the host typed are written as
-    /// <password> and <enable>) and the backup as <model>#<device>#output.txt.
+    /// Oxidized-format <model>#<device>#custom_simulation.yaml (secrets the host typed are
+    /// written as <password> and <enable>), the backup as <model>#<device>#custom_output.txt,
+    /// and the device's vars with the placeholder secrets as <model>#<device>#vars.yaml.
     ///
     /// The files hold the device's configuration: review them before sharing.
     ///
     /// Example:
     ///   netraven driver record --inventory lab.toml core-1 --out cases/
-    ///   netraven driver test ios 'cases/ios#core-1#simulation.yaml'
+    ///   netraven driver test ios 'cases/ios#core-1'
     #[command(verbatim_doc_comment)]
     Record {
         /// Inventory file (TOML) that lists the device.
@@ -715,7 +716,7 @@ async fn record(
     let stem = format!("{}#{}", device.model, name.replace(['/', '#'], "_"));
     std::fs::create_dir_all(out).with_context(|| format!("{}: cannot create", out.display()))?;
     if let Some(recording) = recording {
-        let file = out.join(format!("{stem}#simulation.yaml"));
+        let file = out.join(format!("{stem}#custom_simulation.yaml"));
         let header = format!(
             "Recorded by netraven {} from device {name:?} (model {}).\nSecrets typed by the host are written as <password> and <enable>.",
             env!("CARGO_PKG_VERSION"),
@@ -724,10 +725,27 @@ async fn record(
         std::fs::write(&file, recording.to_yaml(&header))
             .with_context(|| format!("{}: cannot write", file.display()))?;
         eprintln!("wrote {}", file.display());
+        // The replay types the placeholders where the host typed secrets,
+        // and gives the driver the device's vars, as on the device.
+        let vars_file = out.join(format!("{stem}#vars.yaml"));
+        let quote = |v: &str| serde_json::to_string(v).unwrap_or_default();
+        let mut vars = format!(
+            "# The device vars and placeholder secrets {stem} was recorded with.\nsecrets:\n  password: {}\n  enable: {}\n",
+            quote(netraven_driver_sdk::harness::replay::PASSWORD_PLACEHOLDER),
+            quote(netraven_driver_sdk::harness::replay::ENABLE_PLACEHOLDER),
+        );
+        if !device.vars.is_empty() {
+            vars.push_str("vars:\n");
+            for (k, v) in &device.vars {
+                vars.push_str(&format!("  {}: {}\n", quote(k), quote(v)));
+            }
+        }
+        std::fs::write(&vars_file, vars)
+            .with_context(|| format!("{}: cannot write", vars_file.display()))?;
     }
     match result {
         Ok(backup) => {
-            let file = out.join(format!("{stem}#output.txt"));
+            let file = out.join(format!("{stem}#custom_output.txt"));
             std::fs::write(&file, &backup.config)
                 .with_context(|| format!("{}: cannot write", file.display()))?;
             eprintln!("wrote {}", file.display());

@@ -75,7 +75,8 @@ impl Driver for Ios {
     }
 
     fn redact(config: &str) -> String {
-        text::replace_all(&hide_ap_mgmt_credentials(config), SECRET_RULES)
+        let config = text::replace_lines_with_any(&hide_ap_mgmt_credentials(config), SECRET_RULES);
+        hide_server_block_keys(config)
     }
 
     fn significant(config: &str) -> String {
@@ -137,22 +138,41 @@ fn gate_ci<'a>(line: &'a str, needle: &str) -> Option<&'a str> {
 
 fn version_comments(output: &str) -> String {
     let lines: Vec<&str> = text::lines(output).collect();
-    let slave_re = text::re(r"(?m)^Slave in slot (\d+) is running");
-    let compiled_re = text::re(r"(?m)^Compiled (.*)$");
-    let software_re =
-        text::re(r"(?m)^(?:Cisco )?IOS .* Software,? \(([A-Za-z0-9_-]*)\), .*Version\s+(.*)$");
-    let rom_re = text::re(r"(?m)^ROM: (IOS \S+ )?(System )?Bootstrap.*(Version.*)$");
-    let bootflash_re = text::re(r"(?m)^BOOTFLASH: .*(Version.*)$");
-    let nvram_re = text::re(r"(?m)^(\d+[kK]) bytes of (non-volatile|NVRAM)");
-    let flash_re = text::re(
-        r"(?mi)^(\d+[kK]) bytes of (flash memory|flash internal|processor board System flash|ATA CompactFlash)",
-    );
-    let pcmcia_re = text::re(r"(?mi)^(\d+[kK]) bytes of (Flash|ATA)?.*PCMCIA .*(slot|disk) ?(\d)");
-    let chassis_re = text::re(
-        r"(?mi)(\S+(?:\sseries)?)\s+(?:\(([\S ]+)\)\s+processor|\(revision[^)]+\)).*\s+with (\S+k) bytes",
-    );
-    let board_id_re = text::re(r"(?mi)processor board id (\S+)");
-    let image_re = text::re(r#"(?m)^System image file is "([^"]*)"$"#);
+    // Each regex compiles on first use only: compiling costs more than the
+    // gated matching, and most lines of `show version` need none of them.
+    use netraven_driver_sdk::text::Regex;
+    use std::sync::LazyLock;
+    static SLAVE: LazyLock<Regex> =
+        LazyLock::new(|| text::re(r"(?m)^Slave in slot (\d+) is running"));
+    static COMPILED: LazyLock<Regex> = LazyLock::new(|| text::re(r"(?m)^Compiled (.*)$"));
+    static SOFTWARE: LazyLock<Regex> = LazyLock::new(|| {
+        text::re(r"(?m)^(?:Cisco )?IOS .* Software,? \(([A-Za-z0-9_-]*)\), .*Version\s+(.*)$")
+    });
+    static ROM: LazyLock<Regex> =
+        LazyLock::new(|| text::re(r"(?m)^ROM: (IOS \S+ )?(System )?Bootstrap.*(Version.*)$"));
+    static BOOTFLASH: LazyLock<Regex> =
+        LazyLock::new(|| text::re(r"(?m)^BOOTFLASH: .*(Version.*)$"));
+    static NVRAM: LazyLock<Regex> =
+        LazyLock::new(|| text::re(r"(?m)^(\d+[kK]) bytes of (non-volatile|NVRAM)"));
+    static FLASH: LazyLock<Regex> = LazyLock::new(|| {
+        text::re(
+            r"(?mi)^(\d+[kK]) bytes of (flash memory|flash internal|processor board System flash|ATA CompactFlash)",
+        )
+    });
+    static PCMCIA: LazyLock<Regex> = LazyLock::new(|| {
+        text::re(r"(?mi)^(\d+[kK]) bytes of (Flash|ATA)?.*PCMCIA .*(slot|disk) ?(\d)")
+    });
+    static CHASSIS: LazyLock<Regex> = LazyLock::new(|| {
+        text::re(
+            r"(?mi)(\S+(?:\sseries)?)\s+(?:\(([\S ]+)\)\s+processor|\(revision[^)]+\)).*\s+with (\S+k) bytes",
+        )
+    });
+    static BOARD_ID: LazyLock<Regex> = LazyLock::new(|| text::re(r"(?mi)processor board id (\S+)"));
+    static IMAGE: LazyLock<Regex> =
+        LazyLock::new(|| text::re(r#"(?m)^System image file is "([^"]*)"$"#));
+    let (slave_re, compiled_re, software_re, rom_re, bootflash_re) =
+        (&*SLAVE, &*COMPILED, &*SOFTWARE, &*ROM, &*BOOTFLASH);
+    let (nvram_re, flash_re, pcmcia_re, chassis_re) = (&*NVRAM, &*FLASH, &*PCMCIA, &*CHASSIS);
 
     let mut comments: Vec<String> = Vec::new();
     comments.push(lines.first().map(|l| l.to_string()).unwrap_or_default());
@@ -198,7 +218,7 @@ fn version_comments(output: &str) -> String {
             comments.push(format!("Chassis type:{slave} {}", group!(c, 1)));
             comments.push(format!("Memory:{slave} main {}", group!(c, 3)));
             // The two lines after the chassis line may name the board and CPU.
-            if let Some(id) = lines.get(i + 1).and_then(|l| board_id_re.captures(l)) {
+            if let Some(id) = lines.get(i + 1).and_then(|l| BOARD_ID.captures(chomp(l))) {
                 comments.push(format!("Processor ID: {}", group!(id, 1)));
             }
             let cpu_extra = lines
@@ -211,7 +231,7 @@ fn version_comments(output: &str) -> String {
         if line.starts_with("Motherboard") {
             comments.push(chomp(line).to_string());
         }
-        if let Some(c) = image_re.captures(line) {
+        if let Some(c) = gate(line, "System image file is").and_then(|l| IMAGE.captures(chomp(l))) {
             comments.push(format!("Image: {}", group!(c, 1)));
         }
     }
@@ -238,7 +258,14 @@ fn chomp(line: &str) -> &str {
 /// the "Configuration last modified by" line (it moves with every VTP update).
 fn vtp_comments(output: &str) -> String {
     let no_blank: String = text::lines(output).filter(|l| *l != "\n").collect();
-    let cleaned = text::replace_all(&no_blank, &[(r"Configuration last modified by.*\n", "")]);
+    let cleaned = text::replace_all_gated(
+        &no_blank,
+        &[(
+            "Configuration last modified by",
+            r"Configuration last modified by.*\n",
+            "",
+        )],
+    );
     text::comment(&format!("{}\n", text::comment(&cleaned, "VTP: ")), "! ")
 }
 
@@ -257,10 +284,10 @@ fn running_config(output: &str, keep_change_line: bool) -> String {
             if bare.starts_with("ntp clock-period ") {
                 return false;
             }
-            if size_re.is_match(bare) {
+            if bare.starts_with("Current configuration : ") && size_re.is_match(bare) {
                 return false;
             }
-            if keep_change_line {
+            if keep_change_line || !bare.contains(" configuration change ") {
                 return true;
             }
             match change_re.find(bare) {
@@ -269,9 +296,13 @@ fn running_config(output: &str, keep_change_line: bool) -> String {
             }
         })
         .collect();
-    text::replace_all(
+    text::replace_all_gated(
         &kept,
-        &[(r"(?m)^(\s+expression) \d+$", "$1 <value removed>")],
+        &[(
+            "expression",
+            r"(?m)^(\s+expression) \d+$",
+            "$1 <value removed>",
+        )],
     )
 }
 
@@ -305,6 +336,9 @@ fn drop_auto_bandwidth(config: &str) -> String {
 /// `mgmtuser username U password N P secret N S` (an AP profile on IOS-XE
 /// wireless controllers) carries two credentials; either may contain spaces.
 fn hide_ap_mgmt_credentials(config: &str) -> String {
+    if !config.contains("mgmtuser") {
+        return config.to_string();
+    }
     let mgmt_re = text::re(r"^( +mgmtuser username \S+ password \d) (.*)$");
     let secret_re = text::re(r" (secret \d) ");
     text::lines(config)
@@ -323,113 +357,169 @@ fn hide_ap_mgmt_credentials(config: &str) -> String {
         .collect()
 }
 
-/// Secret removal, applied in order to the whole backup. Each rule keeps
-/// the keyword that names the secret and hides its value.
-const SECRET_RULES: &[(&str, &str)] = &[
+/// Secret removal, line by line and in order: each rule keeps the keyword
+/// that names the secret and hides its value. A rule's regex only runs on
+/// lines holding one of its literal needles (regex-lite has no literal
+/// prefilter; scanning every line with every rule cost milliseconds per
+/// device).
+type LineRule = (&'static [&'static str], &'static str, &'static str);
+const SECRET_RULES: &[LineRule] = &[
     (
+        &["snmp-server community"],
         r"(?m)^(snmp-server community).*",
         "$1 <configuration removed>",
     ),
     // The community follows the address, VRF, notification kind and version.
     (
+        &["snmp-server host"],
         r"(?m)^(snmp-server host \S+(?: vrf \S+)?(?: informs?| traps?)?(?: version (?:1|2c|3 (?:auth|noauth|priv)))?) +\S+",
         "$1 <secret hidden>",
     ),
     (
+        &["snmp-server user"],
         r"(?m)^(snmp-server user \S+ \S+(?: remote \S+)?(?: udp-port \d+)? v3(?: encrypted)? auth \S+) \S+",
         "$1 <secret hidden>",
     ),
     (
+        &["snmp-server user"],
         r"(?m)^(snmp-server user .* priv (?:des|3des|aes \d+)) \S+",
         "$1 <secret hidden>",
     ),
     (
+        &["username"],
         r"(?m)^(username \S+(?: .+?)? (?:password|secret)(?: \d+)?) .+",
         "$1 <secret hidden>",
     ),
     (
+        &["enable password", "enable secret"],
         r"(?m)^(enable (?:password|secret)(?: level \d+)?(?: \d+)?) .+",
         "$1 <secret hidden>",
     ),
     (
+        &[" password", " secret"],
         r"(?m)^( +(?:password|secret)(?: \d+)?) .+",
         "$1 <secret hidden>",
     ),
-    (r"(?m)^(.*wpa-psk ascii \d) .+", "$1 <secret hidden>"),
-    (r"(?m)^(.*key 7) (\d.+)", "$1 <secret hidden>"),
     (
+        &["wpa-psk ascii"],
+        r"(?m)^(.*wpa-psk ascii \d) .+",
+        "$1 <secret hidden>",
+    ),
+    (&["key 7"], r"(?m)^(.*key 7) (\d.+)", "$1 <secret hidden>"),
+    (
+        &["tacacs-server", "radius-server"],
         r"(?m)^((?:tacacs|radius)-server (?:.+ )?key) .+",
         "$1 <secret hidden>",
     ),
     // An encryption type (0 or 6) may precede the key.
     (
+        &["crypto isakmp key"],
         r"(?m)^(crypto isakmp key)(?: [06])? \S+ (.*)",
         "$1 <secret hidden> $2",
     ),
     (
+        &["ip ftp password", "ip http client password"],
         r"(?m)^(ip (?:ftp|http client) password)(?: \d)? .+",
         "$1 <secret hidden>",
     ),
     (
+        &["ntp authentication-key"],
         r"(?m)^(ntp authentication-key \d+ \S+) \S+",
         "$1 <secret hidden>",
     ),
     (
+        &["ip ospf message-digest-key"],
         r"(?m)^( +ip ospf message-digest-key \d+ md5) .+",
         "$1 <secret hidden>",
     ),
     (
+        &["ip ospf authentication-key"],
         r"(?m)^( +ip ospf authentication-key) .+",
         "$1 <secret hidden>",
     ),
-    (r"(?m)^( +neighbor \S+ password) .+", "$1 <secret hidden>"),
     (
+        &["neighbor"],
+        r"(?m)^( +neighbor \S+ password) .+",
+        "$1 <secret hidden>",
+    ),
+    (
+        &["authentication text"],
         r"(?m)^( +vrrp \d+ authentication text) .+",
         "$1 <secret hidden>",
     ),
     (
+        &["key-string"],
         r"(?m)^( +standby \d+ authentication md5 key-string)(?: \d)? \S+",
         "$1 <secret hidden>",
     ),
     (
+        &["standby"],
         r"(?m)^( +standby \d+ authentication(?: text)?) \S+$",
         "$1 <secret hidden>",
     ),
-    (r"(?m)^( +key-string)(?: \d)? .+", "$1 <secret hidden>"),
-    // `key` inside a `tacacs server` / `radius server` block.
     (
-        r"(?m)^((?:tacacs|radius) server [^\n]+\n(?: +[^\n]+\n)* +key) [^\n]+$",
+        &["key-string"],
+        r"(?m)^( +key-string)(?: \d)? .+",
         "$1 <secret hidden>",
     ),
     (
+        &["server-private"],
         r"(?m)^( +server-private \S+ (?:.+ )?key) .+",
         "$1 <secret hidden>",
     ),
     (
+        &["ppp chap password", "ppp pap password"],
         r"(?m)^( +ppp (?:chap|pap) password(?: \d)?) .+",
         "$1 <secret hidden>",
     ),
     (
+        &["isis password", "area-password", "domain-password"],
         r"(?m)^( +(?:isis password|area-password|domain-password)) \S+",
         "$1 <secret hidden>",
     ),
     // Wireless controllers (IOS-XE 9800): WLAN PSKs and AP credentials may
     // contain spaces, so everything to the end of the line goes.
     (
+        &["security wpa psk set-key"],
         r"(?m)^( +security wpa psk set-key (?:ascii|hex) \d) .*$",
         "$1 <secret hidden>",
     ),
     (
+        &["dot1x username"],
         r"(?m)^( +dot1x username \S+ password \d) .*$",
         "$1 <secret hidden>",
     ),
     (
+        &["server-key"],
         r"(?m)^( +client \S+ server-key(?: \d)?) .*$",
         "$1 <secret hidden>",
     ),
-    (r"(?m)^( +pre-shared-key).*", "$1 <configuration removed>"),
-    (r"(?m)^(.*server-key(?: \d)?) \S+.*$", "$1 <secret hidden>"),
+    (
+        &["pre-shared-key"],
+        r"(?m)^( +pre-shared-key).*",
+        "$1 <configuration removed>",
+    ),
+    (
+        &["server-key"],
+        r"(?m)^(.*server-key(?: \d)?) \S+.*$",
+        "$1 <secret hidden>",
+    ),
 ];
+
+/// `key` inside a `tacacs server` / `radius server` block: the one secret
+/// rule that spans lines.
+fn hide_server_block_keys(config: String) -> String {
+    if !(config.contains("tacacs server") || config.contains("radius server")) {
+        return config;
+    }
+    text::replace_all(
+        &config,
+        &[(
+            r"(?m)^((?:tacacs|radius) server [^\n]+\n(?: +[^\n]+\n)* +key) [^\n]+$",
+            "$1 <secret hidden>",
+        )],
+    )
+}
 
 netraven_driver_sdk::export_driver!(Ios);
 

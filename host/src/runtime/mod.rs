@@ -156,6 +156,11 @@ impl Runtime {
             .memory_guard_size(64 * 1024)
             .max_wasm_stack(1024 * 1024)
             .async_stack_size(2 * 1024 * 1024);
+        // For profiling drivers: `NETRAVEN_WASM_PERFMAP=1 perf record ...`
+        // names the JIT-compiled driver functions in `perf report`.
+        if std::env::var_os("NETRAVEN_WASM_PERFMAP").is_some_and(|v| v == "1") {
+            wasm.profiler(wasmtime::ProfilingStrategy::PerfMap);
+        }
         let engine = Engine::new(&wasm).map_err(|e| RuntimeError::Engine(format!("{e:#}")))?;
 
         let mut linker = Linker::<DeviceState>::new(&engine);

@@ -439,12 +439,7 @@ async fn authenticate(handle: &mut Handle<Client>, target: &Target) -> Result<()
         }
     }
     let offered = offered
-        .map(|o| {
-            o.iter()
-                .map(|m| <&str>::from(m))
-                .collect::<Vec<_>>()
-                .join(", ")
-        })
+        .map(|o| o.iter().map(<&str>::from).collect::<Vec<_>>().join(", "))
         .unwrap_or_else(|| "nothing".into());
     Err(DeviceFailure::new(
         ErrorClass::AuthFailed,

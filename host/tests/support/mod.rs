@@ -101,3 +101,4 @@ pub async fn load_with(
         .expect("catalog");
     (runtime, catalog, dir)
 }
+pub mod sim;

@@ -1,0 +1,293 @@
+//! A simulated fleet over real SSH: `netraven-sim` serves N copies of the
+//! corpus IOS recording on loopback, and this process backs them all up at
+//! concurrency C, twice:
+//!
+//! - the floor: a bare transport loop (connect, authenticate, open a PTY
+//!   shell, wait for the prompt, one `show running-config`), no driver;
+//! - the dialogue: the same bare loop sending the IOS driver's six commands
+//!   and `exit`, no driver (so full minus dialogue is the sandbox and the
+//!   driver's own work);
+//! - the full path: what `netraven backup` does per device (connect, shell,
+//!   the IOS wasm driver's whole dialogue and clean-up, close).
+//!
+//! Reports devices/s, client CPU per device, p50/p99 device time and the
+//! peak RSS of both processes. Run with
+//! `cargo bench -p netraven --bench fleet` (`-- 1000 200` for N and C).
+#![allow(clippy::unwrap_used)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use netraven::fleet::Fleet;
+use netraven::inventory::{self, Device};
+use netraven::runtime::{Catalog, Runtime, RuntimeConfig};
+use netraven::ssh::{self, MemoryHostKeys, SshSession};
+use netraven_driver_sdk::Mode;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Client CPU seconds so far (user + system), from /proc.
+fn cpu_seconds(pid: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // Fields after the command name in parentheses; utime and stime are
+    // fields 14 and 15, in clock ticks (100 per second on Linux).
+    let rest = &stat[stat.rfind(')').unwrap() + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
+    ticks / 100.0
+}
+
+fn peak_rss_mib(pid: &str) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+struct Run {
+    name: &'static str,
+    devices: usize,
+    failed: usize,
+    wall: Duration,
+    cpu: f64,
+    times: Vec<Duration>,
+}
+
+impl Run {
+    fn print(&self) {
+        let mut t = self.times.clone();
+        t.sort();
+        let pct = |p: f64| t[((t.len() as f64 - 1.0) * p).round() as usize].as_secs_f64() * 1000.0;
+        println!(
+            "{:<10} {:>6} devices  {:>3} failed  {:>7.1} devices/s  CPU {:>6.2} ms/device  p50 {:>7.1} ms  p99 {:>7.1} ms",
+            self.name,
+            self.devices,
+            self.failed,
+            self.devices as f64 / self.wall.as_secs_f64(),
+            self.cpu * 1000.0 / self.devices as f64,
+            pct(0.5),
+            pct(0.99),
+        );
+    }
+}
+
+/// The commands the IOS driver sends, in its order, then its `exit`.
+const DIALOGUE: [&str; 6] = [
+    "terminal length 0",
+    "terminal width 0",
+    "show version",
+    "show vtp status",
+    "show inventory",
+    "show running-config",
+];
+
+/// The floor: SSH and one command, no driver. With `dialogue`, the IOS
+/// driver's whole dialogue instead, still without a driver: what is left
+/// between this and the full path is the sandbox and the driver's work.
+async fn bare(device: Device, prompt: String, dialogue: bool) -> Result<(), String> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let conn = ssh::connect(
+        &device.target,
+        Arc::new(MemoryHostKeys::default()),
+        deadline,
+    )
+    .await
+    .map_err(|f| f.to_string())?;
+    let mut session = SshSession::open(
+        conn,
+        Mode::Shell,
+        &prompt,
+        None,
+        None,
+        Duration::from_secs(30),
+        deadline,
+    )
+    .await
+    .map_err(|f| f.to_string())?;
+    session
+        .read_until(&prompt, None)
+        .await
+        .map_err(|e| e.to_string())?;
+    let commands: &[&str] = if dialogue { &DIALOGUE } else { &DIALOGUE[5..] };
+    let mut out = String::new();
+    for command in commands {
+        out = session
+            .command(command, None)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    if !out.contains("hostname") {
+        return Err(format!("unexpected output: {out:.200}"));
+    }
+    if dialogue {
+        session.send("exit\n").await.map_err(|e| e.to_string())?;
+    }
+    session.close().await;
+    Ok(())
+}
+
+async fn measure<F, Fut>(name: &'static str, devices: &[Device], concurrency: usize, one: F) -> Run
+where
+    F: Fn(Device) -> Fut,
+    Fut: std::future::Future<Output = Result<(), String>> + Send + 'static,
+{
+    let gate = Arc::new(tokio::sync::Semaphore::new(concurrency));
+    let cpu0 = cpu_seconds("self");
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for d in devices {
+        let gate = gate.clone();
+        let fut = one(d.clone());
+        tasks.spawn(async move {
+            let _p = gate.acquire_owned().await;
+            let t = Instant::now();
+            let r = fut.await;
+            (t.elapsed(), r)
+        });
+    }
+    let mut times = Vec::new();
+    let mut failed = 0;
+    while let Some(j) = tasks.join_next().await {
+        let (t, r) = j.unwrap();
+        if let Err(e) = r {
+            if failed < 3 {
+                eprintln!("{name}: {e}");
+            }
+            failed += 1;
+        }
+        times.push(t);
+    }
+    Run {
+        name,
+        devices: devices.len(),
+        failed,
+        wall: started.elapsed(),
+        cpu: cpu_seconds("self") - cpu0,
+        times,
+    }
+}
+
+fn main() {
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let count = args.first().copied().unwrap_or(1000);
+    let concurrency = args.get(1).copied().unwrap_or(200);
+    let root = root();
+
+    eprintln!("building the ios driver...");
+    let wasm_dir = root.join("target/bench-drivers");
+    netraven::authoring::build_drivers(
+        &[root.join("drivers/ios")],
+        &wasm_dir,
+        &root.join("target/drivers-build"),
+    )
+    .unwrap();
+
+    let work = std::env::temp_dir().join(format!("netraven-fleet-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&work).unwrap();
+    let inventory_file = work.join("lab.toml");
+    eprintln!("starting netraven-sim with {count} devices...");
+    let mut sim = Command::new(env!("CARGO_BIN_EXE_netraven-sim"))
+        .arg("--corpus")
+        .arg(root.join("tests/corpus/oxidized"))
+        .args(["--case", "ios#C9200L*", "--copies", &count.to_string()])
+        .arg("--inventory-out")
+        .arg(&inventory_file)
+        .arg("--exit-on-stdin-eof")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let sim_pid = sim.id().to_string();
+    let mut ready = String::new();
+    BufReader::new(sim.stdout.take().unwrap())
+        .read_line(&mut ready)
+        .unwrap();
+    assert!(ready.starts_with("ready"), "simulator said {ready:?}");
+    let devices = inventory::load(&inventory_file).unwrap();
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let config = RuntimeConfig {
+            drivers_dir: wasm_dir.clone(),
+            cache_dir: work.join("cache"),
+            max_instances: concurrency.max(1) as u32,
+            memory_mib: 64,
+            deadline_secs: 120,
+        };
+        let runtime = Runtime::new(config).unwrap();
+        let catalog = Catalog::load_dir(&runtime, &wasm_dir).await.unwrap();
+        let prompt = catalog.for_model("ios").unwrap().info.prompt.clone();
+        let fleet = Arc::new(Fleet {
+            runtime,
+            catalog: Arc::new(catalog),
+            host_keys: Arc::new(MemoryHostKeys::default()),
+            redact: true,
+        });
+        // Warm up both paths (regex caches, driver cache, sockets).
+        let warm = &devices[..devices.len().min(20)];
+        let p = prompt.clone();
+        measure("warm-up", warm, concurrency, |d| bare(d, p.clone(), false)).await;
+        let f = fleet.clone();
+        measure("warm-up", warm, concurrency, |d| {
+            let f = f.clone();
+            async move { f.backup(&d).await.map(|_| ()).map_err(|e| e.to_string()) }
+        })
+        .await;
+
+        println!(
+            "{count} simulated IOS devices at concurrency {concurrency} ({} cores)",
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(0)
+        );
+        let p = prompt.clone();
+        let floor = measure("floor", &devices, concurrency, |d| {
+            bare(d, p.clone(), false)
+        })
+        .await;
+        floor.print();
+        let p = prompt.clone();
+        let dialogue = measure("dialogue", &devices, concurrency, |d| {
+            bare(d, p.clone(), true)
+        })
+        .await;
+        dialogue.print();
+        let f = fleet.clone();
+        let full = measure("full", &devices, concurrency, |d| {
+            let f = f.clone();
+            async move { f.backup(&d).await.map(|_| ()).map_err(|e| e.to_string()) }
+        })
+        .await;
+        full.print();
+        let per = |r: &Run| r.cpu / r.devices as f64;
+        println!(
+            "client CPU per device: full/floor {:.2}x, full/dialogue {:.2}x",
+            per(&full) / per(&floor),
+            per(&full) / per(&dialogue)
+        );
+        println!(
+            "peak RSS: client {:.0} MiB, simulator {:.0} MiB",
+            peak_rss_mib("self"),
+            peak_rss_mib(&sim_pid)
+        );
+    });
+    drop(sim.stdin.take());
+    let _ = sim.kill();
+    let _ = sim.wait();
+    let _ = std::fs::remove_dir_all(&work);
+}
