@@ -177,22 +177,41 @@ pub fn drop_after_space(config: &str, open: &str, pattern: &str) -> String {
 /// line *with* its newline (unlike [`replace_in_lines`], whose regex sees the
 /// bare line). For large, line-oriented configs such as FortiOS.
 pub fn replace_lines_with_any(config: &str, rules: &[(&[&str], &str, &str)]) -> String {
-    // Only rules whose needles occur at all are compiled (compiling costs
-    // more than searching, and most configs hold few kinds of secret).
-    let active: Vec<_> = rules
-        .iter()
-        .filter(|(needles, _, _)| needles.iter().any(|n| config.contains(n)))
-        .map(|(needles, pattern, replacement)| (*needles, re(pattern), *replacement))
+    // Find each needle once in the whole text (one substring searcher per
+    // needle, not one per line) and mark the lines it occurs on; only
+    // rules with a needle somewhere are compiled at all.
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(config.match_indices('\n').map(|(i, _)| i + 1))
+        .filter(|&i| i < config.len() || i == 0)
         .collect();
+    let line_of = |offset: usize| starts.partition_point(|&s| s <= offset) - 1;
+    let mut active = Vec::new();
+    for (needles, pattern, replacement) in rules {
+        let mut lines_hit: Vec<usize> = needles
+            .iter()
+            .flat_map(|n| config.match_indices(n).map(|(i, _)| line_of(i)))
+            .collect();
+        if lines_hit.is_empty() {
+            continue;
+        }
+        lines_hit.sort_unstable();
+        lines_hit.dedup();
+        active.push((*needles, re(pattern), *replacement, lines_hit));
+    }
     if active.is_empty() {
         return config.to_string();
     }
     let mut out = String::with_capacity(config.len());
-    for line in lines(config) {
+    for (index, line) in lines(config).enumerate() {
         let mut current = std::borrow::Cow::Borrowed(line);
-        for (needles, re, replacement) in &active {
-            if needles.iter().any(|n| current.contains(n))
-                && let std::borrow::Cow::Owned(changed) = re.replace_all(&current, *replacement)
+        for (needles, re, replacement, lines_hit) in &active {
+            // A line the needles missed in the original text can still gain
+            // one from an earlier rule's replacement; check those directly.
+            let hit = match &current {
+                std::borrow::Cow::Borrowed(_) => lines_hit.binary_search(&index).is_ok(),
+                std::borrow::Cow::Owned(changed) => needles.iter().any(|n| changed.contains(n)),
+            };
+            if hit && let std::borrow::Cow::Owned(changed) = re.replace_all(&current, *replacement)
             {
                 current = std::borrow::Cow::Owned(changed);
             }

@@ -8,7 +8,8 @@
 //!   and `exit`, no driver (so full minus dialogue is the sandbox and the
 //!   driver's own work);
 //! - the full path: what `netraven backup` does per device (connect, shell,
-//!   the IOS wasm driver's whole dialogue and clean-up, close).
+//!   the IOS wasm driver's whole dialogue and clean-up, redaction, close);
+//! - no-redact: the full path without the driver's redaction.
 //!
 //! Reports devices/s, client CPU per device, p50/p99 device time and the
 //! peak RSS of both processes. Run with
@@ -274,6 +275,19 @@ fn main() {
         })
         .await;
         full.print();
+        let unredacted = Arc::new(Fleet {
+            runtime: fleet.runtime.clone(),
+            catalog: fleet.catalog.clone(),
+            host_keys: fleet.host_keys.clone(),
+            redact: false,
+        });
+        let f = unredacted.clone();
+        let no_redact = measure("no-redact", &devices, concurrency, |d| {
+            let f = f.clone();
+            async move { f.backup(&d).await.map(|_| ()).map_err(|e| e.to_string()) }
+        })
+        .await;
+        no_redact.print();
         let per = |r: &Run| r.cpu / r.devices as f64;
         println!(
             "client CPU per device: full/floor {:.2}x, full/dialogue {:.2}x",

@@ -29,7 +29,8 @@ const EXIT_ERROR: u8 = 2;
 the CLI dialogue, hides secrets and versions every configuration.\n\n\
 Drivers are WebAssembly components (*.wasm) loaded from the drivers directory \
 ([runtime] drivers_dir, default data/drivers). Start with:\n\n  \
-netraven demo                      build the bundled drivers and check them against recorded sessions\n  \
+netraven demo                      build the bundled drivers, check them against recorded sessions, back up a simulated lab over SSH\n  \
+netraven backup --inventory FILE   back up the devices of an inventory over SSH\n  \
 netraven drivers list              what is loaded\n  \
 netraven driver test ios CASE      replay one recorded session through a driver"
 )]
@@ -44,8 +45,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Build the bundled drivers (if none are loaded yet) and run every recorded corpus session
-    /// through them, one line per check.
+    /// Build the bundled drivers, replay every recorded corpus session through them (one line
+    /// per check), then serve the same recordings as SSH devices with netraven-sim and back them
+    /// all up over SSH into data/configs.
     Demo {
         /// Corpus of Oxidized-format recordings.
         #[arg(long, default_value = "tests/corpus/oxidized", value_name = "DIR")]
@@ -510,8 +512,9 @@ async fn demo(config: Config, corpus: &Path) -> anyhow::Result<ExitCode> {
         &config.runtime.drivers_dir,
         Path::new("target/drivers-build"),
     )?;
-    test(
-        config,
+    println!("== 1. every recorded session replayed through its driver");
+    let checks = test(
+        config.clone(),
         DriversDir { drivers: None },
         Some(corpus.to_path_buf()),
         None,
@@ -519,7 +522,97 @@ async fn demo(config: Config, corpus: &Path) -> anyhow::Result<ExitCode> {
         None,
         false,
     )
-    .await
+    .await?;
+    println!("\n== 2. the same recordings as SSH devices (netraven-sim), backed up over SSH");
+    let over_ssh = demo_over_ssh(&config, corpus).await?;
+    Ok(if checks == ExitCode::SUCCESS {
+        over_ssh
+    } else {
+        checks
+    })
+}
+
+/// Serve the corpus with `netraven-sim` on loopback and back it all up over
+/// SSH, as `netraven backup --inventory` would.
+async fn demo_over_ssh(config: &Config, corpus: &Path) -> anyhow::Result<ExitCode> {
+    use std::io::BufRead;
+    let sim = sim_binary()?;
+    let lab = Path::new("data/lab");
+    std::fs::create_dir_all(lab).with_context(|| format!("{}: cannot create", lab.display()))?;
+    let inventory = lab.join("inventory.toml");
+    let mut child = std::process::Command::new(&sim)
+        .arg("--corpus")
+        .arg(corpus)
+        .arg("--inventory-out")
+        .arg(&inventory)
+        .arg("--exit-on-stdin-eof")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .with_context(|| format!("{}: cannot start", sim.display()))?;
+    let mut ready = String::new();
+    if let Some(stdout) = child.stdout.take() {
+        std::io::BufReader::new(stdout).read_line(&mut ready)?;
+    }
+    if !ready.starts_with("ready ") {
+        let _ = child.kill();
+        bail!("netraven-sim did not start (it said {:?})", ready.trim());
+    }
+    println!(
+        "netraven-sim: {} on 127.0.0.1, inventory in {}",
+        ready.trim().trim_start_matches("ready "),
+        inventory.display()
+    );
+    let devices = select_devices(&inventory, &[], None)?;
+    let fleet = fleet(
+        config,
+        &DriversDir { drivers: None },
+        Path::new("data/known_hosts"),
+        true,
+    )
+    .await?;
+    let out = Path::new("data/configs");
+    let code = run_backup(&fleet, devices, out, 64, false).await;
+    let _ = child.kill();
+    let _ = child.wait();
+    if code.is_ok() {
+        println!(
+            "configs (secrets hidden) are in {}/sim/; try: netraven backup --inventory {}",
+            out.display(),
+            inventory.display()
+        );
+    }
+    code
+}
+
+/// The `netraven-sim` beside this binary, built first (incrementally) with
+/// the same profile.
+fn sim_binary() -> anyhow::Result<PathBuf> {
+    let exe = std::env::current_exe().context("where is this binary?")?;
+    let dir = exe.parent().context("this binary has no directory")?;
+    let mut cargo = std::process::Command::new(std::env::var_os("CARGO").unwrap_or("cargo".into()));
+    cargo.args([
+        "build",
+        "--quiet",
+        "-p",
+        "netraven",
+        "--bin",
+        "netraven-sim",
+    ]);
+    if !cfg!(debug_assertions) {
+        cargo.arg("--release");
+    }
+    let status = cargo
+        .status()
+        .context("cannot run cargo to build netraven-sim")?;
+    if !status.success() {
+        bail!("building netraven-sim failed");
+    }
+    let sim = dir.join("netraven-sim");
+    if !sim.exists() {
+        bail!("{}: not found after building it", sim.display());
+    }
+    Ok(sim)
 }
 
 /// Load the inventory and keep the devices the filters name; an unknown
@@ -633,13 +726,25 @@ impl Progress {
 async fn backup(config: Config, args: BackupArgs) -> anyhow::Result<ExitCode> {
     let devices = select_devices(&args.inventory, &args.devices, args.group.as_deref())?;
     let fleet = fleet(&config, &args.dir, &args.known_hosts, !args.keep_secrets).await?;
+    run_backup(&fleet, devices, &args.out, args.concurrency, args.json).await
+}
+
+/// Back up `devices`, write their configs under `out`, show progress and
+/// print the summary; the exit code says how it went.
+async fn run_backup(
+    fleet: &Arc<crate::fleet::Fleet>,
+    devices: Vec<crate::inventory::Device>,
+    out: &Path,
+    concurrency: usize,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
     let total = devices.len();
     let mut progress = Progress::new(total);
-    let out_dir = args.out.clone();
+    let out_dir = out.to_path_buf();
     let mut write_errors = Vec::new();
     let started = std::time::Instant::now();
     let results = fleet
-        .backup_all(devices, args.concurrency, |r| {
+        .backup_all(devices, concurrency, |r| {
             if let Ok(backup) = &r.outcome
                 && let Err(e) =
                     crate::fleet::write_config(&out_dir, &r.group, &r.name, &backup.config)
@@ -661,7 +766,7 @@ async fn backup(config: Config, args: BackupArgs) -> anyhow::Result<ExitCode> {
             *classes.entry(f.class.to_string()).or_default() += 1;
         }
     }
-    if args.json {
+    if json {
         let failures: Vec<_> = results
             .iter()
             .filter_map(|r| {
@@ -677,7 +782,7 @@ async fn backup(config: Config, args: BackupArgs) -> anyhow::Result<ExitCode> {
             "failed_by_class": classes,
             "seconds": elapsed,
             "devices_per_second": total as f64 / elapsed.max(1e-9),
-            "out": args.out,
+            "out": out,
             "failures": failures,
         });
         println!("{}", serde_json::to_string_pretty(&summary)?);
@@ -686,7 +791,7 @@ async fn backup(config: Config, args: BackupArgs) -> anyhow::Result<ExitCode> {
         println!(
             "{ok} of {total} devices backed up in {elapsed:.1}s ({:.1}/s) to {}{}",
             total as f64 / elapsed.max(1e-9),
-            args.out.display(),
+            out.display(),
             if by_class.is_empty() {
                 String::new()
             } else {

@@ -213,7 +213,14 @@ fn version_comments(output: &str) -> String {
                 group!(c, 1)
             ));
         }
-        if let Some(c) = gate_ci(line, " bytes").and_then(|l| chassis_re.captures(l)) {
+        if let Some(c) = gate_ci(line, " bytes")
+            .filter(|l| {
+                let lower = l.to_ascii_lowercase();
+                lower.contains(" with ")
+                    && (lower.contains("processor") || lower.contains("(revision"))
+            })
+            .and_then(|l| chassis_re.captures(l))
+        {
             let cpu = group!(c, 2);
             comments.push(format!("Chassis type:{slave} {}", group!(c, 1)));
             comments.push(format!("Memory:{slave} main {}", group!(c, 3)));
@@ -296,13 +303,11 @@ fn running_config(output: &str, keep_change_line: bool) -> String {
             }
         })
         .collect();
-    text::replace_all_gated(
+    // Line by line: a whole-text regex starting with `^` costs a PikeVM
+    // pass over the whole config.
+    text::replace_in_lines(
         &kept,
-        &[(
-            "expression",
-            r"(?m)^(\s+expression) \d+$",
-            "$1 <value removed>",
-        )],
+        &[("expression", r"^(\s+expression) \d+$", "$1 <value removed>")],
     )
 }
 
