@@ -387,3 +387,67 @@ fn driver_record_writes_a_case_that_driver_test_replays() {
     );
     assert!(stdout.contains("1 passed, 0 failed"), "{stdout}");
 }
+
+/// Prompt matching looks at the unread tail only: a 10 MB configuration
+/// arrives whole, in the order sent, well inside a 60 s device deadline (a
+/// scan of the whole buffer per SSH packet would need hours).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_10_mb_configuration_arrives_whole() {
+    use netraven::ssh::{self, SshSession};
+    use netraven_driver_sdk::Mode;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = String::from("show running-config\n");
+    let mut n = 0;
+    while config.len() < 10 << 20 {
+        config.push_str(&format!(
+            "interface GigabitEthernet1/0/{n}\n description uplink {n} r1# not a prompt\n!\n"
+        ));
+        n += 1;
+    }
+    config.push_str("end\nr1#");
+    let block: String = config.lines().map(|l| format!("    {l}\n")).collect();
+    let yaml = format!(
+        "init_prompt: |-\n  r1#\ncommands:\n  \"show running-config\\n\": |-\n{}",
+        block.trim_end_matches('\n')
+    );
+    let transcript = dir.path().join("big#ten-mb#simulation.yaml");
+    std::fs::write(&transcript, yaml).expect("transcript");
+    let manifest = dir.path().join("lab.toml");
+    std::fs::write(
+        &manifest,
+        format!(
+            "[[device]]\ntranscript = {:?}\nmodel = \"big\"\n",
+            transcript
+        ),
+    )
+    .expect("manifest");
+    let sim = Sim::start(&["--manifest", &manifest.to_string_lossy()]);
+    let device = sim.devices().remove(0);
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let conn = ssh::connect(
+        &device.target,
+        Arc::new(MemoryHostKeys::default()),
+        deadline,
+    )
+    .await
+    .expect("connect");
+    let mut session = SshSession::open(
+        conn,
+        Mode::Shell,
+        r"^r1#$",
+        None,
+        None,
+        Duration::from_secs(10),
+        deadline,
+    )
+    .await
+    .expect("shell");
+    session.read_until(r"^r1#$", None).await.expect("greeting");
+    let got = session
+        .command("show running-config", None)
+        .await
+        .expect("the whole config");
+    assert_eq!(got.len(), config.len());
+    assert!(got == config, "the bytes differ from the recording");
+    session.close().await;
+}

@@ -215,6 +215,41 @@ async fn legacy_algorithms_are_used_only_when_the_device_opts_in() {
 }
 
 #[tokio::test]
+async fn the_rest_of_the_legacy_set_works_on_opt_in() {
+    // (server settings, the device's opt-in)
+    let cases = [
+        (
+            "rsa1024",
+            "KexAlgorithms diffie-hellman-group-exchange-sha1\nHostKeyAlgorithms ssh-rsa\n\
+             Ciphers 3des-cbc\nMACs hmac-sha1",
+            "kex = [\"+diffie-hellman-group-exchange-sha1\"]\nhost_key_algorithms = [\"+ssh-rsa\"]\n\
+             ciphers = [\"+3des-cbc\"]\nmacs = [\"+hmac-sha1\"]",
+        ),
+        (
+            "dsa",
+            "KexAlgorithms diffie-hellman-group1-sha1\nHostKeyAlgorithms ssh-dss\n\
+             Ciphers aes256-cbc\nMACs hmac-sha1",
+            "kex = [\"+diffie-hellman-group1-sha1\"]\nhost_key_algorithms = [\"+ssh-dss\"]\n\
+             ciphers = [\"+aes256-cbc\"]\nmacs = [\"+hmac-sha1\"]",
+        ),
+    ];
+    for (host_key, server, opt_in) in cases {
+        let sshd = Sshd::start(
+            host_key,
+            &format!("UsePAM no\nPasswordAuthentication yes\n{server}"),
+        );
+        let modern = with_password(sshd.port, "");
+        let err = exec(&modern, store(), "true").await.unwrap_err();
+        assert!(err.starts_with("negotiation_failed:"), "{host_key}: {err}");
+        let d = with_password(sshd.port, opt_in);
+        let out = exec(&d, store(), "echo legacy")
+            .await
+            .unwrap_or_else(|e| panic!("{host_key}: {e}\n{}", sshd.log()));
+        assert_eq!(out, "legacy\n");
+    }
+}
+
+#[tokio::test]
 async fn host_keys_are_trusted_on_first_use_and_a_change_is_refused() {
     let sshd = Sshd::start("ed25519", "UsePAM no\nPasswordAuthentication yes");
     let known: Arc<dyn HostKeyStore> = store();

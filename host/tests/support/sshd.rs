@@ -79,7 +79,7 @@ pub struct Sshd {
 impl Sshd {
     /// Start sshd with the common settings plus `extra` lines (later lines
     /// override nothing in sshd: put options not set here in `extra`).
-    /// `host_key` is "ed25519" or "rsa".
+    /// `host_key` is "ed25519", "rsa" (2048 bits), "rsa1024" or "dsa".
     pub fn start(host_key: &str, extra: &str) -> Sshd {
         Sshd::start_on(free_port(), host_key, extra)
     }
@@ -89,7 +89,11 @@ impl Sshd {
         ensure_user();
         let dir = tempfile::tempdir().expect("tempdir");
         let key = dir.path().join(format!("host_{host_key}"));
-        keygen(&key, host_key, (host_key == "rsa").then_some(2048));
+        match host_key {
+            "rsa" => keygen(&key, "rsa", Some(2048)),
+            "rsa1024" => keygen(&key, "rsa", Some(1024)),
+            kind => keygen(&key, kind, None),
+        }
         let mut authorized = String::new();
         for (kind, bits) in [("ed25519", None), ("ecdsa", Some(256)), ("rsa", Some(3072))] {
             let id = dir.path().join(format!("id_{kind}"));
