@@ -51,17 +51,20 @@ impl Config {
     }
 
     pub fn parse(text: &str) -> Result<Config, String> {
-        toml::from_str(text).map_err(|e: toml::de::Error| {
-            // One line: "line 3, column 1: unknown field `foo`, expected ..."
-            let message = e.message().trim().to_string();
-            match e.span() {
-                Some(span) => {
-                    let line = text[..span.start].matches('\n').count() + 1;
-                    format!("line {line}: {message}")
-                }
-                None => message,
-            }
-        })
+        toml::from_str(text).map_err(|e| toml_error(text, &e))
+    }
+}
+
+/// A TOML error as one line naming the line: "line 3: unknown field `foo`,
+/// expected ...".
+pub fn toml_error(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim().to_string();
+    match e.span() {
+        Some(span) => {
+            let line = text[..span.start].matches('\n').count() + 1;
+            format!("line {line}: {message}")
+        }
+        None => message,
     }
 }
 

@@ -136,16 +136,8 @@ pub fn load(path: &Path) -> Result<Vec<Device>, String> {
 
 /// Parse inventory text; `env` looks up `*_env` variables.
 pub fn parse(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Vec<Device>, String> {
-    let file: InventoryFile = toml::from_str(text).map_err(|e: toml::de::Error| {
-        let message = e.message().trim().to_string();
-        match e.span() {
-            Some(span) => {
-                let line = text[..span.start].matches('\n').count() + 1;
-                format!("line {line}: {message}")
-            }
-            None => message,
-        }
-    })?;
+    let file: InventoryFile =
+        toml::from_str(text).map_err(|e| crate::config::toml_error(text, &e))?;
     resolve(&file, env)
 }
 

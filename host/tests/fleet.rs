@@ -268,6 +268,18 @@ async fn a_recorded_session_replays_to_the_same_backup_without_the_secret() {
     assert_eq!(replayed.config, backup.config);
 }
 
+/// A settings file for the `netraven` binary that keeps its driver cache
+/// in `dir`.
+fn cli_config(dir: &Path) -> PathBuf {
+    let config = dir.join("config.toml");
+    std::fs::write(
+        &config,
+        format!("[runtime]\ncache_dir = {:?}\n", dir.join("cache")),
+    )
+    .expect("config");
+    config
+}
+
 #[test]
 fn netraven_backup_writes_configs_and_reports_failures() {
     let drivers = support::drivers_dir(&["ios", "eos"]);
@@ -282,12 +294,7 @@ fn netraven_backup_writes_configs_and_reports_failures() {
         "2",
     ]);
     let out = tempfile::tempdir().expect("tempdir");
-    let config = out.path().join("config.toml");
-    std::fs::write(
-        &config,
-        format!("[runtime]\ncache_dir = {:?}\n", out.path().join("cache")),
-    )
-    .expect("config");
+    let config = cli_config(out.path());
     let run = |extra: &[&str]| {
         std::process::Command::new(env!("CARGO_BIN_EXE_netraven"))
             .args(["backup", "--inventory"])
@@ -332,12 +339,7 @@ fn driver_record_writes_a_case_that_driver_test_replays() {
     let sim = Sim::start(&["--corpus", "tests/corpus/oxidized", "--case", "ios#C9200L*"]);
     let device = sim.devices().remove(0);
     let out = tempfile::tempdir().expect("tempdir");
-    let config = out.path().join("config.toml");
-    std::fs::write(
-        &config,
-        format!("[runtime]\ncache_dir = {:?}\n", out.path().join("cache")),
-    )
-    .expect("config");
+    let config = cli_config(out.path());
     let netraven = |args: &[&str]| {
         std::process::Command::new(env!("CARGO_BIN_EXE_netraven"))
             .args(args)
