@@ -9,7 +9,9 @@
 //!   driver's own work);
 //! - the full path: what `netraven backup` does per device (connect, shell,
 //!   the IOS wasm driver's whole dialogue and clean-up, redaction, close);
-//! - no-redact: the full path without the driver's redaction.
+//! - no-redact: the full path without the driver's redaction;
+//! - generic: the same dialogue through the `generic` driver, whose text
+//!   work is light: what the sandbox itself costs.
 //!
 //! Reports devices/s, client CPU per device, p50/p99 device time and the
 //! peak RSS of both processes. Run with
@@ -186,10 +188,10 @@ fn main() {
     let concurrency = args.get(1).copied().unwrap_or(200);
     let root = root();
 
-    eprintln!("building the ios driver...");
+    eprintln!("building the ios and generic drivers...");
     let wasm_dir = root.join("target/bench-drivers");
     netraven::authoring::build_drivers(
-        &[root.join("drivers/ios")],
+        &[root.join("drivers/ios"), root.join("drivers/generic")],
         &wasm_dir,
         &root.join("target/drivers-build"),
     )
@@ -288,6 +290,35 @@ fn main() {
         })
         .await;
         no_redact.print();
+        // The same dialogue through the `generic` driver, whose text work is
+        // light (cut echo and prompt, comment): the sandbox's own share.
+        let light: Vec<Device> = devices
+            .iter()
+            .map(|d| {
+                let mut d = d.clone();
+                d.model = "generic".into();
+                d.vars = [
+                    ("prompt", prompt.as_str()),
+                    ("pager_command", "terminal length 0"),
+                    (
+                        "comment_commands",
+                        "terminal width 0;show version;show vtp status;show inventory",
+                    ),
+                    ("commands", "show running-config"),
+                ]
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+                d
+            })
+            .collect();
+        let f = unredacted.clone();
+        let generic = measure("generic", &light, concurrency, |d| {
+            let f = f.clone();
+            async move { f.backup(&d).await.map(|_| ()).map_err(|e| e.to_string()) }
+        })
+        .await;
+        generic.print();
         let per = |r: &Run| r.cpu / r.devices as f64;
         println!(
             "client CPU per device: full/floor {:.2}x, full/dialogue {:.2}x",
