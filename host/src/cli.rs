@@ -577,8 +577,13 @@ async fn demo_over_ssh(config: &Config, corpus: &Path) -> anyhow::Result<ExitCod
     let _ = child.wait();
     if code.is_ok() {
         println!(
-            "configs (secrets hidden) are in {}/sim/; try: netraven backup --inventory {}",
+            "configs (secrets hidden) are in {}/sim/. To do it by hand:\n  \
+             {} --corpus {} --inventory-out {} &\n  \
+             netraven backup --inventory {}",
             out.display(),
+            sim.display(),
+            corpus.display(),
+            inventory.display(),
             inventory.display()
         );
     }
