@@ -8,6 +8,7 @@
 //! - [`inventory`]: inventory files (devices and how to reach them).
 //! - [`ssh`]: SSH transport and the session contract over it.
 //! - [`fleet`]: backing up many devices at once.
+//! - [`redact`]: the host's keyword masking for text no driver redacted.
 //! - [`cli`]: the `netraven` command line.
 
 pub mod authoring;
@@ -17,5 +18,6 @@ pub mod fleet;
 pub mod harness;
 pub mod inventory;
 pub mod outcome;
+pub mod redact;
 pub mod runtime;
 pub mod ssh;

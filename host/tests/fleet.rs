@@ -453,3 +453,67 @@ async fn a_10_mb_configuration_arrives_whole() {
     assert!(got == config, "the bytes differ from the recording");
     session.close().await;
 }
+
+/// Device output quoted in an error message goes through the host's
+/// keyword masking: a device that hangs right after printing secrets does
+/// not put them in the error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_timeout_message_quotes_the_device_without_its_secrets() {
+    use netraven::ssh::{self, SshSession};
+    use netraven_driver_sdk::Mode;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut reply = String::from(
+        "show running-config\nhostname r1\nsnmp-server community CANARY-4711 RO\n\
+         enable secret 5 CANARY-4712\nusername ops password 0 CANARY-4713\n",
+    );
+    // The device hangs after half of its reply: keep the secrets in that half.
+    reply.push_str(&"!\n".repeat(80));
+    reply.push_str("end\nr1#");
+    let block: String = reply.lines().map(|l| format!("    {l}\n")).collect();
+    let yaml = format!(
+        "init_prompt: |-\n  r1#\ncommands:\n  \"show running-config\\n\": |-\n{}",
+        block.trim_end_matches('\n')
+    );
+    let transcript = dir.path().join("canary#hang#simulation.yaml");
+    std::fs::write(&transcript, yaml).expect("transcript");
+    let manifest = dir.path().join("lab.toml");
+    std::fs::write(
+        &manifest,
+        format!("[[device]]\ntranscript = {transcript:?}\nmodel = \"canary\"\nfault = \"hang-mid-output\"\n"),
+    )
+    .expect("manifest");
+    let sim = Sim::start(&["--manifest", &manifest.to_string_lossy()]);
+    let device = sim.devices().remove(0);
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let conn = ssh::connect(
+        &device.target,
+        Arc::new(MemoryHostKeys::default()),
+        deadline,
+    )
+    .await
+    .expect("connect");
+    let mut session = SshSession::open(
+        conn,
+        Mode::Shell,
+        r"^r1#$",
+        None,
+        None,
+        Duration::from_secs(1),
+        deadline,
+    )
+    .await
+    .expect("shell");
+    session.read_until(r"^r1#$", None).await.expect("greeting");
+    let err = session
+        .command("show running-config", None)
+        .await
+        .expect_err("the device hangs")
+        .to_string();
+    assert!(err.starts_with("timeout:"), "{err}");
+    assert!(!err.contains("CANARY"), "{err}");
+    assert!(
+        err.contains("community <hidden>") && err.contains("secret <hidden>"),
+        "{err}"
+    );
+    session.close().await;
+}

@@ -10,7 +10,6 @@
 use std::time::{Duration, Instant};
 
 use netraven_driver_sdk::harness::engine::{MAX_ANSWERS, PromptEngine, Step, compile};
-use netraven_driver_sdk::harness::replay::show;
 use netraven_driver_sdk::{Mode, Secret, SessionError};
 use regex::bytes::Regex;
 use russh::client::Msg;
@@ -20,6 +19,7 @@ use super::record::Recorder;
 use super::{Connection, KEEPALIVE_INTERVAL};
 use crate::inventory::Secret as SecretValue;
 use crate::outcome::{DeviceFailure, ErrorClass};
+use crate::redact::mask_keywords;
 
 /// Most output held while waiting for one match: an endless stream fails
 /// instead of filling memory.
@@ -42,6 +42,23 @@ pub struct SshSession {
 
 fn tail(bytes: &[u8], n: usize) -> &[u8] {
     &bytes[bytes.len().saturating_sub(n)..]
+}
+
+/// The last 200 characters the device sent, quoted for an error message,
+/// with the host's keyword masking: no driver has redacted this text, and
+/// error messages must not carry secrets. Masking starts at a line start,
+/// so a keyword just before the cut still hides what follows it.
+fn quoted_tail(got: &[u8]) -> String {
+    const SHOWN: usize = 200;
+    let from = got.len().saturating_sub(SHOWN);
+    let line_start = got[..from]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let masked = mask_keywords(&String::from_utf8_lossy(&got[line_start..]));
+    let skip = masked.chars().count().saturating_sub(SHOWN);
+    let kept: String = masked.chars().skip(skip).collect();
+    format!("{kept:?}")
 }
 
 impl SshSession {
@@ -185,7 +202,7 @@ impl SshSession {
                 };
                 return Err(SessionError::Timeout(format!(
                     "{waiting_for} did not come: {why}; it last sent {}",
-                    show(tail(&got, 200))
+                    quoted_tail(&got)
                 )));
             }
             let shell = self.shell.as_mut().ok_or_else(|| {
@@ -211,7 +228,7 @@ impl SshSession {
                         return Err(SessionError::Timeout(format!(
                             "{waiting_for} never came: the device sent more than {} MiB without it, ending {}",
                             MAX_PENDING >> 20,
-                            show(tail(&got, 200))
+                            quoted_tail(&got)
                         )));
                     }
                     return Ok(());
@@ -221,7 +238,7 @@ impl SshSession {
                     let got = self.engine.take_pending();
                     return Err(SessionError::Closed(format!(
                         "while waiting for {waiting_for}; last output {}",
-                        show(tail(&got, 200))
+                        quoted_tail(&got)
                     )));
                 }
                 Ok(Some(_)) => {}
@@ -336,7 +353,7 @@ impl SshSession {
             return Err(SessionError::Rejected(format!(
                 "{line:?} exited with status {}: {}",
                 out.status.unwrap_or_default(),
-                String::from_utf8_lossy(tail(&out.stderr, 300)).trim()
+                mask_keywords(&String::from_utf8_lossy(tail(&out.stderr, 300))).trim()
             )));
         }
         if let Some(r) = &mut self.recorder {

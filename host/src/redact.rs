@@ -1,0 +1,86 @@
+//! The host's own secret masking: a safety net for text that no driver has
+//! redacted, such as the device output quoted in an error message. It is
+//! deliberately blunt: on any line that names a secret, everything after the
+//! keyword is hidden.
+
+/// Words that introduce a secret on network device CLIs. Matched without
+/// regard to case, anywhere in a line.
+pub const KEYWORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "secret",
+    "community",
+    "key",
+    "passphrase",
+    "psk",
+    "credential",
+    "token",
+    "auth",
+];
+
+pub const HIDDEN: &str = "<hidden>";
+
+/// Hide the rest of every line after the first secret keyword in it.
+pub fn mask_keywords(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let body = line.strip_suffix('\n').unwrap_or(line);
+        let body = body.strip_suffix('\r').unwrap_or(body);
+        let end = &line[body.len()..];
+        let lower = body.to_ascii_lowercase();
+        let cut = KEYWORDS
+            .iter()
+            .filter_map(|k| lower.find(k).map(|at| at + k.len()))
+            .min();
+        match cut {
+            // Keep the keyword itself (and any letters glued to it, such as
+            // "password-encryption") so the line still says what it was.
+            Some(at) => {
+                let word_end = body[at..]
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+                    .map_or(body.len(), |n| at + n);
+                out.push_str(&body[..word_end]);
+                if word_end < body.len() {
+                    out.push(' ');
+                    out.push_str(HIDDEN);
+                }
+            }
+            None => out.push_str(body),
+        }
+        out.push_str(end);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_naming_a_secret_lose_everything_after_the_keyword() {
+        let text = "interface Gi1\nsnmp-server community CANARY-1 RO\r\n enable secret 5 $1$abc\nusername a password 7 0822\nhostname r1";
+        let masked = mask_keywords(text);
+        assert!(!masked.contains("CANARY-1"), "{masked}");
+        assert!(
+            !masked.contains("$1$abc") && !masked.contains("0822"),
+            "{masked}"
+        );
+        assert_eq!(
+            masked,
+            "interface Gi1\nsnmp-server community <hidden>\r\n enable secret <hidden>\nusername a password <hidden>\nhostname r1"
+        );
+    }
+
+    #[test]
+    fn keywords_match_without_regard_to_case_and_glued_words_stay() {
+        assert_eq!(mask_keywords("Password: hunter2"), "Password <hidden>");
+        assert_eq!(
+            mask_keywords("service password-encryption"),
+            "service password-encryption"
+        );
+        assert_eq!(
+            mask_keywords("crypto isakmp key K1 address 1.1.1.1"),
+            "crypto isakmp key <hidden>"
+        );
+    }
+}
