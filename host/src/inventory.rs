@@ -97,6 +97,8 @@ pub struct Entry {
     pub macs: Option<Vec<String>>,
     pub connect_timeout_secs: Option<u64>,
     pub read_timeout_secs: Option<u64>,
+    /// Seconds of silence before a keepalive while waiting on the device.
+    pub keepalive_secs: Option<u64>,
     pub jump: Option<Vec<String>>,
 }
 
@@ -296,6 +298,18 @@ fn target_of(
         mac: list(|e| e.macs.as_ref()),
     };
     algorithms.build().map_err(|e| format!("{at}: {e}"))?;
+    for (key, get) in [
+        (
+            "connect_timeout_secs",
+            (|e| e.connect_timeout_secs.as_ref()) as fn(&Entry) -> Option<&u64>,
+        ),
+        ("read_timeout_secs", |e| e.read_timeout_secs.as_ref()),
+        ("keepalive_secs", |e| e.keepalive_secs.as_ref()),
+    ] {
+        if pick(layers, get) == Some(&0) {
+            return Err(format!("{at}: {key}: must be at least 1"));
+        }
+    }
     let secs = |get: fn(&Entry) -> Option<&u64>, default: Duration| {
         pick(layers, get)
             .map(|s| Duration::from_secs(*s))
@@ -313,6 +327,10 @@ fn target_of(
         algorithms,
         connect_timeout: secs(|e| e.connect_timeout_secs.as_ref(), DEFAULT_CONNECT_TIMEOUT),
         read_timeout: secs(|e| e.read_timeout_secs.as_ref(), DEFAULT_READ_TIMEOUT),
+        keepalive: secs(
+            |e| e.keepalive_secs.as_ref(),
+            crate::ssh::KEEPALIVE_INTERVAL,
+        ),
         jump,
     })
 }

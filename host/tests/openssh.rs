@@ -163,6 +163,43 @@ async fn a_pty_shell_runs_the_linux_driver() {
 }
 
 #[tokio::test]
+async fn keepalives_go_out_while_a_device_is_silent() {
+    let sshd = Sshd::start(
+        "ed25519",
+        "LogLevel DEBUG1\nUsePAM no\nPasswordAuthentication yes",
+    );
+    let d = with_password(sshd.port, "keepalive_secs = 1");
+    let conn = ssh::connect(&d.target, store(), deadline())
+        .await
+        .expect("connect");
+    let prompt = r"[$#] ?$";
+    let mut session = SshSession::open(
+        conn,
+        Mode::Shell,
+        prompt,
+        None,
+        None,
+        Duration::from_secs(10),
+        deadline(),
+    )
+    .await
+    .expect("shell");
+    session.read_until(prompt, None).await.expect("prompt");
+    assert!(
+        !sshd.log().contains("keepalive@openssh.com"),
+        "none before a silence"
+    );
+    // Three silent seconds, with a keepalive after each.
+    session
+        .command("sleep 3", None)
+        .await
+        .expect("the prompt after sleep");
+    session.close().await;
+    let sent = sshd.log().matches("rtype keepalive@openssh.com").count();
+    assert!(sent >= 2, "{sent} keepalives:\n{}", sshd.log());
+}
+
+#[tokio::test]
 async fn legacy_algorithms_are_used_only_when_the_device_opts_in() {
     let legacy = Sshd::start(
         "rsa",

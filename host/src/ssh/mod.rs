@@ -40,6 +40,9 @@ pub struct Target {
     pub algorithms: Algorithms,
     pub connect_timeout: Duration,
     pub read_timeout: Duration,
+    /// Silence after which a keepalive goes out while waiting on the
+    /// device (firewalls drop idle sessions).
+    pub keepalive: Duration,
     /// Bastions to go through, first hop first.
     pub jump: Vec<Hop>,
 }
@@ -60,7 +63,7 @@ impl Target {
     }
 }
 
-/// Idle time after which a keepalive is sent while waiting on a device.
+/// Default silence after which a keepalive is sent while waiting on a device.
 pub const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(15);
 /// How long a polite disconnect may take before the connection is dropped.
 pub const DISCONNECT_GRACE: Duration = Duration::from_secs(2);
@@ -136,6 +139,7 @@ pub struct Connection {
     /// Kept alive for as long as the device connection lives.
     hops: Vec<Handle<Client>>,
     pub(crate) host: String,
+    pub(crate) keepalive: Duration,
 }
 
 fn remaining(deadline: Instant) -> Duration {
@@ -225,6 +229,7 @@ pub async fn connect(
         handle,
         hops,
         host: target.host_id(),
+        keepalive: target.keepalive,
     })
 }
 

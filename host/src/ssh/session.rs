@@ -15,8 +15,8 @@ use regex::bytes::Regex;
 use russh::client::Msg;
 use russh::{Channel, ChannelMsg};
 
+use super::Connection;
 use super::record::Recorder;
-use super::{Connection, KEEPALIVE_INTERVAL};
 use crate::inventory::Secret as SecretValue;
 use crate::outcome::{DeviceFailure, ErrorClass};
 use crate::redact::mask_keywords;
@@ -208,7 +208,11 @@ impl SshSession {
             let shell = self.shell.as_mut().ok_or_else(|| {
                 SessionError::Unsupported("reading a shell on an exec-mode session".into())
             })?;
-            let wait = (limit - now).min(KEEPALIVE_INTERVAL);
+            let keepalive = self
+                .conn
+                .as_ref()
+                .map_or(super::KEEPALIVE_INTERVAL, |c| c.keepalive);
+            let wait = (limit - now).min(keepalive);
             match tokio::time::timeout(wait, shell.wait()).await {
                 Err(_) => {
                     if Instant::now() < limit

@@ -77,8 +77,8 @@ pub struct Sshd {
 }
 
 impl Sshd {
-    /// Start sshd with the common settings plus `extra` lines (later lines
-    /// override nothing in sshd: put options not set here in `extra`).
+    /// Start sshd with `extra` lines and the common settings after them
+    /// (sshd takes the first value of a keyword, so `extra` wins).
     /// `host_key` is "ed25519", "rsa" (2048 bits), "rsa1024" or "dsa".
     pub fn start(host_key: &str, extra: &str) -> Sshd {
         Sshd::start_on(free_port(), host_key, extra)
@@ -102,9 +102,9 @@ impl Sshd {
         }
         std::fs::write(dir.path().join("authorized_keys"), authorized).expect("authorized_keys");
         let config = format!(
-            "Port {port}\nListenAddress 127.0.0.1\nHostKey {key}\nPidFile none\nStrictModes no\n\
+            "{extra}\nPort {port}\nListenAddress 127.0.0.1\nHostKey {key}\nPidFile none\nStrictModes no\n\
              AuthorizedKeysFile {dir}/authorized_keys\nAllowUsers {USER}\nUseDNS no\nPrintMotd no\n\
-             PrintLastLog no\nLogLevel VERBOSE\nMaxStartups 100\n{extra}\n",
+             PrintLastLog no\nLogLevel VERBOSE\nMaxStartups 100\n",
             key = key.display(),
             dir = dir.path().display(),
         );
