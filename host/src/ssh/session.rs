@@ -332,27 +332,17 @@ impl SshSession {
                 "exec {line:?} on a shell-mode session; use command"
             )));
         }
-        let limit = self.limit(timeout);
-        let conn = self
-            .conn
-            .as_ref()
-            .ok_or_else(|| SessionError::Closed("the connection is closed".into()))?;
-        let budget = limit.saturating_duration_since(Instant::now());
-        let run = async {
-            let mut channel = conn
-                .open_exec(line)
-                .await
-                .map_err(|e| SessionError::Closed(format!("cannot run {line:?}: {e}")))?;
-            super::drain(&mut channel, MAX_EXEC_OUTPUT)
-                .await
-                .map_err(|e| SessionError::Rejected(format!("{line:?}: {e}")))
-        };
-        let out = tokio::time::timeout(budget, run).await.map_err(|_| {
-            SessionError::Timeout(format!(
-                "{line:?} did not finish within {:.1}s",
-                budget.as_secs_f64()
-            ))
-        })??;
+        let out = self
+            .on_connection(timeout, &format!("{line:?}"), async |conn| {
+                let mut channel = conn
+                    .open_exec(line)
+                    .await
+                    .map_err(|e| SessionError::Closed(format!("cannot run {line:?}: {e}")))?;
+                super::drain(&mut channel, MAX_EXEC_OUTPUT)
+                    .await
+                    .map_err(|e| SessionError::Rejected(format!("{line:?}: {e}")))
+            })
+            .await?;
         if out.stdout.is_empty() && out.status.is_some_and(|s| s != 0) {
             return Err(SessionError::Rejected(format!(
                 "{line:?} exited with status {}: {}",
@@ -366,6 +356,30 @@ impl SshSession {
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
+    /// Run `work` on the connection (outside the shell), bounded by the read
+    /// timeout and the device deadline; `what` names it in the timeout.
+    async fn on_connection<T>(
+        &self,
+        timeout: Option<Duration>,
+        what: &str,
+        work: impl AsyncFnOnce(&Connection) -> Result<T, SessionError>,
+    ) -> Result<T, SessionError> {
+        let limit = self.limit(timeout);
+        let conn = self
+            .conn
+            .as_ref()
+            .ok_or_else(|| SessionError::Closed("the connection is closed".into()))?;
+        let budget = limit.saturating_duration_since(Instant::now());
+        tokio::time::timeout(budget, work(conn))
+            .await
+            .map_err(|_| {
+                SessionError::Timeout(format!(
+                    "{what} did not finish within {:.1}s",
+                    budget.as_secs_f64()
+                ))
+            })?
+    }
+
     /// Fetch a file with SCP (`scp -f`), the one transfer every SSH device
     /// with file access speaks.
     pub async fn fetch_file(
@@ -373,20 +387,11 @@ impl SshSession {
         path: &str,
         timeout: Option<Duration>,
     ) -> Result<String, SessionError> {
-        let limit = self.limit(timeout);
-        let conn = self
-            .conn
-            .as_ref()
-            .ok_or_else(|| SessionError::Closed("the connection is closed".into()))?;
-        let budget = limit.saturating_duration_since(Instant::now());
-        let bytes = tokio::time::timeout(budget, scp_fetch(conn, path))
-            .await
-            .map_err(|_| {
-                SessionError::Timeout(format!(
-                    "fetching {path:?} did not finish within {:.1}s",
-                    budget.as_secs_f64()
-                ))
-            })??;
+        let bytes = self
+            .on_connection(timeout, &format!("fetching {path:?}"), async |conn| {
+                scp_fetch(conn, path).await
+            })
+            .await?;
         if let Some(r) = &mut self.recorder {
             r.exchange(path.as_bytes(), &bytes);
         }
