@@ -11,7 +11,8 @@ use netraven::fleet::{DeviceResult, Fleet};
 use netraven::inventory::Device;
 use netraven::outcome::ErrorClass;
 use netraven::runtime::sandbox::DriverInstance;
-use netraven::ssh::{Algorithms, MemoryHostKeys};
+use netraven::ssh::{self, Algorithms, MemoryHostKeys, SshSession};
+use netraven_driver_sdk::Mode;
 use netraven_driver_sdk::harness::checks::case_vars;
 use netraven_driver_sdk::harness::{ReplaySession, Transcript};
 use support::sim::{Sim, var};
@@ -390,42 +391,35 @@ fn driver_record_writes_a_case_that_driver_test_replays() {
     assert!(stdout.contains("1 passed, 0 failed"), "{stdout}");
 }
 
-/// Prompt matching looks at the unread tail only: a 10 MB configuration
-/// arrives whole, in the order sent, well inside a 60 s device deadline (a
-/// scan of the whole buffer per SSH packet would need hours).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_10_mb_configuration_arrives_whole() {
-    use netraven::ssh::{self, SshSession};
-    use netraven_driver_sdk::Mode;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut config = String::from("show running-config\n");
-    let mut n = 0;
-    while config.len() < 10 << 20 {
-        config.push_str(&format!(
-            "interface GigabitEthernet1/0/{n}\n description uplink {n} r1# not a prompt\n!\n"
-        ));
-        n += 1;
-    }
-    config.push_str("end\nr1#");
-    let block: String = config.lines().map(|l| format!("    {l}\n")).collect();
+/// A one-device lab whose recording greets with `r1#` and answers
+/// `show running-config` with `reply` (the echo first, `r1#` last), with
+/// `fault` if any, and a shell session on it that has read the greeting.
+async fn shell_on_recording(
+    dir: &Path,
+    reply: &str,
+    fault: Option<&str>,
+    read_timeout: Duration,
+    deadline: Duration,
+) -> (Sim, SshSession) {
+    let block: String = reply.lines().map(|l| format!("    {l}\n")).collect();
     let yaml = format!(
         "init_prompt: |-\n  r1#\ncommands:\n  \"show running-config\\n\": |-\n{}",
         block.trim_end_matches('\n')
     );
-    let transcript = dir.path().join("big#ten-mb#simulation.yaml");
+    let transcript = dir.join("r1#recorded#simulation.yaml");
     std::fs::write(&transcript, yaml).expect("transcript");
-    let manifest = dir.path().join("lab.toml");
+    let fault = fault
+        .map(|f| format!("fault = {f:?}\n"))
+        .unwrap_or_default();
+    let manifest = dir.join("lab.toml");
     std::fs::write(
         &manifest,
-        format!(
-            "[[device]]\ntranscript = {:?}\nmodel = \"big\"\n",
-            transcript
-        ),
+        format!("[[device]]\ntranscript = {transcript:?}\nmodel = \"r1\"\n{fault}"),
     )
     .expect("manifest");
     let sim = Sim::start(&["--manifest", &manifest.to_string_lossy()]);
     let device = sim.devices().remove(0);
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let deadline = std::time::Instant::now() + deadline;
     let conn = ssh::connect(
         &device.target,
         Arc::new(MemoryHostKeys::default()),
@@ -439,12 +433,38 @@ async fn a_10_mb_configuration_arrives_whole() {
         r"^r1#$",
         None,
         None,
-        Duration::from_secs(10),
+        read_timeout,
         deadline,
     )
     .await
     .expect("shell");
     session.read_until(r"^r1#$", None).await.expect("greeting");
+    (sim, session)
+}
+
+/// Prompt matching looks at the unread tail only: a 10 MB configuration
+/// arrives whole, in the order sent, well inside a 60 s device deadline (a
+/// scan of the whole buffer per SSH packet would need hours).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_10_mb_configuration_arrives_whole() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = String::from("show running-config\n");
+    let mut n = 0;
+    while config.len() < 10 << 20 {
+        config.push_str(&format!(
+            "interface GigabitEthernet1/0/{n}\n description uplink {n} r1# not a prompt\n!\n"
+        ));
+        n += 1;
+    }
+    config.push_str("end\nr1#");
+    let (_sim, mut session) = shell_on_recording(
+        dir.path(),
+        &config,
+        None,
+        Duration::from_secs(10),
+        Duration::from_secs(60),
+    )
+    .await;
     let got = session
         .command("show running-config", None)
         .await
@@ -459,8 +479,6 @@ async fn a_10_mb_configuration_arrives_whole() {
 /// not put them in the error.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_timeout_message_quotes_the_device_without_its_secrets() {
-    use netraven::ssh::{self, SshSession};
-    use netraven_driver_sdk::Mode;
     let dir = tempfile::tempdir().expect("tempdir");
     let mut reply = String::from(
         "show running-config\nhostname r1\nsnmp-server community CANARY-4711 RO\n\
@@ -469,41 +487,14 @@ async fn a_timeout_message_quotes_the_device_without_its_secrets() {
     // The device hangs after half of its reply: keep the secrets in that half.
     reply.push_str(&"!\n".repeat(80));
     reply.push_str("end\nr1#");
-    let block: String = reply.lines().map(|l| format!("    {l}\n")).collect();
-    let yaml = format!(
-        "init_prompt: |-\n  r1#\ncommands:\n  \"show running-config\\n\": |-\n{}",
-        block.trim_end_matches('\n')
-    );
-    let transcript = dir.path().join("canary#hang#simulation.yaml");
-    std::fs::write(&transcript, yaml).expect("transcript");
-    let manifest = dir.path().join("lab.toml");
-    std::fs::write(
-        &manifest,
-        format!("[[device]]\ntranscript = {transcript:?}\nmodel = \"canary\"\nfault = \"hang-mid-output\"\n"),
-    )
-    .expect("manifest");
-    let sim = Sim::start(&["--manifest", &manifest.to_string_lossy()]);
-    let device = sim.devices().remove(0);
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    let conn = ssh::connect(
-        &device.target,
-        Arc::new(MemoryHostKeys::default()),
-        deadline,
-    )
-    .await
-    .expect("connect");
-    let mut session = SshSession::open(
-        conn,
-        Mode::Shell,
-        r"^r1#$",
-        None,
-        None,
+    let (_sim, mut session) = shell_on_recording(
+        dir.path(),
+        &reply,
+        Some("hang-mid-output"),
         Duration::from_secs(1),
-        deadline,
+        Duration::from_secs(20),
     )
-    .await
-    .expect("shell");
-    session.read_until(r"^r1#$", None).await.expect("greeting");
+    .await;
     let err = session
         .command("show running-config", None)
         .await
