@@ -84,13 +84,7 @@ impl Fleet {
         let mut instance =
             DriverInstance::with_budget(&self.runtime, driver, session, &device.name, remaining)
                 .await?;
-        let sdk_device = netraven_driver_sdk::Device {
-            name: device.name.clone(),
-            address: device.target.address.clone(),
-            model: device.model.clone(),
-            vars: device.vars.clone(),
-        };
-        let mut result = instance.backup(&sdk_device).await;
+        let mut result = instance.backup(&device.for_driver()).await;
         if self.redact
             && let Ok(backup) = &mut result
         {
@@ -99,8 +93,8 @@ impl Fleet {
                 Err(failure) => result = Err(failure),
             }
         }
-        if let Link::Ssh(session) = instance.into_link() {
-            *recording = session.recording().cloned();
+        if let Link::Ssh(mut session) = instance.into_link() {
+            *recording = session.take_recording();
             session.close().await;
         }
         result

@@ -125,6 +125,18 @@ pub struct Device {
     pub target: Target,
 }
 
+impl Device {
+    /// What the driver is told about the device (never its credentials).
+    pub fn for_driver(&self) -> netraven_driver_sdk::Device {
+        netraven_driver_sdk::Device {
+            name: self.name.clone(),
+            address: self.target.address.clone(),
+            model: self.model.clone(),
+            vars: self.vars.clone(),
+        }
+    }
+}
+
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
 

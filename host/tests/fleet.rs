@@ -48,15 +48,6 @@ fn vars_file(case: &str) -> Option<PathBuf> {
     path.exists().then_some(path)
 }
 
-fn sdk_device(d: &Device) -> netraven_driver_sdk::Device {
-    netraven_driver_sdk::Device {
-        name: d.name.clone(),
-        address: d.target.address.clone(),
-        model: d.model.clone(),
-        vars: d.vars.clone(),
-    }
-}
-
 /// The same device, replayed from its recording through the same driver.
 async fn replay(fleet: &Fleet, device: &Device, transcript: &Path) -> String {
     let case = var(device, "sim_case").expect("sim_case");
@@ -73,7 +64,7 @@ async fn replay(fleet: &Fleet, device: &Device, transcript: &Path) -> String {
         .await
         .expect("instance");
     instance
-        .backup(&sdk_device(device))
+        .backup(&device.for_driver())
         .await
         .unwrap_or_else(|f| panic!("{case}: replay failed: {f}"))
         .config
@@ -265,7 +256,7 @@ async fn a_recorded_session_replays_to_the_same_backup_without_the_secret() {
     let mut instance = DriverInstance::new(&fleet.runtime, driver, Box::new(session), "replay")
         .await
         .expect("instance");
-    let replayed = instance.backup(&sdk_device(&device)).await.expect("replay");
+    let replayed = instance.backup(&device.for_driver()).await.expect("replay");
     assert_eq!(replayed.config, backup.config);
 }
 

@@ -116,8 +116,9 @@ impl SshSession {
         self.recorder = Some(Recorder::default());
     }
 
-    pub fn recording(&self) -> Option<&Recorder> {
-        self.recorder.as_ref()
+    /// The recording so far, handed over (recording stops).
+    pub fn take_recording(&mut self) -> Option<Recorder> {
+        self.recorder.take()
     }
 
     /// The instant a wait of `timeout` (or the default) must end by.
