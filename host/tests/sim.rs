@@ -4,9 +4,8 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -32,14 +31,12 @@ const FAULTS: [&str; 10] = [
     "changed-host-key",
 ];
 
-/// A running simulator. It stops when dropped, or when this test process
-/// ends and its stdin closes.
+/// A running simulator (stopped when dropped, or when this test process
+/// ends and its stdin closes) and its inventory as plain TOML: these tests
+/// check the simulator's output format, not the client's reading of it.
 struct Sim {
-    child: Child,
-    stdin: Option<ChildStdin>,
+    lab: support::sim::Sim,
     inventory: toml::Table,
-    inventory_path: PathBuf,
-    _dir: tempfile::TempDir,
 }
 
 /// One device of the inventory.
@@ -68,34 +65,10 @@ impl Sim {
     }
 
     fn launch(dir: tempfile::TempDir, args: &[&str]) -> Sim {
-        let inventory = dir.path().join("lab.toml");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_netraven-sim"))
-            .args(args)
-            .arg("--inventory-out")
-            .arg(&inventory)
-            .arg("--exit-on-stdin-eof")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start netraven-sim");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        if !line.starts_with("ready ") {
-            let mut err = String::new();
-            child
-                .stderr
-                .take()
-                .unwrap()
-                .read_to_string(&mut err)
-                .unwrap();
-            panic!("netraven-sim did not get ready: {line:?}\n{err}");
-        }
-        let text = std::fs::read_to_string(&inventory).unwrap();
+        let lab = support::sim::Sim::start_in(dir, args);
+        let text = std::fs::read_to_string(&lab.inventory).unwrap();
         assert!(text.starts_with("# written by netraven-sim\n"), "{text}");
-        let count: usize = line["ready ".len()..]
+        let count: usize = lab.ready["ready ".len()..]
             .trim_end()
             .trim_end_matches(" devices")
             .parse()
@@ -103,11 +76,8 @@ impl Sim {
         let table: toml::Table = toml::from_str(&text).unwrap();
         assert_eq!(table["devices"].as_array().unwrap().len(), count);
         Sim {
-            stdin: child.stdin.take(),
-            child,
+            lab,
             inventory: table,
-            inventory_path: inventory,
-            _dir: dir,
         }
     }
 
@@ -141,13 +111,6 @@ impl Sim {
                 .unwrap()
                 .to_string(),
         }
-    }
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -653,7 +616,7 @@ fn inventory_names_each_fault_in_vars() {
 #[test]
 fn netraven_reads_the_inventory() {
     let sim = lab();
-    let devices = netraven::inventory::load(&sim.inventory_path).unwrap();
+    let devices = netraven::inventory::load(&sim.lab.inventory).unwrap();
     assert_eq!(devices.len(), sim.devices().len());
     let legacy = devices.iter().find(|d| d.name == "legacy-only").unwrap();
     assert_eq!(legacy.group, "sim");
@@ -712,10 +675,10 @@ fn stdin_eof_stops_the_simulator() {
     let args = corpus_args(&["--case", "ios#C9200L*"]);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let mut sim = Sim::start(&args);
-    drop(sim.stdin.take());
+    drop(sim.lab.stdin.take());
     let deadline = Instant::now() + STEP;
     loop {
-        if let Some(status) = sim.child.try_wait().unwrap() {
+        if let Some(status) = sim.lab.child.try_wait().unwrap() {
             assert!(status.success(), "{status}");
             return;
         }
@@ -803,7 +766,7 @@ async fn two_thousand_devices_with_a_session_each() {
     let started = Instant::now();
     let sim = Sim::start(&args);
     let ready = started.elapsed();
-    let pid = sim.child.id();
+    let pid = sim.lab.child.id();
     let rss = move || {
         let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
         let field = |name: &str| {

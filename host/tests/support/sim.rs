@@ -4,20 +4,31 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStdin, Command, Stdio};
 
 use netraven::inventory::{self, Device};
 
 pub struct Sim {
-    child: Child,
+    pub child: Child,
+    /// Dropping it (end of file) stops the simulator.
+    pub stdin: Option<ChildStdin>,
     pub inventory: PathBuf,
+    /// The `ready <N> devices` line.
+    pub ready: String,
     _dir: tempfile::TempDir,
 }
 
 impl Sim {
     pub fn start(args: &[&str]) -> Sim {
-        let dir = tempfile::tempdir().expect("tempdir");
+        Sim::start_in(tempfile::tempdir().expect("tempdir"), args)
+    }
+
+    /// [`Sim::start`] keeping its files (inventory, log) in `dir`. The
+    /// simulator's log goes to a file, not a pipe nobody reads, so it can
+    /// never block on it; a start that fails shows the log.
+    pub fn start_in(dir: tempfile::TempDir, args: &[&str]) -> Sim {
         let inventory = dir.path().join("lab.toml");
+        let log = dir.path().join("sim.log");
         let mut child = Command::new(env!("CARGO_BIN_EXE_netraven-sim"))
             .args(args)
             .arg("--inventory-out")
@@ -26,16 +37,25 @@ impl Sim {
             .current_dir(super::root())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&log).expect("simulator log"))
             .spawn()
             .expect("start netraven-sim");
-        let mut line = String::new();
+        let mut ready = String::new();
         BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
+            .read_line(&mut ready)
             .expect("read the simulator's ready line");
-        assert!(line.starts_with("ready "), "netraven-sim said {line:?}");
+        if !ready.starts_with("ready ") {
+            let _ = child.wait();
+            panic!(
+                "netraven-sim did not get ready: {ready:?}\n{}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            );
+        }
         Sim {
+            stdin: child.stdin.take(),
             child,
             inventory,
+            ready,
             _dir: dir,
         }
     }
