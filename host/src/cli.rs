@@ -15,6 +15,9 @@ use crate::config::Config;
 use crate::harness::{self, Report};
 use crate::runtime::{Catalog, Runtime};
 
+mod jobs;
+use jobs::{CredentialsCommand, DevicesCommand, JobsCommand, Selection};
+
 /// Exit code when checks ran and some failed.
 const EXIT_FAILED: u8 = 1;
 /// Exit code when the command could not run (bad input, nothing to do).
@@ -29,8 +32,11 @@ const EXIT_ERROR: u8 = 2;
 the CLI dialogue, hides secrets and versions every configuration.\n\n\
 Drivers are WebAssembly components (*.wasm) loaded from the drivers directory \
 ([runtime] drivers_dir, default data/drivers). Start with:\n\n  \
-netraven demo                      build the bundled drivers, check them against recorded sessions, back up a simulated lab over SSH\n  \
-netraven backup --inventory FILE   back up the devices of an inventory over SSH\n  \
+netraven demo                      build the drivers, start a simulated lab, import it, run a backup job\n  \
+netraven devices import FILE       add devices from an inventory (TOML), CSV or Oxidized router.db\n  \
+netraven backup --all              create a backup job over every device and run it\n  \
+netraven run-job ID                run a job (the scheduler's entry point; JSON summary on stdout)\n  \
+netraven history DEVICE            archived revisions of a device; netraven diff DEVICE shows the last change\n  \
 netraven drivers list              what is loaded\n  \
 netraven driver test ios CASE      replay one recorded session through a driver"
 )]
@@ -53,8 +59,9 @@ pub enum Command {
         #[arg(long, default_value = "tests/corpus/oxidized", value_name = "DIR")]
         corpus: PathBuf,
     },
-    /// Back up the devices of an inventory file over SSH and write each configuration to
-    /// <OUT>/<group>/<name>.
+    /// Back up devices. With --device/--group/--all: create a backup job over devices in the
+    /// database, run it and print its summary (like `run-job`). With --inventory FILE: back up
+    /// the devices of an inventory file directly, writing <OUT>/<group>/<name>, no database.
     ///
     /// The inventory is TOML: [defaults], [groups.NAME], [[jump_hosts]] and [[devices]] tables
     /// (name, address, port, model, group, user, password_env, enable_env, key_file, vars,
@@ -66,11 +73,65 @@ pub enum Command {
     /// the run could not start.
     ///
     /// Examples:
-    ///   netraven backup --inventory lab.toml
-    ///   netraven backup --inventory lab.toml --device core-1 --device core-2 --json
+    ///   netraven backup --all
+    ///   netraven backup --group core --json
+    ///   netraven backup --inventory lab.toml --device core-1 --device core-2
     ///   netraven backup --inventory lab.toml --group legacy --concurrency 50
     #[command(verbatim_doc_comment)]
     Backup(BackupArgs),
+    /// Run job ID: back up (or run commands on) each of its devices that has no result yet,
+    /// store results, logs and transcripts, commit changed configurations, and print a JSON
+    /// summary on stdout. Rerunning a job that was interrupted finishes it.
+    ///
+    /// Exit code: 0 when every device succeeded, 1 when some failed, 2 when none succeeded or
+    /// the job could not run (no such job, database unreachable, credentials key missing).
+    RunJob {
+        id: i64,
+        /// Print a human summary instead of JSON.
+        #[arg(long)]
+        text: bool,
+    },
+    /// Run commands on devices and print their output (redacted), as a job of kind "commands".
+    ///
+    /// Example:
+    ///   netraven exec --device core-1 -- "show version" "show clock"
+    #[command(verbatim_doc_comment)]
+    Exec {
+        #[command(flatten)]
+        selection: Selection,
+        /// Print the job summary as JSON.
+        #[arg(long)]
+        json: bool,
+        /// The commands, each one argument.
+        #[arg(last = true, required = true, value_name = "COMMAND")]
+        commands: Vec<String>,
+    },
+    /// Manage the devices in the database.
+    Devices {
+        #[command(subcommand)]
+        command: DevicesCommand,
+    },
+    /// Manage stored logins (sealed with the credentials key; never printed).
+    Credentials {
+        #[command(subcommand)]
+        command: CredentialsCommand,
+    },
+    /// Look at jobs and their per-device results and logs.
+    Jobs {
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
+    /// The archived revisions of a device's configuration, newest first.
+    History {
+        device: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A unified diff of a device's configuration: REV against the revision before it
+    /// [default: the newest change]. Coloured on a terminal.
+    Diff { device: String, rev: Option<String> },
+    /// Create or upgrade the database schema (every command also does this on start).
+    Migrate,
     /// Inspect loaded drivers.
     Drivers {
         #[command(subcommand)]
@@ -85,26 +146,29 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct BackupArgs {
-    /// Inventory file (TOML).
+    /// Back up the devices of this inventory file directly (no database, no job).
     #[arg(long, short, value_name = "FILE")]
-    pub inventory: PathBuf,
-    /// Only this device (repeatable).
+    pub inventory: Option<PathBuf>,
+    /// This device (repeatable).
     #[arg(long = "device", value_name = "NAME")]
     pub devices: Vec<String>,
-    /// Only devices of this group.
+    /// Every enabled device of this group.
     #[arg(long, value_name = "GROUP")]
     pub group: Option<String>,
-    /// Where configurations are written.
+    /// Every enabled device (database mode).
+    #[arg(long, conflicts_with = "inventory")]
+    pub all: bool,
+    /// With --inventory: where configurations are written.
     #[arg(long, default_value = "data/configs", value_name = "DIR")]
     pub out: PathBuf,
-    /// Devices worked on at once.
+    /// With --inventory: devices worked on at once (jobs use [worker] concurrency).
     #[arg(long, default_value_t = 200, value_name = "N")]
     pub concurrency: usize,
-    /// Known host keys (trust on first use records new ones here).
+    /// With --inventory: known host keys (jobs keep them in the database).
     #[arg(long, default_value = "data/known_hosts", value_name = "FILE")]
     pub known_hosts: PathBuf,
-    /// Write configurations with their secrets (passwords, keys, communities). By default the
-    /// driver's redaction hides them.
+    /// With --inventory: write configurations with their secrets. Jobs follow
+    /// [redaction] configs.
     #[arg(long)]
     pub keep_secrets: bool,
     #[command(flatten)]
@@ -220,7 +284,6 @@ pub enum DriverCommand {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -240,20 +303,92 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn init_tracing() {
+/// Logging from `[logging]` (`NETRAVEN_LOG` still wins for the level):
+/// text or JSON lines on stderr. Job events carry the job id and device
+/// from their spans.
+fn init_tracing(config: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("NETRAVEN_LOG")
+        .or_else(|_| tracing_subscriber::EnvFilter::try_new(&config.logging.level))
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt()
+    use std::io::IsTerminal;
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr);
+    let _ = if config.logging.format == "json" {
+        builder
+            .json()
+            .with_current_span(false)
+            .with_span_list(true)
+            .try_init()
+    } else {
+        builder.try_init()
+    };
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let config = Config::load(cli.config.as_deref())?;
+    let config = Config::load_with_env(cli.config.as_deref()).map_err(anyhow::Error::msg)?;
+    init_tracing(&config);
     match cli.command {
         Command::Demo { corpus } => demo(config, &corpus).await,
-        Command::Backup(args) => backup(config, args).await,
+        Command::Backup(args) => match &args.inventory {
+            Some(_) => backup(config, args).await,
+            None => {
+                let store = jobs::open_store(&config).await?;
+                let selection = Selection {
+                    devices: args.devices,
+                    group: args.group,
+                    all: args.all,
+                };
+                let id = jobs::create_job(
+                    &store,
+                    crate::jobs::BACKUP,
+                    &selection,
+                    serde_json::json!({}),
+                )
+                .await?;
+                eprintln!("created backup job {id}");
+                jobs::run_job(&config, id, args.json, store).await
+            }
+        },
+        Command::RunJob { id, text } => {
+            let store = jobs::open_store(&config).await?;
+            jobs::run_job(&config, id, !text, store).await
+        }
+        Command::Exec {
+            selection,
+            json,
+            commands,
+        } => {
+            let store = jobs::open_store(&config).await?;
+            let id = jobs::create_job(
+                &store,
+                crate::jobs::COMMANDS,
+                &selection,
+                serde_json::json!({ "commands": commands }),
+            )
+            .await?;
+            eprintln!("created commands job {id}");
+            let code = jobs::run_job(&config, id, json, store).await?;
+            if !json {
+                let store = jobs::open_store(&config).await?;
+                for r in store.results(id).await? {
+                    println!("=== {} ({})", r.device, r.status);
+                    match (&r.output, &r.message) {
+                        (Some(out), _) => print!("{out}"),
+                        (None, Some(m)) => println!("{m}"),
+                        _ => {}
+                    }
+                }
+            }
+            Ok(code)
+        }
+        Command::Devices { command } => jobs::devices(&config, command).await,
+        Command::Credentials { command } => jobs::credentials(&config, command).await,
+        Command::Jobs { command } => jobs::jobs(&config, command).await,
+        Command::History { device, json } => jobs::history(&config, &device, json).await,
+        Command::Diff { device, rev } => jobs::diff(&config, &device, rev.as_deref()).await,
+        Command::Migrate => jobs::migrate(&config).await,
         Command::Drivers {
             command: DriversCommand::List { dir, json },
         } => list(config, dir, json).await,
@@ -523,7 +658,10 @@ async fn demo(config: Config, corpus: &Path) -> anyhow::Result<ExitCode> {
         false,
     )
     .await?;
-    println!("\n== 2. the same recordings as SSH devices (netraven-sim), backed up over SSH");
+    println!(
+        "\n== 2. the same recordings as SSH devices (netraven-sim), imported into the database \
+         and backed up over SSH by a job"
+    );
     let over_ssh = demo_over_ssh(&config, corpus).await?;
     Ok(if checks == ExitCode::SUCCESS {
         over_ssh
@@ -563,24 +701,57 @@ async fn demo_over_ssh(config: &Config, corpus: &Path) -> anyhow::Result<ExitCod
         ready.trim().trim_start_matches("ready "),
         inventory.display()
     );
-    let devices = select_devices(&inventory, &[], None)?;
-    let fleet = fleet(
+    // The lab goes into the database like any device list, then one backup
+    // job runs over all of it, as a scheduler would run it.
+    let imported = jobs::devices(
         config,
-        &DriversDir { drivers: None },
-        Path::new("data/known_hosts"),
-        true,
+        DevicesCommand::Import {
+            file: inventory.clone(),
+            format: None,
+            columns: None,
+            delimiter: None,
+            credential: None,
+            group: None,
+        },
     )
-    .await?;
-    let out = Path::new("data/configs");
-    let code = run_backup(&fleet, devices, out, 64, false).await;
+    .await;
+    let code = match imported {
+        Ok(_) => {
+            let store = jobs::open_store(config).await?;
+            let selection = Selection {
+                devices: Vec::new(),
+                group: Some("sim".into()),
+                all: false,
+            };
+            let id = jobs::create_job(
+                &store,
+                crate::jobs::BACKUP,
+                &selection,
+                serde_json::json!({}),
+            )
+            .await?;
+            println!("running backup job {id} (netraven run-job {id})");
+            let code = jobs::run_job(config, id, false, store).await;
+            if let Ok(store) = jobs::open_store(config).await
+                && let Ok(results) = store.results(id).await
+                && let Some(first) = results.iter().find(|r| r.status == "ok")
+            {
+                println!("\n$ netraven history {}", first.device);
+                jobs::history(config, &first.device, false).await?;
+            }
+            code
+        }
+        Err(e) => Err(e),
+    };
     let _ = child.kill();
     let _ = child.wait();
     if code.is_ok() {
         println!(
-            "configs (secrets hidden) are in {}/sim/. To do it by hand:\n  \
+            "\nTo do it by hand:\n  \
              {} --corpus {} --inventory-out {} &\n  \
-             netraven backup --inventory {}",
-            out.display(),
+             netraven devices import {}\n  \
+             netraven backup --group sim\n  \
+             netraven jobs list; netraven diff DEVICE",
             sim.display(),
             corpus.display(),
             inventory.display(),
@@ -729,7 +900,8 @@ impl Progress {
 }
 
 async fn backup(config: Config, args: BackupArgs) -> anyhow::Result<ExitCode> {
-    let devices = select_devices(&args.inventory, &args.devices, args.group.as_deref())?;
+    let inventory = args.inventory.clone().context("--inventory: missing")?;
+    let devices = select_devices(&inventory, &args.devices, args.group.as_deref())?;
     let fleet = fleet(&config, &args.dir, &args.known_hosts, !args.keep_secrets).await?;
     run_backup(&fleet, devices, &args.out, args.concurrency, args.json).await
 }

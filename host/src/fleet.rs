@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use netraven_driver_sdk::Backup;
+use netraven_driver_sdk::{Backup, Level, Secret, Session, SessionError};
 use tokio::sync::Semaphore;
 
 use crate::inventory::Device;
@@ -34,6 +34,29 @@ pub struct Fleet {
     pub redact: bool,
 }
 
+/// What to do on a device beyond the backup.
+#[derive(Debug, Clone, Default)]
+pub struct Work {
+    /// Run these commands through the driver's `run` instead of a backup.
+    pub commands: Option<Vec<String>>,
+    /// Keep a transcript of the session, redacted by the driver.
+    pub transcript: bool,
+    /// Also compute the driver's `significant` view of the config.
+    pub significant: bool,
+}
+
+/// What one attempt on one device gave.
+#[derive(Debug)]
+pub struct DeviceRun {
+    /// The backup (config redacted by the driver when the fleet redacts),
+    /// or for commands a backup whose config is the joined outputs.
+    pub outcome: Result<Backup, DeviceFailure>,
+    /// The session transcript after the driver's `redact`.
+    pub transcript: Option<String>,
+    /// The driver's `significant` view of the (unredacted) config.
+    pub significant: Option<String>,
+}
+
 impl Fleet {
     /// Back up one device within the runtime's device deadline.
     pub async fn backup(&self, device: &Device) -> Result<Backup, DeviceFailure> {
@@ -48,16 +71,39 @@ impl Fleet {
         record: bool,
     ) -> (Result<Backup, DeviceFailure>, Option<Recorder>) {
         let mut recording = None;
-        let result = self.run_device(device, record, &mut recording).await;
+        let work = Work::default();
+        let result = self
+            .run_device(device, &work, record, &mut recording)
+            .await
+            .map(|run| run.outcome)
+            .and_then(|r| r);
         (result, recording)
+    }
+
+    /// One attempt at `work` on `device`. A failure before the driver runs
+    /// (connect, auth) is the outer error.
+    pub async fn run(&self, device: &Device, work: &Work) -> DeviceRun {
+        let mut recording = None;
+        match self
+            .run_device(device, work, work.transcript, &mut recording)
+            .await
+        {
+            Ok(run) => run,
+            Err(failure) => DeviceRun {
+                outcome: Err(failure),
+                transcript: None,
+                significant: None,
+            },
+        }
     }
 
     async fn run_device(
         &self,
         device: &Device,
+        work: &Work,
         record: bool,
         recording: &mut Option<Recorder>,
-    ) -> Result<Backup, DeviceFailure> {
+    ) -> Result<DeviceRun, DeviceFailure> {
         let driver = self.catalog.for_model(&device.model).ok_or_else(|| {
             DeviceFailure::new(
                 ErrorClass::NoDriver,
@@ -84,7 +130,31 @@ impl Fleet {
         let mut instance =
             DriverInstance::with_budget(&self.runtime, driver, session, &device.name, remaining)
                 .await?;
-        let mut result = instance.backup(&device.for_driver()).await;
+        let mut result = match &work.commands {
+            None => instance.backup(&device.for_driver()).await,
+            Some(commands) => instance
+                .run(&device.for_driver(), commands)
+                .await
+                .map(|outputs| {
+                    let mut text = String::new();
+                    for o in outputs {
+                        text.push_str(&format!("### {}\n{}", o.command, o.output));
+                        if !text.ends_with('\n') {
+                            text.push('\n');
+                        }
+                    }
+                    Backup::config(text)
+                }),
+        };
+        let mut significant = None;
+        if work.significant
+            && let Ok(backup) = &result
+        {
+            match instance.significant(&backup.config).await {
+                Ok(view) => significant = Some(view),
+                Err(failure) => result = Err(failure),
+            }
+        }
         if self.redact
             && let Ok(backup) = &mut result
         {
@@ -93,11 +163,62 @@ impl Fleet {
                 Err(failure) => result = Err(failure),
             }
         }
-        if let Link::Ssh(mut session) = instance.into_link() {
+        let link = instance.into_link();
+        let mut transcript = None;
+        if let Link::Ssh(mut session) = link {
             *recording = session.take_recording();
             session.close().await;
         }
-        result
+        if work.transcript
+            && let Some(rec) = recording.as_ref()
+        {
+            // The session is closed; a fresh instance redacts the transcript.
+            let text = rec.to_text();
+            transcript = Some(self.redact_text(&device.model, &device.name, &text).await);
+        }
+        Ok(DeviceRun {
+            outcome: result,
+            transcript,
+            significant,
+        })
+    }
+
+    /// Run the driver for `model`'s `redact` on `text` in an instance with
+    /// no session. If that fails, the text is dropped rather than kept
+    /// unredacted.
+    pub async fn redact_text(&self, model: &str, device: &str, text: &str) -> String {
+        match self
+            .offline(model, device, async |i| i.redact(text).await)
+            .await
+        {
+            Ok(redacted) => redacted,
+            Err(failure) => format!(
+                "(transcript withheld: the driver's redact failed: {})",
+                failure.class
+            ),
+        }
+    }
+
+    /// The driver's `significant` view of `text`, in an instance with no
+    /// session (the archive asks for it of the stored config).
+    pub async fn significant_text(&self, model: &str, device: &str, text: &str) -> Option<String> {
+        self.offline(model, device, async |i| i.significant(text).await)
+            .await
+            .ok()
+    }
+
+    async fn offline<T>(
+        &self,
+        model: &str,
+        device: &str,
+        call: impl AsyncFnOnce(&mut DriverInstance) -> Result<T, DeviceFailure>,
+    ) -> Result<T, DeviceFailure> {
+        let driver = self.catalog.for_model(model).ok_or_else(|| {
+            DeviceFailure::new(ErrorClass::NoDriver, format!("no driver for {model:?}"))
+        })?;
+        let mut instance =
+            DriverInstance::new(&self.runtime, driver, Box::new(NoDevice), device).await?;
+        call(&mut instance).await
     }
 
     /// Back up `devices`, at most `concurrency` at a time; `done` sees each
@@ -140,6 +261,53 @@ impl Fleet {
         }
         results.into_iter().flatten().collect()
     }
+}
+
+/// The session of a driver instance that only transforms text (`redact`,
+/// `significant`): every device call is refused.
+struct NoDevice;
+
+impl NoDevice {
+    fn refuse<T>(&self) -> Result<T, SessionError> {
+        Err(SessionError::Unsupported(
+            "no device: this instance only transforms text".into(),
+        ))
+    }
+}
+
+impl Session for NoDevice {
+    fn set_prompt(&mut self, _: &str) -> Result<(), SessionError> {
+        self.refuse()
+    }
+    fn on_pattern(&mut self, _: &str, _: &str) -> Result<(), SessionError> {
+        self.refuse()
+    }
+    fn clear_patterns(&mut self) {}
+    fn set_newline(&mut self, _: &str) {}
+    fn strip_ansi(&mut self, _: bool) {}
+    fn command_with_timeout(
+        &mut self,
+        _: &str,
+        _: Option<Duration>,
+    ) -> Result<String, SessionError> {
+        self.refuse()
+    }
+    fn send(&mut self, _: &str) -> Result<(), SessionError> {
+        self.refuse()
+    }
+    fn send_secret(&mut self, _: Secret) -> Result<(), SessionError> {
+        self.refuse()
+    }
+    fn read_until(&mut self, _: &str, _: Option<Duration>) -> Result<String, SessionError> {
+        self.refuse()
+    }
+    fn exec_with_timeout(&mut self, _: &str, _: Option<Duration>) -> Result<String, SessionError> {
+        self.refuse()
+    }
+    fn fetch_file(&mut self, _: &str, _: Option<Duration>) -> Result<String, SessionError> {
+        self.refuse()
+    }
+    fn log(&mut self, _: Level, _: &str) {}
 }
 
 /// Write a config as `<dir>/<group>/<name>`, atomically: a crash leaves

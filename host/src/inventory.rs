@@ -70,36 +70,62 @@ impl fmt::Display for Secret {
 
 /// One table of settings: `[defaults]`, a `[groups.X]`, a device or a jump
 /// host. Which keys are required depends on where it appears.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub vars: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_env: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_env: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_file: Option<PathBuf>,
     /// Pinned host key, OpenSSH one-line form (`ssh-ed25519 AAAA...`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_key: Option<String>,
     /// `tofu` (default), `strict` or `off`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_key_policy: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kex: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_key_algorithms: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ciphers: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub macs: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connect_timeout_secs: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub read_timeout_secs: Option<u64>,
     /// Seconds of silence before a keepalive while waiting on the device.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keepalive_secs: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub jump: Option<Vec<String>>,
+    /// A credential stored in the database (`netraven credentials add`),
+    /// used by `netraven devices import` instead of user/password.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credential: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -156,7 +182,10 @@ pub fn parse(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Vec<Dev
 }
 
 /// The first value set, searching device → group → defaults.
-fn pick<'a, T>(layers: &[&'a Entry], get: impl Fn(&'a Entry) -> Option<&'a T>) -> Option<&'a T> {
+pub fn pick<'a, T>(
+    layers: &[&'a Entry],
+    get: impl Fn(&'a Entry) -> Option<&'a T>,
+) -> Option<&'a T> {
     layers.iter().find_map(|e| get(e))
 }
 
@@ -255,7 +284,7 @@ fn secret(
     Ok(None)
 }
 
-fn target_of(
+pub fn target_of(
     at: &str,
     layers: &[&Entry],
     env: &dyn Fn(&str) -> Option<String>,

@@ -6,18 +6,28 @@
 //! - [`outcome`]: how a device ended (error classes).
 //! - [`config`]: settings files.
 //! - [`inventory`]: inventory files (devices and how to reach them).
+//! - [`import`]: device lists from other tools (Oxidized `router.db`, CSV).
 //! - [`ssh`]: SSH transport and the session contract over it.
 //! - [`fleet`]: backing up many devices at once.
+//! - [`archive`]: the git repository of device configurations.
 //! - [`redact`]: the host's keyword masking for text no driver redacted.
+//! - [`store`]: the database (SQLite or PostgreSQL).
+//! - [`secrets`]: credentials sealed at rest.
+//! - [`jobs`]: running a job: dispatcher, redaction, archive, logs.
 //! - [`cli`]: the `netraven` command line.
 
+pub mod archive;
 pub mod authoring;
 pub mod cli;
 pub mod config;
 pub mod fleet;
 pub mod harness;
+pub mod import;
 pub mod inventory;
+pub mod jobs;
 pub mod outcome;
 pub mod redact;
 pub mod runtime;
+pub mod secrets;
 pub mod ssh;
+pub mod store;

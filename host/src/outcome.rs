@@ -23,6 +23,11 @@ pub enum ErrorClass {
     DriverTrap,
     /// No loaded driver handles the device's model.
     NoDriver,
+    /// The stored device cannot be used as it is (no credential, a
+    /// missing jump host, settings that do not parse).
+    InvalidDevice,
+    /// The configuration was fetched but could not be committed.
+    ArchiveFailed,
 }
 
 impl ErrorClass {
@@ -39,6 +44,8 @@ impl ErrorClass {
             ErrorClass::DriverError => "driver_error",
             ErrorClass::DriverTrap => "driver_trap",
             ErrorClass::NoDriver => "no_driver",
+            ErrorClass::InvalidDevice => "invalid_device",
+            ErrorClass::ArchiveFailed => "archive_failed",
         }
     }
 

@@ -22,15 +22,67 @@ pub const HIDDEN: &str = "<hidden>";
 
 /// Hide the rest of every line after the first secret keyword in it.
 pub fn mask_keywords(text: &str) -> String {
+    mask_words(text, KEYWORDS)
+}
+
+/// The host's configured safety net (`[redaction]` keywords and patterns),
+/// applied after a driver's own `redact`.
+#[derive(Debug, Clone, Default)]
+pub struct Redactor {
+    keywords: Vec<String>,
+    patterns: Vec<regex::Regex>,
+}
+
+impl Redactor {
+    /// Errors name the pattern by its index in the config.
+    pub fn new(keywords: &[String], patterns: &[String]) -> Result<Redactor, String> {
+        let patterns = patterns
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                regex::Regex::new(p)
+                    .map_err(|_| format!("[redaction] patterns[{i}]: not a regular expression"))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Redactor {
+            keywords: keywords.iter().map(|k| k.to_ascii_lowercase()).collect(),
+            patterns,
+        })
+    }
+
+    /// Keyword lines, then every pattern match, hidden.
+    pub fn apply(&self, text: &str) -> String {
+        let mut out = if self.keywords.is_empty() {
+            text.to_string()
+        } else {
+            mask_words(text, &self.keywords)
+        };
+        for p in &self.patterns {
+            if p.is_match(&out) {
+                out = p.replace_all(&out, HIDDEN).into_owned();
+            }
+        }
+        out
+    }
+
+    /// For text that must never carry a secret (log lines, error
+    /// messages): the configured net and the blunt built-in keyword list.
+    pub fn apply_strict(&self, text: &str) -> String {
+        mask_keywords(&self.apply(text))
+    }
+}
+
+fn mask_words<K: AsRef<str>>(text: &str, keywords: &[K]) -> String {
     let mut out = String::with_capacity(text.len());
     for line in text.split_inclusive('\n') {
         let body = line.strip_suffix('\n').unwrap_or(line);
         let body = body.strip_suffix('\r').unwrap_or(body);
         let end = &line[body.len()..];
         let lower = body.to_ascii_lowercase();
-        let cut = KEYWORDS
+        let cut = keywords
             .iter()
-            .filter_map(|k| lower.find(k).map(|at| at + k.len()))
+            .map(AsRef::as_ref)
+            .filter_map(|k: &str| lower.find(k).map(|at| at + k.len()))
             .min();
         match cut {
             // Keep the keyword itself (and any letters glued to it, such as
@@ -69,6 +121,21 @@ mod tests {
             masked,
             "interface Gi1\nsnmp-server community <hidden>\r\n enable secret <hidden>\nusername a password <hidden>\nhostname r1"
         );
+    }
+
+    #[test]
+    fn configured_keywords_and_patterns_hide_what_they_match() {
+        let r = Redactor::new(&["community".into()], &[r"CANARY-\d+".into()]).unwrap();
+        assert_eq!(
+            r.apply("snmp-server community public RO\nbanner CANARY-42 here\n"),
+            "snmp-server community <hidden>\nbanner <hidden> here\n"
+        );
+        assert!(
+            Redactor::new(&[], &["(".into()])
+                .unwrap_err()
+                .contains("patterns[0]")
+        );
+        assert_eq!(r.apply_strict("token abc"), "token <hidden>");
     }
 
     #[test]

@@ -40,7 +40,7 @@ pub use bindings::netraven::driver::types as wit;
 
 /// Sandbox limits. Each field's default is what `config/environments/dev.toml`
 /// documents.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct RuntimeConfig {
     /// Directory scanned for `*.wasm` drivers at start. Default `data/drivers`.

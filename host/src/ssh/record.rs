@@ -43,6 +43,23 @@ impl Recorder {
         self.exchanges.push((input.to_vec(), reply.to_vec()));
     }
 
+    /// A plain transcript for connection logs: what the device sent, with
+    /// each thing the host typed on its own line after `>>> `. Secrets show
+    /// as their placeholders, never as values.
+    pub fn to_text(&self) -> String {
+        let mut out = String::from_utf8_lossy(&self.init).into_owned();
+        for (input, reply) in &self.exchanges {
+            if !out.is_empty() && !out.ends_with('\n') {
+                out.push('\n');
+            }
+            out.push_str(">>> ");
+            out.push_str(String::from_utf8_lossy(input).trim_end_matches(['\r', '\n']));
+            out.push('\n');
+            out.push_str(&String::from_utf8_lossy(reply));
+        }
+        out
+    }
+
     /// The simulation YAML. Commands are a list, replayed strictly in order,
     /// because a live session may send the same key (a pager answer) twice.
     pub fn to_yaml(&self, header: &str) -> String {

@@ -1,0 +1,906 @@
+//! The database: devices, sealed credentials, jobs, per-device results,
+//! job logs, connection logs and host keys. One code path (sqlx's `Any`
+//! driver) serves SQLite, the embedded default, and PostgreSQL.
+//!
+//! Portable SQL only: `$N` parameters (SQLite reads them too), `BIGINT`
+//! integers, timestamps as unix milliseconds, JSON kept as text. The
+//! schema differs between the two only in how an id column is declared.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Row};
+
+use crate::config::DatabaseConfig;
+
+/// Which server is behind the pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    /// The URL with any password masked, for messages.
+    shown: String,
+}
+
+/// A database error as one line naming the database (never its password).
+#[derive(Debug, thiserror::Error)]
+#[error("database {url}: {message}")]
+pub struct StoreError {
+    pub url: String,
+    pub message: String,
+}
+
+type Result<T> = std::result::Result<T, StoreError>;
+
+/// `url` with the password part of `user:password@` masked.
+pub fn display_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (authority, tail) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split(':').next().unwrap_or("");
+            let masked = if userinfo.contains(':') { ":***" } else { "" };
+            format!("{scheme}://{user}{masked}@{host}{tail}")
+        }
+        None => url.to_string(),
+    }
+}
+
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// Schema versions, applied in order, each once. `{id}` and `{int}` become
+/// the backend's id column and 64-bit integer.
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "devices, credentials, jobs, results, logs, host keys",
+    r#"
+CREATE TABLE devices (
+    id {id},
+    name TEXT NOT NULL UNIQUE,
+    address TEXT NOT NULL,
+    port {int} NOT NULL,
+    model TEXT NOT NULL,
+    grp TEXT NOT NULL,
+    enabled {int} NOT NULL,
+    vars TEXT NOT NULL,
+    ssh TEXT NOT NULL,
+    credential TEXT,
+    jump TEXT NOT NULL,
+    updated_at {int} NOT NULL
+);
+CREATE INDEX devices_grp ON devices (grp);
+CREATE TABLE credentials (
+    id {id},
+    name TEXT NOT NULL UNIQUE,
+    username TEXT NOT NULL,
+    sealed TEXT NOT NULL,
+    key_file TEXT,
+    created_at {int} NOT NULL
+);
+CREATE TABLE jobs (
+    id {id},
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at {int} NOT NULL,
+    started_at {int},
+    finished_at {int},
+    created_by TEXT NOT NULL,
+    params TEXT NOT NULL
+);
+CREATE TABLE job_devices (
+    job_id {int} NOT NULL,
+    device TEXT NOT NULL,
+    PRIMARY KEY (job_id, device)
+);
+CREATE TABLE job_results (
+    job_id {int} NOT NULL,
+    device TEXT NOT NULL,
+    status TEXT NOT NULL,
+    error_class TEXT,
+    message TEXT,
+    attempts {int} NOT NULL,
+    duration_ms {int} NOT NULL,
+    commit_id TEXT,
+    changed {int} NOT NULL,
+    output TEXT,
+    finished_at {int} NOT NULL,
+    PRIMARY KEY (job_id, device)
+);
+CREATE TABLE job_logs (
+    id {id},
+    job_id {int} NOT NULL,
+    device TEXT,
+    level TEXT NOT NULL,
+    message TEXT NOT NULL,
+    at {int} NOT NULL
+);
+CREATE INDEX job_logs_job ON job_logs (job_id);
+CREATE TABLE connection_logs (
+    id {id},
+    job_id {int} NOT NULL,
+    device TEXT NOT NULL,
+    attempt {int} NOT NULL,
+    transcript TEXT NOT NULL,
+    at {int} NOT NULL
+);
+CREATE INDEX connection_logs_job ON connection_logs (job_id, device);
+CREATE TABLE host_keys (
+    host TEXT NOT NULL PRIMARY KEY,
+    key TEXT NOT NULL,
+    first_seen {int} NOT NULL
+);
+"#,
+)];
+
+/// A device as stored. Secrets live in the named credential.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeviceRow {
+    pub name: String,
+    pub address: String,
+    pub port: u16,
+    pub model: String,
+    pub group: String,
+    pub enabled: bool,
+    pub vars: BTreeMap<String, String>,
+    /// Non-secret SSH settings (algorithms, timeouts, host key policy),
+    /// an inventory entry's keys as JSON.
+    pub ssh: serde_json::Value,
+    pub credential: Option<String>,
+    /// Jump hosts, first hop first: names of other devices.
+    pub jump: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CredentialRow {
+    pub name: String,
+    pub username: String,
+    /// Hex of nonce and ciphertext; see [`crate::secrets`].
+    #[serde(skip)]
+    pub sealed: String,
+    pub key_file: Option<String>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JobRow {
+    pub id: i64,
+    pub kind: String,
+    pub status: String,
+    pub created_at: i64,
+    pub started_at: Option<i64>,
+    pub finished_at: Option<i64>,
+    pub created_by: String,
+    pub params: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResultRow {
+    pub job_id: i64,
+    pub device: String,
+    /// `ok` or `failed`.
+    pub status: String,
+    pub error_class: Option<String>,
+    pub message: Option<String>,
+    pub attempts: i64,
+    pub duration_ms: i64,
+    pub commit_id: Option<String>,
+    pub changed: bool,
+    /// Command output for `exec` jobs, redacted.
+    pub output: Option<String>,
+    pub finished_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LogRow {
+    pub job_id: i64,
+    pub device: Option<String>,
+    pub level: String,
+    pub message: String,
+    pub at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConnectionLogRow {
+    pub job_id: i64,
+    pub device: String,
+    pub attempt: i64,
+    pub transcript: String,
+    pub at: i64,
+}
+
+/// One row for the writer; see [`Store::write_batch`].
+#[derive(Debug, Clone)]
+pub enum Write {
+    Result(ResultRow),
+    Log(LogRow),
+    Connection(ConnectionLogRow),
+    HostKey { host: String, key: String },
+}
+
+impl Store {
+    /// Connect (creating a SQLite file and its folder when missing) and
+    /// apply pending migrations.
+    pub async fn open(config: &DatabaseConfig) -> Result<Store> {
+        let store = Store::connect(config).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connect without migrating.
+    pub async fn connect(config: &DatabaseConfig) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let shown = display_url(&config.url);
+        let fail = |message: String| StoreError {
+            url: shown.clone(),
+            message,
+        };
+        let backend = if config.url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if config.url.starts_with("postgres://") || config.url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(fail(
+                "unsupported URL: use sqlite:PATH or postgres://USER@HOST:PORT/DB".into(),
+            ));
+        };
+        let mut url = config.url.clone();
+        if backend == Backend::Sqlite {
+            let path = sqlite_path(&url);
+            if path != ":memory:"
+                && let Some(dir) = Path::new(&path).parent()
+                && !dir.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| fail(format!("cannot create {}: {e}", dir.display())))?;
+            }
+            if !url.contains("mode=") {
+                url.push(if url.contains('?') { '&' } else { '?' });
+                url.push_str("mode=rwc");
+            }
+        }
+        let options: AnyConnectOptions = url
+            .parse()
+            .map_err(|e: sqlx::Error| fail(format!("bad URL: {}", one_line(&e.to_string()))))?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(config.max_connections.max(1))
+            .acquire_timeout(Duration::from_secs(config.connect_timeout_secs.max(1)))
+            .connect_with(options)
+            .await
+            .map_err(|e| fail(format!("cannot connect: {}", one_line(&e.to_string()))))?;
+        if backend == Backend::Sqlite {
+            // WAL lets readers run beside the one writer; the mode is kept
+            // in the file, so once is enough.
+            sqlx::raw_sql("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await
+                .map_err(|e| fail(format!("cannot set WAL mode: {}", one_line(&e.to_string()))))?;
+        }
+        Ok(Store {
+            pool,
+            backend,
+            shown,
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn url(&self) -> &str {
+        &self.shown
+    }
+
+    fn err(&self, what: &str, e: sqlx::Error) -> StoreError {
+        StoreError {
+            url: self.shown.clone(),
+            message: format!("{what}: {}", one_line(&e.to_string())),
+        }
+    }
+
+    fn ddl(&self, sql: &str) -> String {
+        let (id, int) = match self.backend {
+            Backend::Sqlite => ("INTEGER PRIMARY KEY AUTOINCREMENT", "INTEGER"),
+            Backend::Postgres => ("BIGSERIAL PRIMARY KEY", "BIGINT"),
+        };
+        sql.replace("{id}", id).replace("{int}", int)
+    }
+
+    /// Apply every migration not yet applied; returns the versions applied.
+    /// Concurrent callers are serialised (an advisory lock on PostgreSQL,
+    /// an immediate transaction on SQLite).
+    pub async fn migrate(&self) -> Result<Vec<i64>> {
+        let mut conn = self
+            .pool
+            .acquire()
+            .await
+            .map_err(|e| self.err("cannot connect", e))?;
+        let begin = match self.backend {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN; SELECT pg_advisory_xact_lock(7261626)",
+        };
+        sqlx::raw_sql(begin)
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| self.err("migrate: cannot lock", e))?;
+        let result = async {
+            sqlx::raw_sql(&self.ddl(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version {int} PRIMARY KEY, \
+                 description TEXT NOT NULL, applied_at {int} NOT NULL)",
+            ))
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| self.err("migrate", e))?;
+            let done: Vec<i64> = sqlx::query("SELECT version FROM schema_migrations")
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(|e| self.err("migrate", e))?
+                .iter()
+                .map(|r| r.try_get::<i64, _>(0))
+                .collect::<std::result::Result<_, _>>()
+                .map_err(|e| self.err("migrate", e))?;
+            let mut applied = Vec::new();
+            for (version, description, sql) in MIGRATIONS {
+                if done.contains(version) {
+                    continue;
+                }
+                sqlx::raw_sql(&self.ddl(sql))
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(|e| self.err(&format!("migration {version}"), e))?;
+                sqlx::query(
+                    "INSERT INTO schema_migrations (version, description, applied_at) \
+                     VALUES ($1, $2, $3)",
+                )
+                .bind(*version)
+                .bind(*description)
+                .bind(now_ms())
+                .execute(&mut *conn)
+                .await
+                .map_err(|e| self.err(&format!("migration {version}"), e))?;
+                applied.push(*version);
+            }
+            Ok(applied)
+        }
+        .await;
+        let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        sqlx::raw_sql(end)
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| self.err("migrate", e))?;
+        result
+    }
+
+    // ---- devices -------------------------------------------------------
+
+    /// Insert or replace devices by name, in one transaction.
+    pub async fn upsert_devices(&self, devices: &[DeviceRow]) -> Result<()> {
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .map_err(|e| self.err("devices", e))?;
+        for d in devices {
+            sqlx::query(
+                "INSERT INTO devices (name, address, port, model, grp, enabled, vars, ssh, \
+                 credential, jump, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                 ON CONFLICT (name) DO UPDATE SET address = excluded.address, port = excluded.port, \
+                 model = excluded.model, grp = excluded.grp, enabled = excluded.enabled, \
+                 vars = excluded.vars, ssh = excluded.ssh, credential = excluded.credential, \
+                 jump = excluded.jump, updated_at = excluded.updated_at",
+            )
+            .bind(&d.name)
+            .bind(&d.address)
+            .bind(i64::from(d.port))
+            .bind(&d.model)
+            .bind(&d.group)
+            .bind(i64::from(d.enabled))
+            .bind(json(&d.vars))
+            .bind(d.ssh.to_string())
+            .bind(d.credential.clone())
+            .bind(d.jump.join(","))
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| self.err(&format!("device {:?}", d.name), e))?;
+        }
+        tx.commit().await.map_err(|e| self.err("devices", e))
+    }
+
+    /// Whether a device was removed.
+    pub async fn remove_device(&self, name: &str) -> Result<bool> {
+        let done = sqlx::query("DELETE FROM devices WHERE name = $1")
+            .bind(name)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| self.err("devices", e))?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    const DEVICE_COLUMNS: &str =
+        "name, address, port, model, grp, enabled, vars, ssh, credential, jump";
+
+    fn device_row(&self, r: &sqlx::any::AnyRow) -> Result<DeviceRow> {
+        let get = |e| self.err("devices", e);
+        let name: String = r.try_get("name").map_err(get)?;
+        let bad = |field: &str, e: serde_json::Error| StoreError {
+            url: self.shown.clone(),
+            message: format!("device {name:?}: {field}: not valid JSON: {e}"),
+        };
+        let vars: String = r.try_get("vars").map_err(get)?;
+        let ssh: String = r.try_get("ssh").map_err(get)?;
+        let jump: String = r.try_get("jump").map_err(get)?;
+        Ok(DeviceRow {
+            address: r.try_get("address").map_err(get)?,
+            port: r.try_get::<i64, _>("port").map_err(get)? as u16,
+            model: r.try_get("model").map_err(get)?,
+            group: r.try_get("grp").map_err(get)?,
+            enabled: r.try_get::<i64, _>("enabled").map_err(get)? != 0,
+            vars: serde_json::from_str(&vars).map_err(|e| bad("vars", e))?,
+            ssh: serde_json::from_str(&ssh).map_err(|e| bad("ssh", e))?,
+            credential: r.try_get("credential").map_err(get)?,
+            jump: jump
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect(),
+            name,
+        })
+    }
+
+    pub async fn devices(&self) -> Result<Vec<DeviceRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {} FROM devices ORDER BY name",
+            Self::DEVICE_COLUMNS
+        ))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.err("devices", e))?;
+        rows.iter().map(|r| self.device_row(r)).collect()
+    }
+
+    pub async fn device(&self, name: &str) -> Result<Option<DeviceRow>> {
+        let row = sqlx::query(&format!(
+            "SELECT {} FROM devices WHERE name = $1",
+            Self::DEVICE_COLUMNS
+        ))
+        .bind(name)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| self.err("devices", e))?;
+        row.map(|r| self.device_row(&r)).transpose()
+    }
+
+    // ---- credentials ---------------------------------------------------
+
+    pub async fn put_credential(&self, c: &CredentialRow) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO credentials (name, username, sealed, key_file, created_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name) DO UPDATE SET \
+             username = excluded.username, sealed = excluded.sealed, key_file = excluded.key_file",
+        )
+        .bind(&c.name)
+        .bind(&c.username)
+        .bind(&c.sealed)
+        .bind(c.key_file.clone())
+        .bind(c.created_at)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| self.err(&format!("credential {:?}", c.name), e))?;
+        Ok(())
+    }
+
+    pub async fn credentials(&self) -> Result<Vec<CredentialRow>> {
+        let rows = sqlx::query(
+            "SELECT name, username, sealed, key_file, created_at FROM credentials ORDER BY name",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.err("credentials", e))?;
+        rows.iter()
+            .map(|r| {
+                let get = |e| self.err("credentials", e);
+                Ok(CredentialRow {
+                    name: r.try_get("name").map_err(get)?,
+                    username: r.try_get("username").map_err(get)?,
+                    sealed: r.try_get("sealed").map_err(get)?,
+                    key_file: r.try_get("key_file").map_err(get)?,
+                    created_at: r.try_get("created_at").map_err(get)?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn remove_credential(&self, name: &str) -> Result<bool> {
+        let done = sqlx::query("DELETE FROM credentials WHERE name = $1")
+            .bind(name)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| self.err("credentials", e))?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    // ---- jobs ----------------------------------------------------------
+
+    /// Create a job over `devices` (names), status `queued`.
+    pub async fn create_job(
+        &self,
+        kind: &str,
+        created_by: &str,
+        params: &serde_json::Value,
+        devices: &[String],
+    ) -> Result<i64> {
+        let mut tx = self.pool.begin().await.map_err(|e| self.err("jobs", e))?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO jobs (kind, status, created_at, created_by, params) \
+             VALUES ($1, 'queued', $2, $3, $4) RETURNING id",
+        )
+        .bind(kind)
+        .bind(now_ms())
+        .bind(created_by)
+        .bind(params.to_string())
+        .fetch_one(&mut *tx)
+        .await
+        .and_then(|r| r.try_get(0))
+        .map_err(|e| self.err("jobs", e))?;
+        for chunk in devices.chunks(500) {
+            let mut sql = String::from("INSERT INTO job_devices (job_id, device) VALUES ");
+            for i in 0..chunk.len() {
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("($1, ${})", i + 2));
+            }
+            let mut q = sqlx::query(&sql).bind(id);
+            for name in chunk {
+                q = q.bind(name);
+            }
+            q.execute(&mut *tx)
+                .await
+                .map_err(|e| self.err("job devices", e))?;
+        }
+        tx.commit().await.map_err(|e| self.err("jobs", e))?;
+        Ok(id)
+    }
+
+    fn job_row(&self, r: &sqlx::any::AnyRow) -> Result<JobRow> {
+        let get = |e| self.err("jobs", e);
+        let params: String = r.try_get("params").map_err(get)?;
+        Ok(JobRow {
+            id: r.try_get("id").map_err(get)?,
+            kind: r.try_get("kind").map_err(get)?,
+            status: r.try_get("status").map_err(get)?,
+            created_at: r.try_get("created_at").map_err(get)?,
+            started_at: r.try_get("started_at").map_err(get)?,
+            finished_at: r.try_get("finished_at").map_err(get)?,
+            created_by: r.try_get("created_by").map_err(get)?,
+            params: serde_json::from_str(&params).unwrap_or(serde_json::Value::Null),
+        })
+    }
+
+    const JOB_COLUMNS: &str =
+        "id, kind, status, created_at, started_at, finished_at, created_by, params";
+
+    pub async fn job(&self, id: i64) -> Result<Option<JobRow>> {
+        let row = sqlx::query(&format!(
+            "SELECT {} FROM jobs WHERE id = $1",
+            Self::JOB_COLUMNS
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| self.err("jobs", e))?;
+        row.map(|r| self.job_row(&r)).transpose()
+    }
+
+    /// The newest `limit` jobs, newest first.
+    pub async fn jobs(&self, limit: i64) -> Result<Vec<JobRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {} FROM jobs ORDER BY id DESC LIMIT $1",
+            Self::JOB_COLUMNS
+        ))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.err("jobs", e))?;
+        rows.iter().map(|r| self.job_row(r)).collect()
+    }
+
+    /// Mark a job running (keeping the first start time on a rerun).
+    pub async fn start_job(&self, id: i64) -> Result<()> {
+        sqlx::query(
+            "UPDATE jobs SET status = 'running', started_at = COALESCE(started_at, $2), \
+             finished_at = NULL WHERE id = $1",
+        )
+        .bind(id)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await
+        .map_err(|e| self.err("jobs", e))?;
+        Ok(())
+    }
+
+    pub async fn finish_job(&self, id: i64, status: &str) -> Result<()> {
+        sqlx::query("UPDATE jobs SET status = $2, finished_at = $3 WHERE id = $1")
+            .bind(id)
+            .bind(status)
+            .bind(now_ms())
+            .execute(&self.pool)
+            .await
+            .map_err(|e| self.err("jobs", e))?;
+        Ok(())
+    }
+
+    /// The job's devices that have no result yet, in name order.
+    pub async fn pending_devices(&self, job: i64) -> Result<Vec<String>> {
+        let rows = sqlx::query(
+            "SELECT d.device FROM job_devices d LEFT JOIN job_results r \
+             ON r.job_id = d.job_id AND r.device = d.device \
+             WHERE d.job_id = $1 AND r.device IS NULL ORDER BY d.device",
+        )
+        .bind(job)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.err("job devices", e))?;
+        rows.iter()
+            .map(|r| r.try_get(0).map_err(|e| self.err("job devices", e)))
+            .collect()
+    }
+
+    pub async fn job_device_count(&self, job: i64) -> Result<i64> {
+        sqlx::query("SELECT COUNT(*) FROM job_devices WHERE job_id = $1")
+            .bind(job)
+            .fetch_one(&self.pool)
+            .await
+            .and_then(|r| r.try_get(0))
+            .map_err(|e| self.err("job devices", e))
+    }
+
+    pub async fn results(&self, job: i64) -> Result<Vec<ResultRow>> {
+        let rows = sqlx::query(
+            "SELECT job_id, device, status, error_class, message, attempts, duration_ms, \
+             commit_id, changed, output, finished_at FROM job_results WHERE job_id = $1 \
+             ORDER BY device",
+        )
+        .bind(job)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.err("results", e))?;
+        rows.iter()
+            .map(|r| {
+                let get = |e| self.err("results", e);
+                Ok(ResultRow {
+                    job_id: r.try_get("job_id").map_err(get)?,
+                    device: r.try_get("device").map_err(get)?,
+                    status: r.try_get("status").map_err(get)?,
+                    error_class: r.try_get("error_class").map_err(get)?,
+                    message: r.try_get("message").map_err(get)?,
+                    attempts: r.try_get("attempts").map_err(get)?,
+                    duration_ms: r.try_get("duration_ms").map_err(get)?,
+                    commit_id: r.try_get("commit_id").map_err(get)?,
+                    changed: r.try_get::<i64, _>("changed").map_err(get)? != 0,
+                    output: r.try_get("output").map_err(get)?,
+                    finished_at: r.try_get("finished_at").map_err(get)?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn logs(&self, job: i64) -> Result<Vec<LogRow>> {
+        let rows = sqlx::query(
+            "SELECT job_id, device, level, message, at FROM job_logs WHERE job_id = $1 ORDER BY id",
+        )
+        .bind(job)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.err("job logs", e))?;
+        rows.iter()
+            .map(|r| {
+                let get = |e| self.err("job logs", e);
+                Ok(LogRow {
+                    job_id: r.try_get("job_id").map_err(get)?,
+                    device: r.try_get("device").map_err(get)?,
+                    level: r.try_get("level").map_err(get)?,
+                    message: r.try_get("message").map_err(get)?,
+                    at: r.try_get("at").map_err(get)?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn connection_logs(
+        &self,
+        job: i64,
+        device: Option<&str>,
+    ) -> Result<Vec<ConnectionLogRow>> {
+        let rows = sqlx::query(
+            "SELECT job_id, device, attempt, transcript, at FROM connection_logs \
+             WHERE job_id = $1 AND ($2 = '' OR device = $2) ORDER BY id",
+        )
+        .bind(job)
+        .bind(device.unwrap_or(""))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.err("connection logs", e))?;
+        rows.iter()
+            .map(|r| {
+                let get = |e| self.err("connection logs", e);
+                Ok(ConnectionLogRow {
+                    job_id: r.try_get("job_id").map_err(get)?,
+                    device: r.try_get("device").map_err(get)?,
+                    attempt: r.try_get("attempt").map_err(get)?,
+                    transcript: r.try_get("transcript").map_err(get)?,
+                    at: r.try_get("at").map_err(get)?,
+                })
+            })
+            .collect()
+    }
+
+    // ---- host keys -----------------------------------------------------
+
+    pub async fn host_keys(&self) -> Result<Vec<(String, String)>> {
+        let rows = sqlx::query("SELECT host, key FROM host_keys")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| self.err("host keys", e))?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get(0).map_err(|e| self.err("host keys", e))?,
+                    r.try_get(1).map_err(|e| self.err("host keys", e))?,
+                ))
+            })
+            .collect()
+    }
+
+    // ---- the writer ----------------------------------------------------
+
+    /// Write rows in one transaction. A result already stored for the same
+    /// job and device is kept (a rerun after a crash never duplicates).
+    pub async fn write_batch(&self, rows: &[Write]) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await.map_err(|e| self.err("write", e))?;
+        for row in rows {
+            let q = match row {
+                Write::Result(r) => sqlx::query(
+                    "INSERT INTO job_results (job_id, device, status, error_class, message, \
+                     attempts, duration_ms, commit_id, changed, output, finished_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                     ON CONFLICT (job_id, device) DO NOTHING",
+                )
+                .bind(r.job_id)
+                .bind(&r.device)
+                .bind(&r.status)
+                .bind(r.error_class.clone())
+                .bind(r.message.clone())
+                .bind(r.attempts)
+                .bind(r.duration_ms)
+                .bind(r.commit_id.clone())
+                .bind(i64::from(r.changed))
+                .bind(r.output.clone())
+                .bind(r.finished_at),
+                Write::Log(l) => sqlx::query(
+                    "INSERT INTO job_logs (job_id, device, level, message, at) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(l.job_id)
+                .bind(l.device.clone())
+                .bind(&l.level)
+                .bind(&l.message)
+                .bind(l.at),
+                Write::Connection(c) => sqlx::query(
+                    "INSERT INTO connection_logs (job_id, device, attempt, transcript, at) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(c.job_id)
+                .bind(&c.device)
+                .bind(c.attempt)
+                .bind(&c.transcript)
+                .bind(c.at),
+                Write::HostKey { host, key } => sqlx::query(
+                    "INSERT INTO host_keys (host, key, first_seen) VALUES ($1, $2, $3) \
+                     ON CONFLICT (host) DO NOTHING",
+                )
+                .bind(host)
+                .bind(key)
+                .bind(now_ms()),
+            };
+            q.execute(&mut *tx)
+                .await
+                .map_err(|e| self.err("write", e))?;
+        }
+        tx.commit().await.map_err(|e| self.err("write", e))
+    }
+
+    /// Every row of every table, as text (the canary test reads it all).
+    pub async fn dump(&self) -> Result<String> {
+        let mut out = String::new();
+        for table in [
+            "devices",
+            "credentials",
+            "jobs",
+            "job_devices",
+            "job_results",
+            "job_logs",
+            "connection_logs",
+            "host_keys",
+        ] {
+            let rows = sqlx::query(&format!("SELECT * FROM {table}"))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|e| self.err(table, e))?;
+            for r in rows {
+                out.push_str(table);
+                for i in 0..r.columns().len() {
+                    out.push('\t');
+                    if let Ok(Some(s)) = r.try_get::<Option<String>, _>(i) {
+                        out.push_str(&s);
+                    } else if let Ok(Some(n)) = r.try_get::<Option<i64>, _>(i) {
+                        out.push_str(&n.to_string());
+                    }
+                }
+                out.push('\n');
+            }
+        }
+        Ok(out)
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn sqlite_path(url: &str) -> String {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    rest.split('?').next().unwrap_or("").to_string()
+}
+
+fn json(v: &impl Serialize) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "{}".into())
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_never_show_a_password() {
+        assert_eq!(
+            display_url("postgres://ops:hunter2@db:5432/nr"),
+            "postgres://ops:***@db:5432/nr"
+        );
+        assert_eq!(
+            display_url("postgres://root@127.0.0.1/test"),
+            "postgres://root@127.0.0.1/test"
+        );
+        assert_eq!(display_url("sqlite://data/x.db"), "sqlite://data/x.db");
+    }
+
+    #[test]
+    fn sqlite_paths_come_out_of_the_url() {
+        assert_eq!(sqlite_path("sqlite://data/netraven.db"), "data/netraven.db");
+        assert_eq!(sqlite_path("sqlite:///tmp/a.db?mode=rwc"), "/tmp/a.db");
+        assert_eq!(sqlite_path("sqlite::memory:"), ":memory:");
+    }
+}
