@@ -347,7 +347,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     serde_json::json!({}),
                 )
                 .await?;
-                eprintln!("created backup job {id}");
+                tracing::info!("created backup job {id}");
                 jobs::run_job(&config, id, args.json, store).await
             }
         },
@@ -368,7 +368,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 serde_json::json!({ "commands": commands }),
             )
             .await?;
-            eprintln!("created commands job {id}");
+            tracing::info!("created commands job {id}");
             let code = jobs::run_job(&config, id, json, store).await?;
             if !json {
                 let store = jobs::open_store(&config).await?;

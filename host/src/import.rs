@@ -420,8 +420,14 @@ fn to_record(row: &Row, map: &ColumnMap) -> Result<Record, String> {
     let needed = map.required_width();
     if fields < needed {
         let noun = if fields == 1 { "field" } else { "fields" };
+        // Name the first required column the row does not reach.
+        let missing = [Field::Name, Field::Model]
+            .into_iter()
+            .filter(|f| map.index_of(f).is_some_and(|i| i >= fields))
+            .min_by_key(|f| map.index_of(f))
+            .map_or_else(|| "a column".to_string(), |f| f.to_string());
         return Err(format!(
-            "line {line}: {fields} {noun}, the column map needs at least {needed}"
+            "line {line}: {missing}: missing ({fields} {noun}, the column map needs at least {needed})"
         ));
     }
     let value = |field: &Field| -> Option<String> {
@@ -750,10 +756,13 @@ mod tests {
     fn short_row_only_errors_when_a_required_column_is_missing() {
         let options = router_db(Some("user,password,name,model"));
         let e = error("admin:pw:core-1:ios\n\n\n\nadmin:pw:edge-2\n", &options);
-        assert_eq!(e, "line 5: 3 fields, the column map needs at least 4");
+        assert_eq!(
+            e,
+            "line 5: model: missing (3 fields, the column map needs at least 4)"
+        );
         assert_eq!(
             error("a:ios\nlonely\n", &router_db(None)),
-            "line 2: 1 field, the column map needs at least 2"
+            "line 2: model: missing (1 field, the column map needs at least 2)"
         );
         // Optional columns beyond the row's end are simply absent.
         let options = router_db(Some("name,model,user,password"));

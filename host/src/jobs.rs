@@ -302,8 +302,11 @@ impl Worker {
     }
 }
 
+/// A credential opened for use: user, secrets, key file.
+type Opened = (String, Sealed, Option<String>);
+
 /// Decrypted credentials for the devices a run needs, by name.
-struct Credentials(HashMap<String, Result<(String, Sealed, Option<String>), String>>);
+struct Credentials(HashMap<String, Result<Opened, String>>);
 
 impl Credentials {
     async fn load(

@@ -794,10 +794,14 @@ pub async fn run_job(
     let worker = Worker::new(config.clone(), store, runtime, Arc::new(catalog))
         .map_err(anyhow::Error::msg)?;
     let progress = Progress::start(id);
-    let summary = worker
-        .run_job(id, progress.callback())
-        .await
-        .map_err(anyhow::Error::msg)?;
+    let summary = worker.run_job(id, progress.callback()).await.map_err(|e| {
+        progress.finish();
+        if e.starts_with(&format!("job {id}")) {
+            anyhow::Error::msg(e)
+        } else {
+            anyhow::anyhow!("job {id}: {e}")
+        }
+    })?;
     progress.finish();
     if json {
         println!("{}", serde_json::to_string_pretty(&summary)?);
