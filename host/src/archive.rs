@@ -58,11 +58,12 @@ pub struct Change {
     pub group: String,
     /// The configuration as the driver returned it (already redacted).
     pub config: String,
-    /// The driver's "significant" view of `config`: the configuration with
-    /// volatile lines (timestamps, uptime counters) taken out. When set, a new
-    /// configuration whose significant view matches that of the archived one is
-    /// not committed. `None` commits on any change of bytes.
-    pub significant: Option<String>,
+    /// Compare the driver's "significant" views (the configuration with
+    /// volatile lines such as timestamps and counters taken out) of the new
+    /// and the archived configuration, not their bytes: when the views
+    /// match, the change is not committed. `false` commits on any change of
+    /// bytes.
+    pub significant: bool,
 }
 
 /// What became of one [`Change`]. Commit ids are full hex.
@@ -164,12 +165,13 @@ impl Archive {
     /// Archive a batch of configurations as one commit on the branch.
     ///
     /// Only devices whose configuration changed go into the commit; when none
-    /// did, no commit is made. `significant_of(change, old)` turns `old`, the
-    /// archived configuration of `change`'s device, into its significant view
-    /// (the change says which device, hence which driver). It is called only
-    /// for a [`Change`] with `significant` set whose bytes differ from the
-    /// archived ones, and while the archive is locked; returning `None` means
-    /// "cannot tell", which commits the change.
+    /// did, no commit is made. `significant_of(change, text)` turns `text`,
+    /// the archived or the new configuration of `change`'s device, into its
+    /// significant view (the change says which device, hence which driver).
+    /// Both views come from the same function, so they compare like for like
+    /// (both redacted alike). It is called only for a [`Change`] with
+    /// `significant` set whose bytes differ from the archived ones, and while
+    /// the archive is locked; `None` means "cannot tell", which commits.
     ///
     /// The outcomes are in the order of `changes`. Should a device appear twice,
     /// the later entry is compared with the earlier one and wins.
@@ -236,12 +238,13 @@ impl Archive {
                 verdicts.push(Verdict::Unchanged);
                 continue;
             }
-            if let (Some(new_view), Some(old_id)) = (&change.significant, old_id) {
+            if let (true, Some(old_id)) = (change.significant, old_id) {
                 let old_text = match staged.get(&path) {
                     Some(&(_, earlier)) => changes[earlier].config.clone(),
                     None => self.text(old_id, &path)?,
                 };
-                if significant_of(change, &old_text).as_ref() == Some(new_view) {
+                let old_view = significant_of(change, &old_text);
+                if old_view.is_some() && old_view == significant_of(change, &change.config) {
                     verdicts.push(Verdict::Insignificant);
                     continue;
                 }
@@ -617,7 +620,7 @@ mod tests {
             device: device.to_string(),
             group: group.to_string(),
             config: config.to_string(),
-            significant: None,
+            significant: false,
         }
     }
 
@@ -789,13 +792,13 @@ mod tests {
             kept.join("\n")
         };
         let asked = std::cell::Cell::new(0);
-        let view_of = |change: &Change, old: &str| {
+        let view_of = |change: &Change, text: &str| {
             assert_eq!(change.device, "fw1");
             asked.set(asked.get() + 1);
-            Some(view(old))
+            Some(view(text))
         };
         let with_view = |job, config: &str| Change {
-            significant: Some(view(config)),
+            significant: true,
             ..change(job, "edge", "fw1", config)
         };
 
@@ -828,7 +831,7 @@ mod tests {
         let second = tip_id(&archive);
         assert_ne!(second, first);
         assert_eq!(outcomes, [Outcome::Committed(second.unwrap())]);
-        assert_eq!(asked.get(), 2);
+        assert_eq!(asked.get(), 4, "old and new view, twice");
         assert_eq!(
             archive.show("edge", "fw1", None).unwrap(),
             "! Last change 12:00\nhostname fw2\n"

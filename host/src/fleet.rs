@@ -41,8 +41,6 @@ pub struct Work {
     pub commands: Option<Vec<String>>,
     /// Keep a transcript of the session, redacted by the driver.
     pub transcript: bool,
-    /// Also compute the driver's `significant` view of the config.
-    pub significant: bool,
 }
 
 /// What one attempt on one device gave.
@@ -53,8 +51,6 @@ pub struct DeviceRun {
     pub outcome: Result<Backup, DeviceFailure>,
     /// The session transcript after the driver's `redact`.
     pub transcript: Option<String>,
-    /// The driver's `significant` view of the (unredacted) config.
-    pub significant: Option<String>,
 }
 
 impl Fleet {
@@ -92,7 +88,6 @@ impl Fleet {
             Err(failure) => DeviceRun {
                 outcome: Err(failure),
                 transcript: None,
-                significant: None,
             },
         }
     }
@@ -146,15 +141,6 @@ impl Fleet {
                     Backup::config(text)
                 }),
         };
-        let mut significant = None;
-        if work.significant
-            && let Ok(backup) = &result
-        {
-            match instance.significant(&backup.config).await {
-                Ok(view) => significant = Some(view),
-                Err(failure) => result = Err(failure),
-            }
-        }
         if self.redact
             && let Ok(backup) = &mut result
         {
@@ -179,7 +165,6 @@ impl Fleet {
         Ok(DeviceRun {
             outcome: result,
             transcript,
-            significant,
         })
     }
 

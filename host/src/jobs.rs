@@ -444,7 +444,6 @@ impl DeviceContext {
         let work = Work {
             commands: self.commands.clone(),
             transcript: self.config.logging.connection_logs,
-            significant: self.config.git.significant && self.commands.is_none(),
         };
         let attempts = self.config.worker.retry_attempts.max(1);
         let mut attempt = 0;
@@ -494,7 +493,7 @@ impl DeviceContext {
                                     device: name.clone(),
                                     group: device.group.clone(),
                                     config: text,
-                                    significant: run.significant,
+                                    significant: self.config.git.significant,
                                 },
                                 model: device.model.clone(),
                                 row,

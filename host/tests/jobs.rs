@@ -758,3 +758,86 @@ fn router_db_imports_with_a_column_map() {
     let creds = lab.expect(0, &["credentials", "list"]);
     assert!(!creds.contains("pw1") && !creds.contains("pw2"), "{creds}");
 }
+
+/// The IOS recording, with `edit` applied, as a one-case corpus.
+fn ios_variant(edit: impl Fn(String) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = std::fs::read_to_string(
+        support::corpus().join("ios#C9200L-24P-4G_17.09.04a#simulation.yaml"),
+    )
+    .expect("the IOS recording");
+    // A custom recording: a corpus case needs no expected output to be served.
+    std::fs::create_dir(dir.path().join("corpus")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("corpus/ios#lab#custom_simulation.yaml"),
+        edit(base),
+    )
+    .expect("write");
+    dir
+}
+
+#[test]
+fn significant_mode_skips_changes_to_volatile_lines_only() {
+    let lab = Lab::new(Db::Sqlite, &["ios"]);
+    let serve = |corpus: &tempfile::TempDir| {
+        let sim = Sim::start(&[
+            "--corpus",
+            &corpus.path().join("corpus").display().to_string(),
+        ]);
+        lab.expect(
+            0,
+            &["devices", "import", &sim.inventory.display().to_string()],
+        );
+        sim
+    };
+    let backup = |significant: &str| -> serde_json::Value {
+        let out = lab
+            .command(&["backup", "--all", "--json"])
+            .env("NETRAVEN_GIT_SIGNIFICANT", significant)
+            .output()
+            .expect("run");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("JSON")
+    };
+    let original = ios_variant(|t| t);
+    let sim = serve(&original);
+    assert_eq!(backup("true")["changed"], 1);
+    assert_eq!(lab.commits(), 1);
+    drop(sim);
+
+    // Only the "last changed" stamps differ: not significant.
+    let stamps = ios_variant(|t| {
+        assert!(t.contains("09:37:40 CEST"), "the recording changed shape");
+        t.replace("09:37:40 CEST", "11:11:11 CEST")
+            .replace("09:37:37 CEST", "11:11:10 CEST")
+    });
+    let sim = serve(&stamps);
+    assert_eq!(backup("true")["changed"], 0);
+    assert_eq!(lab.commits(), 1);
+    // The same change is committed when every byte counts.
+    assert_eq!(backup("false")["changed"], 1);
+    assert_eq!(lab.commits(), 2);
+    let diff = lab.expect(0, &["diff", "ios-1"]);
+    assert!(
+        diff.contains("+! Last configuration change at 11:11:11"),
+        "{diff}"
+    );
+    drop(sim);
+
+    // A real change is committed in significant mode too.
+    let real = ios_variant(|t| {
+        t.replace(
+            "    ! NVRAM config last updated at 09:37:37 CEST Tue Aug 20 2024 by oxidized\n",
+            "    ! NVRAM config last updated at 09:37:37 CEST Tue Aug 20 2024 by oxidized\n    ntp server 192.0.2.123\n",
+        )
+    });
+    let sim = serve(&real);
+    assert_eq!(backup("true")["changed"], 1);
+    assert_eq!(lab.commits(), 3);
+    drop(sim);
+}
