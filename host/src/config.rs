@@ -262,14 +262,22 @@ impl Config {
         // Validate the overrides alone first, so an unknown key is named as
         // the variable that set it.
         for (section, keys) in &overrides {
-            let mut one = toml::Table::new();
-            one.insert(section.clone(), keys.clone());
-            if let Err(e) = toml::Value::Table(one).try_into::<Config>() {
-                let message = e.message().trim().to_string();
-                return Err(format!(
-                    "environment NETRAVEN_{}_*: {message}",
-                    section.to_ascii_uppercase()
-                ));
+            let Some(keys) = keys.as_table() else {
+                continue;
+            };
+            for (key, value) in keys {
+                let mut inner = toml::Table::new();
+                inner.insert(key.clone(), value.clone());
+                let mut one = toml::Table::new();
+                one.insert(section.clone(), toml::Value::Table(inner));
+                if let Err(e) = toml::Value::Table(one).try_into::<Config>() {
+                    return Err(format!(
+                        "environment NETRAVEN_{}_{}: {}",
+                        section.to_ascii_uppercase(),
+                        key.to_ascii_uppercase(),
+                        one_line(e.message())
+                    ));
+                }
             }
         }
         let mut merged = self.as_table()?;
@@ -322,6 +330,12 @@ impl Config {
             return Err(format!(
                 "[worker] retry_attempts = {}: must be 1 to 20",
                 w.retry_attempts
+            ));
+        }
+        if !(0.0..=3600.0).contains(&w.retry_backoff_max_secs) {
+            return Err(format!(
+                "[worker] retry_backoff_max_secs = {}: must be 0 to 3600",
+                w.retry_backoff_max_secs
             ));
         }
         if !(w.retry_backoff_secs >= 0.0 && w.retry_backoff_secs <= w.retry_backoff_max_secs) {

@@ -149,39 +149,30 @@ impl Fleet {
                 Err(failure) => result = Err(failure),
             }
         }
-        let link = instance.into_link();
+        // The recording is redacted by the instance that made it: no second
+        // instance per device.
         let mut transcript = None;
-        if let Link::Ssh(mut session) = link {
+        if let Link::Ssh(session) = instance.link_mut() {
             *recording = session.take_recording();
-            session.close().await;
         }
         if work.transcript
             && let Some(rec) = recording.as_ref()
         {
-            // The session is closed; a fresh instance redacts the transcript.
-            let text = rec.to_text();
-            transcript = Some(self.redact_text(&device.model, &device.name, &text).await);
+            transcript = Some(match instance.redact(&rec.to_text()).await {
+                Ok(text) => text,
+                Err(failure) => format!(
+                    "(transcript withheld: the driver's redact failed: {})",
+                    failure.class
+                ),
+            });
+        }
+        if let Link::Ssh(session) = instance.into_link() {
+            session.close().await;
         }
         Ok(DeviceRun {
             outcome: result,
             transcript,
         })
-    }
-
-    /// Run the driver for `model`'s `redact` on `text` in an instance with
-    /// no session. If that fails, the text is dropped rather than kept
-    /// unredacted.
-    pub async fn redact_text(&self, model: &str, device: &str, text: &str) -> String {
-        match self
-            .offline(model, device, async |i| i.redact(text).await)
-            .await
-        {
-            Ok(redacted) => redacted,
-            Err(failure) => format!(
-                "(transcript withheld: the driver's redact failed: {})",
-                failure.class
-            ),
-        }
     }
 
     /// The driver's `significant` view of `text`, in an instance with no

@@ -11,7 +11,7 @@
 //! was killed finishes it without redoing or duplicating what is stored.
 //! A result row is written only after its configuration is committed.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -194,12 +194,16 @@ impl Worker {
                 fleet.clone(),
                 self.writer.sender(),
                 tokio::runtime::Handle::current(),
+                id,
             )?)
         } else {
             None
         };
 
         let gate = Arc::new(Semaphore::new(self.config.worker.concurrency));
+        let config = Arc::new(self.config.clone());
+        let rows = Arc::new(rows);
+        let creds = Arc::new(creds);
         let mut tasks = tokio::task::JoinSet::new();
         let ran = pending.len();
         for name in pending {
@@ -209,17 +213,20 @@ impl Worker {
                 redactor: self.redactor.clone(),
                 writer: self.writer.sender(),
                 archive: archive.as_ref().map(ArchiveWriter::sender),
-                config: self.config.clone(),
+                config: config.clone(),
                 commands: commands.clone(),
                 progress: progress.clone(),
                 total,
+                gate: gate.clone(),
+                secrets: Vec::new(),
             };
-            let device = resolve(&name, &rows, &creds, &self.config);
-            let gate = gate.clone();
+            let (rows, creds) = (rows.clone(), creds.clone());
             let span = tracing::info_span!("device", device = %name);
             tasks.spawn(
                 async move {
-                    let _permit = gate.acquire_owned().await;
+                    // Resolved here, not up front: 10,000 targets need not
+                    // all sit in memory while the first devices run.
+                    let device = resolve(&name, &rows, &creds, &ctx.config);
                     ctx.work(name, device).await;
                 }
                 .instrument(span),
@@ -227,6 +234,8 @@ impl Worker {
         }
         while let Some(joined) = tasks.join_next().await {
             if let Err(e) = joined {
+                // The device has no result: the summary counts it failed and
+                // a rerun of the job does it again.
                 tracing::error!("a device task failed: {e}");
             }
         }
@@ -296,7 +305,7 @@ impl Worker {
             job_id: job,
             device: device.map(String::from),
             level: level.into(),
-            message: self.redactor.apply_strict(&message),
+            message: self.redactor.apply(&message),
             at: now_ms(),
         }));
     }
@@ -427,20 +436,37 @@ struct DeviceContext {
     fleet: Arc<Fleet>,
     redactor: Arc<Redactor>,
     writer: mpsc::UnboundedSender<Msg>,
-    archive: Option<mpsc::UnboundedSender<Pending>>,
-    config: Config,
+    archive: Option<std::sync::mpsc::Sender<Pending>>,
+    config: Arc<Config>,
     commands: Option<Vec<String>>,
     progress: ProgressFn,
     total: usize,
+    /// Devices worked on at once; a device holds a permit per attempt,
+    /// not while it waits to retry.
+    gate: Arc<Semaphore>,
+    /// This device's own secret values, hidden wherever they might be
+    /// echoed back, whatever the keywords say.
+    secrets: Vec<String>,
 }
 
 impl DeviceContext {
-    async fn work(self, name: String, device: Result<Device, DeviceFailure>) {
+    async fn work(mut self, name: String, device: Result<Device, DeviceFailure>) {
         let started = Instant::now();
         let device = match device {
             Ok(d) => d,
             Err(failure) => return self.fail(&name, failure, 0, started),
         };
+        let mut targets = vec![&device.target];
+        targets.extend(device.target.jump.iter().map(|h| &h.target));
+        for t in targets {
+            for s in [&t.password, &t.enable].into_iter().flatten() {
+                // Very short values would hide ordinary text; keywords and
+                // the driver cover those.
+                if s.expose().len() >= 4 {
+                    self.secrets.push(s.expose().to_string());
+                }
+            }
+        }
         let work = Work {
             commands: self.commands.clone(),
             transcript: self.config.logging.connection_logs,
@@ -449,20 +475,22 @@ impl DeviceContext {
         let mut attempt = 0;
         loop {
             attempt += 1;
+            let permit = self.gate.clone().acquire_owned().await;
             let run = self.fleet.run(&device, &work).await;
+            drop(permit);
             if let Some(transcript) = run.transcript {
                 self.row(Write::Connection(ConnectionLogRow {
                     job_id: self.job,
                     device: name.clone(),
                     attempt: attempt as i64,
-                    transcript: self.redactor.apply(&transcript),
+                    transcript: self.scrub(&transcript),
                     at: now_ms(),
                 }));
             }
             match run.outcome {
                 Ok(backup) => {
                     let text = if self.config.redaction.configs || self.commands.is_some() {
-                        self.redactor.apply(&backup.config)
+                        self.scrub(&backup.config)
                     } else {
                         backup.config
                     };
@@ -511,7 +539,7 @@ impl DeviceContext {
                     let message = format!(
                         "attempt {attempt} of {attempts} failed ({}): {}; retrying in {:.1} s",
                         failure.class,
-                        self.redactor.apply_strict(&failure.message),
+                        self.scrub(&failure.message),
                         wait.as_secs_f64()
                     );
                     tracing::info!(class = %failure.class, attempt, "{message}");
@@ -523,8 +551,19 @@ impl DeviceContext {
         }
     }
 
+    /// The host's redaction net and this device's literal secrets.
+    fn scrub(&self, text: &str) -> String {
+        let mut out = self.redactor.apply(text);
+        for s in &self.secrets {
+            if out.contains(s.as_str()) {
+                out = out.replace(s.as_str(), crate::redact::HIDDEN);
+            }
+        }
+        out
+    }
+
     fn fail(&self, name: &str, failure: DeviceFailure, attempts: u32, started: Instant) {
-        let message = self.redactor.apply_strict(&failure.message);
+        let message = self.scrub(&failure.message);
         tracing::warn!(class = %failure.class, attempts, "device failed: {message}");
         self.row(self.log_row(
             name,
@@ -680,15 +719,19 @@ struct Pending {
     row: ResultRow,
 }
 
-/// The one thread that writes the archive. It commits whatever devices
-/// have arrived (up to `[git] batch`) as one commit, so a first run of
-/// 10,000 devices makes tens of commits, not 10,000 tree rewrites.
+/// The one thread that writes the archive. It gathers devices for up to
+/// [`BATCH_WINDOW`] (or `[git] batch` of them) and commits them as one
+/// commit, so a first run of 10,000 devices makes tens of commits, not
+/// 10,000 rewrites of a 10,000-entry directory.
 struct ArchiveWriter {
-    tx: mpsc::UnboundedSender<Pending>,
+    tx: std::sync::mpsc::Sender<Pending>,
     /// Microseconds spent committing.
     busy: Arc<AtomicU64>,
     thread: std::thread::JoinHandle<Result<(), String>>,
 }
+
+/// How long the git writer waits for more devices before committing.
+const BATCH_WINDOW: Duration = Duration::from_millis(500);
 
 impl ArchiveWriter {
     fn start(
@@ -696,6 +739,7 @@ impl ArchiveWriter {
         fleet: Arc<Fleet>,
         writer: mpsc::UnboundedSender<Msg>,
         handle: tokio::runtime::Handle,
+        job: i64,
     ) -> Result<ArchiveWriter, String> {
         let archive = Archive::open(
             &config.git.repository,
@@ -705,28 +749,34 @@ impl ArchiveWriter {
             },
         )?;
         let batch = config.git.batch;
-        let (tx, mut rx) = mpsc::unbounded_channel::<Pending>();
+        let (tx, rx) = std::sync::mpsc::channel::<Pending>();
         let busy = Arc::new(AtomicU64::new(0));
         let busy_thread = busy.clone();
         let thread = std::thread::Builder::new()
             .name("netraven-git".into())
             .spawn(move || -> Result<(), String> {
-                while let Some(first) = rx.blocking_recv() {
+                while let Ok(first) = rx.recv() {
                     let mut pending = vec![first];
+                    let until = Instant::now() + BATCH_WINDOW;
                     while pending.len() < batch {
-                        match rx.try_recv() {
+                        let left = until.saturating_duration_since(Instant::now());
+                        match rx.recv_timeout(left) {
                             Ok(p) => pending.push(p),
                             Err(_) => break,
                         }
                     }
-                    let changes: Vec<Change> = pending.iter().map(|p| p.change.clone()).collect();
-                    let models: BTreeMap<String, String> = pending
+                    let (changes, rest): (Vec<Change>, Vec<(String, ResultRow)>) = pending
+                        .into_iter()
+                        .map(|p| (p.change, (p.model, p.row)))
+                        .unzip();
+                    let models: HashMap<&str, &str> = changes
                         .iter()
-                        .map(|p| (p.change.device.clone(), p.model.clone()))
+                        .zip(&rest)
+                        .map(|(c, (model, _))| (c.device.as_str(), model.as_str()))
                         .collect();
-                    let significant_of = |change: &Change, old: &str| -> Option<String> {
-                        let model = models.get(&change.device)?;
-                        handle.block_on(fleet.significant_text(model, &change.device, old))
+                    let significant_of = |change: &Change, text: &str| -> Option<String> {
+                        let model = models.get(change.device.as_str())?;
+                        handle.block_on(fleet.significant_text(model, &change.device, text))
                     };
                     let began = Instant::now();
                     let outcomes = archive.commit_batch(&changes, &significant_of);
@@ -734,7 +784,7 @@ impl ArchiveWriter {
                         .fetch_add(began.elapsed().as_micros() as u64, AtomicOrdering::Relaxed);
                     match outcomes {
                         Ok(outcomes) => {
-                            for (p, outcome) in pending.into_iter().zip(outcomes) {
+                            for ((_, row), outcome) in rest.into_iter().zip(outcomes) {
                                 let (commit_id, changed) = match outcome {
                                     Outcome::Committed(id) => (Some(id), true),
                                     Outcome::Unchanged(id) | Outcome::Insignificant(id) => {
@@ -744,20 +794,25 @@ impl ArchiveWriter {
                                 let _ = writer.send(Msg::Row(Write::Result(ResultRow {
                                     commit_id,
                                     changed,
-                                    ..p.row
+                                    ..row
                                 })));
                             }
                         }
                         Err(e) => {
+                            // No result rows: these devices are not done,
+                            // and a rerun of the job backs them up again.
                             tracing::error!("git commit failed: {e}");
-                            for p in pending {
-                                let _ = writer.send(Msg::Row(Write::Result(ResultRow {
-                                    status: "failed".into(),
-                                    error_class: Some(ErrorClass::ArchiveFailed.as_str().into()),
-                                    message: Some(e.clone()),
-                                    ..p.row
-                                })));
-                            }
+                            let _ = writer.send(Msg::Row(Write::Log(LogRow {
+                                job_id: job,
+                                device: None,
+                                level: "error".into(),
+                                message: format!(
+                                    "{}: {} devices not archived; rerun the job: {e}",
+                                    ErrorClass::ArchiveFailed,
+                                    rest.len()
+                                ),
+                                at: now_ms(),
+                            })));
                         }
                     }
                 }
@@ -767,7 +822,7 @@ impl ArchiveWriter {
         Ok(ArchiveWriter { tx, busy, thread })
     }
 
-    fn sender(&self) -> mpsc::UnboundedSender<Pending> {
+    fn sender(&self) -> std::sync::mpsc::Sender<Pending> {
         self.tx.clone()
     }
 
@@ -813,10 +868,24 @@ impl HostKeyStore for DbHostKeys {
     }
 
     fn put(&self, host: &str, key: &str) -> Result<(), String> {
-        self.keys
+        let mut keys = self
+            .keys
             .lock()
-            .map_err(|_| "host key store poisoned".to_string())?
-            .insert(host.to_string(), key.to_string());
+            .map_err(|_| "host key store poisoned".to_string())?;
+        // Two connections to one host (a shared jump host) may both see it
+        // first: the first key wins and a different second one is refused.
+        match keys.get(host) {
+            Some(known) if known == key => return Ok(()),
+            Some(_) => {
+                return Err(format!(
+                    "{host}: another connection just recorded a different host key"
+                ));
+            }
+            None => {
+                keys.insert(host.to_string(), key.to_string());
+            }
+        }
+        drop(keys);
         self.writer
             .send(Msg::Row(Write::HostKey {
                 host: host.to_string(),

@@ -41,20 +41,35 @@ pub struct StoreError {
 
 type Result<T> = std::result::Result<T, StoreError>;
 
-/// `url` with the password part of `user:password@` masked.
+/// `url` with any password masked: the `user:password@` part (a password
+/// may itself hold `/`, `?`, `#` or `@`) and a `password=` parameter.
 pub fn display_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_string();
     };
-    let (authority, tail) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    match authority.rsplit_once('@') {
-        Some((userinfo, host)) => {
+    let rest = match rest.rfind('@') {
+        Some(at) => {
+            let userinfo = &rest[..at];
             let user = userinfo.split(':').next().unwrap_or("");
             let masked = if userinfo.contains(':') { ":***" } else { "" };
-            format!("{scheme}://{user}{masked}@{host}{tail}")
+            format!("{user}{masked}@{}", &rest[at + 1..])
         }
-        None => url.to_string(),
-    }
+        None => rest.to_string(),
+    };
+    let rest = match rest.split_once('?') {
+        Some((head, query)) => {
+            let params: Vec<String> = query
+                .split('&')
+                .map(|p| match p.split_once('=') {
+                    Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                    _ => p.to_string(),
+                })
+                .collect();
+            format!("{head}?{}", params.join("&"))
+        }
+        None => rest,
+    };
+    format!("{scheme}://{rest}")
 }
 
 pub fn now_ms() -> i64 {
@@ -771,62 +786,83 @@ impl Store {
     // ---- the writer ----------------------------------------------------
 
     /// Write rows in one transaction. A result already stored for the same
-    /// job and device is kept (a rerun after a crash never duplicates).
+    /// job and device is kept (a rerun after a crash never duplicates). If
+    /// the transaction fails, the rows are written one by one so a single
+    /// bad row costs only itself; the error then names what was lost.
     pub async fn write_batch(&self, rows: &[Write]) -> Result<()> {
         if rows.is_empty() {
             return Ok(());
         }
-        let mut tx = self.pool.begin().await.map_err(|e| self.err("write", e))?;
-        for row in rows {
-            let q = match row {
-                Write::Result(r) => sqlx::query(
-                    "INSERT INTO job_results (job_id, device, status, error_class, message, \
-                     attempts, duration_ms, commit_id, changed, output, finished_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-                     ON CONFLICT (job_id, device) DO NOTHING",
-                )
-                .bind(r.job_id)
-                .bind(&r.device)
-                .bind(&r.status)
-                .bind(r.error_class.clone())
-                .bind(r.message.clone())
-                .bind(r.attempts)
-                .bind(r.duration_ms)
-                .bind(r.commit_id.clone())
-                .bind(i64::from(r.changed))
-                .bind(r.output.clone())
-                .bind(r.finished_at),
-                Write::Log(l) => sqlx::query(
-                    "INSERT INTO job_logs (job_id, device, level, message, at) \
-                     VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(l.job_id)
-                .bind(l.device.clone())
-                .bind(&l.level)
-                .bind(&l.message)
-                .bind(l.at),
-                Write::Connection(c) => sqlx::query(
-                    "INSERT INTO connection_logs (job_id, device, attempt, transcript, at) \
-                     VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(c.job_id)
-                .bind(&c.device)
-                .bind(c.attempt)
-                .bind(&c.transcript)
-                .bind(c.at),
-                Write::HostKey { host, key } => sqlx::query(
-                    "INSERT INTO host_keys (host, key, first_seen) VALUES ($1, $2, $3) \
-                     ON CONFLICT (host) DO NOTHING",
-                )
-                .bind(host)
-                .bind(key)
-                .bind(now_ms()),
-            };
-            q.execute(&mut *tx)
-                .await
-                .map_err(|e| self.err("write", e))?;
+        let batch = async {
+            let mut tx = self.pool.begin().await?;
+            for row in rows {
+                Self::write_one(row).execute(&mut *tx).await?;
+            }
+            tx.commit().await
+        };
+        if batch.await.is_ok() {
+            return Ok(());
         }
-        tx.commit().await.map_err(|e| self.err("write", e))
+        let mut lost = Vec::new();
+        for row in rows {
+            if let Err(e) = Self::write_one(row).execute(&self.pool).await {
+                lost.push(format!("{}: {}", row.what(), one_line(&e.to_string())));
+            }
+        }
+        match lost.first() {
+            None => Ok(()),
+            Some(first) => Err(StoreError {
+                url: self.shown.clone(),
+                message: format!("{} rows not written, e.g. {first}", lost.len()),
+            }),
+        }
+    }
+
+    fn write_one(row: &Write) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
+        match row {
+            Write::Result(r) => sqlx::query(
+                "INSERT INTO job_results (job_id, device, status, error_class, message, \
+                 attempts, duration_ms, commit_id, changed, output, finished_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                 ON CONFLICT (job_id, device) DO NOTHING",
+            )
+            .bind(r.job_id)
+            .bind(&r.device)
+            .bind(&r.status)
+            .bind(r.error_class.clone())
+            .bind(r.message.as_deref().map(text))
+            .bind(r.attempts)
+            .bind(r.duration_ms)
+            .bind(r.commit_id.clone())
+            .bind(i64::from(r.changed))
+            .bind(r.output.as_deref().map(text))
+            .bind(r.finished_at),
+            Write::Log(l) => sqlx::query(
+                "INSERT INTO job_logs (job_id, device, level, message, at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(l.job_id)
+            .bind(l.device.clone())
+            .bind(&l.level)
+            .bind(text(&l.message))
+            .bind(l.at),
+            Write::Connection(c) => sqlx::query(
+                "INSERT INTO connection_logs (job_id, device, attempt, transcript, at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(c.job_id)
+            .bind(&c.device)
+            .bind(c.attempt)
+            .bind(text(&c.transcript))
+            .bind(c.at),
+            Write::HostKey { host, key } => sqlx::query(
+                "INSERT INTO host_keys (host, key, first_seen) VALUES ($1, $2, $3) \
+                 ON CONFLICT (host) DO NOTHING",
+            )
+            .bind(host)
+            .bind(key)
+            .bind(now_ms()),
+        }
     }
 
     /// Every row of every table, as text (the canary test reads it all).
@@ -867,6 +903,28 @@ impl Store {
     }
 }
 
+/// Device text as a column value: PostgreSQL refuses NUL in TEXT, and a
+/// device may send one.
+fn text(s: &str) -> String {
+    if s.contains('\0') {
+        s.replace('\0', "\\0")
+    } else {
+        s.to_string()
+    }
+}
+
+impl Write {
+    /// What a row is, for an error that names it.
+    fn what(&self) -> String {
+        match self {
+            Write::Result(r) => format!("job {} device {:?} result", r.job_id, r.device),
+            Write::Log(l) => format!("job {} log line", l.job_id),
+            Write::Connection(c) => format!("job {} device {:?} transcript", c.job_id, c.device),
+            Write::HostKey { host, .. } => format!("host key of {host}"),
+        }
+    }
+}
+
 fn sqlite_path(url: &str) -> String {
     let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
     rest.split('?').next().unwrap_or("").to_string()
@@ -895,6 +953,14 @@ mod tests {
             "postgres://root@127.0.0.1/test"
         );
         assert_eq!(display_url("sqlite://data/x.db"), "sqlite://data/x.db");
+        assert_eq!(
+            display_url("postgres://ops:p/w?x#y@db:5432/nr"),
+            "postgres://ops:***@db:5432/nr"
+        );
+        assert_eq!(
+            display_url("postgres://db/nr?user=ops&password=s3cret"),
+            "postgres://db/nr?user=ops&password=***"
+        );
     }
 
     #[test]

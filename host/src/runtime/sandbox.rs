@@ -425,6 +425,12 @@ impl DriverInstance {
         &self.store.data().logs
     }
 
+    /// The instance's session, e.g. to take a recording before the driver
+    /// is asked to redact it.
+    pub fn link_mut(&mut self) -> &mut Link {
+        &mut self.store.data_mut().link
+    }
+
     /// End the instance and hand back its session (to close or inspect it).
     pub fn into_link(self) -> Link {
         self.store.into_data().link
