@@ -160,9 +160,17 @@ fn bench(devices: usize, backend: &str, sim: &Sim) {
         let s = &run.summary;
         let ok = s["succeeded"].as_u64().unwrap_or(0);
         let per = |key: &str| s[key].as_f64().unwrap_or(0.0) * 1000.0 / devices as f64;
+        let commits = Command::new("git")
+            .arg("--git-dir")
+            .arg(dir.path().join("data/configs.git"))
+            .args(["rev-list", "--count", "HEAD"])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .unwrap_or_default();
         println!(
             "{devices:>6} devices  {backend:<8} {label:<10} {:>6.1} s  {:>7.1} devices/s  ok {ok:>6}  \
-             changed {:>6}  peak RSS {:>6.0} MiB  db {:>6.3} ms/device  git {:>6.3} ms/device",
+             changed {:>6}  commits {commits:>4}  peak RSS {:>6.0} MiB  db {:>6.3} ms/device  \
+             git {:>6.3} ms/device",
             run.wall,
             devices as f64 / run.wall,
             s["changed"].as_u64().unwrap_or(0),

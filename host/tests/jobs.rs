@@ -750,13 +750,52 @@ fn router_db_imports_with_a_column_map() {
             "name,address,model,group,user,password",
         ],
     );
-    assert!(out.contains("3 devices and 2 credentials"), "{out}");
+    assert!(out.contains("3 devices and 2 new credentials"), "{out}");
     let d = lab.json(0, &["devices", "show", "edge-1", "--json"]);
     assert_eq!(d["address"], "127.0.0.3");
     assert_eq!(d["group"], "edge");
     assert_eq!(d["credential"], "ops-2");
     let creds = lab.expect(0, &["credentials", "list"]);
     assert!(!creds.contains("pw1") && !creds.contains("pw2"), "{creds}");
+
+    // Importing again reuses the stored logins; another file whose "ops"
+    // login differs gets a new credential, and the first devices keep theirs.
+    let again = lab.expect(
+        0,
+        &[
+            "devices",
+            "import",
+            "router.db",
+            "--columns",
+            "name,address,model,group,user,password",
+        ],
+    );
+    assert!(again.contains("3 devices and 0 new credentials"), "{again}");
+    std::fs::write(
+        lab.path().join("more.db"),
+        "dc-1:127.0.0.9:ios:dc:ops:pw3
+",
+    )
+    .expect("write");
+    let more = lab.expect(
+        0,
+        &[
+            "devices",
+            "import",
+            "more.db",
+            "--format",
+            "routerdb",
+            "--columns",
+            "name,address,model,group,user,password",
+        ],
+    );
+    assert!(more.contains("1 devices and 1 new credentials"), "{more}");
+    let dc = lab.json(0, &["devices", "show", "dc-1", "--json"]);
+    assert_eq!(dc["credential"], "ops-3");
+    let core = lab.json(0, &["devices", "show", "core-1", "--json"]);
+    assert_eq!(core["credential"], "ops");
+    let list = lab.json(0, &["credentials", "list", "--json"]);
+    assert_eq!(list.as_array().map(Vec::len), Some(3), "{list}");
 }
 
 /// The IOS recording, with `edit` applied, as a one-case corpus.

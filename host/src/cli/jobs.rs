@@ -259,28 +259,65 @@ pub async fn devices(config: &Config, command: DevicesCommand) -> anyhow::Result
                     );
                 }
             }
+            let mut rows = rows;
+            let mut added = 0;
             if !logins.is_empty() {
                 let keyring = Keyring::load(&config.credentials.key_file, true)
                     .map_err(anyhow::Error::msg)?;
+                let stored = store.credentials().await?;
+                // A stored credential is never overwritten: a login it
+                // already holds is reused, a different one gets a free name.
+                let mut taken: std::collections::HashSet<String> =
+                    stored.iter().map(|c| c.name.clone()).collect();
+                taken.extend(logins.iter().map(|l| l.name.clone()));
+                let mut renamed = std::collections::HashMap::new();
                 for login in &logins {
+                    let same = stored.iter().find(|c| {
+                        c.username == login.user
+                            && c.key_file == login.key_file
+                            && keyring.open(&c.name, &c.sealed).is_ok_and(|s| {
+                                s.password == login.secret.password
+                                    && s.enable == login.secret.enable
+                            })
+                    });
+                    if let Some(c) = same {
+                        renamed.insert(login.name.clone(), c.name.clone());
+                        continue;
+                    }
+                    let mut name = login.name.clone();
+                    if stored.iter().any(|c| c.name == name) {
+                        let mut n = 2;
+                        while taken.contains(&format!("{}-{n}", login.user)) {
+                            n += 1;
+                        }
+                        name = format!("{}-{n}", login.user);
+                        taken.insert(name.clone());
+                        renamed.insert(login.name.clone(), name.clone());
+                    }
                     store
                         .put_credential(&CredentialRow {
-                            name: login.name.clone(),
+                            name: name.clone(),
                             username: login.user.clone(),
                             sealed: keyring
-                                .seal(&login.name, &login.secret)
+                                .seal(&name, &login.secret)
                                 .map_err(anyhow::Error::msg)?,
                             key_file: login.key_file.clone(),
                             created_at: now_ms(),
                         })
                         .await?;
+                    added += 1;
+                }
+                for row in &mut rows {
+                    if let Some(new) = row.credential.as_ref().and_then(|c| renamed.get(c)) {
+                        row.credential = Some(new.clone());
+                    }
                 }
             }
             store.upsert_devices(&rows).await?;
             println!(
-                "imported {} devices and {} credentials from {} into {}",
+                "imported {} devices and {} new credentials from {} into {}",
                 rows.len(),
-                logins.len(),
+                added,
                 file.display(),
                 store.url()
             );
