@@ -401,6 +401,51 @@ impl Archive {
     }
 
     /// The commit the branch points at; `None` before the first commit.
+    /// The device paths that commits of job `job` hold, each with its
+    /// newest such commit, from commits made at or after `since` (unix
+    /// seconds). A rerun of a killed job uses it: a device committed just
+    /// before the kill, whose result row was never written, was still
+    /// changed by this job. Only commit messages are read, not trees.
+    pub fn committed_by_job(
+        &self,
+        job: i64,
+        since: i64,
+    ) -> Result<HashMap<String, String>, String> {
+        let mut found = HashMap::new();
+        let Some(tip) = self.tip()? else {
+            return Ok(found);
+        };
+        let mut commit = Some(tip);
+        while let Some(c) = commit {
+            if c.time().seconds() < since {
+                break;
+            }
+            let message = c.message().unwrap_or("");
+            let mut lines = message.lines();
+            let subject = lines.next().unwrap_or("");
+            if let Some((jobs, rest)) = subject.split_once(": ") {
+                let ids: Vec<&str> = jobs
+                    .trim_start_matches("jobs ")
+                    .trim_start_matches("job ")
+                    .split(", ")
+                    .collect();
+                if ids.contains(&job.to_string().as_str()) {
+                    let id = c.id().to_string();
+                    let paths: Vec<&str> = if rest.ends_with(" configurations") {
+                        lines.filter(|l| !l.is_empty()).collect()
+                    } else {
+                        vec![rest]
+                    };
+                    for path in paths {
+                        found.entry(path.to_string()).or_insert_with(|| id.clone());
+                    }
+                }
+            }
+            commit = c.parents().next();
+        }
+        Ok(found)
+    }
+
     fn tip(&self) -> Result<Option<Commit<'_>>, String> {
         let id = match self.repo.refname_to_id(BRANCH) {
             Ok(id) => id,

@@ -195,6 +195,8 @@ impl Worker {
                 self.writer.sender(),
                 tokio::runtime::Handle::current(),
                 id,
+                // A job that ran before (and was killed) is being finished.
+                job.started_at.map(|ms| ms / 1000 - 60),
             )?)
         } else {
             None
@@ -740,6 +742,7 @@ impl ArchiveWriter {
         writer: mpsc::UnboundedSender<Msg>,
         handle: tokio::runtime::Handle,
         job: i64,
+        resumed_since: Option<i64>,
     ) -> Result<ArchiveWriter, String> {
         let archive = Archive::open(
             &config.git.repository,
@@ -755,6 +758,12 @@ impl ArchiveWriter {
         let thread = std::thread::Builder::new()
             .name("netraven-git".into())
             .spawn(move || -> Result<(), String> {
+                // Devices this job committed before it was killed: their
+                // result rows may be missing, and they still changed.
+                let earlier = match resumed_since {
+                    Some(since) => archive.committed_by_job(job, since)?,
+                    None => HashMap::new(),
+                };
                 while let Ok(first) = rx.recv() {
                     let mut pending = vec![first];
                     let until = Instant::now() + BATCH_WINDOW;
@@ -784,10 +793,14 @@ impl ArchiveWriter {
                         .fetch_add(began.elapsed().as_micros() as u64, AtomicOrdering::Relaxed);
                     match outcomes {
                         Ok(outcomes) => {
-                            for ((_, row), outcome) in rest.into_iter().zip(outcomes) {
-                                let (commit_id, changed) = match outcome {
-                                    Outcome::Committed(id) => (Some(id), true),
-                                    Outcome::Unchanged(id) | Outcome::Insignificant(id) => {
+                            for ((change, (_, row)), outcome) in
+                                changes.iter().zip(rest).zip(outcomes)
+                            {
+                                let path = archive::device_path(&change.group, &change.device);
+                                let (commit_id, changed) = match (outcome, earlier.get(&path)) {
+                                    (Outcome::Committed(id), _) => (Some(id), true),
+                                    (Outcome::Unchanged(_), Some(id)) => (Some(id.clone()), true),
+                                    (Outcome::Unchanged(id) | Outcome::Insignificant(id), _) => {
                                         (id, false)
                                     }
                                 };

@@ -535,6 +535,11 @@ fn crash_mid_job(db: Db) {
     let mut names: Vec<&str> = results.iter().map(|r| r.device.as_str()).collect();
     names.dedup();
     assert_eq!(names.len(), 500, "a device result is duplicated");
+    // Every device was new, so this job changed every one, including those
+    // committed just before the kill whose result rows were not written yet.
+    for r in &results {
+        assert!(r.changed && r.commit_id.is_some(), "{r:?}");
+    }
     // Every device's config is in the archive.
     let files = lab.git(&["ls-tree", "-r", "--name-only", "HEAD"]);
     assert_eq!(files.lines().count(), 500);
