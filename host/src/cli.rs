@@ -32,13 +32,13 @@ const EXIT_ERROR: u8 = 2;
 the CLI dialogue, hides secrets and versions every configuration.\n\n\
 Drivers are WebAssembly components (*.wasm) loaded from the drivers directory \
 ([runtime] drivers_dir, default data/drivers). Start with:\n\n  \
-netraven demo                      build the drivers, start a simulated lab, import it, run a backup job\n  \
-netraven devices import FILE       add devices from an inventory (TOML), CSV or Oxidized router.db\n  \
-netraven backup --all              create a backup job over every device and run it\n  \
-netraven run-job ID                run a job (the scheduler's entry point; JSON summary on stdout)\n  \
-netraven history DEVICE            archived revisions of a device; netraven diff DEVICE shows the last change\n  \
-netraven drivers list              what is loaded\n  \
-netraven driver test ios CASE      replay one recorded session through a driver"
+netraven demo                  build the drivers, start a simulated lab, import it, back it up\n  \
+netraven devices import FILE   add devices: inventory (TOML), CSV, Oxidized router.db\n  \
+netraven backup --all          create a backup job over every device and run it\n  \
+netraven run-job ID            run a job (the scheduler's entry point; JSON on stdout)\n  \
+netraven history DEVICE        archived revisions; netraven diff DEVICE: the last change\n  \
+netraven drivers list          what is loaded\n  \
+netraven driver test ios CASE  replay one recorded session through a driver"
 )]
 pub struct Cli {
     /// Settings file [default: config/environments/dev.toml when present].
@@ -52,16 +52,18 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build the bundled drivers, replay every recorded corpus session through them (one line
-    /// per check), then serve the same recordings as SSH devices with netraven-sim and back them
-    /// all up over SSH into data/configs.
+    /// per check), then serve the same recordings as SSH devices with netraven-sim, import them
+    /// into the database and back them up with a job into the git archive (data/configs.git).
     Demo {
         /// Corpus of Oxidized-format recordings.
         #[arg(long, default_value = "tests/corpus/oxidized", value_name = "DIR")]
         corpus: PathBuf,
     },
-    /// Back up devices. With --device/--group/--all: create a backup job over devices in the
-    /// database, run it and print its summary (like `run-job`). With --inventory FILE: back up
-    /// the devices of an inventory file directly, writing <OUT>/<group>/<name>, no database.
+    /// Back up devices: as a job over the database's devices, or straight from an inventory file.
+    ///
+    /// With --device/--group/--all: create a backup job over devices in the database, run it
+    /// and print its summary (like `run-job`). With --inventory FILE: back up the devices of an
+    /// inventory file directly, writing <OUT>/<group>/<name>, no database.
     ///
     /// The inventory is TOML: [defaults], [groups.NAME], [[jump_hosts]] and [[devices]] tables
     /// (name, address, port, model, group, user, password_env, enable_env, key_file, vars,
@@ -86,6 +88,7 @@ pub enum Command {
     /// Exit code: 0 when every device succeeded, 1 when some failed, 2 when none succeeded or
     /// the job could not run (no such job, database unreachable, credentials key missing).
     RunJob {
+        /// The job's id (`netraven jobs create` prints it; `netraven jobs list` shows them).
         id: i64,
         /// Print a human summary instead of JSON.
         #[arg(long)]
