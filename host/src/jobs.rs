@@ -30,8 +30,22 @@ use crate::runtime::{Catalog, Runtime};
 use crate::secrets::{Keyring, Sealed};
 use crate::ssh::HostKeyStore;
 use crate::store::{
-    ConnectionLogRow, CredentialRow, DeviceRow, LogRow, ResultRow, Store, Write, now_ms,
+    Claim, ConnectionLogRow, CredentialRow, DeviceRow, LogRow, ResultRow, Store, Write, now_ms,
 };
+
+/// How often a running job says it is alive, and when silence means its
+/// runner is gone.
+const HEARTBEAT: Duration = Duration::from_secs(10);
+const HEARTBEAT_STALE_MS: i64 = 60_000;
+
+/// Stops a background task when the run ends, however it ends.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
 
 /// The kinds of job.
 pub const BACKUP: &str = "backup";
@@ -163,7 +177,38 @@ impl Worker {
             .map(|d| (d.name.clone(), d))
             .collect();
         let creds = Credentials::load(&self.store, &self.config, &rows, &pending).await?;
-        self.store.start_job(id).await.map_err(|e| e.to_string())?;
+        let runner = crate::store::this_runner();
+        match self
+            .store
+            .claim_job(id, &runner, HEARTBEAT_STALE_MS)
+            .await
+            .map_err(|e| e.to_string())?
+        {
+            Claim::Claimed => {}
+            Claim::NoSuchJob => return Err(format!("job {id}: no such job")),
+            Claim::Held {
+                runner,
+                seconds_ago,
+            } => {
+                return Err(format!(
+                    "job {id}: already running in {runner} (heartbeat {seconds_ago} s ago); \
+                     it is taken over once that process is gone"
+                ));
+            }
+        }
+        let beat = {
+            let store = self.store.clone();
+            let runner = runner.clone();
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(HEARTBEAT).await;
+                    if let Err(e) = store.heartbeat(id, &runner).await {
+                        tracing::warn!("job heartbeat: {e}");
+                    }
+                }
+            })
+        };
+        let _stop_beat = AbortOnDrop(beat);
         tracing::info!(devices = total, pending = pending.len(), "job started");
         self.log(
             id,

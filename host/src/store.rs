@@ -81,10 +81,11 @@ pub fn now_ms() -> i64 {
 
 /// Schema versions, applied in order, each once. `{id}` and `{int}` become
 /// the backend's id column and 64-bit integer.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "devices, credentials, jobs, results, logs, host keys",
-    r#"
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "devices, credentials, jobs, results, logs, host keys",
+        r#"
 CREATE TABLE devices (
     id {id},
     name TEXT NOT NULL UNIQUE,
@@ -161,7 +162,16 @@ CREATE TABLE host_keys (
     first_seen {int} NOT NULL
 );
 "#,
-)];
+    ),
+    (
+        2,
+        "jobs: which process runs a job, and its heartbeat",
+        r#"
+ALTER TABLE jobs ADD COLUMN runner TEXT;
+ALTER TABLE jobs ADD COLUMN heartbeat_at {int};
+"#,
+    ),
+];
 
 /// A device as stored. Secrets live in the named credential.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -237,6 +247,36 @@ pub struct ConnectionLogRow {
     pub attempt: i64,
     pub transcript: String,
     pub at: i64,
+}
+
+/// What [`Store::claim_job`] found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Claim {
+    Claimed,
+    NoSuchJob,
+    Held { runner: String, seconds_ago: i64 },
+}
+
+/// This process as a job runner: `host:pid`.
+pub fn this_runner() -> String {
+    format!("{}:{}", host_name(), std::process::id())
+}
+
+fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "localhost".into())
+}
+
+/// A runner on another host is assumed alive (its heartbeat decides); one
+/// on this host is alive while its process is.
+fn runner_alive(runner: &str) -> bool {
+    match runner.rsplit_once(':') {
+        Some((host, pid)) if host == host_name() => {
+            Path::new(&format!("/proc/{pid}")).exists() && pid != std::process::id().to_string()
+        }
+        _ => true,
+    }
 }
 
 /// One row for the writer; see [`Store::write_batch`].
@@ -636,28 +676,83 @@ impl Store {
         rows.iter().map(|r| self.job_row(r)).collect()
     }
 
-    /// Mark a job running (keeping the first start time on a rerun).
-    pub async fn start_job(&self, id: i64) -> Result<()> {
-        sqlx::query(
+    /// Claim job `id` for `runner` (`host:pid`) and mark it running, keeping
+    /// the first start time on a rerun. Refused, with the holder, while
+    /// another live runner has it: one whose heartbeat is fresher than
+    /// `stale_ms`, unless it is on this host and its process is gone (a
+    /// killed run is taken over at once).
+    pub async fn claim_job(&self, id: i64, runner: &str, stale_ms: i64) -> Result<Claim> {
+        let row = sqlx::query("SELECT status, runner, heartbeat_at FROM jobs WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|e| self.err("jobs", e))?;
+        let Some(row) = row else {
+            return Ok(Claim::NoSuchJob);
+        };
+        let get = |e| self.err("jobs", e);
+        let status: String = row.try_get("status").map_err(get)?;
+        let holder: Option<String> = row.try_get("runner").map_err(get)?;
+        let beat: Option<i64> = row.try_get("heartbeat_at").map_err(get)?;
+        let now = now_ms();
+        if status == "running"
+            && let (Some(holder), Some(beat)) = (&holder, beat)
+            && now - beat < stale_ms
+            && runner_alive(holder)
+        {
+            return Ok(Claim::Held {
+                runner: holder.clone(),
+                seconds_ago: (now - beat) / 1000,
+            });
+        }
+        // Compare and set: if another runner claimed it since the read,
+        // nothing is updated and the claim is refused.
+        let done = sqlx::query(
             "UPDATE jobs SET status = 'running', started_at = COALESCE(started_at, $2), \
-             finished_at = NULL WHERE id = $1",
+             finished_at = NULL, runner = $3, heartbeat_at = $2 \
+             WHERE id = $1 AND COALESCE(runner, '') = $4 AND COALESCE(heartbeat_at, 0) = $5",
         )
         .bind(id)
-        .bind(now_ms())
+        .bind(now)
+        .bind(runner)
+        .bind(holder.clone().unwrap_or_default())
+        .bind(beat.unwrap_or(0))
         .execute(&self.pool)
         .await
         .map_err(|e| self.err("jobs", e))?;
-        Ok(())
+        Ok(if done.rows_affected() == 1 {
+            Claim::Claimed
+        } else {
+            Claim::Held {
+                runner: "another process".into(),
+                seconds_ago: 0,
+            }
+        })
     }
 
-    pub async fn finish_job(&self, id: i64, status: &str) -> Result<()> {
-        sqlx::query("UPDATE jobs SET status = $2, finished_at = $3 WHERE id = $1")
+    /// Tell other runners this job's runner is alive.
+    pub async fn heartbeat(&self, id: i64, runner: &str) -> Result<()> {
+        sqlx::query("UPDATE jobs SET heartbeat_at = $3 WHERE id = $1 AND runner = $2")
             .bind(id)
-            .bind(status)
+            .bind(runner)
             .bind(now_ms())
             .execute(&self.pool)
             .await
             .map_err(|e| self.err("jobs", e))?;
+        Ok(())
+    }
+
+    pub async fn finish_job(&self, id: i64, status: &str) -> Result<()> {
+        sqlx::query(
+            "UPDATE jobs SET status = $2, finished_at = $3, runner = NULL, heartbeat_at = NULL \
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(status)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await
+        .map_err(|e| self.err("jobs", e))?;
         Ok(())
     }
 

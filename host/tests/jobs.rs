@@ -888,3 +888,59 @@ fn significant_mode_skips_changes_to_volatile_lines_only() {
     assert_eq!(lab.commits(), 3);
     drop(sim);
 }
+
+#[test]
+fn a_job_runs_in_one_process_at_a_time() {
+    let lab = Lab::new(Db::Sqlite, &["ios"]);
+    let sim = Sim::start(&[
+        "--corpus",
+        "tests/corpus/oxidized",
+        "--case",
+        "ios#C9200L*",
+        "--copies",
+        "2",
+        "--fault",
+        "hang-before-prompt=1",
+    ]);
+    lab.expect(
+        0,
+        &["devices", "import", &sim.inventory.display().to_string()],
+    );
+    let created = lab.json(0, &["jobs", "create", "--all", "--json"]);
+    let id = created["job"].as_i64().expect("job id").to_string();
+    // The hanging device keeps the first run busy for its whole deadline.
+    let first = lab
+        .command(&["run-job", &id])
+        .env("NETRAVEN_RUNTIME_DEADLINE_SECS", "8")
+        .env("NETRAVEN_WORKER_RETRY_ATTEMPTS", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("first run");
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let store = rt.block_on(lab.store());
+    let started = std::time::Instant::now();
+    while rt
+        .block_on(store.job(1))
+        .ok()
+        .flatten()
+        .is_none_or(|j| j.status != "running")
+    {
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "the first run never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let second = lab.run(&["run-job", &id]);
+    one_line_error(&second, &[&format!("job {id}"), "already running"]);
+    let out = first.wait_with_output().expect("first run");
+    assert_eq!(out.status.code(), Some(1));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(summary["succeeded"], 1, "{summary}");
+    assert_eq!(
+        summary["failures"][0]["class"], "prompt_timeout",
+        "{summary}"
+    );
+    drop(sim);
+}
