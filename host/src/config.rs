@@ -422,6 +422,44 @@ mod tests {
     }
 
     #[test]
+    fn environment_variables_override_keys_and_unknown_ones_are_named() {
+        let base = Config::parse("[worker]\nconcurrency = 10\n").unwrap();
+        let vars = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let c = base
+            .with_env(vars(&[
+                ("NETRAVEN_WORKER_CONCURRENCY", "500"),
+                ("NETRAVEN_DATABASE_URL", "postgres://root@127.0.0.1:5432/x"),
+                ("NETRAVEN_GIT_SIGNIFICANT", "true"),
+                ("NETRAVEN_REDACTION_PATTERNS", "[\"CANARY-\\\\d+\"]"),
+                ("NETRAVEN_CONFIG", "ignored.toml"),
+                ("PATH", "/bin"),
+            ]))
+            .unwrap();
+        assert_eq!(c.worker.concurrency, 500);
+        assert_eq!(c.database.url, "postgres://root@127.0.0.1:5432/x");
+        assert!(c.git.significant);
+        assert_eq!(c.redaction.patterns, [r"CANARY-\d+"]);
+        // Keys the environment does not name keep the file's values.
+        assert_eq!(c.worker.retry_attempts, 3);
+        let err = base
+            .with_env(vars(&[("NETRAVEN_WORKER_THREADS", "4")]))
+            .unwrap_err();
+        assert!(
+            err.contains("NETRAVEN_WORKER_THREADS") && err.contains("threads"),
+            "{err}"
+        );
+        let err = base
+            .with_env(vars(&[("NETRAVEN_WORKER_CONCURRENCY", "many")]))
+            .unwrap_err();
+        assert!(err.contains("NETRAVEN_WORKER_CONCURRENCY"), "{err}");
+    }
+
+    #[test]
     fn unknown_key_is_named_with_its_line() {
         let err = Config::parse("[runtime]\nmemory_mib = 32\nmax_instancez = 5\n").unwrap_err();
         assert!(err.starts_with("line 3:"), "{err}");
