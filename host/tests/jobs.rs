@@ -319,10 +319,11 @@ fn canary_corpus(dir: &Path, count: usize) {
             "  LAB-SW123_9200L>\ncommands:\n  \"enable\\n\": |-\n    enable\n    Password: \n  \"{en}\\n\": |-\n    \n    LAB-SW123_9200L#\n"
         ), 1);
         assert!(text.contains(&en), "the recording changed shape");
+        // Inside the configuration body, where the driver keeps lines.
         text = text.replacen(
-            "  \"show running-config\\n\": |-\n    show running-config\n",
+            "    snmp-server community public RW 5\n",
             &format!(
-                "  \"show running-config\\n\": |-\n    show running-config\n    snmp-server community {comm} RO\n    username canary privilege 15 password 0 {pw}\n"
+                "    snmp-server community public RW 5\n    snmp-server community {comm} RO\n    username canary privilege 15 password 0 {pw}\n"
             ),
             1,
         );
@@ -942,5 +943,51 @@ fn a_job_runs_in_one_process_at_a_time() {
         summary["failures"][0]["class"], "prompt_timeout",
         "{summary}"
     );
+    drop(sim);
+}
+
+#[test]
+fn configs_keep_their_secrets_only_when_redaction_is_off_for_configs() {
+    let lab = Lab::new(Db::Sqlite, &["ios"]);
+    let corpus = tempfile::tempdir().expect("tempdir");
+    canary_corpus(corpus.path(), 1);
+    let sim = Sim::start(&[
+        "--corpus",
+        &corpus.path().join("oxidized").display().to_string(),
+    ]);
+    lab.expect(
+        0,
+        &["devices", "import", &sim.inventory.display().to_string()],
+    );
+    let out = lab
+        .command(&["backup", "--all", "--json"])
+        .env("NETRAVEN_REDACTION_CONFIGS", "false")
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The archived config is the device's own text, secrets and all...
+    let config = lab.git(&["show", "HEAD:sim/ios-1"]);
+    assert!(
+        config.contains("snmp-server community CANARY-COMM-0-q7 RO"),
+        "{config}"
+    );
+    assert!(config.contains("password 0 CANARY-PW-0-q7"), "{config}");
+    // ...while the transcript, the logs and the output stay redacted.
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let dump = rt.block_on(async { lab.store().await.dump().await.expect("dump") });
+    assert!(
+        dump.contains(">>> show running-config"),
+        "a transcript is stored"
+    );
+    for canary in ["CANARY-COMM-0-q7", "CANARY-PW-0-q7", "CANARY-EN-0-q7"] {
+        assert!(!dump.contains(canary), "{canary} is in the database");
+        assert!(!String::from_utf8_lossy(&out.stdout).contains(canary));
+        assert!(!String::from_utf8_lossy(&out.stderr).contains(canary));
+    }
     drop(sim);
 }
