@@ -102,7 +102,8 @@ pub fn device_path(group: &str, name: &str) -> String {
     format!("{}/{}", path_part(group), path_part(name))
 }
 
-fn path_part(part: &str) -> String {
+/// One part of [`device_path`], made safe as a file or folder name.
+pub fn path_part(part: &str) -> String {
     let cleaned: String = part
         .chars()
         .map(|c| {

@@ -6,12 +6,12 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use netraven_driver_sdk::{Backup, Level, Secret, Session, SessionError};
+use netraven_driver_sdk::Backup;
 use tokio::sync::Semaphore;
 
 use crate::inventory::Device;
 use crate::outcome::{DeviceFailure, ErrorClass};
-use crate::runtime::sandbox::{DriverInstance, Link};
+use crate::runtime::sandbox::{DriverInstance, Link, NoDevice};
 use crate::runtime::{Catalog, Runtime};
 use crate::ssh::record::Recorder;
 use crate::ssh::{self, HostKeyStore, SshSession};
@@ -239,69 +239,11 @@ impl Fleet {
     }
 }
 
-/// The session of a driver instance that only transforms text (`redact`,
-/// `significant`): every device call is refused.
-struct NoDevice;
-
-impl NoDevice {
-    fn refuse<T>(&self) -> Result<T, SessionError> {
-        Err(SessionError::Unsupported(
-            "no device: this instance only transforms text".into(),
-        ))
-    }
-}
-
-impl Session for NoDevice {
-    fn set_prompt(&mut self, _: &str) -> Result<(), SessionError> {
-        self.refuse()
-    }
-    fn on_pattern(&mut self, _: &str, _: &str) -> Result<(), SessionError> {
-        self.refuse()
-    }
-    fn clear_patterns(&mut self) {}
-    fn set_newline(&mut self, _: &str) {}
-    fn strip_ansi(&mut self, _: bool) {}
-    fn command_with_timeout(
-        &mut self,
-        _: &str,
-        _: Option<Duration>,
-    ) -> Result<String, SessionError> {
-        self.refuse()
-    }
-    fn send(&mut self, _: &str) -> Result<(), SessionError> {
-        self.refuse()
-    }
-    fn send_secret(&mut self, _: Secret) -> Result<(), SessionError> {
-        self.refuse()
-    }
-    fn read_until(&mut self, _: &str, _: Option<Duration>) -> Result<String, SessionError> {
-        self.refuse()
-    }
-    fn exec_with_timeout(&mut self, _: &str, _: Option<Duration>) -> Result<String, SessionError> {
-        self.refuse()
-    }
-    fn fetch_file(&mut self, _: &str, _: Option<Duration>) -> Result<String, SessionError> {
-        self.refuse()
-    }
-    fn log(&mut self, _: Level, _: &str) {}
-}
-
 /// Write a config as `<dir>/<group>/<name>`, atomically: a crash leaves
 /// the old file or the new one, never half of one.
 pub fn write_config(dir: &Path, group: &str, name: &str, config: &str) -> std::io::Result<()> {
-    let safe = |s: &str| -> String {
-        s.chars()
-            .map(|c| {
-                if c == '/' || c == '\\' || c == '\0' {
-                    '_'
-                } else {
-                    c
-                }
-            })
-            .collect::<String>()
-            .trim_start_matches('.')
-            .to_string()
-    };
+    // The archive's rule, so a file here and in git have the same name.
+    let safe = crate::archive::path_part;
     let folder = dir.join(safe(group));
     std::fs::create_dir_all(&folder)?;
     let file = folder.join(safe(name));
