@@ -11,7 +11,8 @@ use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
-use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::any::{AnyArguments, AnyConnectOptions, AnyPoolOptions, AnyRow};
+use sqlx::query::Query;
 use sqlx::{AnyPool, Row};
 
 use crate::config::DatabaseConfig;
@@ -353,10 +354,6 @@ impl Store {
         })
     }
 
-    pub fn backend(&self) -> Backend {
-        self.backend
-    }
-
     pub fn url(&self) -> &str {
         &self.shown
     }
@@ -366,6 +363,22 @@ impl Store {
             url: self.shown.clone(),
             message: format!("{what}: {}", one_line(&e.to_string())),
         }
+    }
+
+    /// Run `query` and decode each row; a failure of either names `what`.
+    async fn select<'q, T>(
+        &self,
+        what: &str,
+        query: Query<'q, sqlx::Any, AnyArguments<'q>>,
+        decode: impl Fn(&AnyRow) -> std::result::Result<T, sqlx::Error>,
+    ) -> Result<Vec<T>> {
+        let rows = query
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| self.err(what, e))?;
+        rows.iter()
+            .map(|r| decode(r).map_err(|e| self.err(what, e)))
+            .collect()
     }
 
     fn ddl(&self, sql: &str) -> String {
@@ -561,24 +574,19 @@ impl Store {
     }
 
     pub async fn credentials(&self) -> Result<Vec<CredentialRow>> {
-        let rows = sqlx::query(
+        let query = sqlx::query(
             "SELECT name, username, sealed, key_file, created_at FROM credentials ORDER BY name",
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(|e| self.err("credentials", e))?;
-        rows.iter()
-            .map(|r| {
-                let get = |e| self.err("credentials", e);
-                Ok(CredentialRow {
-                    name: r.try_get("name").map_err(get)?,
-                    username: r.try_get("username").map_err(get)?,
-                    sealed: r.try_get("sealed").map_err(get)?,
-                    key_file: r.try_get("key_file").map_err(get)?,
-                    created_at: r.try_get("created_at").map_err(get)?,
-                })
+        );
+        self.select("credentials", query, |r| {
+            Ok(CredentialRow {
+                name: r.try_get("name")?,
+                username: r.try_get("username")?,
+                sealed: r.try_get("sealed")?,
+                key_file: r.try_get("key_file")?,
+                created_at: r.try_get("created_at")?,
             })
-            .collect()
+        })
+        .await
     }
 
     pub async fn remove_credential(&self, name: &str) -> Result<bool> {
@@ -758,18 +766,13 @@ impl Store {
 
     /// The job's devices that have no result yet, in name order.
     pub async fn pending_devices(&self, job: i64) -> Result<Vec<String>> {
-        let rows = sqlx::query(
+        let query = sqlx::query(
             "SELECT d.device FROM job_devices d LEFT JOIN job_results r \
              ON r.job_id = d.job_id AND r.device = d.device \
              WHERE d.job_id = $1 AND r.device IS NULL ORDER BY d.device",
         )
-        .bind(job)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(|e| self.err("job devices", e))?;
-        rows.iter()
-            .map(|r| r.try_get(0).map_err(|e| self.err("job devices", e)))
-            .collect()
+        .bind(job);
+        self.select("job devices", query, |r| r.try_get(0)).await
     }
 
     pub async fn job_device_count(&self, job: i64) -> Result<i64> {
@@ -782,55 +785,45 @@ impl Store {
     }
 
     pub async fn results(&self, job: i64) -> Result<Vec<ResultRow>> {
-        let rows = sqlx::query(
+        let query = sqlx::query(
             "SELECT job_id, device, status, error_class, message, attempts, duration_ms, \
              commit_id, changed, output, finished_at FROM job_results WHERE job_id = $1 \
              ORDER BY device",
         )
-        .bind(job)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(|e| self.err("results", e))?;
-        rows.iter()
-            .map(|r| {
-                let get = |e| self.err("results", e);
-                Ok(ResultRow {
-                    job_id: r.try_get("job_id").map_err(get)?,
-                    device: r.try_get("device").map_err(get)?,
-                    status: r.try_get("status").map_err(get)?,
-                    error_class: r.try_get("error_class").map_err(get)?,
-                    message: r.try_get("message").map_err(get)?,
-                    attempts: r.try_get("attempts").map_err(get)?,
-                    duration_ms: r.try_get("duration_ms").map_err(get)?,
-                    commit_id: r.try_get("commit_id").map_err(get)?,
-                    changed: r.try_get::<i64, _>("changed").map_err(get)? != 0,
-                    output: r.try_get("output").map_err(get)?,
-                    finished_at: r.try_get("finished_at").map_err(get)?,
-                })
+        .bind(job);
+        self.select("results", query, |r| {
+            Ok(ResultRow {
+                job_id: r.try_get("job_id")?,
+                device: r.try_get("device")?,
+                status: r.try_get("status")?,
+                error_class: r.try_get("error_class")?,
+                message: r.try_get("message")?,
+                attempts: r.try_get("attempts")?,
+                duration_ms: r.try_get("duration_ms")?,
+                commit_id: r.try_get("commit_id")?,
+                changed: r.try_get::<i64, _>("changed")? != 0,
+                output: r.try_get("output")?,
+                finished_at: r.try_get("finished_at")?,
             })
-            .collect()
+        })
+        .await
     }
 
     pub async fn logs(&self, job: i64) -> Result<Vec<LogRow>> {
-        let rows = sqlx::query(
+        let query = sqlx::query(
             "SELECT job_id, device, level, message, at FROM job_logs WHERE job_id = $1 ORDER BY id",
         )
-        .bind(job)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(|e| self.err("job logs", e))?;
-        rows.iter()
-            .map(|r| {
-                let get = |e| self.err("job logs", e);
-                Ok(LogRow {
-                    job_id: r.try_get("job_id").map_err(get)?,
-                    device: r.try_get("device").map_err(get)?,
-                    level: r.try_get("level").map_err(get)?,
-                    message: r.try_get("message").map_err(get)?,
-                    at: r.try_get("at").map_err(get)?,
-                })
+        .bind(job);
+        self.select("job logs", query, |r| {
+            Ok(LogRow {
+                job_id: r.try_get("job_id")?,
+                device: r.try_get("device")?,
+                level: r.try_get("level")?,
+                message: r.try_get("message")?,
+                at: r.try_get("at")?,
             })
-            .collect()
+        })
+        .await
     }
 
     pub async fn connection_logs(
@@ -838,44 +831,30 @@ impl Store {
         job: i64,
         device: Option<&str>,
     ) -> Result<Vec<ConnectionLogRow>> {
-        let rows = sqlx::query(
+        let query = sqlx::query(
             "SELECT job_id, device, attempt, transcript, at FROM connection_logs \
              WHERE job_id = $1 AND ($2 = '' OR device = $2) ORDER BY id",
         )
         .bind(job)
-        .bind(device.unwrap_or(""))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(|e| self.err("connection logs", e))?;
-        rows.iter()
-            .map(|r| {
-                let get = |e| self.err("connection logs", e);
-                Ok(ConnectionLogRow {
-                    job_id: r.try_get("job_id").map_err(get)?,
-                    device: r.try_get("device").map_err(get)?,
-                    attempt: r.try_get("attempt").map_err(get)?,
-                    transcript: r.try_get("transcript").map_err(get)?,
-                    at: r.try_get("at").map_err(get)?,
-                })
+        .bind(device.unwrap_or(""));
+        self.select("connection logs", query, |r| {
+            Ok(ConnectionLogRow {
+                job_id: r.try_get("job_id")?,
+                device: r.try_get("device")?,
+                attempt: r.try_get("attempt")?,
+                transcript: r.try_get("transcript")?,
+                at: r.try_get("at")?,
             })
-            .collect()
+        })
+        .await
     }
 
     // ---- host keys -----------------------------------------------------
 
     pub async fn host_keys(&self) -> Result<Vec<(String, String)>> {
-        let rows = sqlx::query("SELECT host, key FROM host_keys")
-            .fetch_all(&self.pool)
+        let query = sqlx::query("SELECT host, key FROM host_keys");
+        self.select("host keys", query, |r| Ok((r.try_get(0)?, r.try_get(1)?)))
             .await
-            .map_err(|e| self.err("host keys", e))?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    r.try_get(0).map_err(|e| self.err("host keys", e))?,
-                    r.try_get(1).map_err(|e| self.err("host keys", e))?,
-                ))
-            })
-            .collect()
     }
 
     // ---- the writer ----------------------------------------------------
@@ -913,7 +892,7 @@ impl Store {
         }
     }
 
-    fn write_one(row: &Write) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
+    fn write_one(row: &Write) -> Query<'_, sqlx::Any, AnyArguments<'_>> {
         match row {
             Write::Result(r) => sqlx::query(
                 "INSERT INTO job_results (job_id, device, status, error_class, message, \
