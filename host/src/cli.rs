@@ -351,12 +351,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 )
                 .await?;
                 tracing::info!("created backup job {id}");
-                jobs::run_job(&config, id, args.json, store).await
+                let code = jobs::run_job(&config, id, args.json, &store).await;
+                store.close().await;
+                code
             }
         },
         Command::RunJob { id, text } => {
             let store = jobs::open_store(&config).await?;
-            jobs::run_job(&config, id, !text, store).await
+            let code = jobs::run_job(&config, id, !text, &store).await;
+            store.close().await;
+            code
         }
         Command::Exec {
             selection,
@@ -372,9 +376,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             )
             .await?;
             tracing::info!("created commands job {id}");
-            let code = jobs::run_job(&config, id, json, store).await?;
+            let code = jobs::run_job(&config, id, json, &store).await?;
             if !json {
-                let store = jobs::open_store(&config).await?;
                 for r in store.results(id).await? {
                     println!("=== {} ({})", r.device, r.status);
                     match (&r.output, &r.message) {
@@ -384,6 +387,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     }
                 }
             }
+            store.close().await;
             Ok(code)
         }
         Command::Devices { command } => jobs::devices(&config, command).await,
@@ -734,14 +738,14 @@ async fn demo_over_ssh(config: &Config, corpus: &Path) -> anyhow::Result<ExitCod
             )
             .await?;
             println!("running backup job {id} (netraven run-job {id})");
-            let code = jobs::run_job(config, id, false, store).await;
-            if let Ok(store) = jobs::open_store(config).await
-                && let Ok(results) = store.results(id).await
+            let code = jobs::run_job(config, id, false, &store).await;
+            if let Ok(results) = store.results(id).await
                 && let Some(first) = results.iter().find(|r| r.status == "ok")
             {
                 println!("\n$ netraven history {}", first.device);
                 jobs::history(config, &first.device, false).await?;
             }
+            store.close().await;
             code
         }
         Err(e) => Err(e),

@@ -825,10 +825,10 @@ pub async fn run_job(
     config: &Config,
     id: i64,
     json: bool,
-    store: Store,
+    store: &Store,
 ) -> anyhow::Result<ExitCode> {
     let (runtime, catalog) = load(config, &DriversDir { drivers: None }).await?;
-    let worker = Worker::new(config.clone(), store, runtime, Arc::new(catalog))
+    let worker = Worker::new(config.clone(), store.clone(), runtime, Arc::new(catalog))
         .map_err(anyhow::Error::msg)?;
     let progress = Progress::start(id);
     let summary = worker.run_job(id, progress.callback()).await.map_err(|e| {
@@ -845,7 +845,6 @@ pub async fn run_job(
     } else {
         print_summary(&summary, config);
     }
-    worker.store.close().await;
     Ok(ExitCode::from(summary.exit_code()))
 }
 
