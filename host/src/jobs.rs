@@ -93,7 +93,6 @@ impl Summary {
 /// How a device ended, as the progress display sees it.
 #[derive(Debug, Clone)]
 pub struct Tick {
-    pub device: String,
     pub ok: bool,
     pub total: usize,
 }
@@ -556,7 +555,6 @@ impl DeviceContext {
                     };
                     tracing::debug!(attempt, "device done");
                     (self.progress)(&Tick {
-                        device: name.clone(),
                         ok: true,
                         total: self.total,
                     });
@@ -631,7 +629,6 @@ impl DeviceContext {
             finished_at: now_ms(),
         }));
         (self.progress)(&Tick {
-            device: name.to_string(),
             ok: false,
             total: self.total,
         });
@@ -951,9 +948,4 @@ impl HostKeyStore for DbHostKeys {
             }))
             .map_err(|_| "the database writer stopped".to_string())
     }
-}
-
-/// The archive path of a device, for `history` and `diff`.
-pub fn archive_path(group: &str, name: &str) -> String {
-    archive::device_path(group, name)
 }

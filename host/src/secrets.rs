@@ -9,8 +9,6 @@ use ring::aead::{Aad, CHACHA20_POLY1305, LessSafeKey, NONCE_LEN, Nonce, UnboundK
 use ring::rand::{SecureRandom, SystemRandom};
 use serde::{Deserialize, Serialize};
 
-use crate::inventory::Secret;
-
 /// The environment variable that holds the key (64 hex digits).
 pub const KEY_ENV: &str = "NETRAVEN_SECRET_KEY";
 
@@ -32,15 +30,6 @@ impl std::fmt::Debug for Sealed {
             shown(&self.password),
             shown(&self.enable)
         )
-    }
-}
-
-impl Sealed {
-    pub fn password(&self) -> Option<Secret> {
-        self.password.clone().map(Secret::new)
-    }
-    pub fn enable(&self) -> Option<Secret> {
-        self.enable.clone().map(Secret::new)
     }
 }
 
