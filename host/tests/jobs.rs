@@ -81,6 +81,16 @@ impl Lab {
         cmd
     }
 
+    /// Start `netraven-sim` with `args` and import the lab it writes.
+    fn serve(&self, args: &[&str]) -> Sim {
+        let sim = Sim::start(args);
+        self.expect(
+            0,
+            &["devices", "import", &sim.inventory.display().to_string()],
+        );
+        sim
+    }
+
     fn run(&self, args: &[&str]) -> Output {
         self.command(args).output().expect("run netraven")
     }
@@ -472,7 +482,7 @@ fn canaries_reach_no_row_object_log_or_error_on_postgres() {
 
 fn crash_mid_job(db: Db) {
     let lab = Lab::new(db, &["ios"]);
-    let sim = Sim::start(&[
+    let sim = lab.serve(&[
         "--corpus",
         "tests/corpus/oxidized",
         "--case",
@@ -480,8 +490,6 @@ fn crash_mid_job(db: Db) {
         "--copies",
         "500",
     ]);
-    let inventory = sim.inventory.display().to_string();
-    lab.expect(0, &["devices", "import", &inventory]);
     // A small git batch so commits happen all through the run.
     let mut child = lab
         .command(&["backup", "--all", "--json"])
@@ -582,9 +590,7 @@ fn one_line_error(out: &Output, needles: &[&str]) {
 
 fn bad_input(db: Db) {
     let lab = Lab::new(db, &["ios"]);
-    let sim = Sim::start(&["--corpus", "tests/corpus/oxidized", "--case", "ios#C9200L*"]);
-    let inventory = sim.inventory.display().to_string();
-    lab.expect(0, &["devices", "import", &inventory]);
+    let sim = lab.serve(&["--corpus", "tests/corpus/oxidized", "--case", "ios#C9200L*"]);
     lab.expect(0, &["backup", "--all"]);
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let before = rt.block_on(async { lab.store().await.dump().await.expect("dump") });
@@ -690,7 +696,7 @@ fn bad_input_is_one_line_and_loses_nothing_on_postgres() {
 #[test]
 fn json_log_events_carry_the_job_and_the_device() {
     let lab = Lab::new(Db::Sqlite, &["ios"]);
-    let sim = Sim::start(&[
+    let sim = lab.serve(&[
         "--corpus",
         "tests/corpus/oxidized",
         "--case",
@@ -700,8 +706,6 @@ fn json_log_events_carry_the_job_and_the_device() {
         "--fault",
         "refuse=1",
     ]);
-    let inventory = sim.inventory.display().to_string();
-    lab.expect(0, &["devices", "import", &inventory]);
     let out = lab
         .command(&["backup", "--all", "--json"])
         .env("NETRAVEN_LOGGING_FORMAT", "json")
@@ -828,15 +832,10 @@ fn ios_variant(edit: impl Fn(String) -> String) -> tempfile::TempDir {
 fn significant_mode_skips_changes_to_volatile_lines_only() {
     let lab = Lab::new(Db::Sqlite, &["ios"]);
     let serve = |corpus: &tempfile::TempDir| {
-        let sim = Sim::start(&[
+        lab.serve(&[
             "--corpus",
             &corpus.path().join("corpus").display().to_string(),
-        ]);
-        lab.expect(
-            0,
-            &["devices", "import", &sim.inventory.display().to_string()],
-        );
-        sim
+        ])
     };
     let backup = |significant: &str| -> serde_json::Value {
         let out = lab
@@ -893,7 +892,7 @@ fn significant_mode_skips_changes_to_volatile_lines_only() {
 #[test]
 fn a_job_runs_in_one_process_at_a_time() {
     let lab = Lab::new(Db::Sqlite, &["ios"]);
-    let sim = Sim::start(&[
+    let sim = lab.serve(&[
         "--corpus",
         "tests/corpus/oxidized",
         "--case",
@@ -903,10 +902,6 @@ fn a_job_runs_in_one_process_at_a_time() {
         "--fault",
         "hang-before-prompt=1",
     ]);
-    lab.expect(
-        0,
-        &["devices", "import", &sim.inventory.display().to_string()],
-    );
     let created = lab.json(0, &["jobs", "create", "--all", "--json"]);
     let id = created["job"].as_i64().expect("job id").to_string();
     // The hanging device keeps the first run busy for its whole deadline.
@@ -951,14 +946,10 @@ fn configs_keep_their_secrets_only_when_redaction_is_off_for_configs() {
     let lab = Lab::new(Db::Sqlite, &["ios"]);
     let corpus = tempfile::tempdir().expect("tempdir");
     canary_corpus(corpus.path(), 1);
-    let sim = Sim::start(&[
+    let sim = lab.serve(&[
         "--corpus",
         &corpus.path().join("oxidized").display().to_string(),
     ]);
-    lab.expect(
-        0,
-        &["devices", "import", &sim.inventory.display().to_string()],
-    );
     let out = lab
         .command(&["backup", "--all", "--json"])
         .env("NETRAVEN_REDACTION_CONFIGS", "false")
