@@ -31,6 +31,11 @@ extern crate self as netraven_driver_sdk;
 mod driver;
 mod session;
 pub mod text;
+
+/// The native regex and rewriting engine behind [`text`]: in-process in a
+/// native build, and run by the host for drivers in wasm.
+#[cfg(not(target_arch = "wasm32"))]
+pub mod native_text;
 pub mod unix;
 
 #[doc(hidden)]

@@ -2,18 +2,283 @@
 //! what a helper returns gives the text back unchanged (Oxidized's backups
 //! depend on exact line endings).
 //!
-//! Regexes here use `regex-lite` syntax (the `regex` syntax without Unicode
-//! classes): `\w`, `\d` and `\s` are ASCII-only.
+//! Regexes ([`Regex`], [`re`], and the helpers that take patterns) run in
+//! the host's native engine: compiled once per host process and shared by
+//! every driver instance, matched with literal prefilters. The syntax is the
+//! `regex` crate's with `\d`, `\s`, `\w` and `\b` ASCII-only, as in Ruby; see
+//! `netraven:driver/text` in the WIT contract. A native build (`cargo test`)
+//! runs the same engine in-process.
 
-/// The compiled regex type, for drivers that keep regexes in statics.
-pub use regex_lite::Regex;
+use std::borrow::Cow;
+use std::ops::{Index, Range};
+
+/// A compiled regex. Keep it in a `static` (`LazyLock`) or a local; either
+/// way the host compiles each pattern once per process, not per device.
+pub struct Regex {
+    inner: engine::Compiled,
+}
+
+impl std::fmt::Debug for Regex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Regex")
+    }
+}
+
+/// One match: a span of the text that was searched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Match<'h> {
+    text: &'h str,
+    start: usize,
+    end: usize,
+}
+
+impl<'h> Match<'h> {
+    fn new(text: &'h str, (start, end): (usize, usize)) -> Match<'h> {
+        Match { text, start, end }
+    }
+    pub fn as_str(&self) -> &'h str {
+        &self.text[self.start..self.end]
+    }
+    pub fn start(&self) -> usize {
+        self.start
+    }
+    pub fn end(&self) -> usize {
+        self.end
+    }
+    pub fn range(&self) -> Range<usize> {
+        self.start..self.end
+    }
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// The groups of one match; group 0 is the whole match.
+#[derive(Debug, Clone)]
+pub struct Captures<'h> {
+    text: &'h str,
+    groups: Vec<Option<(usize, usize)>>,
+}
+
+impl<'h> Captures<'h> {
+    /// Group `i`, or None when it did not take part in the match.
+    pub fn get(&self, i: usize) -> Option<Match<'h>> {
+        self.groups
+            .get(i)
+            .copied()
+            .flatten()
+            .map(|span| Match::new(self.text, span))
+    }
+    /// Groups in the regex, counting group 0.
+    pub fn len(&self) -> usize {
+        self.groups.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+}
+
+impl Index<usize> for Captures<'_> {
+    type Output = str;
+    /// Group `i`'s text; panics if it did not take part, as `regex` does.
+    fn index(&self, i: usize) -> &str {
+        match self.get(i) {
+            Some(m) => &self.text[m.range()],
+            None => panic!("no group at index {i}"),
+        }
+    }
+}
+
+impl Regex {
+    pub fn new(pattern: &str) -> Result<Regex, String> {
+        engine::compile(pattern).map(|inner| Regex { inner })
+    }
+    pub fn is_match(&self, text: &str) -> bool {
+        engine::is_match(&self.inner, text)
+    }
+    /// The leftmost-first match.
+    pub fn find<'h>(&self, text: &'h str) -> Option<Match<'h>> {
+        engine::find(&self.inner, text).map(|span| Match::new(text, span))
+    }
+    /// Every non-overlapping match, left to right.
+    pub fn find_iter<'h>(&self, text: &'h str) -> impl Iterator<Item = Match<'h>> + 'h {
+        engine::find_all(&self.inner, text)
+            .into_iter()
+            .map(move |span| Match::new(text, span))
+    }
+    pub fn captures<'h>(&self, text: &'h str) -> Option<Captures<'h>> {
+        engine::captures(&self.inner, text).map(|groups| Captures { text, groups })
+    }
+    pub fn captures_iter<'h>(&self, text: &'h str) -> impl Iterator<Item = Captures<'h>> + 'h {
+        engine::captures_all(&self.inner, text)
+            .into_iter()
+            .map(move |groups| Captures { text, groups })
+    }
+    /// Replace every match; `$1` and `${name}` in `replacement` name
+    /// groups, `$$` is a dollar.
+    pub fn replace_all<'h>(&self, text: &'h str, replacement: &str) -> Cow<'h, str> {
+        self.replacen(text, 0, replacement)
+    }
+    /// Replace the first match.
+    pub fn replace<'h>(&self, text: &'h str, replacement: &str) -> Cow<'h, str> {
+        self.replacen(text, 1, replacement)
+    }
+    /// Replace the first `limit` matches (all when `limit` is 0).
+    pub fn replacen<'h>(&self, text: &'h str, limit: usize, replacement: &str) -> Cow<'h, str> {
+        match engine::replace(&self.inner, text, replacement, limit) {
+            Some(changed) => Cow::Owned(changed),
+            None => Cow::Borrowed(text),
+        }
+    }
+}
 
 /// Compile a regex given by the driver author. Panics on a bad pattern,
 /// which is a bug in the driver, not something a device can cause.
 pub fn re(pattern: &str) -> Regex {
     match Regex::new(pattern) {
         Ok(re) => re,
-        Err(e) => panic!("driver regex {pattern:?} does not compile: {e}"),
+        Err(e) => panic!("driver {e}"),
+    }
+}
+
+/// What a driver's rewriting helpers run on: the host's imports in wasm.
+#[cfg(target_arch = "wasm32")]
+mod engine {
+    use crate::guest::bindings::netraven::driver::text as host;
+
+    /// As `native_text::Scope` in a native build.
+    #[derive(Clone, Copy)]
+    pub enum Scope {
+        Whole,
+        Lines,
+        BareLines,
+    }
+
+    pub type Compiled = host::Regex;
+
+    fn span((start, end): (u32, u32)) -> (usize, usize) {
+        (start as usize, end as usize)
+    }
+
+    pub fn compile(pattern: &str) -> Result<Compiled, String> {
+        host::Regex::compile(pattern)
+    }
+    pub fn is_match(re: &Compiled, text: &str) -> bool {
+        re.is_match(text)
+    }
+    pub fn find(re: &Compiled, text: &str) -> Option<(usize, usize)> {
+        re.find(text).map(span)
+    }
+    pub fn find_all(re: &Compiled, text: &str) -> Vec<(usize, usize)> {
+        re.find_all(text).into_iter().map(span).collect()
+    }
+    pub fn captures(re: &Compiled, text: &str) -> Option<Vec<Option<(usize, usize)>>> {
+        re.captures(text)
+            .map(|groups| groups.into_iter().map(|g| g.map(span)).collect())
+    }
+    pub fn captures_all(re: &Compiled, text: &str) -> Vec<Vec<Option<(usize, usize)>>> {
+        re.captures_all(text)
+            .into_iter()
+            .map(|groups| groups.into_iter().map(|g| g.map(span)).collect())
+            .collect()
+    }
+    pub fn replace(re: &Compiled, text: &str, replacement: &str, limit: usize) -> Option<String> {
+        re.replace(text, replacement, u32::try_from(limit).unwrap_or(u32::MAX))
+    }
+    pub fn rewrite(
+        text: &str,
+        rules: &[(&[&str], &str, &str)],
+        scope: Scope,
+    ) -> Result<String, String> {
+        let rules: Vec<host::Rule> = rules
+            .iter()
+            .map(|(needles, pattern, replacement)| host::Rule {
+                needles: needles.iter().map(|n| n.to_string()).collect(),
+                pattern: pattern.to_string(),
+                replacement: replacement.to_string(),
+            })
+            .collect();
+        let scope = match scope {
+            Scope::Whole => host::Scope::Whole,
+            Scope::Lines => host::Scope::Lines,
+            Scope::BareLines => host::Scope::BareLines,
+        };
+        host::rewrite(text, &rules, scope)
+    }
+    pub fn drop_lines(text: &str, patterns: &[&str]) -> Result<String, String> {
+        let patterns: Vec<String> = patterns.iter().map(|p| p.to_string()).collect();
+        host::drop_lines(text, &patterns)
+    }
+}
+
+/// What a driver's rewriting helpers run on: the same engine, in-process.
+#[cfg(not(target_arch = "wasm32"))]
+mod engine {
+    use std::sync::Arc;
+
+    pub use crate::native_text::Scope;
+    use crate::native_text::{self, Rule};
+
+    pub type Compiled = Arc<regex::Regex>;
+
+    pub fn compile(pattern: &str) -> Result<Compiled, String> {
+        native_text::compile(pattern)
+    }
+    pub fn is_match(re: &Compiled, text: &str) -> bool {
+        re.is_match(text)
+    }
+    pub fn find(re: &Compiled, text: &str) -> Option<(usize, usize)> {
+        re.find(text).map(|m| (m.start(), m.end()))
+    }
+    pub fn find_all(re: &Compiled, text: &str) -> Vec<(usize, usize)> {
+        re.find_iter(text).map(|m| (m.start(), m.end())).collect()
+    }
+    fn groups(caps: &regex::Captures<'_>) -> Vec<Option<(usize, usize)>> {
+        caps.iter()
+            .map(|g| g.map(|m| (m.start(), m.end())))
+            .collect()
+    }
+    pub fn captures(re: &Compiled, text: &str) -> Option<Vec<Option<(usize, usize)>>> {
+        re.captures(text).map(|c| groups(&c))
+    }
+    pub fn captures_all(re: &Compiled, text: &str) -> Vec<Vec<Option<(usize, usize)>>> {
+        re.captures_iter(text).map(|c| groups(&c)).collect()
+    }
+    pub fn replace(re: &Compiled, text: &str, replacement: &str, limit: usize) -> Option<String> {
+        match re.replacen(text, limit, replacement) {
+            std::borrow::Cow::Owned(changed) => Some(changed),
+            std::borrow::Cow::Borrowed(_) => None,
+        }
+    }
+    pub fn rewrite(
+        text: &str,
+        rules: &[(&[&str], &str, &str)],
+        scope: Scope,
+    ) -> Result<String, String> {
+        let rules: Vec<Rule<'_, &str>> = rules
+            .iter()
+            .map(|(needles, pattern, replacement)| Rule {
+                needles,
+                pattern,
+                replacement,
+            })
+            .collect();
+        native_text::rewrite(text, &rules, scope)
+    }
+    pub fn drop_lines(text: &str, patterns: &[&str]) -> Result<String, String> {
+        native_text::drop_lines(text, patterns)
+    }
+}
+
+/// [`engine::rewrite`], panicking on a pattern that does not compile (a
+/// driver bug).
+fn rewrite(text: &str, rules: &[(&[&str], &str, &str)], scope: engine::Scope) -> String {
+    match engine::rewrite(text, rules, scope) {
+        Ok(out) => out,
+        Err(e) => panic!("driver {e}"),
     }
 }
 
@@ -64,26 +329,21 @@ pub fn comment(block: &str, prefix: &str) -> String {
     out
 }
 
-/// Keep only the lines that match none of `patterns`.
+/// Keep only the lines that match none of `patterns` (each line without
+/// its `\n` or `\r\n`).
 pub fn drop_lines(text: &str, patterns: &[&str]) -> String {
-    let res: Vec<Regex> = patterns.iter().map(|p| re(p)).collect();
-    lines(text)
-        .filter(|line| {
-            let bare = line.trim_end_matches(['\n', '\r']);
-            !res.iter().any(|r| r.is_match(bare))
-        })
-        .collect()
+    match engine::drop_lines(text, patterns) {
+        Ok(out) => out,
+        Err(e) => panic!("driver {e}"),
+    }
 }
 
 /// Apply `(regex, replacement)` rules in order. Replacements may use `$1`
 /// or `${name}` for capture groups. Used for secret removal:
 /// `replace_all(cfg, &[(r"(?m)^(snmp-server community) \S+", "$1 <removed>")])`.
 pub fn replace_all(text: &str, rules: &[(&str, &str)]) -> String {
-    let mut out = text.to_string();
-    for (pattern, replacement) in rules {
-        out = re(pattern).replace_all(&out, *replacement).into_owned();
-    }
-    out
+    let rules: Vec<(&[&str], &str, &str)> = rules.iter().map(|(p, r)| (&[][..], *p, *r)).collect();
+    rewrite(text, &rules, engine::Scope::Whole)
 }
 
 /// Remove ANSI/VT100 escape sequences (CSI such as `\e[K`, `\e[?25h`, and
@@ -177,48 +437,7 @@ pub fn drop_after_space(config: &str, open: &str, pattern: &str) -> String {
 /// line *with* its newline (unlike [`replace_in_lines`], whose regex sees the
 /// bare line). For large, line-oriented configs such as FortiOS.
 pub fn replace_lines_with_any(config: &str, rules: &[(&[&str], &str, &str)]) -> String {
-    // Find each needle once in the whole text (one substring searcher per
-    // needle, not one per line) and mark the lines it occurs on; only
-    // rules with a needle somewhere are compiled at all.
-    let starts: Vec<usize> = std::iter::once(0)
-        .chain(config.match_indices('\n').map(|(i, _)| i + 1))
-        .filter(|&i| i < config.len() || i == 0)
-        .collect();
-    let line_of = |offset: usize| starts.partition_point(|&s| s <= offset) - 1;
-    let mut active = Vec::new();
-    for (needles, pattern, replacement) in rules {
-        let mut lines_hit: Vec<usize> = needles
-            .iter()
-            .flat_map(|n| config.match_indices(n).map(|(i, _)| line_of(i)))
-            .collect();
-        if lines_hit.is_empty() {
-            continue;
-        }
-        lines_hit.sort_unstable();
-        lines_hit.dedup();
-        active.push((*needles, re(pattern), *replacement, lines_hit));
-    }
-    if active.is_empty() {
-        return config.to_string();
-    }
-    let mut out = String::with_capacity(config.len());
-    for (index, line) in lines(config).enumerate() {
-        let mut current = std::borrow::Cow::Borrowed(line);
-        for (needles, re, replacement, lines_hit) in &active {
-            // A line the needles missed in the original text can still gain
-            // one from an earlier rule's replacement; check those directly.
-            let hit = match &current {
-                std::borrow::Cow::Borrowed(_) => lines_hit.binary_search(&index).is_ok(),
-                std::borrow::Cow::Owned(changed) => needles.iter().any(|n| changed.contains(n)),
-            };
-            if hit && let std::borrow::Cow::Owned(changed) = re.replace_all(&current, *replacement)
-            {
-                current = std::borrow::Cow::Owned(changed);
-            }
-        }
-        out.push_str(&current);
-    }
-    out
+    rewrite(config, rules, engine::Scope::Lines)
 }
 
 #[cfg(test)]
@@ -234,18 +453,17 @@ mod xml_comment_tests {
     }
 }
 
-/// [`replace_all`] with a cheap gate per rule: `(needle, regex, replacement)`
-/// runs the regex only when `text` contains the literal `needle`. Regexes
-/// here have no literal prefilter, so a config of many MB skips the rules
-/// whose keyword (`"secret"`, `"snmp-server"`) never occurs in it.
+/// [`replace_all`] with a gate per rule: `(needle, regex, replacement)` runs
+/// the regex only when the text (as earlier rules left it) contains the
+/// literal `needle`.
 pub fn replace_all_gated(text: &str, rules: &[(&str, &str, &str)]) -> String {
-    let mut out = text.to_string();
-    for (needle, pattern, replacement) in rules {
-        if out.contains(needle) {
-            out = re(pattern).replace_all(&out, *replacement).into_owned();
-        }
-    }
-    out
+    let needles: Vec<[&str; 1]> = rules.iter().map(|(n, _, _)| [*n]).collect();
+    let rules: Vec<(&[&str], &str, &str)> = rules
+        .iter()
+        .zip(&needles)
+        .map(|((_, p, r), n)| (&n[..], *p, *r))
+        .collect();
+    rewrite(text, &rules, engine::Scope::Whole)
 }
 
 #[cfg(test)]
@@ -328,33 +546,13 @@ mod xml_replace_values_tests {
 /// and a regex over the whole text would cost far more than a substring
 /// search. Replacements may use `$1` / `${name}`.
 pub fn replace_in_lines(text: &str, rules: &[(&str, &str, &str)]) -> String {
-    let active: Vec<(&str, Regex, &str)> = rules
+    let needles: Vec<[&str; 1]> = rules.iter().map(|(n, _, _)| [*n]).collect();
+    let rules: Vec<(&[&str], &str, &str)> = rules
         .iter()
-        .filter(|(needle, _, _)| text.contains(needle))
-        .map(|(needle, pattern, replacement)| (*needle, re(pattern), *replacement))
+        .zip(&needles)
+        .map(|((_, p, r), n)| (&n[..], *p, *r))
         .collect();
-    if active.is_empty() {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    for line in lines(text) {
-        let (bare, newline) = match line.strip_suffix('\n') {
-            Some(bare) => (bare, "\n"),
-            None => (line, ""),
-        };
-        let mut current = std::borrow::Cow::Borrowed(bare);
-        for (needle, regex, replacement) in &active {
-            if !current.contains(needle) {
-                continue;
-            }
-            if let std::borrow::Cow::Owned(changed) = regex.replace_all(&current, *replacement) {
-                current = std::borrow::Cow::Owned(changed);
-            }
-        }
-        out.push_str(&current);
-        out.push_str(newline);
-    }
-    out
+    rewrite(text, &rules, engine::Scope::BareLines)
 }
 
 #[cfg(test)]

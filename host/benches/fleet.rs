@@ -15,7 +15,9 @@
 //!
 //! Reports devices/s, client CPU per device, p50/p99 device time and the
 //! peak RSS of both processes. Run with
-//! `cargo bench -p netraven --bench fleet` (`-- 1000 200` for N and C).
+//! `cargo bench -p netraven --bench fleet` (`-- 1000 200` for N and C; run
+//! names after them, e.g. `-- 1000 200 floor generic`, do only those runs,
+//! to profile one of them).
 #![allow(clippy::unwrap_used)]
 
 use std::io::{BufRead, BufReader};
@@ -184,6 +186,11 @@ fn main() {
         .skip(1)
         .filter_map(|a| a.parse().ok())
         .collect();
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a.parse::<usize>().is_err() && !a.starts_with('-'))
+        .collect();
+    let wanted = move |name: &str| only.is_empty() || only.iter().any(|o| o == name);
     let count = args.first().copied().unwrap_or(1000);
     let concurrency = args.get(1).copied().unwrap_or(200);
     let root = root();
@@ -258,38 +265,19 @@ fn main() {
                 .map(|n| n.get())
                 .unwrap_or(0)
         );
-        let p = prompt.clone();
-        let floor = measure("floor", &devices, concurrency, |d| {
-            bare(d, p.clone(), false)
-        })
-        .await;
-        floor.print();
-        let p = prompt.clone();
-        let dialogue = measure("dialogue", &devices, concurrency, |d| {
-            bare(d, p.clone(), true)
-        })
-        .await;
-        dialogue.print();
-        let f = fleet.clone();
-        let full = measure("full", &devices, concurrency, |d| {
-            let f = f.clone();
-            async move { f.backup(&d).await.map(|_| ()).map_err(|e| e.to_string()) }
-        })
-        .await;
-        full.print();
+        let backup = |fleet: &Arc<Fleet>| {
+            let f = fleet.clone();
+            move |d: Device| {
+                let f = f.clone();
+                async move { f.backup(&d).await.map(|_| ()).map_err(|e| e.to_string()) }
+            }
+        };
         let unredacted = Arc::new(Fleet {
             runtime: fleet.runtime.clone(),
             catalog: fleet.catalog.clone(),
             host_keys: fleet.host_keys.clone(),
             redact: false,
         });
-        let f = unredacted.clone();
-        let no_redact = measure("no-redact", &devices, concurrency, |d| {
-            let f = f.clone();
-            async move { f.backup(&d).await.map(|_| ()).map_err(|e| e.to_string()) }
-        })
-        .await;
-        no_redact.print();
         // The same dialogue through the `generic` driver, whose text work is
         // light (cut echo and prompt, comment): the sandbox's own share.
         let light: Vec<Device> = devices
@@ -312,19 +300,51 @@ fn main() {
                 d
             })
             .collect();
-        let f = unredacted.clone();
-        let generic = measure("generic", &light, concurrency, |d| {
-            let f = f.clone();
-            async move { f.backup(&d).await.map(|_| ()).map_err(|e| e.to_string()) }
-        })
-        .await;
-        generic.print();
-        let per = |r: &Run| r.cpu / r.devices as f64;
-        println!(
-            "client CPU per device: full/floor {:.2}x, full/dialogue {:.2}x",
-            per(&full) / per(&floor),
-            per(&full) / per(&dialogue)
-        );
+        let mut runs: Vec<Run> = Vec::new();
+        if wanted("floor") {
+            let p = prompt.clone();
+            runs.push(
+                measure("floor", &devices, concurrency, |d| {
+                    bare(d, p.clone(), false)
+                })
+                .await,
+            );
+        }
+        if wanted("dialogue") {
+            let p = prompt.clone();
+            runs.push(
+                measure("dialogue", &devices, concurrency, |d| {
+                    bare(d, p.clone(), true)
+                })
+                .await,
+            );
+        }
+        if wanted("full") {
+            runs.push(measure("full", &devices, concurrency, backup(&fleet)).await);
+        }
+        if wanted("no-redact") {
+            runs.push(measure("no-redact", &devices, concurrency, backup(&unredacted)).await);
+        }
+        if wanted("generic") {
+            runs.push(measure("generic", &light, concurrency, backup(&unredacted)).await);
+        }
+        for run in &runs {
+            run.print();
+        }
+        let per = |name: &str| {
+            runs.iter()
+                .find(|r| r.name == name)
+                .map(|r| r.cpu / r.devices as f64)
+        };
+        if let (Some(full), Some(floor), Some(dialogue)) =
+            (per("full"), per("floor"), per("dialogue"))
+        {
+            println!(
+                "client CPU per device: full/floor {:.2}x, full/dialogue {:.2}x",
+                full / floor,
+                full / dialogue
+            );
+        }
         println!(
             "peak RSS: client {:.0} MiB, simulator {:.0} MiB",
             peak_rss_mib("self"),

@@ -113,11 +113,16 @@ pub fn build_drivers(
             .arg(workspace)
             .arg("--target-dir")
             .arg(target_dir)
-            // Small drivers: size-optimised, one codegen unit, no symbols.
+            // Small drivers: size-optimised, one codegen unit, no symbols
+            // (`NETRAVEN_DRIVER_SYMBOLS=1` keeps function names, so that
+            // `perf` with `NETRAVEN_WASM_PERFMAP=1` can name driver code).
             .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "s")
             .env("CARGO_PROFILE_RELEASE_LTO", "true")
             .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "1")
-            .env("CARGO_PROFILE_RELEASE_STRIP", "true")
+            .env(
+                "CARGO_PROFILE_RELEASE_STRIP",
+                if keep_symbols() { "false" } else { "true" },
+            )
             .env("CARGO_PROFILE_RELEASE_DEBUG", "false");
         for (_, package) in members {
             command.args(["-p", package]);
@@ -311,3 +316,8 @@ commands:
 
 const EXAMPLE_OUTPUT: &str =
     "! Example OS 1.0\nhostname lab-router\nsnmp-server community s3cret RO\n";
+
+/// Whether driver builds keep their function names, for profiling.
+fn keep_symbols() -> bool {
+    std::env::var_os("NETRAVEN_DRIVER_SYMBOLS").is_some_and(|v| v == "1")
+}

@@ -121,21 +121,24 @@ macro_rules! group {
     };
 }
 
+/// `line` if the needle is in the output at all (`anywhere`) and on this
+/// line. Each regex runs only on lines holding its literal needle, and one
+/// scan of the whole output per needle skips the per-line checks of needles
+/// that are nowhere (substring search in wasm has no SIMD; these per-line
+/// checks were most of an IOS backup's guest CPU).
+fn gate<'a>(anywhere: bool, line: &'a str, needle: &str) -> Option<&'a str> {
+    (anywhere && line.contains(needle)).then_some(line)
+}
+
+/// [`gate`], ignoring ASCII case, for the regexes compiled with `(?i)`:
+/// `lower` is `line` in ASCII lower case.
+fn gate_ci<'a>(anywhere: bool, line: &'a str, lower: &str, needle: &str) -> Option<&'a str> {
+    (anywhere && lower.contains(needle)).then_some(line)
+}
+
 /// The facts worth keeping from `show version` (image, chassis, memory,
 /// serials), one per comment line. Uptime and reload times are left out, so
 /// the backup only changes when the device does.
-/// `line` if it contains `needle`. regex-lite has no literal prefilter, so
-/// a cheap `contains` before each regex keeps a backup from scanning every
-/// line with every regex (that scan was 70% of an IOS backup's CPU).
-fn gate<'a>(line: &'a str, needle: &str) -> Option<&'a str> {
-    line.contains(needle).then_some(line)
-}
-
-/// [`gate`], ignoring ASCII case, for the regexes compiled with `(?i)`.
-fn gate_ci<'a>(line: &'a str, needle: &str) -> Option<&'a str> {
-    line.to_ascii_lowercase().contains(needle).then_some(line)
-}
-
 fn version_comments(output: &str) -> String {
     let lines: Vec<&str> = text::lines(output).collect();
     // Each regex compiles on first use only: compiling costs more than the
@@ -174,37 +177,65 @@ fn version_comments(output: &str) -> String {
         (&*SLAVE, &*COMPILED, &*SOFTWARE, &*ROM, &*BOOTFLASH);
     let (nvram_re, flash_re, pcmcia_re, chassis_re) = (&*NVRAM, &*FLASH, &*PCMCIA, &*CHASSIS);
 
+    // ASCII lower case keeps byte offsets, so its lines pair with `lines`.
+    let lower = output.to_ascii_lowercase();
+    let lower_lines: Vec<&str> = text::lines(&lower).collect();
+    let has = |needle: &str| output.contains(needle);
+    let has_ci = |needle: &str| lower.contains(needle);
+    let (slave_on, compiled_on, software_on, rom_on, bootflash_on) = (
+        has("Slave in slot"),
+        has("Compiled "),
+        has(" Software"),
+        has("ROM: "),
+        has("BOOTFLASH: "),
+    );
+    let (bytes_of_on, bytes_of_ci_on, pcmcia_on, bytes_ci_on, image_on) = (
+        has(" bytes of "),
+        has_ci(" bytes of "),
+        has_ci("pcmcia "),
+        has_ci(" bytes"),
+        has("System image file is"),
+    );
+
     let mut comments: Vec<String> = Vec::new();
     comments.push(lines.first().map(|l| l.to_string()).unwrap_or_default());
-    for (i, line) in lines.iter().enumerate() {
+    for (i, (line, lower)) in lines.iter().zip(&lower_lines).enumerate() {
         let (slave, slave_slot) =
-            match gate(line, "Slave in slot").and_then(|l| slave_re.captures(l)) {
+            match gate(slave_on, line, "Slave in slot").and_then(|l| slave_re.captures(l)) {
                 Some(c) => (" Slave:", format!(", slot {}", group!(c, 1))),
                 None => ("", String::new()),
             };
-        if let Some(c) = gate(line, "Compiled ").and_then(|l| compiled_re.captures(l)) {
+        if let Some(c) = gate(compiled_on, line, "Compiled ").and_then(|l| compiled_re.captures(l))
+        {
             comments.push(format!("Image:{slave} Compiled: {}", group!(c, 1)));
         }
-        if let Some(c) = gate(line, " Software").and_then(|l| software_re.captures(l)) {
+        if let Some(c) = gate(software_on, line, " Software").and_then(|l| software_re.captures(l))
+        {
             comments.push(format!(
                 "Image:{slave} Software: {}, {}",
                 group!(c, 1),
                 group!(c, 2)
             ));
         }
-        if let Some(c) = gate(line, "ROM: ").and_then(|l| rom_re.captures(l)) {
+        if let Some(c) = gate(rom_on, line, "ROM: ").and_then(|l| rom_re.captures(l)) {
             comments.push(format!("ROM Bootstrap: {}", group!(c, 3)));
         }
-        if let Some(c) = gate(line, "BOOTFLASH: ").and_then(|l| bootflash_re.captures(l)) {
+        if let Some(c) =
+            gate(bootflash_on, line, "BOOTFLASH: ").and_then(|l| bootflash_re.captures(l))
+        {
             comments.push(format!("BOOTFLASH: {}", group!(c, 1)));
         }
-        if let Some(c) = gate(line, " bytes of ").and_then(|l| nvram_re.captures(l)) {
+        if let Some(c) = gate(bytes_of_on, line, " bytes of ").and_then(|l| nvram_re.captures(l)) {
             comments.push(format!("Memory: nvram {}", group!(c, 1)));
         }
-        if let Some(c) = gate_ci(line, " bytes of ").and_then(|l| flash_re.captures(l)) {
+        if let Some(c) =
+            gate_ci(bytes_of_ci_on, line, lower, " bytes of ").and_then(|l| flash_re.captures(l))
+        {
             comments.push(format!("Memory: flash {}", group!(c, 1)));
         }
-        if let Some(c) = gate_ci(line, "pcmcia ").and_then(|l| pcmcia_re.captures(l)) {
+        if let Some(c) =
+            gate_ci(pcmcia_on, line, lower, "pcmcia ").and_then(|l| pcmcia_re.captures(l))
+        {
             comments.push(format!(
                 "Memory: pcmcia {} {}{} {}",
                 group!(c, 2),
@@ -213,9 +244,8 @@ fn version_comments(output: &str) -> String {
                 group!(c, 1)
             ));
         }
-        if let Some(c) = gate_ci(line, " bytes")
-            .filter(|l| {
-                let lower = l.to_ascii_lowercase();
+        if let Some(c) = gate_ci(bytes_ci_on, line, lower, " bytes")
+            .filter(|_| {
                 lower.contains(" with ")
                     && (lower.contains("processor") || lower.contains("(revision"))
             })
@@ -238,7 +268,9 @@ fn version_comments(output: &str) -> String {
         if line.starts_with("Motherboard") {
             comments.push(chomp(line).to_string());
         }
-        if let Some(c) = gate(line, "System image file is").and_then(|l| IMAGE.captures(chomp(l))) {
+        if let Some(c) =
+            gate(image_on, line, "System image file is").and_then(|l| IMAGE.captures(chomp(l)))
+        {
             comments.push(format!("Image: {}", group!(c, 1)));
         }
     }
@@ -284,6 +316,8 @@ fn running_config(output: &str, keep_change_line: bool) -> String {
     let change_re = text::re(r"^! (Last|No) configuration change (at|since)");
     let by_user_re = text::re(r"\d by \S+$");
     let size_re = text::re(r"^Current configuration : \S");
+    // One scan for the needle, not one per line (see [`gate`]).
+    let change_lines = !keep_change_line && output.contains(" configuration change ");
     let kept: String = text::lines(output)
         .skip(3)
         .filter(|line| {
@@ -294,7 +328,7 @@ fn running_config(output: &str, keep_change_line: bool) -> String {
             if bare.starts_with("Current configuration : ") && size_re.is_match(bare) {
                 return false;
             }
-            if keep_change_line || !bare.contains(" configuration change ") {
+            if !change_lines || !bare.contains(" configuration change ") {
                 return true;
             }
             match change_re.find(bare) {
@@ -303,8 +337,7 @@ fn running_config(output: &str, keep_change_line: bool) -> String {
             }
         })
         .collect();
-    // Line by line: a whole-text regex starting with `^` costs a PikeVM
-    // pass over the whole config.
+    // Line by line: `^` and `$` are about one line.
     text::replace_in_lines(
         &kept,
         &[("expression", r"^(\s+expression) \d+$", "$1 <value removed>")],
@@ -364,9 +397,7 @@ fn hide_ap_mgmt_credentials(config: &str) -> String {
 
 /// Secret removal, line by line and in order: each rule keeps the keyword
 /// that names the secret and hides its value. A rule's regex only runs on
-/// lines holding one of its literal needles (regex-lite has no literal
-/// prefilter; scanning every line with every rule cost milliseconds per
-/// device).
+/// lines holding one of its literal needles.
 type LineRule = (&'static [&'static str], &'static str, &'static str);
 const SECRET_RULES: &[LineRule] = &[
     (

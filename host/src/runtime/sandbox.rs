@@ -11,17 +11,18 @@
 
 use std::time::{Duration, Instant};
 
+use netraven_driver_sdk::native_text::{self, Rule, Scope};
 use netraven_driver_sdk::{
     Backup, CommandOutput, Device, DriverError, DriverInfo, Level, Mode, Secret, Session,
     SessionError,
 };
 use tokio::sync::OwnedSemaphorePermit;
-use wasmtime::component::ResourceTable;
+use wasmtime::component::{Resource, ResourceTable};
 use wasmtime::{ResourceLimiter, Store, Trap};
 use wasmtime_wasi::{HostMonotonicClock, HostWallClock, WasiCtx, WasiCtxView, WasiView};
 
 use super::bindings::NetravenDriver;
-use super::bindings::netraven::driver::{session as host, types as wit};
+use super::bindings::netraven::driver::{session as host, text as text_host, types as wit};
 use super::{LoadedDriver, Runtime};
 use crate::outcome::{DeviceFailure, ErrorClass};
 use crate::ssh::SshSession;
@@ -30,6 +31,8 @@ use crate::ssh::SshSession;
 /// driver cannot fill the host's memory.
 const MAX_LOGS: usize = 1000;
 const MAX_LOG_LINE: usize = 4096;
+/// Most regex handles one instance may hold at once.
+const MAX_REGEXES: usize = 10_000;
 
 /// Store limiter: traps (rather than failing `memory.grow`) so the cause
 /// is reported instead of a bare allocation abort.
@@ -112,6 +115,7 @@ pub struct DeviceState {
     panic: Option<String>,
     in_host_call: bool,
     logs: Vec<(Level, String)>,
+    regexes: usize,
 }
 
 impl WasiView for DeviceState {
@@ -296,6 +300,150 @@ impl host::Host for DeviceState {
     }
 }
 
+/// A regex a driver holds: the host's compiled form, shared with every
+/// other instance that compiled the same pattern.
+pub struct DriverRegex(std::sync::Arc<regex::Regex>);
+
+type Span = (u32, u32);
+
+/// Offsets into a text the guest passed in, which fits its 32-bit memory.
+fn span(start: usize, end: usize) -> Span {
+    (
+        u32::try_from(start).unwrap_or(u32::MAX),
+        u32::try_from(end).unwrap_or(u32::MAX),
+    )
+}
+
+fn groups(caps: &regex::Captures<'_>) -> Vec<Option<Span>> {
+    caps.iter()
+        .map(|g| g.map(|m| span(m.start(), m.end())))
+        .collect()
+}
+
+impl DeviceState {
+    fn regex(
+        &self,
+        handle: &Resource<DriverRegex>,
+    ) -> wasmtime::Result<std::sync::Arc<regex::Regex>> {
+        Ok(self.table.get(handle)?.0.clone())
+    }
+}
+
+impl text_host::HostRegex for DeviceState {
+    async fn compile(
+        &mut self,
+        pattern: String,
+    ) -> wasmtime::Result<Result<Resource<DriverRegex>, String>> {
+        if self.regexes >= MAX_REGEXES {
+            return Ok(Err(format!("more than {MAX_REGEXES} regexes held at once")));
+        }
+        match native_text::compile(&pattern) {
+            Ok(re) => {
+                self.regexes += 1;
+                Ok(Ok(self.table.push(DriverRegex(re))?))
+            }
+            Err(e) => Ok(Err(e)),
+        }
+    }
+    async fn is_match(
+        &mut self,
+        re: Resource<DriverRegex>,
+        text: String,
+    ) -> wasmtime::Result<bool> {
+        Ok(self.regex(&re)?.is_match(&text))
+    }
+    async fn find(
+        &mut self,
+        re: Resource<DriverRegex>,
+        text: String,
+    ) -> wasmtime::Result<Option<Span>> {
+        Ok(self
+            .regex(&re)?
+            .find(&text)
+            .map(|m| span(m.start(), m.end())))
+    }
+    async fn find_all(
+        &mut self,
+        re: Resource<DriverRegex>,
+        text: String,
+    ) -> wasmtime::Result<Vec<Span>> {
+        Ok(self
+            .regex(&re)?
+            .find_iter(&text)
+            .map(|m| span(m.start(), m.end()))
+            .collect())
+    }
+    async fn captures(
+        &mut self,
+        re: Resource<DriverRegex>,
+        text: String,
+    ) -> wasmtime::Result<Option<Vec<Option<Span>>>> {
+        Ok(self.regex(&re)?.captures(&text).map(|c| groups(&c)))
+    }
+    async fn captures_all(
+        &mut self,
+        re: Resource<DriverRegex>,
+        text: String,
+    ) -> wasmtime::Result<Vec<Vec<Option<Span>>>> {
+        Ok(self
+            .regex(&re)?
+            .captures_iter(&text)
+            .map(|c| groups(&c))
+            .collect())
+    }
+    async fn replace(
+        &mut self,
+        re: Resource<DriverRegex>,
+        text: String,
+        replacement: String,
+        limit: u32,
+    ) -> wasmtime::Result<Option<String>> {
+        let re = self.regex(&re)?;
+        Ok(
+            match re.replacen(&text, limit as usize, replacement.as_str()) {
+                std::borrow::Cow::Owned(changed) => Some(changed),
+                std::borrow::Cow::Borrowed(_) => None,
+            },
+        )
+    }
+    async fn drop(&mut self, re: Resource<DriverRegex>) -> wasmtime::Result<()> {
+        self.table.delete(re)?;
+        self.regexes = self.regexes.saturating_sub(1);
+        Ok(())
+    }
+}
+
+impl text_host::Host for DeviceState {
+    async fn rewrite(
+        &mut self,
+        text: String,
+        rules: Vec<text_host::Rule>,
+        scope: text_host::Scope,
+    ) -> wasmtime::Result<Result<String, String>> {
+        let rules: Vec<Rule<'_, String>> = rules
+            .iter()
+            .map(|r| Rule {
+                needles: &r.needles,
+                pattern: &r.pattern,
+                replacement: &r.replacement,
+            })
+            .collect();
+        let scope = match scope {
+            text_host::Scope::Whole => Scope::Whole,
+            text_host::Scope::Lines => Scope::Lines,
+            text_host::Scope::BareLines => Scope::BareLines,
+        };
+        Ok(native_text::rewrite(&text, &rules, scope))
+    }
+    async fn drop_lines(
+        &mut self,
+        text: String,
+        patterns: Vec<String>,
+    ) -> wasmtime::Result<Result<String, String>> {
+        Ok(native_text::drop_lines(&text, &patterns))
+    }
+}
+
 /// The clock drivers see: always the epoch. Drivers get no clock, so a
 /// backup cannot depend on when it ran; timing is the host's job.
 struct FrozenClock;
@@ -394,6 +542,7 @@ impl DriverInstance {
             panic: None,
             in_host_call: false,
             logs: Vec::new(),
+            regexes: 0,
         };
         let mut store = Store::new(&runtime.engine, state);
         store.limiter(|s| &mut s.memory);

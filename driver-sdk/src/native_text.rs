@@ -1,0 +1,414 @@
+//! The native text engine: what [`crate::text`] runs on in a native build
+//! (driver unit tests, the replay harness), and what the host runs for a
+//! driver's `netraven:driver/text` calls. One engine on both sides, so a
+//! driver matches the same way under `cargo test` as in the sandbox.
+//!
+//! Regexes are the `regex` crate's (linear time, literal prefilters, lazy
+//! DFA), compiled once per process and shared: a driver instance lives for
+//! one device, and compiling its regexes again for every device cost more
+//! than the device's whole SSH exchange. The syntax keeps the drivers'
+//! `regex-lite` meaning: `\d`, `\s`, `\w` and word boundaries are ASCII-only
+//! (as in Ruby, whose regexes Oxidized's models are written in), while `.`
+//! and negated classes match any character. One difference remains:
+//! case-insensitive matching folds a few non-ASCII letters too (`(?i)k`
+//! matches the Kelvin sign).
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use regex::{Regex, RegexBuilder};
+
+/// Longest pattern a driver may compile, in bytes.
+pub const MAX_PATTERN_LEN: usize = 64 * 1024;
+/// Largest compiled program; a pattern over it fails to compile instead of
+/// taking the host's memory.
+const SIZE_LIMIT: usize = 2 << 20;
+/// Distinct patterns kept compiled; past this the cache starts over, so a
+/// driver that builds patterns from device output cannot grow it forever.
+const CACHE_ENTRIES: usize = 4096;
+
+/// Rewrite `pattern` so that its Perl classes and word boundaries are
+/// ASCII-only: `\d` becomes `[[:digit:]]` (`[:digit:]` inside a class), `\s`
+/// `[[:space:]]`, `\w` `[[:word:]]`, their negations the negated classes, and
+/// `\b`, `\B`, `\<`, `\>` are wrapped in `(?-u:...)`.
+pub fn ascii_classes(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars().peekable();
+    // Bracket depth: 0 outside a class.
+    let mut depth = 0usize;
+    // Just after `[` or `[^`, where `]` is a literal.
+    let mut class_start = false;
+    while let Some(c) = chars.next() {
+        let at_start = std::mem::take(&mut class_start);
+        match c {
+            '\\' => {
+                let Some(e) = chars.next() else {
+                    out.push('\\');
+                    break;
+                };
+                let class = match e {
+                    'd' => Some(("digit", false)),
+                    'D' => Some(("digit", true)),
+                    's' => Some(("space", false)),
+                    'S' => Some(("space", true)),
+                    'w' => Some(("word", false)),
+                    'W' => Some(("word", true)),
+                    _ => None,
+                };
+                if let Some((name, negated)) = class {
+                    let caret = if negated { "^" } else { "" };
+                    if depth == 0 {
+                        out.push_str(&format!("[[:{caret}{name}:]]"));
+                    } else {
+                        out.push_str(&format!("[:{caret}{name}:]"));
+                    }
+                } else if depth == 0 && matches!(e, 'b' | 'B' | '<' | '>') {
+                    out.push_str("(?-u:\\");
+                    out.push(e);
+                    // `\b{start}` and friends keep their braces.
+                    if e == 'b' && chars.peek() == Some(&'{') {
+                        for b in chars.by_ref() {
+                            out.push(b);
+                            if b == '}' {
+                                break;
+                            }
+                        }
+                    }
+                    out.push(')');
+                } else {
+                    out.push('\\');
+                    out.push(e);
+                }
+            }
+            '[' => {
+                out.push('[');
+                if depth > 0 && chars.peek() == Some(&':') {
+                    // A POSIX class such as `[:alpha:]`: copy it whole.
+                    for p in chars.by_ref() {
+                        out.push(p);
+                        if p == ']' {
+                            break;
+                        }
+                    }
+                    continue;
+                }
+                depth += 1;
+                class_start = true;
+                if chars.peek() == Some(&'^') {
+                    out.push('^');
+                    chars.next();
+                }
+            }
+            ']' if depth > 0 && !at_start => {
+                depth -= 1;
+                out.push(']');
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Compile `pattern`, or take it from the process-wide cache. The error
+/// quotes the pattern as the driver wrote it.
+pub fn compile(pattern: &str) -> Result<Arc<Regex>, String> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Arc<Regex>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(re) = cache.lock().ok().and_then(|c| c.get(pattern).cloned()) {
+        return Ok(re);
+    }
+    if pattern.len() > MAX_PATTERN_LEN {
+        return Err(format!(
+            "a regex of {} bytes is longer than the {MAX_PATTERN_LEN}-byte limit",
+            pattern.len()
+        ));
+    }
+    let re = RegexBuilder::new(&ascii_classes(pattern))
+        .size_limit(SIZE_LIMIT)
+        .build()
+        .map(Arc::new)
+        .map_err(|e| {
+            let why = match e {
+                regex::Error::CompiledTooBig(limit) => {
+                    format!("it compiles to more than {limit} bytes")
+                }
+                // The syntax error's own text shows the rewritten pattern;
+                // its last line says what is wrong.
+                other => other
+                    .to_string()
+                    .lines()
+                    .rfind(|l| !l.trim().is_empty())
+                    .unwrap_or("invalid syntax")
+                    .trim()
+                    .to_string(),
+            };
+            format!("regex {pattern:?} does not compile: {why}")
+        })?;
+    if let Ok(mut c) = cache.lock() {
+        if c.len() >= CACHE_ENTRIES {
+            c.clear();
+        }
+        c.insert(pattern.to_string(), re.clone());
+    }
+    Ok(re)
+}
+
+/// Where a rewriting rule applies (see `netraven:driver/text`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The whole text, each rule on the previous rule's result.
+    Whole,
+    /// Each line with its `\n`.
+    Lines,
+    /// Each line without its `\n`.
+    BareLines,
+}
+
+/// One rewriting rule: `pattern` becomes `replacement` where one of
+/// `needles` occurs (everywhere when there are none).
+#[derive(Debug, Clone, Copy)]
+pub struct Rule<'a, N> {
+    pub needles: &'a [N],
+    pub pattern: &'a str,
+    pub replacement: &'a str,
+}
+
+fn holds_needle<N: AsRef<str>>(text: &str, needles: &[N]) -> bool {
+    needles.is_empty() || needles.iter().any(|n| text.contains(n.as_ref()))
+}
+
+/// Apply `rules` in order within `scope`. Only rules whose needles occur
+/// are compiled; a pattern that does not compile is the error.
+pub fn rewrite<N: AsRef<str>>(
+    text: &str,
+    rules: &[Rule<'_, N>],
+    scope: Scope,
+) -> Result<String, String> {
+    if scope == Scope::Whole {
+        let mut out = Cow::Borrowed(text);
+        for rule in rules {
+            if holds_needle(&out, rule.needles) {
+                let re = compile(rule.pattern)?;
+                if let Cow::Owned(changed) = re.replace_all(&out, rule.replacement) {
+                    out = Cow::Owned(changed);
+                }
+            }
+        }
+        return Ok(out.into_owned());
+    }
+
+    // Line starts, so a needle found anywhere in the text (one fast pass
+    // per needle) marks the line it is on.
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+        .filter(|&i| i < text.len())
+        .collect();
+    let line_of = |offset: usize| starts.partition_point(|&s| s <= offset).saturating_sub(1);
+    // For each rule that can apply: its regex, and the lines its needles
+    // are on (None: every line).
+    let mut active = Vec::new();
+    for rule in rules {
+        let lines = if rule.needles.is_empty() {
+            None
+        } else {
+            let mut hit: Vec<usize> = rule
+                .needles
+                .iter()
+                .flat_map(|n| memchr::memmem::find_iter(text.as_bytes(), n.as_ref().as_bytes()))
+                .map(line_of)
+                .collect();
+            if hit.is_empty() {
+                continue;
+            }
+            hit.sort_unstable();
+            hit.dedup();
+            Some(hit)
+        };
+        active.push((rule, compile(rule.pattern)?, lines));
+    }
+    if active.is_empty() {
+        return Ok(text.to_string());
+    }
+
+    let mut out = String::with_capacity(text.len());
+    for (index, line) in text.split_inclusive('\n').enumerate() {
+        let (body, newline) = match (scope, line.strip_suffix('\n')) {
+            (Scope::BareLines, Some(bare)) => (bare, "\n"),
+            _ => (line, ""),
+        };
+        let mut current = Cow::Borrowed(body);
+        for (rule, re, lines) in &active {
+            // The needle pass is a prefilter; the line itself decides (it
+            // may have changed, or the needle may have run over its end).
+            let candidate = lines.as_ref().is_none_or(|l| {
+                l.binary_search(&index).is_ok() || matches!(current, Cow::Owned(_))
+            });
+            if candidate
+                && holds_needle(&current, rule.needles)
+                && let Cow::Owned(changed) = re.replace_all(&current, rule.replacement)
+            {
+                current = Cow::Owned(changed);
+            }
+        }
+        out.push_str(&current);
+        out.push_str(newline);
+    }
+    Ok(out)
+}
+
+/// Keep the lines of `text` that match none of `patterns`; each line is
+/// matched without its `\n` or `\r\n`.
+pub fn drop_lines<P: AsRef<str>>(text: &str, patterns: &[P]) -> Result<String, String> {
+    let res = patterns
+        .iter()
+        .map(|p| compile(p.as_ref()))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(text
+        .split_inclusive('\n')
+        .filter(|line| {
+            let bare = line.trim_end_matches(['\n', '\r']);
+            !res.iter().any(|r| r.is_match(bare))
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn perl_classes_and_boundaries_become_ascii() {
+        assert_eq!(
+            ascii_classes(r"^\w+\s\d"),
+            r"^[[:word:]]+[[:space:]][[:digit:]]"
+        );
+        assert_eq!(ascii_classes(r"[\w.@()-]+[#>]"), r"[[:word:].@()-]+[#>]");
+        assert_eq!(ascii_classes(r"[^\S\n]"), r"[^[:^space:]\n]");
+        assert_eq!(
+            ascii_classes(r"\bx\B\<\>"),
+            r"(?-u:\b)x(?-u:\B)(?-u:\<)(?-u:\>)"
+        );
+        assert_eq!(ascii_classes(r"\b{start}x"), r"(?-u:\b{start})x");
+        // A `]` first in a class is a literal; POSIX classes are copied.
+        assert_eq!(
+            ascii_classes(r"[]\d][[:alpha:]\w]"),
+            r"[][:digit:]][[:alpha:][:word:]]"
+        );
+        // Escaped brackets and backslashes are not classes.
+        assert_eq!(ascii_classes(r"\[\d\]\\w"), r"\[[[:digit:]]\]\\w");
+    }
+
+    #[test]
+    fn classes_match_ascii_only_and_dot_any_character() {
+        let word = compile(r"^\w+$").unwrap();
+        assert!(word.is_match("abc_09"));
+        assert!(!word.is_match("héllo"));
+        let not_space = compile(r"^\S+$").unwrap();
+        assert!(not_space.is_match("héllo"));
+        let dot = compile(r"^h.llo$").unwrap();
+        assert!(dot.is_match("héllo"));
+        // `é` is not an ASCII word character, so `l` after it starts a word
+        // (a Unicode `\b` would see no boundary there).
+        let boundary = compile(r"\bllo").unwrap();
+        assert!(boundary.is_match("héllo"));
+        assert!(compile(r"é\bl").unwrap().is_match("él"));
+        let digits = compile(r"\d").unwrap();
+        assert!(!digits.is_match("٣"));
+    }
+
+    #[test]
+    fn compile_errors_quote_the_drivers_pattern() {
+        let e = compile(r"(\w").unwrap_err();
+        assert!(e.starts_with(r#"regex "(\\w" does not compile: "#), "{e}");
+        assert!(!e.contains("[[:word:]]"), "{e}");
+        let e = compile(&"a".repeat(MAX_PATTERN_LEN + 1)).unwrap_err();
+        assert!(e.contains("longer than"), "{e}");
+        let e = compile(r"\w{1000}{1000}").unwrap_err();
+        assert!(e.contains("compiles to more than"), "{e}");
+    }
+
+    #[test]
+    fn compiled_regexes_are_shared() {
+        let a = compile(r"shared \d+").unwrap();
+        let b = compile(r"shared \d+").unwrap();
+        assert!(Arc::ptr_eq(&a, &b));
+    }
+
+    fn rule<'a>(
+        needles: &'a [&'a str],
+        pattern: &'a str,
+        replacement: &'a str,
+    ) -> Rule<'a, &'a str> {
+        Rule {
+            needles,
+            pattern,
+            replacement,
+        }
+    }
+
+    #[test]
+    fn whole_scope_chains_rules_and_gates_on_the_current_text() {
+        let rules = [
+            rule(&[], r"(?m)^(snmp-server community) \S+", "$1 <removed>"),
+            // Its needle only exists after the first rule ran.
+            rule(&["<removed>"], r"<removed> RO", "<removed> ro"),
+            rule(&["absent"], r"hostname", "HOST"),
+        ];
+        assert_eq!(
+            rewrite(
+                "snmp-server community public RO\nhostname r1\n",
+                &rules,
+                Scope::Whole
+            )
+            .unwrap(),
+            "snmp-server community <removed> ro\nhostname r1\n"
+        );
+    }
+
+    #[test]
+    fn line_scopes_run_rules_only_on_lines_with_a_needle() {
+        let cfg = "set passwd ENC abc\nset name x\r\nset key k1";
+        let rules = [rule(
+            &["set passwd ", "set key "],
+            r"^(set \w+) .*",
+            "$1 <hidden>",
+        )];
+        // With its line ending, `.*` stops before `\r` and `\n` is not in it.
+        assert_eq!(
+            rewrite(cfg, &rules, Scope::Lines).unwrap(),
+            "set passwd <hidden>\nset name x\r\nset key <hidden>"
+        );
+        // `$` needs (?m) to match before a line's `\n` in Lines scope, and
+        // matches at the end of a bare line.
+        let end = [rule(&["x"], r"x$", "y")];
+        assert_eq!(rewrite("ax\nbx\n", &end, Scope::Lines).unwrap(), "ax\nbx\n");
+        assert_eq!(
+            rewrite("ax\nbx\n", &end, Scope::BareLines).unwrap(),
+            "ay\nby\n"
+        );
+        // A line changed by an earlier rule is checked again for the next
+        // (a rule whose needle is nowhere in the text stays off).
+        let chained = [rule(&["a"], "a", "b"), rule(&["b"], "b", "c")];
+        assert_eq!(
+            rewrite("a\nzb\n", &chained, Scope::BareLines).unwrap(),
+            "c\nzc\n"
+        );
+        assert_eq!(
+            rewrite("a\nz\n", &chained, Scope::BareLines).unwrap(),
+            "b\nz\n"
+        );
+        // No needle anywhere: the text comes back and nothing is compiled.
+        let bad = [rule(&["absent"], r"(", "")];
+        assert_eq!(rewrite("a\n", &bad, Scope::Lines).unwrap(), "a\n");
+        assert!(rewrite("absent\n", &bad, Scope::Lines).is_err());
+    }
+
+    #[test]
+    fn drop_lines_matches_lines_without_their_ending() {
+        assert_eq!(
+            drop_lines("keep\r\nuptime is 3 days\r\nkeep too\n", &["days$"]).unwrap(),
+            "keep\r\nkeep too\n"
+        );
+    }
+}
