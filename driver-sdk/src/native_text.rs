@@ -174,6 +174,52 @@ pub struct Rule<'a, N> {
     pub replacement: &'a str,
 }
 
+/// Where each line of `text` starts (lines end after each `\n`).
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+        .filter(|&i| i < text.len())
+        .collect()
+}
+
+/// The number of the line holding byte `offset`, given its [`line_starts`].
+fn line_of(starts: &[usize], offset: usize) -> usize {
+    starts.partition_point(|&s| s <= offset).saturating_sub(1)
+}
+
+/// For each needle, the numbers of the lines of `text` holding it (where
+/// it starts), ascending and without repeats.
+pub fn lines_with<N: AsRef<str>>(
+    text: &str,
+    needles: &[N],
+    ignore_ascii_case: bool,
+) -> Vec<Vec<usize>> {
+    let lowered;
+    let haystack = if ignore_ascii_case {
+        lowered = text.to_ascii_lowercase();
+        lowered.as_bytes()
+    } else {
+        text.as_bytes()
+    };
+    let starts = line_starts(text);
+    needles
+        .iter()
+        .map(|needle| {
+            let needle = needle.as_ref();
+            let needle = if ignore_ascii_case {
+                Cow::Owned(needle.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(needle)
+            };
+            let mut lines: Vec<usize> = memchr::memmem::find_iter(haystack, needle.as_bytes())
+                .map(|at| line_of(&starts, at))
+                .collect();
+            lines.dedup();
+            lines
+        })
+        .collect()
+}
+
 fn holds_needle<N: AsRef<str>>(text: &str, needles: &[N]) -> bool {
     needles.is_empty() || needles.iter().any(|n| text.contains(n.as_ref()))
 }
@@ -198,13 +244,10 @@ pub fn rewrite<N: AsRef<str>>(
         return Ok(out.into_owned());
     }
 
-    // Line starts, so a needle found anywhere in the text (one fast pass
-    // per needle) marks the line it is on.
-    let starts: Vec<usize> = std::iter::once(0)
-        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
-        .filter(|&i| i < text.len())
-        .collect();
-    let line_of = |offset: usize| starts.partition_point(|&s| s <= offset).saturating_sub(1);
+    // A needle found anywhere in the text (one fast pass per needle) marks
+    // the line it is on.
+    let starts = line_starts(text);
+    let line_of = |offset: usize| line_of(&starts, offset);
     // For each rule that can apply: its regex, and the lines its needles
     // are on (None: every line).
     let mut active = Vec::new();
@@ -402,6 +445,20 @@ mod tests {
         let bad = [rule(&["absent"], r"(", "")];
         assert_eq!(rewrite("a\n", &bad, Scope::Lines).unwrap(), "a\n");
         assert!(rewrite("absent\n", &bad, Scope::Lines).is_err());
+    }
+
+    #[test]
+    fn lines_with_numbers_the_lines_holding_each_needle() {
+        let text = "Cisco IOS Software\n64K bytes of NVRAM\nbytes bytes\nPCMCIA slot 0";
+        assert_eq!(
+            lines_with(text, &["bytes", "Software", "absent"], false),
+            vec![vec![1, 2], vec![0], vec![]]
+        );
+        assert_eq!(
+            lines_with(text, &["pcmcia ", "IOS"], true),
+            vec![vec![3], vec![0]]
+        );
+        assert_eq!(lines_with("", &["x"], false), vec![Vec::<usize>::new()]);
     }
 
     #[test]

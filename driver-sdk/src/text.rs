@@ -212,6 +212,13 @@ mod engine {
         let patterns: Vec<String> = patterns.iter().map(|p| p.to_string()).collect();
         host::drop_lines(text, &patterns)
     }
+    pub fn lines_with(text: &str, needles: &[&str], ignore_ascii_case: bool) -> Vec<Vec<usize>> {
+        let needles: Vec<String> = needles.iter().map(|n| n.to_string()).collect();
+        host::lines_with(text, &needles, ignore_ascii_case)
+            .into_iter()
+            .map(|lines| lines.into_iter().map(|l| l as usize).collect())
+            .collect()
+    }
 }
 
 /// What a driver's rewriting helpers run on: the same engine, in-process.
@@ -271,6 +278,9 @@ mod engine {
     pub fn drop_lines(text: &str, patterns: &[&str]) -> Result<String, String> {
         native_text::drop_lines(text, patterns)
     }
+    pub fn lines_with(text: &str, needles: &[&str], ignore_ascii_case: bool) -> Vec<Vec<usize>> {
+        native_text::lines_with(text, needles, ignore_ascii_case)
+    }
 }
 
 /// [`engine::rewrite`], panicking on a pattern that does not compile (a
@@ -282,6 +292,41 @@ fn rewrite(text: &str, rules: &[(&[&str], &str, &str)], scope: engine::Scope) ->
     }
 }
 
+/// Line numbers (from 0, as `lines(text).enumerate()` counts them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineSet(Vec<usize>);
+
+impl LineSet {
+    pub fn contains(&self, line: usize) -> bool {
+        self.0.binary_search(&line).is_ok()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// The numbers, ascending.
+    pub fn lines(&self) -> &[usize] {
+        &self.0
+    }
+}
+
+/// For each of `needles`, the lines of `text` that hold it, found in one
+/// native pass per needle. For gating per-line work: checking every line
+/// for every needle inside the driver is a byte-by-byte search in wasm.
+pub fn lines_with(text: &str, needles: &[&str]) -> Vec<LineSet> {
+    engine::lines_with(text, needles, false)
+        .into_iter()
+        .map(LineSet)
+        .collect()
+}
+
+/// [`lines_with`], with ASCII letters matching in either case.
+pub fn lines_with_ignore_ascii_case(text: &str, needles: &[&str]) -> Vec<LineSet> {
+    engine::lines_with(text, needles, true)
+        .into_iter()
+        .map(LineSet)
+        .collect()
+}
+
 /// The lines of `text`, each with its line ending.
 pub fn lines(text: &str) -> impl Iterator<Item = &str> {
     text.split_inclusive('\n')
@@ -289,27 +334,51 @@ pub fn lines(text: &str) -> impl Iterator<Item = &str> {
 
 /// Turn `\r\n` into `\n`; a lone `\r` stays.
 pub fn unix_newlines(text: &str) -> String {
-    text.replace("\r\n", "\n")
+    // A scan for `\r` (memchr) rather than `str::replace`'s general
+    // substring search, which is slow in wasm.
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('\r') {
+        let keep = if rest[at + 1..].starts_with('\n') {
+            at
+        } else {
+            at + 1
+        };
+        out.push_str(&rest[..keep]);
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Where the last line of `text` starts (0 when it has one line).
+fn last_line_start(text: &str) -> usize {
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    body.rfind('\n').map_or(0, |i| i + 1)
 }
 
 /// Drop the first line: the echo of the command.
 pub fn cut_echo(output: &str) -> String {
-    lines(output).skip(1).collect()
+    output
+        .find('\n')
+        .map_or_else(String::new, |i| output[i + 1..].to_string())
 }
 
 /// Drop the last line: the prompt the device printed after the output.
 pub fn cut_prompt(output: &str) -> String {
-    let all: Vec<&str> = lines(output).collect();
-    all[..all.len().saturating_sub(1)].concat()
+    output[..last_line_start(output)].to_string()
 }
 
 /// Drop the echo and the prompt: what the command printed.
 pub fn cut_echo_and_prompt(output: &str) -> String {
-    let all: Vec<&str> = lines(output).collect();
-    if all.len() < 2 {
+    let Some(echo_end) = output.find('\n') else {
+        return String::new();
+    };
+    let prompt_start = last_line_start(output);
+    if prompt_start <= echo_end {
         return String::new();
     }
-    all[1..all.len() - 1].concat()
+    output[echo_end + 1..prompt_start].to_string()
 }
 
 /// What a shell command printed, as Oxidized stores it: `\r\n` made `\n`,
@@ -584,6 +653,64 @@ mod replace_in_lines_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The line cutters against their definition: whole lines, split
+    /// after each `\n`.
+    #[test]
+    fn line_cutters_match_splitting_into_lines() {
+        for text in [
+            "",
+            "a",
+            "a\n",
+            "\n",
+            "\n\n",
+            "a\nb",
+            "a\nb\n",
+            "a\nb\nc",
+            "a\nb\nc\n",
+            "a\n\n\nb",
+            "é\r\nü\r\nx#",
+        ] {
+            let all: Vec<&str> = lines(text).collect();
+            let n = all.len();
+            assert_eq!(
+                cut_echo(text),
+                all.iter().skip(1).copied().collect::<String>(),
+                "{text:?}"
+            );
+            assert_eq!(
+                cut_prompt(text),
+                all[..n.saturating_sub(1)].concat(),
+                "{text:?}"
+            );
+            let both = if n < 2 {
+                String::new()
+            } else {
+                all[1..n - 1].concat()
+            };
+            assert_eq!(cut_echo_and_prompt(text), both, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn unix_newlines_turns_only_crlf_into_lf() {
+        for text in ["", "a\r\nb", "\r", "\r\r\n", "a\rb\r\n\r\n", "é\r\n\n\r"] {
+            assert_eq!(unix_newlines(text), text.replace("\r\n", "\n"), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn lines_with_sets_hold_the_lines_of_each_needle() {
+        let text = "Compiled Mon\n64K bytes of NVRAM\nPCMCIA disk 0\n";
+        let sets = lines_with(text, &["bytes of", "Compiled", "absent"]);
+        assert_eq!(sets[0].lines(), &[1]);
+        assert!(sets[1].contains(0) && !sets[1].contains(1));
+        assert!(sets[2].is_empty());
+        assert_eq!(
+            lines_with_ignore_ascii_case(text, &["pcmcia "])[0].lines(),
+            &[2]
+        );
+    }
 
     #[test]
     fn cut_echo_and_prompt_keeps_inner_line_endings() {

@@ -98,8 +98,9 @@ fn command_output(session: &mut dyn Session, command: &str) -> Result<String, Dr
     let raw = text::unix_newlines(&session.command(command)?);
     // Skip the regex (a full scan) unless one of its lines can be there: the
     // complaint itself, or a caret alone on its line.
-    let complaint = raw.contains("% Invalid input detected at '^' marker.")
-        || raw.lines().any(|l| l.trim_start() == "^");
+    let complaint = raw.contains('^')
+        && (raw.contains("% Invalid input detected at '^' marker.")
+            || raw.lines().any(|l| l.trim_start() == "^"));
     if !complaint {
         return Ok(text::cut_echo_and_prompt(&raw));
     }
@@ -121,19 +122,12 @@ macro_rules! group {
     };
 }
 
-/// `line` if the needle is in the output at all (`anywhere`) and on this
-/// line. Each regex runs only on lines holding its literal needle, and one
-/// scan of the whole output per needle skips the per-line checks of needles
-/// that are nowhere (substring search in wasm has no SIMD; these per-line
-/// checks were most of an IOS backup's guest CPU).
-fn gate<'a>(anywhere: bool, line: &'a str, needle: &str) -> Option<&'a str> {
-    (anywhere && line.contains(needle)).then_some(line)
-}
-
-/// [`gate`], ignoring ASCII case, for the regexes compiled with `(?i)`:
-/// `lower` is `line` in ASCII lower case.
-fn gate_ci<'a>(anywhere: bool, line: &'a str, lower: &str, needle: &str) -> Option<&'a str> {
-    (anywhere && lower.contains(needle)).then_some(line)
+/// `line` (number `i`) if it is one of the lines holding a regex's literal
+/// needle. The lines come from [`text::lines_with`], one native pass per
+/// needle: checking each line for each needle in the driver was most of an
+/// IOS backup's guest CPU (substring search in wasm is byte by byte).
+fn gate<'a>(holding: &text::LineSet, i: usize, line: &'a str) -> Option<&'a str> {
+    holding.contains(i).then_some(line)
 }
 
 /// The facts worth keeping from `show version` (image, chassis, memory,
@@ -177,65 +171,59 @@ fn version_comments(output: &str) -> String {
         (&*SLAVE, &*COMPILED, &*SOFTWARE, &*ROM, &*BOOTFLASH);
     let (nvram_re, flash_re, pcmcia_re, chassis_re) = (&*NVRAM, &*FLASH, &*PCMCIA, &*CHASSIS);
 
-    // ASCII lower case keeps byte offsets, so its lines pair with `lines`.
-    let lower = output.to_ascii_lowercase();
-    let lower_lines: Vec<&str> = text::lines(&lower).collect();
-    let has = |needle: &str| output.contains(needle);
-    let has_ci = |needle: &str| lower.contains(needle);
-    let (slave_on, compiled_on, software_on, rom_on, bootflash_on) = (
-        has("Slave in slot"),
-        has("Compiled "),
-        has(" Software"),
-        has("ROM: "),
-        has("BOOTFLASH: "),
-    );
-    let (bytes_of_on, bytes_of_ci_on, pcmcia_on, bytes_ci_on, image_on) = (
-        has(" bytes of "),
-        has_ci(" bytes of "),
-        has_ci("pcmcia "),
-        has_ci(" bytes"),
-        has("System image file is"),
-    );
+    let needles = [
+        "Slave in slot",
+        "Compiled ",
+        " Software",
+        "ROM: ",
+        "BOOTFLASH: ",
+        " bytes of ",
+        "System image file is",
+    ];
+    let [
+        slave_on,
+        compiled_on,
+        software_on,
+        rom_on,
+        bootflash_on,
+        bytes_of_on,
+        image_on,
+    ] = holding(output, &needles, false);
+    // For the regexes compiled with `(?i)`.
+    let [bytes_of_ci_on, pcmcia_on, bytes_ci_on] =
+        holding(output, &[" bytes of ", "pcmcia ", " bytes"], true);
 
     let mut comments: Vec<String> = Vec::new();
     comments.push(lines.first().map(|l| l.to_string()).unwrap_or_default());
-    for (i, (line, lower)) in lines.iter().zip(&lower_lines).enumerate() {
-        let (slave, slave_slot) =
-            match gate(slave_on, line, "Slave in slot").and_then(|l| slave_re.captures(l)) {
-                Some(c) => (" Slave:", format!(", slot {}", group!(c, 1))),
-                None => ("", String::new()),
-            };
-        if let Some(c) = gate(compiled_on, line, "Compiled ").and_then(|l| compiled_re.captures(l))
+    for (i, line) in lines.iter().enumerate() {
+        let (slave, slave_slot) = match gate(&slave_on, i, line).and_then(|l| slave_re.captures(l))
         {
+            Some(c) => (" Slave:", format!(", slot {}", group!(c, 1))),
+            None => ("", String::new()),
+        };
+        if let Some(c) = gate(&compiled_on, i, line).and_then(|l| compiled_re.captures(l)) {
             comments.push(format!("Image:{slave} Compiled: {}", group!(c, 1)));
         }
-        if let Some(c) = gate(software_on, line, " Software").and_then(|l| software_re.captures(l))
-        {
+        if let Some(c) = gate(&software_on, i, line).and_then(|l| software_re.captures(l)) {
             comments.push(format!(
                 "Image:{slave} Software: {}, {}",
                 group!(c, 1),
                 group!(c, 2)
             ));
         }
-        if let Some(c) = gate(rom_on, line, "ROM: ").and_then(|l| rom_re.captures(l)) {
+        if let Some(c) = gate(&rom_on, i, line).and_then(|l| rom_re.captures(l)) {
             comments.push(format!("ROM Bootstrap: {}", group!(c, 3)));
         }
-        if let Some(c) =
-            gate(bootflash_on, line, "BOOTFLASH: ").and_then(|l| bootflash_re.captures(l))
-        {
+        if let Some(c) = gate(&bootflash_on, i, line).and_then(|l| bootflash_re.captures(l)) {
             comments.push(format!("BOOTFLASH: {}", group!(c, 1)));
         }
-        if let Some(c) = gate(bytes_of_on, line, " bytes of ").and_then(|l| nvram_re.captures(l)) {
+        if let Some(c) = gate(&bytes_of_on, i, line).and_then(|l| nvram_re.captures(l)) {
             comments.push(format!("Memory: nvram {}", group!(c, 1)));
         }
-        if let Some(c) =
-            gate_ci(bytes_of_ci_on, line, lower, " bytes of ").and_then(|l| flash_re.captures(l))
-        {
+        if let Some(c) = gate(&bytes_of_ci_on, i, line).and_then(|l| flash_re.captures(l)) {
             comments.push(format!("Memory: flash {}", group!(c, 1)));
         }
-        if let Some(c) =
-            gate_ci(pcmcia_on, line, lower, "pcmcia ").and_then(|l| pcmcia_re.captures(l))
-        {
+        if let Some(c) = gate(&pcmcia_on, i, line).and_then(|l| pcmcia_re.captures(l)) {
             comments.push(format!(
                 "Memory: pcmcia {} {}{} {}",
                 group!(c, 2),
@@ -244,8 +232,9 @@ fn version_comments(output: &str) -> String {
                 group!(c, 1)
             ));
         }
-        if let Some(c) = gate_ci(bytes_ci_on, line, lower, " bytes")
-            .filter(|_| {
+        if let Some(c) = gate(&bytes_ci_on, i, line)
+            .filter(|l| {
+                let lower = l.to_ascii_lowercase();
                 lower.contains(" with ")
                     && (lower.contains("processor") || lower.contains("(revision"))
             })
@@ -268,9 +257,7 @@ fn version_comments(output: &str) -> String {
         if line.starts_with("Motherboard") {
             comments.push(chomp(line).to_string());
         }
-        if let Some(c) =
-            gate(image_on, line, "System image file is").and_then(|l| IMAGE.captures(chomp(l)))
-        {
+        if let Some(c) = gate(&image_on, i, line).and_then(|l| IMAGE.captures(chomp(l))) {
             comments.push(format!("Image: {}", group!(c, 1)));
         }
     }
@@ -280,6 +267,21 @@ fn version_comments(output: &str) -> String {
 
 /// Whether a line of `show version` adds CPU details (clock, revision) to
 /// the processor named `cpu`. Case-insensitive, like the chassis line.
+/// The lines holding each of `needles`, as an array to destructure.
+fn holding<const N: usize>(
+    output: &str,
+    needles: &[&str; N],
+    ignore_case: bool,
+) -> [text::LineSet; N] {
+    let sets = if ignore_case {
+        text::lines_with_ignore_ascii_case(output, needles)
+    } else {
+        text::lines_with(output, needles)
+    };
+    let mut sets = sets.into_iter();
+    std::array::from_fn(|_| sets.next().unwrap_or_default())
+}
+
 fn describes_cpu(line: &str, cpu: &str) -> bool {
     let line = line.to_ascii_lowercase();
     line.contains("cpu at ")
@@ -316,11 +318,12 @@ fn running_config(output: &str, keep_change_line: bool) -> String {
     let change_re = text::re(r"^! (Last|No) configuration change (at|since)");
     let by_user_re = text::re(r"\d by \S+$");
     let size_re = text::re(r"^Current configuration : \S");
-    // One scan for the needle, not one per line (see [`gate`]).
-    let change_lines = !keep_change_line && output.contains(" configuration change ");
+    // The lines that can be a change line (see [`gate`]).
+    let [change_lines] = holding(output, &[" configuration change "], false);
     let kept: String = text::lines(output)
+        .enumerate()
         .skip(3)
-        .filter(|line| {
+        .filter(|(i, line)| {
             let bare = chomp(line);
             if bare.starts_with("ntp clock-period ") {
                 return false;
@@ -328,7 +331,7 @@ fn running_config(output: &str, keep_change_line: bool) -> String {
             if bare.starts_with("Current configuration : ") && size_re.is_match(bare) {
                 return false;
             }
-            if !change_lines || !bare.contains(" configuration change ") {
+            if keep_change_line || !change_lines.contains(*i) {
                 return true;
             }
             match change_re.find(bare) {
@@ -336,6 +339,7 @@ fn running_config(output: &str, keep_change_line: bool) -> String {
                 None => true,
             }
         })
+        .map(|(_, line)| line)
         .collect();
     // Line by line: `^` and `$` are about one line.
     text::replace_in_lines(
@@ -374,13 +378,18 @@ fn drop_auto_bandwidth(config: &str) -> String {
 /// `mgmtuser username U password N P secret N S` (an AP profile on IOS-XE
 /// wireless controllers) carries two credentials; either may contain spaces.
 fn hide_ap_mgmt_credentials(config: &str) -> String {
-    if !config.contains("mgmtuser") {
+    let mgmt_lines = text::lines_with(config, &["mgmtuser"]).remove(0);
+    if mgmt_lines.is_empty() {
         return config.to_string();
     }
     let mgmt_re = text::re(r"^( +mgmtuser username \S+ password \d) (.*)$");
     let secret_re = text::re(r" (secret \d) ");
     text::lines(config)
-        .map(|line| {
+        .enumerate()
+        .map(|(i, line)| {
+            if !mgmt_lines.contains(i) {
+                return line.to_string();
+            }
             let bare = chomp(line);
             let Some(caps) = mgmt_re.captures(bare) else {
                 return line.to_string();
@@ -545,9 +554,7 @@ const SECRET_RULES: &[LineRule] = &[
 /// `key` inside a `tacacs server` / `radius server` block: the one secret
 /// rule that spans lines.
 fn hide_server_block_keys(config: String) -> String {
-    if !(config.contains("tacacs server") || config.contains("radius server")) {
-        return config;
-    }
+    // One native search: the regex's own literal prefilter finds the blocks.
     text::replace_all(
         &config,
         &[(

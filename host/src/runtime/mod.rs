@@ -30,7 +30,8 @@ mod bindings {
     wasmtime::component::bindgen!({
         path: "../wit",
         world: "netraven-driver",
-        imports: { default: async | trappable },
+        // The text functions compute and return: no await, no fiber switch.
+        imports: { "netraven:driver/text": trappable, default: async | trappable },
         exports: { default: async },
         with: { "netraven:driver/text.regex": super::sandbox::DriverRegex },
     });

@@ -330,7 +330,7 @@ impl DeviceState {
 }
 
 impl text_host::HostRegex for DeviceState {
-    async fn compile(
+    fn compile(
         &mut self,
         pattern: String,
     ) -> wasmtime::Result<Result<Resource<DriverRegex>, String>> {
@@ -345,42 +345,30 @@ impl text_host::HostRegex for DeviceState {
             Err(e) => Ok(Err(e)),
         }
     }
-    async fn is_match(
-        &mut self,
-        re: Resource<DriverRegex>,
-        text: String,
-    ) -> wasmtime::Result<bool> {
+    fn is_match(&mut self, re: Resource<DriverRegex>, text: String) -> wasmtime::Result<bool> {
         Ok(self.regex(&re)?.is_match(&text))
     }
-    async fn find(
-        &mut self,
-        re: Resource<DriverRegex>,
-        text: String,
-    ) -> wasmtime::Result<Option<Span>> {
+    fn find(&mut self, re: Resource<DriverRegex>, text: String) -> wasmtime::Result<Option<Span>> {
         Ok(self
             .regex(&re)?
             .find(&text)
             .map(|m| span(m.start(), m.end())))
     }
-    async fn find_all(
-        &mut self,
-        re: Resource<DriverRegex>,
-        text: String,
-    ) -> wasmtime::Result<Vec<Span>> {
+    fn find_all(&mut self, re: Resource<DriverRegex>, text: String) -> wasmtime::Result<Vec<Span>> {
         Ok(self
             .regex(&re)?
             .find_iter(&text)
             .map(|m| span(m.start(), m.end()))
             .collect())
     }
-    async fn captures(
+    fn captures(
         &mut self,
         re: Resource<DriverRegex>,
         text: String,
     ) -> wasmtime::Result<Option<Vec<Option<Span>>>> {
         Ok(self.regex(&re)?.captures(&text).map(|c| groups(&c)))
     }
-    async fn captures_all(
+    fn captures_all(
         &mut self,
         re: Resource<DriverRegex>,
         text: String,
@@ -391,7 +379,7 @@ impl text_host::HostRegex for DeviceState {
             .map(|c| groups(&c))
             .collect())
     }
-    async fn replace(
+    fn replace(
         &mut self,
         re: Resource<DriverRegex>,
         text: String,
@@ -406,7 +394,7 @@ impl text_host::HostRegex for DeviceState {
             },
         )
     }
-    async fn drop(&mut self, re: Resource<DriverRegex>) -> wasmtime::Result<()> {
+    fn drop(&mut self, re: Resource<DriverRegex>) -> wasmtime::Result<()> {
         self.table.delete(re)?;
         self.regexes = self.regexes.saturating_sub(1);
         Ok(())
@@ -414,7 +402,7 @@ impl text_host::HostRegex for DeviceState {
 }
 
 impl text_host::Host for DeviceState {
-    async fn rewrite(
+    fn rewrite(
         &mut self,
         text: String,
         rules: Vec<text_host::Rule>,
@@ -435,12 +423,28 @@ impl text_host::Host for DeviceState {
         };
         Ok(native_text::rewrite(&text, &rules, scope))
     }
-    async fn drop_lines(
+    fn drop_lines(
         &mut self,
         text: String,
         patterns: Vec<String>,
     ) -> wasmtime::Result<Result<String, String>> {
         Ok(native_text::drop_lines(&text, &patterns))
+    }
+    fn lines_with(
+        &mut self,
+        text: String,
+        needles: Vec<String>,
+        ignore_ascii_case: bool,
+    ) -> wasmtime::Result<Vec<Vec<u32>>> {
+        Ok(native_text::lines_with(&text, &needles, ignore_ascii_case)
+            .into_iter()
+            .map(|lines| {
+                lines
+                    .into_iter()
+                    .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+                    .collect()
+            })
+            .collect())
     }
 }
 
