@@ -77,6 +77,42 @@ async fn unbounded_allocation_stops_at_the_memory_cap() {
     );
 }
 
+/// The host's regexes are the driver's to hold, within a cap; a pattern
+/// that does not compile is the driver's bug, reported as its panic.
+#[tokio::test(flavor = "multi_thread")]
+async fn regex_handles_stop_at_their_cap_and_a_bad_pattern_names_itself() {
+    let (runtime, catalog, _dir) = support::load(&["memory-hog"]).await;
+    let hog = catalog.for_model("memory-hog").expect("loaded");
+    let with = |hoard: &str| {
+        let mut d = device("hog", "memory-hog");
+        d.vars = vec![("hoard".to_string(), hoard.to_string())];
+        d
+    };
+    let mut instance = DriverInstance::new(&runtime, hog, ios_session("#"), "hog")
+        .await
+        .expect("instantiate");
+    let failure = instance.backup(&with("regexes")).await.unwrap_err();
+    assert_eq!(failure.class, ErrorClass::DriverError, "{failure}");
+    assert!(
+        failure
+            .message
+            .contains("more than 10000 regexes held at once"),
+        "{failure}"
+    );
+
+    let mut instance = DriverInstance::new(&runtime, hog, ios_session("#"), "hog")
+        .await
+        .expect("instantiate");
+    let failure = instance.backup(&with("bad-regex")).await.unwrap_err();
+    assert_eq!(failure.class, ErrorClass::DriverError, "{failure}");
+    assert!(
+        failure
+            .message
+            .contains(r#"regex "(unclosed" does not compile"#),
+        "{failure}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn panic_is_a_driver_error_carrying_the_panic_message() {
     let (runtime, catalog, _dir) = support::load(&["panicker"]).await;
