@@ -244,49 +244,57 @@ pub fn rewrite<N: AsRef<str>>(
         return Ok(out.into_owned());
     }
 
-    // A needle found anywhere in the text (one fast pass per needle) marks
-    // the line it is on.
+    let set = line_rules(rules)?;
+    // Every needle occurrence, in one pass, as (line, rule) pairs.
     let starts = line_starts(text);
-    let line_of = |offset: usize| line_of(&starts, offset);
-    // For each rule that can apply: its regex, and the lines its needles
-    // are on (None: every line).
-    let mut active = Vec::new();
-    for rule in rules {
-        let lines = if rule.needles.is_empty() {
-            None
-        } else {
-            let mut hit: Vec<usize> = rule
-                .needles
-                .iter()
-                .flat_map(|n| memchr::memmem::find_iter(text.as_bytes(), n.as_ref().as_bytes()))
-                .map(line_of)
-                .collect();
-            if hit.is_empty() {
-                continue;
-            }
-            hit.sort_unstable();
-            hit.dedup();
-            Some(hit)
-        };
-        active.push((rule, compile(rule.pattern)?, lines));
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for (finder, rules_of) in set.finders.iter().zip(&set.rules_of) {
+        for at in finder.find_iter(text.as_bytes()) {
+            let line = line_of(&starts, at);
+            pairs.extend(rules_of.iter().map(|&r| (line, r)));
+        }
     }
-    if active.is_empty() {
+    pairs.sort_unstable();
+    pairs.dedup();
+    // Only the rules whose needles occur (or that have none) are compiled.
+    let mut regexes: Vec<Option<Arc<Regex>>> = vec![None; rules.len()];
+    let wanted = pairs
+        .iter()
+        .map(|&(_, r)| r)
+        .chain(set.everywhere.iter().copied());
+    for r in wanted {
+        if regexes[r].is_none() {
+            regexes[r] = Some(set.regex(r, rules[r].pattern)?);
+        }
+    }
+    if regexes.iter().all(Option::is_none) {
         return Ok(text.to_string());
     }
 
     let mut out = String::with_capacity(text.len());
+    let mut next = 0;
     for (index, line) in text.split_inclusive('\n').enumerate() {
+        let from = next;
+        while next < pairs.len() && pairs[next].0 == index {
+            next += 1;
+        }
+        let here = &pairs[from..next];
+        if here.is_empty() && set.everywhere.is_empty() {
+            out.push_str(line);
+            continue;
+        }
         let (body, newline) = match (scope, line.strip_suffix('\n')) {
             (Scope::BareLines, Some(bare)) => (bare, "\n"),
             _ => (line, ""),
         };
         let mut current = Cow::Borrowed(body);
-        for (rule, re, lines) in &active {
+        for (r, rule) in rules.iter().enumerate() {
+            let Some(re) = &regexes[r] else { continue };
             // The needle pass is a prefilter; the line itself decides (it
             // may have changed, or the needle may have run over its end).
-            let candidate = lines.as_ref().is_none_or(|l| {
-                l.binary_search(&index).is_ok() || matches!(current, Cow::Owned(_))
-            });
+            let candidate = matches!(current, Cow::Owned(_))
+                || set.everywhere.contains(&r)
+                || here.iter().any(|&(_, h)| h == r);
             if candidate
                 && holds_needle(&current, rule.needles)
                 && let Cow::Owned(changed) = re.replace_all(&current, rule.replacement)
@@ -298,6 +306,91 @@ pub fn rewrite<N: AsRef<str>>(
         out.push_str(newline);
     }
     Ok(out)
+}
+
+/// A line-scope rule list prepared once per process: a driver sends the
+/// same rules for every device, and finding its needles one by one cost
+/// more than applying the rules.
+struct LineRules {
+    /// A searcher per distinct needle (SIMD substring search; one pass per
+    /// needle).
+    finders: Vec<memchr::memmem::Finder<'static>>,
+    /// For each needle of `finders`, the rules that list it.
+    rules_of: Vec<Vec<usize>>,
+    /// Rules that run on every line: no needles, or an empty one.
+    everywhere: Vec<usize>,
+    /// Each rule's regex, compiled on first use.
+    regexes: Vec<OnceLock<Result<Arc<Regex>, String>>>,
+}
+
+impl LineRules {
+    fn regex(&self, rule: usize, pattern: &str) -> Result<Arc<Regex>, String> {
+        self.regexes[rule].get_or_init(|| compile(pattern)).clone()
+    }
+}
+
+/// Rule lists kept prepared; past this the cache starts over.
+const RULE_SETS: usize = 256;
+
+/// The prepared form of `rules`, from the cache or built now. The cache key
+/// spells out every string with its length, so two different lists (from
+/// two drivers, say) can never share an entry.
+fn line_rules<N: AsRef<str>>(rules: &[Rule<'_, N>]) -> Result<Arc<LineRules>, String> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Arc<LineRules>>>> = OnceLock::new();
+    let mut key = String::new();
+    for rule in rules {
+        for part in rule
+            .needles
+            .iter()
+            .map(AsRef::as_ref)
+            .chain([rule.pattern, rule.replacement])
+        {
+            key.push_str(&part.len().to_string());
+            key.push(':');
+            key.push_str(part);
+        }
+        key.push_str(&format!("/{};", rule.needles.len()));
+    }
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(set) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return Ok(set);
+    }
+    let mut needles: Vec<&str> = Vec::new();
+    let mut rules_of: Vec<Vec<usize>> = Vec::new();
+    let mut everywhere = Vec::new();
+    for (r, rule) in rules.iter().enumerate() {
+        let listed: Vec<&str> = rule.needles.iter().map(AsRef::as_ref).collect();
+        if listed.is_empty() || listed.iter().any(|n| n.is_empty()) {
+            everywhere.push(r);
+            continue;
+        }
+        for needle in listed {
+            match needles.iter().position(|n| *n == needle) {
+                Some(id) => rules_of[id].push(r),
+                None => {
+                    needles.push(needle);
+                    rules_of.push(vec![r]);
+                }
+            }
+        }
+    }
+    let finders = needles
+        .iter()
+        .map(|n| memchr::memmem::Finder::new(n.as_bytes()).into_owned())
+        .collect();
+    let set = Arc::new(LineRules {
+        finders,
+        rules_of,
+        everywhere,
+        regexes: (0..rules.len()).map(|_| OnceLock::new()).collect(),
+    });
+    if let Ok(mut c) = cache.lock() {
+        if c.len() >= RULE_SETS {
+            c.clear();
+        }
+        c.insert(key, set.clone());
+    }
+    Ok(set)
 }
 
 /// Keep the lines of `text` that match none of `patterns`; each line is
@@ -459,6 +552,27 @@ mod tests {
             vec![vec![3], vec![0]]
         );
         assert_eq!(lines_with("", &["x"], false), vec![Vec::<usize>::new()]);
+    }
+
+    #[test]
+    fn prepared_rule_lists_are_told_apart_by_every_string() {
+        // Same needles and pattern, different replacement; and needles that
+        // would read the same if their strings were simply joined.
+        let one = [rule(&["x"], "y", "1")];
+        let two = [rule(&["x"], "y", "2")];
+        assert_eq!(rewrite("xy\n", &one, Scope::Lines).unwrap(), "x1\n");
+        assert_eq!(rewrite("xy\n", &two, Scope::Lines).unwrap(), "x2\n");
+        let joined = [rule(&["ab"], "b", "B")];
+        let split = [rule(&["a", "b"], "b", "B")];
+        assert_eq!(rewrite("b\n", &joined, Scope::Lines).unwrap(), "b\n");
+        assert_eq!(rewrite("b\n", &split, Scope::Lines).unwrap(), "B\n");
+        // A needle inside another is still found.
+        let nested = [
+            rule(&["password"], "password", "P"),
+            rule(&["ass"], "ass", "A"),
+        ];
+        assert_eq!(rewrite("password\n", &nested, Scope::Lines).unwrap(), "P\n");
+        assert_eq!(rewrite("pass\n", &nested, Scope::Lines).unwrap(), "pA\n");
     }
 
     #[test]
