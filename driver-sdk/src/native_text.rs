@@ -24,6 +24,12 @@ pub const MAX_PATTERN_LEN: usize = 64 * 1024;
 /// Largest compiled program; a pattern over it fails to compile instead of
 /// taking the host's memory.
 const SIZE_LIMIT: usize = 2 << 20;
+/// Most bytes one replacement or rewrite may produce, and most spans (or
+/// line numbers) one call may return: a driver's result has to fit its own
+/// memory (64 MiB by default) anyway, and the host must not build a far
+/// bigger one first (an empty match and a long replacement multiply).
+pub const MAX_OUTPUT: usize = 256 << 20;
+pub const MAX_SPANS: usize = 4 << 20;
 /// Distinct patterns kept compiled; past this the cache starts over, so a
 /// driver that builds patterns from device output cannot grow it forever.
 const CACHE_ENTRIES: usize = 4096;
@@ -154,6 +160,102 @@ pub fn compile(pattern: &str) -> Result<Arc<Regex>, String> {
     Ok(re)
 }
 
+/// `re.replacen(text, limit, replacement)` (`limit` 0: every match), but
+/// failing rather than producing more than [`MAX_OUTPUT`] bytes.
+pub fn replacen<'h>(
+    re: &Regex,
+    text: &'h str,
+    limit: usize,
+    replacement: &str,
+) -> Result<Cow<'h, str>, String> {
+    replacen_within(re, text, limit, replacement, MAX_OUTPUT)
+}
+
+fn replacen_within<'h>(
+    re: &Regex,
+    text: &'h str,
+    limit: usize,
+    replacement: &str,
+    max: usize,
+) -> Result<Cow<'h, str>, String> {
+    let too_big = || format!("a replacement would make more than {max} bytes");
+    let mut out = String::new();
+    let mut last = 0;
+    let mut count = 0;
+    let mut take = |out: &mut String, start: usize, end: usize| -> Result<bool, String> {
+        out.push_str(&text[last..start]);
+        last = end;
+        count += 1;
+        if out.len() > max {
+            return Err(too_big());
+        }
+        Ok(limit == 0 || count < limit)
+    };
+    if replacement.contains('$') {
+        for caps in re.captures_iter(text) {
+            let Some(m) = caps.get(0) else { continue };
+            let more = take(&mut out, m.start(), m.end())?;
+            caps.expand(replacement, &mut out);
+            if !more {
+                break;
+            }
+        }
+    } else {
+        for m in re.find_iter(text) {
+            let more = take(&mut out, m.start(), m.end())?;
+            out.push_str(replacement);
+            if !more {
+                break;
+            }
+        }
+    }
+    if count == 0 {
+        return Ok(Cow::Borrowed(text));
+    }
+    out.push_str(&text[last..]);
+    if out.len() > max {
+        return Err(too_big());
+    }
+    Ok(Cow::Owned(out))
+}
+
+/// Every match's span, failing past [`MAX_SPANS`].
+pub fn find_all(re: &Regex, text: &str) -> Result<Vec<(usize, usize)>, String> {
+    let spans: Vec<(usize, usize)> = re
+        .find_iter(text)
+        .take(MAX_SPANS + 1)
+        .map(|m| (m.start(), m.end()))
+        .collect();
+    if spans.len() > MAX_SPANS {
+        return Err(format!("more than {MAX_SPANS} matches in one call"));
+    }
+    Ok(spans)
+}
+
+/// The spans of one match's groups (None: the group took no part).
+pub type Groups = Vec<Option<(usize, usize)>>;
+
+/// Every match's groups, failing past [`MAX_SPANS`] groups in all.
+pub fn captures_all(re: &Regex, text: &str) -> Result<Vec<Groups>, String> {
+    let per_match = re.captures_len().max(1);
+    let all: Vec<Groups> = re
+        .captures_iter(text)
+        .take(MAX_SPANS / per_match + 1)
+        .map(|caps| groups(&caps))
+        .collect();
+    if all.len() * per_match > MAX_SPANS {
+        return Err(format!("more than {MAX_SPANS} groups in one call"));
+    }
+    Ok(all)
+}
+
+/// The spans of `caps`' groups; group 0 first.
+pub fn groups(caps: &regex::Captures<'_>) -> Groups {
+    caps.iter()
+        .map(|g| g.map(|m| (m.start(), m.end())))
+        .collect()
+}
+
 /// Where a rewriting rule applies (see `netraven:driver/text`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -193,7 +295,7 @@ pub fn lines_with<N: AsRef<str>>(
     text: &str,
     needles: &[N],
     ignore_ascii_case: bool,
-) -> Vec<Vec<usize>> {
+) -> Result<Vec<Vec<usize>>, String> {
     let lowered;
     let haystack = if ignore_ascii_case {
         lowered = text.to_ascii_lowercase();
@@ -202,22 +304,29 @@ pub fn lines_with<N: AsRef<str>>(
         text.as_bytes()
     };
     let starts = line_starts(text);
-    needles
-        .iter()
-        .map(|needle| {
-            let needle = needle.as_ref();
-            let needle = if ignore_ascii_case {
-                Cow::Owned(needle.to_ascii_lowercase())
-            } else {
-                Cow::Borrowed(needle)
-            };
-            let mut lines: Vec<usize> = memchr::memmem::find_iter(haystack, needle.as_bytes())
-                .map(|at| line_of(&starts, at))
-                .collect();
-            lines.dedup();
-            lines
-        })
-        .collect()
+    let mut total = 0usize;
+    let mut all = Vec::with_capacity(needles.len());
+    for needle in needles {
+        let needle = needle.as_ref();
+        let needle = if ignore_ascii_case {
+            Cow::Owned(needle.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(needle)
+        };
+        let mut lines: Vec<usize> = Vec::new();
+        for at in memchr::memmem::find_iter(haystack, needle.as_bytes()) {
+            let line = line_of(&starts, at);
+            if lines.last() != Some(&line) {
+                lines.push(line);
+                total += 1;
+                if total > MAX_SPANS {
+                    return Err(format!("more than {MAX_SPANS} line numbers in one call"));
+                }
+            }
+        }
+        all.push(lines);
+    }
+    Ok(all)
 }
 
 fn holds_needle<N: AsRef<str>>(text: &str, needles: &[N]) -> bool {
@@ -236,7 +345,7 @@ pub fn rewrite<N: AsRef<str>>(
         for rule in rules {
             if holds_needle(&out, rule.needles) {
                 let re = compile(rule.pattern)?;
-                if let Cow::Owned(changed) = re.replace_all(&out, rule.replacement) {
+                if let Cow::Owned(changed) = replacen(&re, &out, 0, rule.replacement)? {
                     out = Cow::Owned(changed);
                 }
             }
@@ -297,7 +406,7 @@ pub fn rewrite<N: AsRef<str>>(
                 || here.iter().any(|&(_, h)| h == r);
             if candidate
                 && holds_needle(&current, rule.needles)
-                && let Cow::Owned(changed) = re.replace_all(&current, rule.replacement)
+                && let Cow::Owned(changed) = replacen(re, &current, 0, rule.replacement)?
             {
                 current = Cow::Owned(changed);
             }
@@ -544,14 +653,17 @@ mod tests {
     fn lines_with_numbers_the_lines_holding_each_needle() {
         let text = "Cisco IOS Software\n64K bytes of NVRAM\nbytes bytes\nPCMCIA slot 0";
         assert_eq!(
-            lines_with(text, &["bytes", "Software", "absent"], false),
+            lines_with(text, &["bytes", "Software", "absent"], false).unwrap(),
             vec![vec![1, 2], vec![0], vec![]]
         );
         assert_eq!(
-            lines_with(text, &["pcmcia ", "IOS"], true),
+            lines_with(text, &["pcmcia ", "IOS"], true).unwrap(),
             vec![vec![3], vec![0]]
         );
-        assert_eq!(lines_with("", &["x"], false), vec![Vec::<usize>::new()]);
+        assert_eq!(
+            lines_with("", &["x"], false).unwrap(),
+            vec![Vec::<usize>::new()]
+        );
     }
 
     #[test]
@@ -573,6 +685,41 @@ mod tests {
         ];
         assert_eq!(rewrite("password\n", &nested, Scope::Lines).unwrap(), "P\n");
         assert_eq!(rewrite("pass\n", &nested, Scope::Lines).unwrap(), "pA\n");
+    }
+
+    #[test]
+    fn replacements_expand_groups_and_stop_at_the_output_cap() {
+        let re = compile(r"(\w)=(\w)").unwrap();
+        assert_eq!(replacen(&re, "a=b c=d", 0, "$2$$$1").unwrap(), "b$a d$c");
+        assert_eq!(replacen(&re, "a=b c=d", 1, "<$1>").unwrap(), "<a> c=d");
+        assert_eq!(replacen(&re, "a=b c=d", 0, "x").unwrap(), "x x");
+        assert!(matches!(
+            replacen(&re, "none", 0, "x").unwrap(),
+            Cow::Borrowed("none")
+        ));
+        // An empty match at every position, each replaced by 100 bytes.
+        let empty = compile("").unwrap();
+        let long = "x".repeat(100);
+        assert!(replacen_within(&empty, &"y".repeat(50), 0, &long, 4000).is_err());
+        assert_eq!(
+            replacen_within(&empty, "yy", 0, "-", 4000).unwrap(),
+            "-y-y-"
+        );
+        // The same as the regex crate's own replacement.
+        let rule = compile(r"(?m)^(snmp-server community) \S+").unwrap();
+        let text = "snmp-server community public RO\nsnmp-server community x\n";
+        assert_eq!(
+            replacen(&rule, text, 0, "$1 <removed>").unwrap(),
+            rule.replace_all(text, "$1 <removed>")
+        );
+    }
+
+    #[test]
+    fn lines_with_takes_an_empty_needle_as_every_line() {
+        assert_eq!(
+            lines_with("a\nb\n", &[""], false).unwrap(),
+            vec![vec![0, 1]]
+        );
     }
 
     #[test]

@@ -314,10 +314,8 @@ fn span(start: usize, end: usize) -> Span {
     )
 }
 
-fn groups(caps: &regex::Captures<'_>) -> Vec<Option<Span>> {
-    caps.iter()
-        .map(|g| g.map(|m| span(m.start(), m.end())))
-        .collect()
+fn groups(spans: &[Option<(usize, usize)>]) -> Vec<Option<Span>> {
+    spans.iter().map(|g| g.map(|(s, e)| span(s, e))).collect()
 }
 
 impl DeviceState {
@@ -355,29 +353,28 @@ impl text_host::HostRegex for DeviceState {
             .map(|m| span(m.start(), m.end())))
     }
     fn find_all(&mut self, re: Resource<DriverRegex>, text: String) -> wasmtime::Result<Vec<Span>> {
-        Ok(self
-            .regex(&re)?
-            .find_iter(&text)
-            .map(|m| span(m.start(), m.end()))
-            .collect())
+        let re = self.regex(&re)?;
+        let spans = native_text::find_all(&re, &text).map_err(wasmtime::Error::msg)?;
+        Ok(spans.into_iter().map(|(s, e)| span(s, e)).collect())
     }
     fn captures(
         &mut self,
         re: Resource<DriverRegex>,
         text: String,
     ) -> wasmtime::Result<Option<Vec<Option<Span>>>> {
-        Ok(self.regex(&re)?.captures(&text).map(|c| groups(&c)))
+        Ok(self
+            .regex(&re)?
+            .captures(&text)
+            .map(|c| groups(&native_text::groups(&c))))
     }
     fn captures_all(
         &mut self,
         re: Resource<DriverRegex>,
         text: String,
     ) -> wasmtime::Result<Vec<Vec<Option<Span>>>> {
-        Ok(self
-            .regex(&re)?
-            .captures_iter(&text)
-            .map(|c| groups(&c))
-            .collect())
+        let re = self.regex(&re)?;
+        let all = native_text::captures_all(&re, &text).map_err(wasmtime::Error::msg)?;
+        Ok(all.iter().map(|g| groups(g)).collect())
     }
     fn replace(
         &mut self,
@@ -387,12 +384,12 @@ impl text_host::HostRegex for DeviceState {
         limit: u32,
     ) -> wasmtime::Result<Option<String>> {
         let re = self.regex(&re)?;
-        Ok(
-            match re.replacen(&text, limit as usize, replacement.as_str()) {
-                std::borrow::Cow::Owned(changed) => Some(changed),
-                std::borrow::Cow::Borrowed(_) => None,
-            },
-        )
+        let replaced = native_text::replacen(&re, &text, limit as usize, &replacement)
+            .map_err(wasmtime::Error::msg)?;
+        Ok(match replaced {
+            std::borrow::Cow::Owned(changed) => Some(changed),
+            std::borrow::Cow::Borrowed(_) => None,
+        })
     }
     fn drop(&mut self, re: Resource<DriverRegex>) -> wasmtime::Result<()> {
         self.table.delete(re)?;
@@ -437,6 +434,7 @@ impl text_host::Host for DeviceState {
         ignore_ascii_case: bool,
     ) -> wasmtime::Result<Vec<Vec<u32>>> {
         Ok(native_text::lines_with(&text, &needles, ignore_ascii_case)
+            .map_err(wasmtime::Error::msg)?
             .into_iter()
             .map(|lines| {
                 lines
