@@ -23,7 +23,13 @@ use regex::{Regex, RegexBuilder};
 pub const MAX_PATTERN_LEN: usize = 64 * 1024;
 /// Largest compiled program; a pattern over it fails to compile instead of
 /// taking the host's memory.
-const SIZE_LIMIT: usize = 2 << 20;
+const SIZE_LIMIT: usize = 256 << 10;
+/// Largest lazy-DFA cache per compiled regex (and thread).
+const DFA_SIZE_LIMIT: usize = 256 << 10;
+/// Most needle bytes searched per call: needles times text length. A call
+/// runs in the host, where the driver's deadline cannot stop it, so its
+/// work is bounded up front (45 needles over a 10 MB config is 0.45 G).
+pub const MAX_SEARCH_WORK: u64 = 8 << 30;
 /// Most bytes one replacement or rewrite may produce, and most spans (or
 /// line numbers) one call may return: a driver's result has to fit its own
 /// memory (64 MiB by default) anyway, and the host must not build a far
@@ -32,13 +38,13 @@ pub const MAX_OUTPUT: usize = 256 << 20;
 pub const MAX_SPANS: usize = 4 << 20;
 /// Distinct patterns kept compiled; past this the cache starts over, so a
 /// driver that builds patterns from device output cannot grow it forever.
-const CACHE_ENTRIES: usize = 4096;
+const CACHE_ENTRIES: usize = 1024;
 
 /// Rewrite `pattern` so that its Perl classes and word boundaries are
 /// ASCII-only: `\d` becomes `[[:digit:]]` (`[:digit:]` inside a class), `\s`
 /// `[[:space:]]`, `\w` `[[:word:]]`, their negations the negated classes, and
 /// `\b`, `\B`, `\<`, `\>` are wrapped in `(?-u:...)`.
-pub fn ascii_classes(pattern: &str) -> String {
+pub fn ascii_classes(pattern: &str) -> Result<String, String> {
     let mut out = String::with_capacity(pattern.len() + 16);
     let mut chars = pattern.chars().peekable();
     // Bracket depth: 0 outside a class.
@@ -110,10 +116,26 @@ pub fn ascii_classes(pattern: &str) -> String {
                 depth -= 1;
                 out.push(']');
             }
+            '(' if depth == 0 && chars.peek() == Some(&'?') => {
+                // Flags: verbose mode would let comments hold brackets this
+                // scan cannot see past, so it is refused.
+                out.push('(');
+                let flags: String = chars
+                    .clone()
+                    .skip(1)
+                    .take_while(|f| f.is_ascii_alphabetic() || *f == '-')
+                    .collect();
+                let on = flags.split('-').next().unwrap_or("");
+                if on.contains('x') {
+                    return Err(format!(
+                        "regex {pattern:?} does not compile: verbose mode (?x) is not supported"
+                    ));
+                }
+            }
             _ => out.push(c),
         }
     }
-    out
+    Ok(out)
 }
 
 /// Compile `pattern`, or take it from the process-wide cache. The error
@@ -130,8 +152,9 @@ pub fn compile(pattern: &str) -> Result<Arc<Regex>, String> {
             pattern.len()
         ));
     }
-    let re = RegexBuilder::new(&ascii_classes(pattern))
+    let re = RegexBuilder::new(&ascii_classes(pattern)?)
         .size_limit(SIZE_LIMIT)
+        .dfa_size_limit(DFA_SIZE_LIMIT)
         .build()
         .map(Arc::new)
         .map_err(|e| {
@@ -192,9 +215,14 @@ fn replacen_within<'h>(
         Ok(limit == 0 || count < limit)
     };
     if replacement.contains('$') {
+        // Each `$` expands to at most the match (groups lie inside it).
+        let dollars = replacement.matches('$').count();
         for caps in re.captures_iter(text) {
             let Some(m) = caps.get(0) else { continue };
             let more = take(&mut out, m.start(), m.end())?;
+            if out.len() + replacement.len() + dollars * m.len() > max {
+                return Err(too_big());
+            }
             caps.expand(replacement, &mut out);
             if !more {
                 break;
@@ -256,6 +284,18 @@ pub fn groups(caps: &regex::Captures<'_>) -> Groups {
         .collect()
 }
 
+/// Refuse a call whose searches would pass over more than
+/// [`MAX_SEARCH_WORK`] bytes: `searches` passes over a text of `len` bytes.
+fn check_work(searches: usize, len: usize) -> Result<(), String> {
+    let work = (searches as u64).saturating_mul(len as u64);
+    if work > MAX_SEARCH_WORK {
+        return Err(format!(
+            "{searches} searches over {len} bytes is more work than one call may do"
+        ));
+    }
+    Ok(())
+}
+
 /// Where a rewriting rule applies (see `netraven:driver/text`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -303,6 +343,7 @@ pub fn lines_with<N: AsRef<str>>(
     } else {
         text.as_bytes()
     };
+    check_work(needles.len(), text.len())?;
     let starts = line_starts(text);
     let mut total = 0usize;
     let mut all = Vec::with_capacity(needles.len());
@@ -341,6 +382,7 @@ pub fn rewrite<N: AsRef<str>>(
     scope: Scope,
 ) -> Result<String, String> {
     if scope == Scope::Whole {
+        check_work(rules.len(), text.len())?;
         let mut out = Cow::Borrowed(text);
         for rule in rules {
             if holds_needle(&out, rule.needles) {
@@ -354,13 +396,24 @@ pub fn rewrite<N: AsRef<str>>(
     }
 
     let set = line_rules(rules)?;
+    check_work(set.finders.len() + set.everywhere.len(), text.len())?;
     // Every needle occurrence, in one pass, as (line, rule) pairs.
     let starts = line_starts(text);
     let mut pairs: Vec<(usize, usize)> = Vec::new();
     for (finder, rules_of) in set.finders.iter().zip(&set.rules_of) {
+        let mut last = None;
         for at in finder.find_iter(text.as_bytes()) {
             let line = line_of(&starts, at);
+            if last == Some(line) {
+                continue;
+            }
+            last = Some(line);
             pairs.extend(rules_of.iter().map(|&r| (line, r)));
+            if pairs.len() > MAX_SPANS {
+                return Err(format!(
+                    "more than {MAX_SPANS} rule and line pairs in one call"
+                ));
+            }
         }
     }
     pairs.sort_unstable();
@@ -404,15 +457,20 @@ pub fn rewrite<N: AsRef<str>>(
             let candidate = matches!(current, Cow::Owned(_))
                 || set.everywhere.contains(&r)
                 || here.iter().any(|&(_, h)| h == r);
+            let budget = MAX_OUTPUT.saturating_sub(out.len());
             if candidate
                 && holds_needle(&current, rule.needles)
-                && let Cow::Owned(changed) = replacen(re, &current, 0, rule.replacement)?
+                && let Cow::Owned(changed) =
+                    replacen_within(re, &current, 0, rule.replacement, budget)?
             {
                 current = Cow::Owned(changed);
             }
         }
         out.push_str(&current);
         out.push_str(newline);
+        if out.len() > MAX_OUTPUT {
+            return Err(format!("a rewrite would make more than {MAX_OUTPUT} bytes"));
+        }
     }
     Ok(out)
 }
@@ -465,6 +523,7 @@ fn line_rules<N: AsRef<str>>(rules: &[Rule<'_, N>]) -> Result<Arc<LineRules>, St
         return Ok(set);
     }
     let mut needles: Vec<&str> = Vec::new();
+    let mut ids: HashMap<&str, usize> = HashMap::new();
     let mut rules_of: Vec<Vec<usize>> = Vec::new();
     let mut everywhere = Vec::new();
     for (r, rule) in rules.iter().enumerate() {
@@ -474,9 +533,10 @@ fn line_rules<N: AsRef<str>>(rules: &[Rule<'_, N>]) -> Result<Arc<LineRules>, St
             continue;
         }
         for needle in listed {
-            match needles.iter().position(|n| *n == needle) {
-                Some(id) => rules_of[id].push(r),
+            match ids.get(needle) {
+                Some(&id) => rules_of[id].push(r),
                 None => {
+                    ids.insert(needle, needles.len());
                     needles.push(needle);
                     rules_of.push(vec![r]);
                 }
@@ -505,6 +565,7 @@ fn line_rules<N: AsRef<str>>(rules: &[Rule<'_, N>]) -> Result<Arc<LineRules>, St
 /// Keep the lines of `text` that match none of `patterns`; each line is
 /// matched without its `\n` or `\r\n`.
 pub fn drop_lines<P: AsRef<str>>(text: &str, patterns: &[P]) -> Result<String, String> {
+    check_work(patterns.len(), text.len())?;
     let res = patterns
         .iter()
         .map(|p| compile(p.as_ref()))
@@ -525,23 +586,26 @@ mod tests {
     #[test]
     fn perl_classes_and_boundaries_become_ascii() {
         assert_eq!(
-            ascii_classes(r"^\w+\s\d"),
+            ascii_classes(r"^\w+\s\d").unwrap(),
             r"^[[:word:]]+[[:space:]][[:digit:]]"
         );
-        assert_eq!(ascii_classes(r"[\w.@()-]+[#>]"), r"[[:word:].@()-]+[#>]");
-        assert_eq!(ascii_classes(r"[^\S\n]"), r"[^[:^space:]\n]");
         assert_eq!(
-            ascii_classes(r"\bx\B\<\>"),
+            ascii_classes(r"[\w.@()-]+[#>]").unwrap(),
+            r"[[:word:].@()-]+[#>]"
+        );
+        assert_eq!(ascii_classes(r"[^\S\n]").unwrap(), r"[^[:^space:]\n]");
+        assert_eq!(
+            ascii_classes(r"\bx\B\<\>").unwrap(),
             r"(?-u:\b)x(?-u:\B)(?-u:\<)(?-u:\>)"
         );
-        assert_eq!(ascii_classes(r"\b{start}x"), r"(?-u:\b{start})x");
+        assert_eq!(ascii_classes(r"\b{start}x").unwrap(), r"(?-u:\b{start})x");
         // A `]` first in a class is a literal; POSIX classes are copied.
         assert_eq!(
-            ascii_classes(r"[]\d][[:alpha:]\w]"),
+            ascii_classes(r"[]\d][[:alpha:]\w]").unwrap(),
             r"[][:digit:]][[:alpha:][:word:]]"
         );
         // Escaped brackets and backslashes are not classes.
-        assert_eq!(ascii_classes(r"\[\d\]\\w"), r"\[[[:digit:]]\]\\w");
+        assert_eq!(ascii_classes(r"\[\d\]\\w").unwrap(), r"\[[[:digit:]]\]\\w");
     }
 
     #[test]
@@ -712,6 +776,29 @@ mod tests {
             replacen(&rule, text, 0, "$1 <removed>").unwrap(),
             rule.replace_all(text, "$1 <removed>")
         );
+    }
+
+    #[test]
+    fn verbose_mode_is_refused_and_work_is_bounded() {
+        let e = compile(r"(?x) a # [ b").unwrap_err();
+        assert!(e.contains("verbose mode"), "{e}");
+        assert!(compile(r"(?i-x)a").is_ok());
+        assert!(
+            compile(r"\(?x").is_ok(),
+            "an escaped paren is not a flag group"
+        );
+        let needles: Vec<String> = (0..2000).map(|i| format!("n{i}")).collect();
+        let big = "x".repeat(8 << 20);
+        let e = lines_with(&big, &needles, false).unwrap_err();
+        assert!(e.contains("more work than one call may do"), "{e}");
+    }
+
+    #[test]
+    fn line_rewrites_stop_at_the_output_cap() {
+        // A `$0` expansion is bounded before it is built.
+        let re = compile(r"(?s).+").unwrap();
+        let e = replacen_within(&re, &"y".repeat(1000), 0, &"$0".repeat(100), 50_000).unwrap_err();
+        assert!(e.contains("more than 50000 bytes"), "{e}");
     }
 
     #[test]

@@ -506,7 +506,14 @@ pub fn drop_after_space(config: &str, open: &str, pattern: &str) -> String {
 /// line *with* its newline (unlike [`replace_in_lines`], whose regex sees the
 /// bare line). For large, line-oriented configs such as FortiOS.
 pub fn replace_lines_with_any(config: &str, rules: &[(&[&str], &str, &str)]) -> String {
-    rewrite(config, rules, engine::Scope::Lines)
+    // A rule without needles is on no line (the host would take it for
+    // every line).
+    let rules: Vec<(&[&str], &str, &str)> = rules
+        .iter()
+        .filter(|(needles, _, _)| !needles.is_empty())
+        .copied()
+        .collect();
+    rewrite(config, &rules, engine::Scope::Lines)
 }
 
 #[cfg(test)]

@@ -96,7 +96,7 @@ async fn regex_handles_stop_at_their_cap_and_a_bad_pattern_names_itself() {
     assert!(
         failure
             .message
-            .contains("more than 10000 regexes held at once"),
+            .contains("more than 1000 regexes held at once"),
         "{failure}"
     );
 

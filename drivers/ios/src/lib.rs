@@ -265,8 +265,6 @@ fn version_comments(output: &str) -> String {
     text::comment(&comments.join("\n"), "! ")
 }
 
-/// Whether a line of `show version` adds CPU details (clock, revision) to
-/// the processor named `cpu`. Case-insensitive, like the chassis line.
 /// The lines holding each of `needles`, as an array to destructure.
 fn holding<const N: usize>(
     output: &str,
@@ -282,6 +280,8 @@ fn holding<const N: usize>(
     std::array::from_fn(|_| sets.next().unwrap_or_default())
 }
 
+/// Whether a line of `show version` adds CPU details (clock, revision) to
+/// the processor named `cpu`. Case-insensitive, like the chassis line.
 fn describes_cpu(line: &str, cpu: &str) -> bool {
     let line = line.to_ascii_lowercase();
     line.contains("cpu at ")

@@ -31,8 +31,9 @@ use crate::ssh::SshSession;
 /// driver cannot fill the host's memory.
 const MAX_LOGS: usize = 1000;
 const MAX_LOG_LINE: usize = 4096;
-/// Most regex handles one instance may hold at once.
-const MAX_REGEXES: usize = 10_000;
+/// Most regex handles one instance may hold at once (each up to a 256 KiB
+/// program, outside the instance's memory cap).
+const MAX_REGEXES: usize = 1_000;
 
 /// Store limiter: traps (rather than failing `memory.grow`) so the cause
 /// is reported instead of a bare allocation abort.
