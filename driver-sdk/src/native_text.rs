@@ -15,6 +15,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use regex::{Regex, RegexBuilder};
@@ -39,6 +40,44 @@ pub const MAX_SPANS: usize = 4 << 20;
 /// Distinct patterns kept compiled; past this the cache starts over, so a
 /// driver that builds patterns from device output cannot grow it forever.
 const CACHE_ENTRIES: usize = 1024;
+
+/// What was built from a key (a pattern, a rule list), shared process-wide
+/// by every caller. Past `capacity` entries it starts over, so keys built
+/// from device output cannot grow it without bound.
+pub struct SharedCache<T> {
+    map: OnceLock<Mutex<HashMap<String, Arc<T>>>>,
+    capacity: usize,
+}
+
+impl<T> SharedCache<T> {
+    pub const fn new(capacity: usize) -> Self {
+        SharedCache {
+            map: OnceLock::new(),
+            capacity,
+        }
+    }
+
+    /// The entry for `key`, or what `build` makes of it (kept only when it
+    /// succeeds).
+    pub fn get_or_build<E>(
+        &self,
+        key: &str,
+        build: impl FnOnce() -> Result<T, E>,
+    ) -> Result<Arc<T>, E> {
+        let map = self.map.get_or_init(Default::default);
+        if let Some(found) = map.lock().ok().and_then(|m| m.get(key).cloned()) {
+            return Ok(found);
+        }
+        let built = Arc::new(build()?);
+        if let Ok(mut m) = map.lock() {
+            if m.len() >= self.capacity {
+                m.clear();
+            }
+            m.insert(key.to_string(), built.clone());
+        }
+        Ok(built)
+    }
+}
 
 /// Rewrite `pattern` so that its Perl classes and word boundaries are
 /// ASCII-only: `\d` becomes `[[:digit:]]` (`[:digit:]` inside a class), `\s`
@@ -141,46 +180,36 @@ pub fn ascii_classes(pattern: &str) -> Result<String, String> {
 /// Compile `pattern`, or take it from the process-wide cache. The error
 /// quotes the pattern as the driver wrote it.
 pub fn compile(pattern: &str) -> Result<Arc<Regex>, String> {
-    static CACHE: OnceLock<Mutex<HashMap<String, Arc<Regex>>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(re) = cache.lock().ok().and_then(|c| c.get(pattern).cloned()) {
-        return Ok(re);
-    }
-    if pattern.len() > MAX_PATTERN_LEN {
-        return Err(format!(
-            "a regex of {} bytes is longer than the {MAX_PATTERN_LEN}-byte limit",
-            pattern.len()
-        ));
-    }
-    let re = RegexBuilder::new(&ascii_classes(pattern)?)
-        .size_limit(SIZE_LIMIT)
-        .dfa_size_limit(DFA_SIZE_LIMIT)
-        .build()
-        .map(Arc::new)
-        .map_err(|e| {
-            let why = match e {
-                regex::Error::CompiledTooBig(limit) => {
-                    format!("it compiles to more than {limit} bytes")
-                }
-                // The syntax error's own text shows the rewritten pattern;
-                // its last line says what is wrong.
-                other => other
-                    .to_string()
-                    .lines()
-                    .rfind(|l| !l.trim().is_empty())
-                    .unwrap_or("invalid syntax")
-                    .trim()
-                    .to_string(),
-            };
-            format!("regex {pattern:?} does not compile: {why}")
-        })?;
-    if let Ok(mut c) = cache.lock() {
-        if c.len() >= CACHE_ENTRIES {
-            c.clear();
+    static CACHE: SharedCache<Regex> = SharedCache::new(CACHE_ENTRIES);
+    CACHE.get_or_build(pattern, || {
+        if pattern.len() > MAX_PATTERN_LEN {
+            return Err(format!(
+                "a regex of {} bytes is longer than the {MAX_PATTERN_LEN}-byte limit",
+                pattern.len()
+            ));
         }
-        c.insert(pattern.to_string(), re.clone());
-    }
-    Ok(re)
+        RegexBuilder::new(&ascii_classes(pattern)?)
+            .size_limit(SIZE_LIMIT)
+            .dfa_size_limit(DFA_SIZE_LIMIT)
+            .build()
+            .map_err(|e| {
+                let why = match e {
+                    regex::Error::CompiledTooBig(limit) => {
+                        format!("it compiles to more than {limit} bytes")
+                    }
+                    // The syntax error's own text shows the rewritten
+                    // pattern; its last line says what is wrong.
+                    other => other
+                        .to_string()
+                        .lines()
+                        .rfind(|l| !l.trim().is_empty())
+                        .unwrap_or("invalid syntax")
+                        .trim()
+                        .to_string(),
+                };
+                format!("regex {pattern:?} does not compile: {why}")
+            })
+    })
 }
 
 /// `re.replacen(text, limit, replacement)` (`limit` 0: every match), but
@@ -395,7 +424,7 @@ pub fn rewrite<N: AsRef<str>>(
         return Ok(out.into_owned());
     }
 
-    let set = line_rules(rules)?;
+    let set = line_rules(rules);
     check_work(set.finders.len() + set.everywhere.len(), text.len())?;
     // Every needle occurrence, in one pass, as (line, rule) pairs.
     let starts = line_starts(text);
@@ -502,8 +531,8 @@ const RULE_SETS: usize = 256;
 /// The prepared form of `rules`, from the cache or built now. The cache key
 /// spells out every string with its length, so two different lists (from
 /// two drivers, say) can never share an entry.
-fn line_rules<N: AsRef<str>>(rules: &[Rule<'_, N>]) -> Result<Arc<LineRules>, String> {
-    static CACHE: OnceLock<Mutex<HashMap<String, Arc<LineRules>>>> = OnceLock::new();
+fn line_rules<N: AsRef<str>>(rules: &[Rule<'_, N>]) -> Arc<LineRules> {
+    static CACHE: SharedCache<LineRules> = SharedCache::new(RULE_SETS);
     let mut key = String::new();
     for rule in rules {
         for part in rule
@@ -512,54 +541,45 @@ fn line_rules<N: AsRef<str>>(rules: &[Rule<'_, N>]) -> Result<Arc<LineRules>, St
             .map(AsRef::as_ref)
             .chain([rule.pattern, rule.replacement])
         {
-            key.push_str(&part.len().to_string());
-            key.push(':');
-            key.push_str(part);
+            // Writing to a String cannot fail.
+            let _ = write!(key, "{}:{part}", part.len());
         }
-        key.push_str(&format!("/{};", rule.needles.len()));
+        let _ = write!(key, "/{};", rule.needles.len());
     }
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(set) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
-        return Ok(set);
-    }
-    let mut needles: Vec<&str> = Vec::new();
-    let mut ids: HashMap<&str, usize> = HashMap::new();
-    let mut rules_of: Vec<Vec<usize>> = Vec::new();
-    let mut everywhere = Vec::new();
-    for (r, rule) in rules.iter().enumerate() {
-        let listed: Vec<&str> = rule.needles.iter().map(AsRef::as_ref).collect();
-        if listed.is_empty() || listed.iter().any(|n| n.is_empty()) {
-            everywhere.push(r);
-            continue;
-        }
-        for needle in listed {
-            match ids.get(needle) {
-                Some(&id) => rules_of[id].push(r),
-                None => {
-                    ids.insert(needle, needles.len());
-                    needles.push(needle);
-                    rules_of.push(vec![r]);
+    let prepared = CACHE.get_or_build(&key, || {
+        let mut needles: Vec<&str> = Vec::new();
+        let mut ids: HashMap<&str, usize> = HashMap::new();
+        let mut rules_of: Vec<Vec<usize>> = Vec::new();
+        let mut everywhere = Vec::new();
+        for (r, rule) in rules.iter().enumerate() {
+            let listed: Vec<&str> = rule.needles.iter().map(AsRef::as_ref).collect();
+            if listed.is_empty() || listed.iter().any(|n| n.is_empty()) {
+                everywhere.push(r);
+                continue;
+            }
+            for needle in listed {
+                match ids.get(needle) {
+                    Some(&id) => rules_of[id].push(r),
+                    None => {
+                        ids.insert(needle, needles.len());
+                        needles.push(needle);
+                        rules_of.push(vec![r]);
+                    }
                 }
             }
         }
-    }
-    let finders = needles
-        .iter()
-        .map(|n| memchr::memmem::Finder::new(n.as_bytes()).into_owned())
-        .collect();
-    let set = Arc::new(LineRules {
-        finders,
-        rules_of,
-        everywhere,
-        regexes: (0..rules.len()).map(|_| OnceLock::new()).collect(),
+        let finders = needles
+            .iter()
+            .map(|n| memchr::memmem::Finder::new(n.as_bytes()).into_owned())
+            .collect();
+        Ok::<_, std::convert::Infallible>(LineRules {
+            finders,
+            rules_of,
+            everywhere,
+            regexes: (0..rules.len()).map(|_| OnceLock::new()).collect(),
+        })
     });
-    if let Ok(mut c) = cache.lock() {
-        if c.len() >= RULE_SETS {
-            c.clear();
-        }
-        c.insert(key, set.clone());
-    }
-    Ok(set)
+    prepared.unwrap_or_else(|never| match never {})
 }
 
 /// Keep the lines of `text` that match none of `patterns`; each line is

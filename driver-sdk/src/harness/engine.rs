@@ -11,11 +11,11 @@
 //! - Pager patterns are answered and their matched text is dropped from the
 //!   output; a pattern never matches the same bytes twice.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 
 use regex::bytes::{Regex, RegexBuilder};
 
+use crate::native_text::SharedCache;
 use crate::session::SessionError;
 
 /// How many trailing bytes a match is looked for in.
@@ -35,33 +35,23 @@ const REGEX_SIZE_LIMIT: usize = 1024 * 1024;
 /// Compiled regexes are shared process-wide: compiling a Unicode `\w` regex
 /// costs more than a whole SSH exchange.
 pub fn compile(pattern: &str) -> Result<Arc<Regex>, SessionError> {
-    static CACHE: OnceLock<Mutex<HashMap<String, Arc<Regex>>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(re) = cache.lock().ok().and_then(|c| c.get(pattern).cloned()) {
-        return Ok(re);
-    }
-    if pattern.len() > MAX_PATTERN_LEN {
-        return Err(SessionError::InvalidRegex(format!(
-            "a regex of {} bytes is longer than the {MAX_PATTERN_LEN}-byte limit",
-            pattern.len()
-        )));
-    }
-    let re = RegexBuilder::new(pattern)
-        .multi_line(true)
-        .crlf(true)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .build()
-        .map(Arc::new)
-        .map_err(|e| SessionError::InvalidRegex(format!("{pattern:?}: {e}")))?;
-    if let Ok(mut c) = cache.lock() {
-        // Drivers that embed hostnames in prompts make one regex per device;
-        // keep the cache bounded rather than growing with the estate.
-        if c.len() >= 4096 {
-            c.clear();
+    // Drivers that embed hostnames in prompts make one regex per device;
+    // the cache stays bounded rather than growing with the estate.
+    static CACHE: SharedCache<Regex> = SharedCache::new(4096);
+    CACHE.get_or_build(pattern, || {
+        if pattern.len() > MAX_PATTERN_LEN {
+            return Err(SessionError::InvalidRegex(format!(
+                "a regex of {} bytes is longer than the {MAX_PATTERN_LEN}-byte limit",
+                pattern.len()
+            )));
         }
-        c.insert(pattern.to_string(), re.clone());
-    }
-    Ok(re)
+        RegexBuilder::new(pattern)
+            .multi_line(true)
+            .crlf(true)
+            .size_limit(REGEX_SIZE_LIMIT)
+            .build()
+            .map_err(|e| SessionError::InvalidRegex(format!("{pattern:?}: {e}")))
+    })
 }
 
 /// What the caller should do next.
