@@ -283,6 +283,18 @@ mod engine {
     }
 }
 
+/// `(needle, regex, replacement)` rules as rules with a one-needle list.
+fn one_needle_each<'a>(
+    rules: &'a [(&'a str, &'a str, &'a str)],
+) -> Vec<(&'a [&'a str], &'a str, &'a str)> {
+    rules
+        .iter()
+        .map(|(needle, pattern, replacement)| {
+            (std::slice::from_ref(needle), *pattern, *replacement)
+        })
+        .collect()
+}
+
 /// [`engine::rewrite`], panicking on a pattern that does not compile (a
 /// driver bug).
 fn rewrite(text: &str, rules: &[(&[&str], &str, &str)], scope: engine::Scope) -> String {
@@ -533,13 +545,7 @@ mod xml_comment_tests {
 /// the regex only when the text (as earlier rules left it) contains the
 /// literal `needle`.
 pub fn replace_all_gated(text: &str, rules: &[(&str, &str, &str)]) -> String {
-    let needles: Vec<[&str; 1]> = rules.iter().map(|(n, _, _)| [*n]).collect();
-    let rules: Vec<(&[&str], &str, &str)> = rules
-        .iter()
-        .zip(&needles)
-        .map(|((_, p, r), n)| (&n[..], *p, *r))
-        .collect();
-    rewrite(text, &rules, engine::Scope::Whole)
+    rewrite(text, &one_needle_each(rules), engine::Scope::Whole)
 }
 
 #[cfg(test)]
@@ -622,13 +628,7 @@ mod xml_replace_values_tests {
 /// and a regex over the whole text would cost far more than a substring
 /// search. Replacements may use `$1` / `${name}`.
 pub fn replace_in_lines(text: &str, rules: &[(&str, &str, &str)]) -> String {
-    let needles: Vec<[&str; 1]> = rules.iter().map(|(n, _, _)| [*n]).collect();
-    let rules: Vec<(&[&str], &str, &str)> = rules
-        .iter()
-        .zip(&needles)
-        .map(|((_, p, r), n)| (&n[..], *p, *r))
-        .collect();
-    rewrite(text, &rules, engine::Scope::BareLines)
+    rewrite(text, &one_needle_each(rules), engine::Scope::BareLines)
 }
 
 #[cfg(test)]
