@@ -301,23 +301,16 @@ fn main() {
             })
             .collect();
         let mut runs: Vec<Run> = Vec::new();
-        if wanted("floor") {
-            let p = prompt.clone();
-            runs.push(
-                measure("floor", &devices, concurrency, |d| {
-                    bare(d, p.clone(), false)
-                })
-                .await,
-            );
-        }
-        if wanted("dialogue") {
-            let p = prompt.clone();
-            runs.push(
-                measure("dialogue", &devices, concurrency, |d| {
-                    bare(d, p.clone(), true)
-                })
-                .await,
-            );
+        for (name, dialogue) in [("floor", false), ("dialogue", true)] {
+            if wanted(name) {
+                let p = prompt.clone();
+                runs.push(
+                    measure(name, &devices, concurrency, |d| {
+                        bare(d, p.clone(), dialogue)
+                    })
+                    .await,
+                );
+            }
         }
         if wanted("full") {
             runs.push(measure("full", &devices, concurrency, backup(&fleet)).await);

@@ -83,34 +83,19 @@ async fn unbounded_allocation_stops_at_the_memory_cap() {
 async fn regex_handles_stop_at_their_cap_and_a_bad_pattern_names_itself() {
     let (runtime, catalog, _dir) = support::load(&["memory-hog"]).await;
     let hog = catalog.for_model("memory-hog").expect("loaded");
-    let with = |hoard: &str| {
+    for (hoard, expected) in [
+        ("regexes", "more than 1000 regexes held at once"),
+        ("bad-regex", r#"regex "(unclosed" does not compile"#),
+    ] {
         let mut d = device("hog", "memory-hog");
         d.vars = vec![("hoard".to_string(), hoard.to_string())];
-        d
-    };
-    let mut instance = DriverInstance::new(&runtime, hog, ios_session("#"), "hog")
-        .await
-        .expect("instantiate");
-    let failure = instance.backup(&with("regexes")).await.unwrap_err();
-    assert_eq!(failure.class, ErrorClass::DriverError, "{failure}");
-    assert!(
-        failure
-            .message
-            .contains("more than 1000 regexes held at once"),
-        "{failure}"
-    );
-
-    let mut instance = DriverInstance::new(&runtime, hog, ios_session("#"), "hog")
-        .await
-        .expect("instantiate");
-    let failure = instance.backup(&with("bad-regex")).await.unwrap_err();
-    assert_eq!(failure.class, ErrorClass::DriverError, "{failure}");
-    assert!(
-        failure
-            .message
-            .contains(r#"regex "(unclosed" does not compile"#),
-        "{failure}"
-    );
+        let mut instance = DriverInstance::new(&runtime, hog, ios_session("#"), "hog")
+            .await
+            .expect("instantiate");
+        let failure = instance.backup(&d).await.unwrap_err();
+        assert_eq!(failure.class, ErrorClass::DriverError, "{hoard}: {failure}");
+        assert!(failure.message.contains(expected), "{hoard}: {failure}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -91,6 +91,24 @@ impl Lab {
         sim
     }
 
+    /// [`Lab::serve`] `copies` of the corpus's C9200L IOS recording, the
+    /// last devices misbehaving as `faults` (e.g. `"refuse=1"`).
+    fn serve_ios(&self, copies: usize, faults: &[&str]) -> Sim {
+        let copies = copies.to_string();
+        let mut args = vec![
+            "--corpus",
+            "tests/corpus/oxidized",
+            "--case",
+            "ios#C9200L*",
+            "--copies",
+            &copies,
+        ];
+        for fault in faults {
+            args.extend(["--fault", fault]);
+        }
+        self.serve(&args)
+    }
+
     fn run(&self, args: &[&str]) -> Output {
         self.command(args).output().expect("run netraven")
     }
@@ -482,14 +500,7 @@ fn canaries_reach_no_row_object_log_or_error_on_postgres() {
 
 fn crash_mid_job(db: Db) {
     let lab = Lab::new(db, &["ios"]);
-    let sim = lab.serve(&[
-        "--corpus",
-        "tests/corpus/oxidized",
-        "--case",
-        "ios#C9200L*",
-        "--copies",
-        "500",
-    ]);
+    let sim = lab.serve_ios(500, &[]);
     // A small git batch so commits happen all through the run.
     let mut child = lab
         .command(&["backup", "--all", "--json"])
@@ -590,7 +601,7 @@ fn one_line_error(out: &Output, needles: &[&str]) {
 
 fn bad_input(db: Db) {
     let lab = Lab::new(db, &["ios"]);
-    let sim = lab.serve(&["--corpus", "tests/corpus/oxidized", "--case", "ios#C9200L*"]);
+    let sim = lab.serve_ios(1, &[]);
     lab.expect(0, &["backup", "--all"]);
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let before = rt.block_on(async { lab.store().await.dump().await.expect("dump") });
@@ -696,16 +707,7 @@ fn bad_input_is_one_line_and_loses_nothing_on_postgres() {
 #[test]
 fn json_log_events_carry_the_job_and_the_device() {
     let lab = Lab::new(Db::Sqlite, &["ios"]);
-    let sim = lab.serve(&[
-        "--corpus",
-        "tests/corpus/oxidized",
-        "--case",
-        "ios#C9200L*",
-        "--copies",
-        "2",
-        "--fault",
-        "refuse=1",
-    ]);
+    let sim = lab.serve_ios(2, &["refuse=1"]);
     let out = lab
         .command(&["backup", "--all", "--json"])
         .env("NETRAVEN_LOGGING_FORMAT", "json")
@@ -892,16 +894,7 @@ fn significant_mode_skips_changes_to_volatile_lines_only() {
 #[test]
 fn a_job_runs_in_one_process_at_a_time() {
     let lab = Lab::new(Db::Sqlite, &["ios"]);
-    let sim = lab.serve(&[
-        "--corpus",
-        "tests/corpus/oxidized",
-        "--case",
-        "ios#C9200L*",
-        "--copies",
-        "2",
-        "--fault",
-        "hang-before-prompt=1",
-    ]);
+    let sim = lab.serve_ios(2, &["hang-before-prompt=1"]);
     let created = lab.json(0, &["jobs", "create", "--all", "--json"]);
     let id = created["job"].as_i64().expect("job id").to_string();
     // The hanging device keeps the first run busy for its whole deadline.
