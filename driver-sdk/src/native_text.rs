@@ -15,7 +15,6 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::fmt::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use regex::{Regex, RegexBuilder};
@@ -533,7 +532,10 @@ const RULE_SETS: usize = 256;
 /// two drivers, say) can never share an entry.
 fn line_rules<N: AsRef<str>>(rules: &[Rule<'_, N>]) -> Arc<LineRules> {
     static CACHE: SharedCache<LineRules> = SharedCache::new(RULE_SETS);
-    let mut key = String::new();
+    // Built with pushes, not `write!`: the key is rebuilt on every call
+    // (each device sends its driver's rules again), and formatting was a
+    // tenth of a call's time.
+    let mut key = String::with_capacity(rules.len() * 128);
     for rule in rules {
         for part in rule
             .needles
@@ -541,10 +543,13 @@ fn line_rules<N: AsRef<str>>(rules: &[Rule<'_, N>]) -> Arc<LineRules> {
             .map(AsRef::as_ref)
             .chain([rule.pattern, rule.replacement])
         {
-            // Writing to a String cannot fail.
-            let _ = write!(key, "{}:{part}", part.len());
+            push_number(&mut key, part.len());
+            key.push(':');
+            key.push_str(part);
         }
-        let _ = write!(key, "/{};", rule.needles.len());
+        key.push('/');
+        push_number(&mut key, rule.needles.len());
+        key.push(';');
     }
     let prepared = CACHE.get_or_build(&key, || {
         let mut needles: Vec<&str> = Vec::new();
@@ -580,6 +585,21 @@ fn line_rules<N: AsRef<str>>(rules: &[Rule<'_, N>]) -> Arc<LineRules> {
         })
     });
     prepared.unwrap_or_else(|never| match never {})
+}
+
+/// Append `n` in decimal.
+fn push_number(key: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    key.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 /// Keep the lines of `text` that match none of `patterns`; each line is
@@ -748,6 +768,15 @@ mod tests {
             lines_with("", &["x"], false).unwrap(),
             vec![Vec::<usize>::new()]
         );
+    }
+
+    #[test]
+    fn key_numbers_are_decimal() {
+        for n in [0, 7, 10, 12_345, usize::MAX] {
+            let mut key = String::new();
+            push_number(&mut key, n);
+            assert_eq!(key, n.to_string());
+        }
     }
 
     #[test]

@@ -304,20 +304,40 @@ fn rewrite(text: &str, rules: &[(&[&str], &str, &str)], scope: engine::Scope) ->
     }
 }
 
-/// Line numbers (from 0, as `lines(text).enumerate()` counts them).
+/// Line numbers (from 0, as `lines(text).enumerate()` counts them), as a
+/// bit per line: drivers ask "is line i in the set" for every line, and a
+/// bit test is one load where a search of a sorted list was a loop.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LineSet(Vec<usize>);
+pub struct LineSet(Vec<u64>);
 
 impl LineSet {
+    fn from_sorted(lines: &[usize]) -> LineSet {
+        let words = lines.last().map_or(0, |&last| last / 64 + 1);
+        let mut bits = vec![0u64; words];
+        for &line in lines {
+            bits[line / 64] |= 1 << (line % 64);
+        }
+        LineSet(bits)
+    }
     pub fn contains(&self, line: usize) -> bool {
-        self.0.binary_search(&line).is_ok()
+        self.0
+            .get(line / 64)
+            .is_some_and(|word| word & (1 << (line % 64)) != 0)
     }
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.0.iter().all(|&word| word == 0)
     }
     /// The numbers, ascending.
-    pub fn lines(&self) -> &[usize] {
-        &self.0
+    pub fn lines(&self) -> Vec<usize> {
+        let mut out = Vec::new();
+        for (w, &word) in self.0.iter().enumerate() {
+            let mut rest = word;
+            while rest != 0 {
+                out.push(w * 64 + rest.trailing_zeros() as usize);
+                rest &= rest - 1;
+            }
+        }
+        out
     }
 }
 
@@ -326,31 +346,102 @@ impl LineSet {
 /// for every needle inside the driver is a byte-by-byte search in wasm.
 pub fn lines_with(text: &str, needles: &[&str]) -> Vec<LineSet> {
     engine::lines_with(text, needles, false)
-        .into_iter()
-        .map(LineSet)
+        .iter()
+        .map(|lines| LineSet::from_sorted(lines))
         .collect()
 }
 
 /// [`lines_with`], with ASCII letters matching in either case.
 pub fn lines_with_ignore_ascii_case(text: &str, needles: &[&str]) -> Vec<LineSet> {
     engine::lines_with(text, needles, true)
-        .into_iter()
-        .map(LineSet)
+        .iter()
+        .map(|lines| LineSet::from_sorted(lines))
         .collect()
 }
 
-/// The lines of `text`, each with its line ending.
-pub fn lines(text: &str) -> impl Iterator<Item = &str> {
-    text.split_inclusive('\n')
+/// The lines of `text`, each with its line ending (as
+/// `str::split_inclusive('\n')`, whose `memchr` in wasm costs several
+/// times [`find_byte`] on the short lines of device output).
+pub fn lines(text: &str) -> Lines<'_> {
+    Lines { rest: text }
+}
+
+/// The iterator of [`lines`].
+#[derive(Debug, Clone)]
+pub struct Lines<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let end = find_byte(self.rest.as_bytes(), b'\n').map_or(self.rest.len(), |i| i + 1);
+        // `\n` is ASCII, so `end` is on a character boundary.
+        let (line, rest) = self.rest.split_at(end);
+        self.rest = rest;
+        Some(line)
+    }
+}
+
+/// Where `byte` first occurs in `haystack`, eight bytes at a time: wasm
+/// has 64-bit integers but std's `memchr` there works in 32-bit words
+/// behind a per-call set-up that dominates on short lines.
+pub fn find_byte(haystack: &[u8], byte: u8) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let spread = ONES * u64::from(byte);
+    let mut chunks = haystack.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        // A zero byte of `x` is a match; the lowest flagged byte is always
+        // a true one (a borrow only flags bytes above a zero byte).
+        let x = u64::from_le_bytes(word) ^ spread;
+        let zeros = x.wrapping_sub(ONES) & !x & HIGHS;
+        if zeros != 0 {
+            return Some(offset + (zeros.trailing_zeros() / 8) as usize);
+        }
+        offset += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == byte)
+        .map(|i| offset + i)
+}
+
+/// Where `needle` first occurs in `text`: [`find_byte`] for its first byte,
+/// then a comparison. Fast when that byte is rare (`%`, `^`), which is
+/// what drivers look for in device output; `str::find`'s two-way search
+/// costs a set-up per call in wasm.
+pub fn find(text: &str, needle: &str) -> Option<usize> {
+    let (hay, pat) = (text.as_bytes(), needle.as_bytes());
+    let Some(&first) = pat.first() else {
+        return Some(0);
+    };
+    let mut from = 0;
+    while let Some(at) = find_byte(&hay[from..], first) {
+        let start = from + at;
+        if hay[start..].starts_with(pat) {
+            return Some(start);
+        }
+        from = start + 1;
+    }
+    None
 }
 
 /// Turn `\r\n` into `\n`; a lone `\r` stays.
 pub fn unix_newlines(text: &str) -> String {
-    // A scan for `\r` (memchr) rather than `str::replace`'s general
-    // substring search, which is slow in wasm.
+    // A scan for `\r` rather than `str::replace`'s general substring
+    // search, which is slow in wasm.
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(at) = rest.find('\r') {
+    while let Some(at) = find_byte(rest.as_bytes(), b'\r') {
         let keep = if rest[at + 1..].starts_with('\n') {
             at
         } else {
@@ -366,14 +457,12 @@ pub fn unix_newlines(text: &str) -> String {
 /// Where the last line of `text` starts (0 when it has one line).
 fn last_line_start(text: &str) -> usize {
     let body = text.strip_suffix('\n').unwrap_or(text);
-    body.rfind('\n').map_or(0, |i| i + 1)
+    body.bytes().rposition(|b| b == b'\n').map_or(0, |i| i + 1)
 }
 
 /// Drop the first line: the echo of the command.
 pub fn cut_echo(output: &str) -> String {
-    output
-        .find('\n')
-        .map_or_else(String::new, |i| output[i + 1..].to_string())
+    find_byte(output.as_bytes(), b'\n').map_or_else(String::new, |i| output[i + 1..].to_string())
 }
 
 /// Drop the last line: the prompt the device printed after the output.
@@ -383,7 +472,7 @@ pub fn cut_prompt(output: &str) -> String {
 
 /// Drop the echo and the prompt: what the command printed.
 pub fn cut_echo_and_prompt(output: &str) -> String {
-    let Some(echo_end) = output.find('\n') else {
+    let Some(echo_end) = find_byte(output.as_bytes(), b'\n') else {
         return String::new();
     };
     let prompt_start = last_line_start(output);
@@ -700,6 +789,46 @@ mod tests {
     }
 
     #[test]
+    fn find_byte_and_find_agree_with_std() {
+        let texts = [
+            "",
+            "a",
+            "%",
+            "abcdefg%",
+            "abcdefgh%",
+            "x\u{e9}\u{1f600}%% Invalid input\n%",
+            "0123456789abcdef0123456789abcdef%",
+            "\u{80}\u{ff}\n\u{7f}\n",
+        ];
+        for text in texts {
+            for byte in [b'%', b'\n', b'a', 0x7f, 0x80, 0xff, 0] {
+                let std = text.bytes().position(|b| b == byte);
+                assert_eq!(find_byte(text.as_bytes(), byte), std, "{text:?} {byte}");
+            }
+            for needle in ["", "%", "% I", "%%", "Invalid", "f%", "\n", "absent"] {
+                assert_eq!(find(text, needle), text.find(needle), "{text:?} {needle:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn lines_agree_with_split_inclusive() {
+        for text in [
+            "",
+            "\n",
+            "a",
+            "a\n",
+            "a\nb",
+            "\n\n\u{e9}\r\n",
+            "0123456789\nabcdefghijklmnop\n",
+        ] {
+            let ours: Vec<&str> = lines(text).collect();
+            let std: Vec<&str> = text.split_inclusive('\n').collect();
+            assert_eq!(ours, std, "{text:?}");
+        }
+    }
+
+    #[test]
     fn unix_newlines_turns_only_crlf_into_lf() {
         for text in ["", "a\r\nb", "\r", "\r\r\n", "a\rb\r\n\r\n", "é\r\n\n\r"] {
             assert_eq!(unix_newlines(text), text.replace("\r\n", "\n"), "{text:?}");
@@ -710,12 +839,12 @@ mod tests {
     fn lines_with_sets_hold_the_lines_of_each_needle() {
         let text = "Compiled Mon\n64K bytes of NVRAM\nPCMCIA disk 0\n";
         let sets = lines_with(text, &["bytes of", "Compiled", "absent"]);
-        assert_eq!(sets[0].lines(), &[1]);
+        assert_eq!(sets[0].lines(), [1]);
         assert!(sets[1].contains(0) && !sets[1].contains(1));
         assert!(sets[2].is_empty());
         assert_eq!(
             lines_with_ignore_ascii_case(text, &["pcmcia "])[0].lines(),
-            &[2]
+            [2]
         );
     }
 

@@ -15,9 +15,10 @@
 //!
 //! Reports devices/s, client CPU per device, p50/p99 device time and the
 //! peak RSS of both processes. Run with
-//! `cargo bench -p netraven --bench fleet` (`-- 1000 200` for N and C; run
-//! names after them, e.g. `-- 1000 200 floor generic`, do only those runs,
-//! to profile one of them).
+//! `cargo bench -p netraven --bench fleet` (`-- 1000 200 3` for N, C and
+//! the rounds: each round runs every phase once, and the figures are the
+//! medians; run names after them, e.g. `-- 1000 200 1 floor generic`, do
+//! only those runs, to profile one of them).
 #![allow(clippy::unwrap_used)]
 
 use std::io::{BufRead, BufReader};
@@ -68,6 +69,34 @@ struct Run {
 }
 
 impl Run {
+    /// One run per phase, in first-seen order: the median round by client
+    /// CPU (with that round's wall time and device times).
+    fn medians(mut runs: Vec<Run>) -> Vec<Run> {
+        let mut names: Vec<&'static str> = Vec::new();
+        for run in &runs {
+            if !names.contains(&run.name) {
+                names.push(run.name);
+            }
+        }
+        names
+            .into_iter()
+            .map(|name| {
+                let mut mine: Vec<Run> = Vec::new();
+                let mut i = 0;
+                while i < runs.len() {
+                    if runs[i].name == name {
+                        mine.push(runs.remove(i));
+                    } else {
+                        i += 1;
+                    }
+                }
+                mine.sort_by(|a, b| a.cpu.total_cmp(&b.cpu));
+                let middle = mine.len() / 2;
+                mine.swap_remove(middle)
+            })
+            .collect()
+    }
+
     fn print(&self) {
         let mut t = self.times.clone();
         t.sort();
@@ -193,6 +222,7 @@ fn main() {
     let wanted = move |name: &str| only.is_empty() || only.iter().any(|o| o == name);
     let count = args.first().copied().unwrap_or(1000);
     let concurrency = args.get(1).copied().unwrap_or(200);
+    let rounds = args.get(2).copied().unwrap_or(3).max(1);
     let root = root();
 
     eprintln!("building the ios and generic drivers...");
@@ -280,47 +310,90 @@ fn main() {
         });
         // The same dialogue through the `generic` driver, whose text work is
         // light (cut echo and prompt, comment): the sandbox's own share.
-        let light: Vec<Device> = devices
-            .iter()
-            .map(|d| {
-                let mut d = d.clone();
-                d.model = "generic".into();
-                d.vars = [
-                    ("prompt", prompt.as_str()),
-                    ("pager_command", "terminal length 0"),
-                    (
-                        "comment_commands",
-                        "terminal width 0;show version;show vtp status;show inventory",
-                    ),
-                    ("commands", "show running-config"),
-                ]
+        // `generic-1` sends the floor's one command: the sandbox's cost per
+        // device, apart from its cost per command.
+        let generic = |vars: &[(&str, &str)]| -> Vec<Device> {
+            devices
                 .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect();
-                d
-            })
-            .collect();
+                .map(|d| {
+                    let mut d = d.clone();
+                    d.model = "generic".into();
+                    d.vars = vars
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect();
+                    d
+                })
+                .collect()
+        };
+        let light = generic(&[
+            ("prompt", prompt.as_str()),
+            ("pager_command", "terminal length 0"),
+            (
+                "comment_commands",
+                "terminal width 0;show version;show vtp status;show inventory",
+            ),
+            ("commands", "show running-config"),
+        ]);
+        let one_command = generic(&[
+            ("prompt", prompt.as_str()),
+            ("commands", "show running-config"),
+        ]);
+        let short_commands = generic(&[
+            ("prompt", prompt.as_str()),
+            ("pager_command", "terminal length 0"),
+            (
+                "comment_commands",
+                "terminal width 0;terminal width 0;terminal width 0;terminal width 0",
+            ),
+            ("commands", "show running-config"),
+        ]);
+        // Each round runs every phase once, in turn, so that a slow spell of
+        // this noisy machine lands on all of them; the figures are the
+        // rounds' medians.
         let mut runs: Vec<Run> = Vec::new();
-        for (name, dialogue) in [("floor", false), ("dialogue", true)] {
-            if wanted(name) {
-                let p = prompt.clone();
+        for round in 0..rounds {
+            if rounds > 1 {
+                eprintln!("round {} of {rounds}", round + 1);
+            }
+            for (name, dialogue) in [("floor", false), ("dialogue", true)] {
+                if wanted(name) {
+                    let p = prompt.clone();
+                    runs.push(
+                        measure(name, &devices, concurrency, |d| {
+                            bare(d, p.clone(), dialogue)
+                        })
+                        .await,
+                    );
+                }
+            }
+            if wanted("full") {
+                runs.push(measure("full", &devices, concurrency, backup(&fleet)).await);
+            }
+            if wanted("no-redact") {
+                runs.push(measure("no-redact", &devices, concurrency, backup(&unredacted)).await);
+            }
+            if wanted("generic") {
+                runs.push(measure("generic", &light, concurrency, backup(&unredacted)).await);
+            }
+            if wanted("generic-short") {
                 runs.push(
-                    measure(name, &devices, concurrency, |d| {
-                        bare(d, p.clone(), dialogue)
-                    })
+                    measure(
+                        "generic-short",
+                        &short_commands,
+                        concurrency,
+                        backup(&unredacted),
+                    )
                     .await,
                 );
             }
+            if wanted("generic-1") {
+                runs.push(
+                    measure("generic-1", &one_command, concurrency, backup(&unredacted)).await,
+                );
+            }
         }
-        if wanted("full") {
-            runs.push(measure("full", &devices, concurrency, backup(&fleet)).await);
-        }
-        if wanted("no-redact") {
-            runs.push(measure("no-redact", &devices, concurrency, backup(&unredacted)).await);
-        }
-        if wanted("generic") {
-            runs.push(measure("generic", &light, concurrency, backup(&unredacted)).await);
-        }
+        let runs = Run::medians(runs);
         for run in &runs {
             run.print();
         }

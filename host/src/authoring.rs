@@ -113,10 +113,12 @@ pub fn build_drivers(
             .arg(workspace)
             .arg("--target-dir")
             .arg(target_dir)
-            // Small drivers: size-optimised, one codegen unit, no symbols
+            // Drivers optimised for speed (opt-level 3 ran the IOS backup
+            // about 15% faster than "s", at the same size after LTO and
+            // stripping), one codegen unit, no symbols
             // (`NETRAVEN_DRIVER_SYMBOLS=1` keeps function names, so that
             // `perf` with `NETRAVEN_WASM_PERFMAP=1` can name driver code).
-            .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "s")
+            .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "3")
             .env("CARGO_PROFILE_RELEASE_LTO", "true")
             .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "1")
             .env(

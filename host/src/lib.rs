@@ -31,3 +31,9 @@ pub mod runtime;
 pub mod secrets;
 pub mod ssh;
 pub mod store;
+
+/// mimalloc for every binary linking the host (`netraven`, `netraven-sim`,
+/// tests and benches): glibc's arenas serialised the tokio workers'
+/// allocations and frees (see BENCHMARKS.md, "A fleet over SSH").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -98,9 +98,9 @@ fn command_output(session: &mut dyn Session, command: &str) -> Result<String, Dr
     let raw = text::unix_newlines(&session.command(command)?);
     // Skip the regex (a full scan) unless one of its lines can be there: the
     // complaint itself, or a caret alone on its line.
-    let complaint = raw.contains('^')
-        && (raw.contains("% Invalid input detected at '^' marker.")
-            || raw.lines().any(|l| l.trim_start() == "^"));
+    let complaint = text::find_byte(raw.as_bytes(), b'^').is_some()
+        && (text::find(&raw, "% Invalid input detected at '^' marker.").is_some()
+            || caret_alone_on_a_line(&raw));
     if !complaint {
         return Ok(text::cut_echo_and_prompt(&raw));
     }
@@ -112,6 +112,24 @@ fn command_output(session: &mut dyn Session, command: &str) -> Result<String, Dr
         )],
     );
     Ok(text::cut_echo_and_prompt(&cleaned))
+}
+
+/// Whether some line of `text` is a caret after nothing but whitespace
+/// (`str::lines` and `trim_start` semantics). Only the lines holding a
+/// caret are looked at: a banner's `^C` puts one in most configs, and
+/// walking every line of a config in wasm is the cost to avoid.
+fn caret_alone_on_a_line(text: &str) -> bool {
+    text.match_indices('^').any(|(at, _)| {
+        let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let line = match text[at..].find('\n') {
+            Some(end) => {
+                let body = &text[start..at + end];
+                body.strip_suffix('\r').unwrap_or(body)
+            }
+            None => &text[start..],
+        };
+        line.trim_start() == "^"
+    })
 }
 
 /// Capture group `$i` of `$caps`, or "" when it did not take part (as Ruby
@@ -592,6 +610,26 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             ..Device::default()
+        }
+    }
+
+    #[test]
+    fn caret_check_agrees_with_trimming_every_line() {
+        for text in [
+            "",
+            "^",
+            "  ^",
+            "\t^\r\n",
+            "a\n   ^\nb",
+            "banner ^C\nhello\n^C\n",
+            "x^\n",
+            "^ \n",
+            "  ^\r",
+            "a\r\n \u{a0}^\r\n",
+            "^^\n",
+        ] {
+            let every_line = text.lines().any(|l| l.trim_start() == "^");
+            assert_eq!(caret_alone_on_a_line(text), every_line, "{text:?}");
         }
     }
 
