@@ -461,18 +461,8 @@ pub fn rewrite<N: AsRef<str>>(
         return Ok(text.to_string());
     }
 
-    let mut out = String::with_capacity(text.len());
-    let mut next = 0;
-    for (index, line) in text.split_inclusive('\n').enumerate() {
-        let from = next;
-        while next < pairs.len() && pairs[next].0 == index {
-            next += 1;
-        }
-        let here = &pairs[from..next];
-        if here.is_empty() && set.everywhere.is_empty() {
-            out.push_str(line);
-            continue;
-        }
+    // One line with the rules that may apply to it (`here`: its pairs).
+    let rewrite_line = |out: &mut String, line: &str, here: &[(usize, usize)]| {
         let (body, newline) = match (scope, line.strip_suffix('\n')) {
             (Scope::BareLines, Some(bare)) => (bare, "\n"),
             _ => (line, ""),
@@ -499,6 +489,38 @@ pub fn rewrite<N: AsRef<str>>(
         if out.len() > MAX_OUTPUT {
             return Err(format!("a rewrite would make more than {MAX_OUTPUT} bytes"));
         }
+        Ok(())
+    };
+
+    let mut out = String::with_capacity(text.len());
+    if set.everywhere.is_empty() {
+        // Only the lines holding a needle can change: copy the runs of
+        // lines between them whole instead of walking every line.
+        let mut copied = 0;
+        let mut from = 0;
+        while from < pairs.len() {
+            let line = pairs[from].0;
+            let to = from + pairs[from..].partition_point(|&(l, _)| l == line);
+            let start = starts[line];
+            let end = starts.get(line + 1).copied().unwrap_or(text.len());
+            out.push_str(&text[copied..start]);
+            rewrite_line(&mut out, &text[start..end], &pairs[from..to])?;
+            copied = end;
+            from = to;
+        }
+        out.push_str(&text[copied..]);
+        if out.len() > MAX_OUTPUT {
+            return Err(format!("a rewrite would make more than {MAX_OUTPUT} bytes"));
+        }
+        return Ok(out);
+    }
+    let mut next = 0;
+    for (index, line) in text.split_inclusive('\n').enumerate() {
+        let from = next;
+        while next < pairs.len() && pairs[next].0 == index {
+            next += 1;
+        }
+        rewrite_line(&mut out, line, &pairs[from..next])?;
     }
     Ok(out)
 }
@@ -713,6 +735,39 @@ mod tests {
             .unwrap(),
             "snmp-server community <removed> ro\nhostname r1\n"
         );
+    }
+
+    #[test]
+    fn copying_untouched_lines_in_runs_changes_nothing() {
+        // With a rule that runs everywhere, every line is walked; without,
+        // only the lines holding a needle are, and the rest copied whole.
+        // A never-matching everywhere rule must not change the result.
+        let texts = [
+            "",
+            "\n",
+            "password x",
+            "a\npassword x\n",
+            "password x\n\nsecret y\r\nkey 7 z",
+            "no needles\nat all\n",
+            "x password\npassword password\npassword\n",
+            "\u{e9} secret \u{e9}\r\n\r\nlast secret",
+        ];
+        let rules = [
+            rule(&["password"], r"(password) \S+", "$1 <p>"),
+            rule(&[" secret", "key 7"], r"(secret|key 7) .*", "$1 <s>"),
+            rule(&["<p>"], r"<p>", "<P>"),
+        ];
+        let mut walked: Vec<Rule<'_, &str>> = rules.to_vec();
+        walked.push(rule(&[], r"\x00never", "!"));
+        for scope in [Scope::Lines, Scope::BareLines] {
+            for text in texts {
+                assert_eq!(
+                    rewrite(text, &rules, scope).unwrap(),
+                    rewrite(text, &walked, scope).unwrap(),
+                    "{scope:?} {text:?}"
+                );
+            }
+        }
     }
 
     #[test]
