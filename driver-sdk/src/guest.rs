@@ -14,6 +14,12 @@ pub mod bindings {
         pub_export_macro: true,
         export_macro_name: "__export_netraven_driver",
         runtime_path: "::netraven_driver_sdk::guest::wit_bindgen_rt",
+        // Import parameters borrow (`&[&str]`, a rule record of `&str`s):
+        // the SDK passes drivers' static rule lists without copying each
+        // string into an owned one first.
+        ownership: Borrowing {
+            duplicate_if_necessary: false
+        },
     });
 }
 

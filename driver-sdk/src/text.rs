@@ -193,12 +193,12 @@ mod engine {
         rules: &[(&[&str], &str, &str)],
         scope: Scope,
     ) -> Result<String, String> {
-        let rules: Vec<host::Rule> = rules
+        let rules: Vec<host::Rule<'_>> = rules
             .iter()
             .map(|(needles, pattern, replacement)| host::Rule {
-                needles: needles.iter().map(|n| n.to_string()).collect(),
-                pattern: pattern.to_string(),
-                replacement: replacement.to_string(),
+                needles,
+                pattern,
+                replacement,
             })
             .collect();
         let scope = match scope {
@@ -209,12 +209,10 @@ mod engine {
         host::rewrite(text, &rules, scope)
     }
     pub fn drop_lines(text: &str, patterns: &[&str]) -> Result<String, String> {
-        let patterns: Vec<String> = patterns.iter().map(|p| p.to_string()).collect();
-        host::drop_lines(text, &patterns)
+        host::drop_lines(text, patterns)
     }
     pub fn lines_with(text: &str, needles: &[&str], ignore_ascii_case: bool) -> Vec<Vec<usize>> {
-        let needles: Vec<String> = needles.iter().map(|n| n.to_string()).collect();
-        host::lines_with(text, &needles, ignore_ascii_case)
+        host::lines_with(text, needles, ignore_ascii_case)
             .into_iter()
             .map(|lines| lines.into_iter().map(|l| l as usize).collect())
             .collect()
