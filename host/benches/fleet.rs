@@ -352,45 +352,44 @@ fn main() {
         // this noisy machine lands on all of them; the figures are the
         // rounds' medians.
         let mut runs: Vec<Run> = Vec::new();
+        const PHASES: [&str; 7] = [
+            "floor",
+            "dialogue",
+            "full",
+            "no-redact",
+            "generic",
+            "generic-short",
+            "generic-1",
+        ];
         for round in 0..rounds {
             if rounds > 1 {
                 eprintln!("round {} of {rounds}", round + 1);
             }
-            for (name, dialogue) in [("floor", false), ("dialogue", true)] {
-                if wanted(name) {
-                    let p = prompt.clone();
-                    runs.push(
+            // Each round starts one phase later, so that no phase always
+            // runs first (or right after the same neighbour).
+            for i in 0..PHASES.len() {
+                let name = PHASES[(round + i) % PHASES.len()];
+                if !wanted(name) {
+                    continue;
+                }
+                let run = match name {
+                    "floor" | "dialogue" => {
+                        let p = prompt.clone();
+                        let dialogue = name == "dialogue";
                         measure(name, &devices, concurrency, |d| {
                             bare(d, p.clone(), dialogue)
                         })
-                        .await,
-                    );
-                }
-            }
-            if wanted("full") {
-                runs.push(measure("full", &devices, concurrency, backup(&fleet)).await);
-            }
-            if wanted("no-redact") {
-                runs.push(measure("no-redact", &devices, concurrency, backup(&unredacted)).await);
-            }
-            if wanted("generic") {
-                runs.push(measure("generic", &light, concurrency, backup(&unredacted)).await);
-            }
-            if wanted("generic-short") {
-                runs.push(
-                    measure(
-                        "generic-short",
-                        &short_commands,
-                        concurrency,
-                        backup(&unredacted),
-                    )
-                    .await,
-                );
-            }
-            if wanted("generic-1") {
-                runs.push(
-                    measure("generic-1", &one_command, concurrency, backup(&unredacted)).await,
-                );
+                        .await
+                    }
+                    "full" => measure(name, &devices, concurrency, backup(&fleet)).await,
+                    "no-redact" => measure(name, &devices, concurrency, backup(&unredacted)).await,
+                    "generic" => measure(name, &light, concurrency, backup(&unredacted)).await,
+                    "generic-short" => {
+                        measure(name, &short_commands, concurrency, backup(&unredacted)).await
+                    }
+                    _ => measure(name, &one_command, concurrency, backup(&unredacted)).await,
+                };
+                runs.push(run);
             }
         }
         let runs = Run::medians(runs);
