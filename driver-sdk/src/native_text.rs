@@ -504,6 +504,9 @@ pub fn rewrite<N: AsRef<str>>(
             let start = starts[line];
             let end = starts.get(line + 1).copied().unwrap_or(text.len());
             out.push_str(&text[copied..start]);
+            if out.len() > MAX_OUTPUT {
+                return Err(format!("a rewrite would make more than {MAX_OUTPUT} bytes"));
+            }
             rewrite_line(&mut out, &text[start..end], &pairs[from..to])?;
             copied = end;
             from = to;

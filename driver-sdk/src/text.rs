@@ -302,40 +302,37 @@ fn rewrite(text: &str, rules: &[(&[&str], &str, &str)], scope: engine::Scope) ->
     }
 }
 
-/// Line numbers (from 0, as `lines(text).enumerate()` counts them), as a
-/// bit per line: drivers ask "is line i in the set" for every line, and a
-/// bit test is one load where a search of a sorted list was a loop.
+/// Line numbers (from 0, as `lines(text).enumerate()` counts them). Kept
+/// also as a bit per line: drivers ask "is line i in the set" for every
+/// line, and a bit test is one load where a search of the sorted list was
+/// a loop.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LineSet(Vec<u64>);
+pub struct LineSet {
+    lines: Vec<usize>,
+    bits: Vec<u64>,
+}
 
 impl LineSet {
-    fn from_sorted(lines: &[usize]) -> LineSet {
+    /// From ascending line numbers.
+    fn from_sorted(lines: Vec<usize>) -> LineSet {
         let words = lines.last().map_or(0, |&last| last / 64 + 1);
         let mut bits = vec![0u64; words];
-        for &line in lines {
+        for &line in &lines {
             bits[line / 64] |= 1 << (line % 64);
         }
-        LineSet(bits)
+        LineSet { lines, bits }
     }
     pub fn contains(&self, line: usize) -> bool {
-        self.0
+        self.bits
             .get(line / 64)
             .is_some_and(|word| word & (1 << (line % 64)) != 0)
     }
     pub fn is_empty(&self) -> bool {
-        self.0.iter().all(|&word| word == 0)
+        self.lines.is_empty()
     }
     /// The numbers, ascending.
-    pub fn lines(&self) -> Vec<usize> {
-        let mut out = Vec::new();
-        for (w, &word) in self.0.iter().enumerate() {
-            let mut rest = word;
-            while rest != 0 {
-                out.push(w * 64 + rest.trailing_zeros() as usize);
-                rest &= rest - 1;
-            }
-        }
-        out
+    pub fn lines(&self) -> &[usize] {
+        &self.lines
     }
 }
 
@@ -344,16 +341,16 @@ impl LineSet {
 /// for every needle inside the driver is a byte-by-byte search in wasm.
 pub fn lines_with(text: &str, needles: &[&str]) -> Vec<LineSet> {
     engine::lines_with(text, needles, false)
-        .iter()
-        .map(|lines| LineSet::from_sorted(lines))
+        .into_iter()
+        .map(LineSet::from_sorted)
         .collect()
 }
 
 /// [`lines_with`], with ASCII letters matching in either case.
 pub fn lines_with_ignore_ascii_case(text: &str, needles: &[&str]) -> Vec<LineSet> {
     engine::lines_with(text, needles, true)
-        .iter()
-        .map(|lines| LineSet::from_sorted(lines))
+        .into_iter()
+        .map(LineSet::from_sorted)
         .collect()
 }
 
@@ -837,12 +834,12 @@ mod tests {
     fn lines_with_sets_hold_the_lines_of_each_needle() {
         let text = "Compiled Mon\n64K bytes of NVRAM\nPCMCIA disk 0\n";
         let sets = lines_with(text, &["bytes of", "Compiled", "absent"]);
-        assert_eq!(sets[0].lines(), [1]);
+        assert_eq!(sets[0].lines(), &[1]);
         assert!(sets[1].contains(0) && !sets[1].contains(1));
         assert!(sets[2].is_empty());
         assert_eq!(
             lines_with_ignore_ascii_case(text, &["pcmcia "])[0].lines(),
-            [2]
+            &[2]
         );
     }
 

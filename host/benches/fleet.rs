@@ -1,6 +1,6 @@
 //! A simulated fleet over real SSH: `netraven-sim` serves N copies of the
 //! corpus IOS recording on loopback, and this process backs them all up at
-//! concurrency C, twice:
+//! concurrency C, in seven phases:
 //!
 //! - the floor: a bare transport loop (connect, authenticate, open a PTY
 //!   shell, wait for the prompt, one `show running-config`), no driver;
@@ -11,7 +11,12 @@
 //!   the IOS wasm driver's whole dialogue and clean-up, redaction, close);
 //! - no-redact: the full path without the driver's redaction;
 //! - generic: the same dialogue through the `generic` driver, whose text
-//!   work is light: what the sandbox itself costs.
+//!   work is light: what the sandbox itself costs;
+//! - generic-1: the generic driver sending the floor's one command (and its
+//!   `exit`): the sandbox's cost per device;
+//! - generic-short: the generic driver with the dialogue's six commands,
+//!   the three `show` commands replaced by `terminal width 0`: the
+//!   sandbox's cost per command, apart from the bytes.
 //!
 //! Reports devices/s, client CPU per device, p50/p99 device time and the
 //! peak RSS of both processes. Run with
@@ -70,7 +75,7 @@ struct Run {
 
 impl Run {
     /// One run per phase, in first-seen order: the median round by client
-    /// CPU (with that round's wall time and device times).
+    /// CPU (with that round's wall time, device times and failures).
     fn medians(mut runs: Vec<Run>) -> Vec<Run> {
         let mut names: Vec<&'static str> = Vec::new();
         for run in &runs {
@@ -91,7 +96,8 @@ impl Run {
                     }
                 }
                 mine.sort_by(|a, b| a.cpu.total_cmp(&b.cpu));
-                let middle = mine.len() / 2;
+                // The lower middle one for an even count of rounds.
+                let middle = (mine.len() - 1) / 2;
                 mine.swap_remove(middle)
             })
             .collect()
@@ -366,7 +372,7 @@ fn main() {
                 eprintln!("round {} of {rounds}", round + 1);
             }
             // Each round starts one phase later, so that no phase always
-            // runs first (or right after the same neighbour).
+            // runs first.
             for i in 0..PHASES.len() {
                 let name = PHASES[(round + i) % PHASES.len()];
                 if !wanted(name) {

@@ -28,7 +28,11 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with('-'))
         .collect();
-    let n: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(3000);
+    let n: usize = args
+        .first()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(3000)
+        .max(1);
     let model = args.get(1).cloned().unwrap_or_else(|| "ios".into());
     let root = root();
     let wasm_dir = match std::env::var_os("NETRAVEN_BENCH_DRIVERS") {

@@ -33,7 +33,9 @@ pub mod ssh;
 pub mod store;
 
 /// mimalloc for every binary linking the host (`netraven`, `netraven-sim`,
-/// tests and benches): glibc's arenas serialised the tokio workers'
-/// allocations and frees (see BENCHMARKS.md, "A fleet over SSH").
+/// tests and benches, so the benches measure what ships): glibc's arenas
+/// serialised the tokio workers' allocations and frees (see BENCHMARKS.md,
+/// "A fleet over SSH"). A program linking this crate cannot declare its own
+/// global allocator.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -119,17 +119,26 @@ fn command_output(session: &mut dyn Session, command: &str) -> Result<String, Dr
 /// caret are looked at: a banner's `^C` puts one in most configs, and
 /// walking every line of a config in wasm is the cost to avoid.
 fn caret_alone_on_a_line(text: &str) -> bool {
-    text.match_indices('^').any(|(at, _)| {
-        let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-        let line = match text[at..].find('\n') {
+    let mut from = 0;
+    while let Some(at) = text::find_byte(&text.as_bytes()[from..], b'^').map(|i| from + i) {
+        let start = text[..at]
+            .bytes()
+            .rposition(|b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let (line, next) = match text::find_byte(&text.as_bytes()[at..], b'\n') {
             Some(end) => {
                 let body = &text[start..at + end];
-                body.strip_suffix('\r').unwrap_or(body)
+                (body.strip_suffix('\r').unwrap_or(body), at + end + 1)
             }
-            None => &text[start..],
+            None => (&text[start..], text.len()),
         };
-        line.trim_start() == "^"
-    })
+        if line.trim_start() == "^" {
+            return true;
+        }
+        // The rest of this line's carets need no second look.
+        from = next;
+    }
+    false
 }
 
 /// Capture group `$i` of `$caps`, or "" when it did not take part (as Ruby
@@ -627,6 +636,8 @@ mod tests {
             "  ^\r",
             "a\r\n \u{a0}^\r\n",
             "^^\n",
+            "^ ^\n  ^\n",
+            "a^\n^",
         ] {
             let every_line = text.lines().any(|l| l.trim_start() == "^");
             assert_eq!(caret_alone_on_a_line(text), every_line, "{text:?}");
