@@ -741,6 +741,51 @@ mod tests {
     }
 
     #[test]
+    fn copying_untouched_lines_in_runs_agrees_on_generated_configs() {
+        // Lines drawn from a few config lines, some holding needles, with
+        // and without a final newline, from a fixed seed (xorshift).
+        const LINES: [&str; 7] = [
+            "hostname r1",
+            " password 7 abc",
+            "enable secret 5 $1$x",
+            "",
+            "snmp-server community public RO",
+            "interface Gi0/1\r",
+            " description uplink",
+        ];
+        let rules = [
+            rule(&[" password"], r"^( password \d) .*", "$1 <p>"),
+            rule(&["enable secret"], r"^(enable secret \d) .*", "$1 <s>"),
+            rule(&["snmp-server community"], r"(community) \S+", "$1 <c>"),
+        ];
+        let mut walked: Vec<Rule<'_, &str>> = rules.to_vec();
+        walked.push(rule(&[], r"\x00never", "!"));
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..500 {
+            let mut next = || {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                state
+            };
+            let count = (next() % 12) as usize;
+            let mut text: String = (0..count)
+                .map(|_| format!("{}\n", LINES[(next() % LINES.len() as u64) as usize]))
+                .collect();
+            if next() % 2 == 0 {
+                text.pop();
+            }
+            for scope in [Scope::Lines, Scope::BareLines] {
+                assert_eq!(
+                    rewrite(&text, &rules, scope).unwrap(),
+                    rewrite(&text, &walked, scope).unwrap(),
+                    "{scope:?} {text:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn copying_untouched_lines_in_runs_changes_nothing() {
         // With a rule that runs everywhere, every line is walked; without,
         // only the lines holding a needle are, and the rest copied whole.

@@ -806,6 +806,48 @@ mod tests {
         }
     }
 
+    /// Strings of up to 40 characters drawn from the ones the scanners
+    /// care about, from a fixed seed (xorshift), so a failure repeats.
+    fn scanner_inputs() -> Vec<String> {
+        const PIECES: [&str; 8] = ["a", "\n", "\r", "^", " ", "%", "\u{e9}", "\u{1f600}"];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        (0..2000)
+            .map(|_| {
+                let len = (next() % 41) as usize;
+                (0..len)
+                    .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn scanners_agree_with_std_on_generated_inputs() {
+        for text in scanner_inputs() {
+            for byte in [b'\n', b'\r', b'^', b'%', 0xc3] {
+                let std = text.bytes().position(|b| b == byte);
+                assert_eq!(find_byte(text.as_bytes(), byte), std, "{text:?} {byte}");
+            }
+            for needle in ["%", "^\n", "a a", "\r\n", "\u{e9}%"] {
+                assert_eq!(
+                    find(&text, needle),
+                    text.find(needle),
+                    "{text:?} {needle:?}"
+                );
+            }
+            let ours: Vec<&str> = lines(&text).collect();
+            let std: Vec<&str> = text.split_inclusive('\n').collect();
+            assert_eq!(ours, std, "{text:?}");
+            assert_eq!(unix_newlines(&text), text.replace("\r\n", "\n"), "{text:?}");
+        }
+    }
+
     #[test]
     fn lines_agree_with_split_inclusive() {
         for text in [

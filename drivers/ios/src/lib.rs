@@ -642,6 +642,23 @@ mod tests {
             let every_line = text.lines().any(|l| l.trim_start() == "^");
             assert_eq!(caret_alone_on_a_line(text), every_line, "{text:?}");
         }
+        // And on generated texts (fixed seed, xorshift).
+        const PIECES: [&str; 6] = ["^", " ", "\n", "\r", "a", "\t"];
+        let mut state: u64 = 0x853c_49e6_748f_ea9b;
+        for _ in 0..3000 {
+            let mut next = || {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                state
+            };
+            let len = (next() % 24) as usize;
+            let text: String = (0..len)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            let every_line = text.lines().any(|l| l.trim_start() == "^");
+            assert_eq!(caret_alone_on_a_line(&text), every_line, "{text:?}");
+        }
     }
 
     #[test]
