@@ -47,6 +47,18 @@ pub mod harness;
 pub use driver::{Backup, CommandOutput, Device, Driver, DriverError, DriverInfo, Mode};
 pub use session::{Level, Secret, Session, SessionError};
 
+/// A fixed-seed xorshift generator: the tests' generated inputs repeat
+/// from run to run, so a failure can be replayed.
+#[cfg(test)]
+pub(crate) fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    }
+}
+
 /// The contract version this SDK builds drivers against.
 pub const CONTRACT_VERSION: &str = "0.1.0";
 

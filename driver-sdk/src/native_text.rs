@@ -461,11 +461,29 @@ pub fn rewrite<N: AsRef<str>>(
         return Ok(text.to_string());
     }
 
-    // One line with the rules that may apply to it (`here`: its pairs).
-    let rewrite_line = |out: &mut String, line: &str, here: &[(usize, usize)]| {
-        let (body, newline) = match (scope, line.strip_suffix('\n')) {
+    // The lines to look at: those holding a needle, or all of them when a
+    // rule runs everywhere. The runs of lines between them are copied whole.
+    let visited: Vec<usize> = if set.everywhere.is_empty() {
+        let mut lines: Vec<usize> = pairs.iter().map(|&(line, _)| line).collect();
+        lines.dedup();
+        lines
+    } else {
+        (0..starts.len()).collect()
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for line in visited {
+        // The rules whose needles this line holds.
+        let here = &pairs
+            [pairs.partition_point(|&(l, _)| l < line)..pairs.partition_point(|&(l, _)| l <= line)];
+        let start = starts[line];
+        let end = starts.get(line + 1).copied().unwrap_or(text.len());
+        out.push_str(&text[copied..start]);
+        within_output(&out)?;
+        copied = end;
+        let (body, newline) = match (scope, text[start..end].strip_suffix('\n')) {
             (Scope::BareLines, Some(bare)) => (bare, "\n"),
-            _ => (line, ""),
+            _ => (&text[start..end], ""),
         };
         let mut current = Cow::Borrowed(body);
         for (r, rule) in rules.iter().enumerate() {
@@ -486,46 +504,19 @@ pub fn rewrite<N: AsRef<str>>(
         }
         out.push_str(&current);
         out.push_str(newline);
-        if out.len() > MAX_OUTPUT {
-            return Err(format!("a rewrite would make more than {MAX_OUTPUT} bytes"));
-        }
-        Ok(())
-    };
-
-    let mut out = String::with_capacity(text.len());
-    if set.everywhere.is_empty() {
-        // Only the lines holding a needle can change: copy the runs of
-        // lines between them whole instead of walking every line.
-        let mut copied = 0;
-        let mut from = 0;
-        while from < pairs.len() {
-            let line = pairs[from].0;
-            let to = from + pairs[from..].partition_point(|&(l, _)| l == line);
-            let start = starts[line];
-            let end = starts.get(line + 1).copied().unwrap_or(text.len());
-            out.push_str(&text[copied..start]);
-            if out.len() > MAX_OUTPUT {
-                return Err(format!("a rewrite would make more than {MAX_OUTPUT} bytes"));
-            }
-            rewrite_line(&mut out, &text[start..end], &pairs[from..to])?;
-            copied = end;
-            from = to;
-        }
-        out.push_str(&text[copied..]);
-        if out.len() > MAX_OUTPUT {
-            return Err(format!("a rewrite would make more than {MAX_OUTPUT} bytes"));
-        }
-        return Ok(out);
+        within_output(&out)?;
     }
-    let mut next = 0;
-    for (index, line) in text.split_inclusive('\n').enumerate() {
-        let from = next;
-        while next < pairs.len() && pairs[next].0 == index {
-            next += 1;
-        }
-        rewrite_line(&mut out, line, &pairs[from..next])?;
-    }
+    out.push_str(&text[copied..]);
+    within_output(&out)?;
     Ok(out)
+}
+
+/// Refuse a rewrite whose output has passed [`MAX_OUTPUT`].
+fn within_output(out: &str) -> Result<(), String> {
+    if out.len() > MAX_OUTPUT {
+        return Err(format!("a rewrite would make more than {MAX_OUTPUT} bytes"));
+    }
+    Ok(())
 }
 
 /// A line-scope rule list prepared once per process: a driver sends the
@@ -740,10 +731,25 @@ mod tests {
         );
     }
 
+    /// With a rule that runs everywhere, every line is walked; without,
+    /// only the lines holding a needle are, and the rest copied whole. A
+    /// never-matching everywhere rule must not change the result.
+    fn assert_run_copy_agrees(text: &str, rules: &[Rule<'_, &str>]) {
+        let mut walked: Vec<Rule<'_, &str>> = rules.to_vec();
+        walked.push(rule(&[], r"\x00never", "!"));
+        for scope in [Scope::Lines, Scope::BareLines] {
+            assert_eq!(
+                rewrite(text, rules, scope).unwrap(),
+                rewrite(text, &walked, scope).unwrap(),
+                "{scope:?} {text:?}"
+            );
+        }
+    }
+
     #[test]
     fn copying_untouched_lines_in_runs_agrees_on_generated_configs() {
         // Lines drawn from a few config lines, some holding needles, with
-        // and without a final newline, from a fixed seed (xorshift).
+        // and without a final newline, from a fixed seed.
         const LINES: [&str; 7] = [
             "hostname r1",
             " password 7 abc",
@@ -758,38 +764,21 @@ mod tests {
             rule(&["enable secret"], r"^(enable secret \d) .*", "$1 <s>"),
             rule(&["snmp-server community"], r"(community) \S+", "$1 <c>"),
         ];
-        let mut walked: Vec<Rule<'_, &str>> = rules.to_vec();
-        walked.push(rule(&[], r"\x00never", "!"));
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = crate::xorshift(0x2545_f491_4f6c_dd1d);
         for _ in 0..500 {
-            let mut next = || {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                state
-            };
             let count = (next() % 12) as usize;
             let mut text: String = (0..count)
                 .map(|_| format!("{}\n", LINES[(next() % LINES.len() as u64) as usize]))
                 .collect();
-            if next() % 2 == 0 {
+            if next().is_multiple_of(2) {
                 text.pop();
             }
-            for scope in [Scope::Lines, Scope::BareLines] {
-                assert_eq!(
-                    rewrite(&text, &rules, scope).unwrap(),
-                    rewrite(&text, &walked, scope).unwrap(),
-                    "{scope:?} {text:?}"
-                );
-            }
+            assert_run_copy_agrees(&text, &rules);
         }
     }
 
     #[test]
     fn copying_untouched_lines_in_runs_changes_nothing() {
-        // With a rule that runs everywhere, every line is walked; without,
-        // only the lines holding a needle are, and the rest copied whole.
-        // A never-matching everywhere rule must not change the result.
         let texts = [
             "",
             "\n",
@@ -805,16 +794,8 @@ mod tests {
             rule(&[" secret", "key 7"], r"(secret|key 7) .*", "$1 <s>"),
             rule(&["<p>"], r"<p>", "<P>"),
         ];
-        let mut walked: Vec<Rule<'_, &str>> = rules.to_vec();
-        walked.push(rule(&[], r"\x00never", "!"));
-        for scope in [Scope::Lines, Scope::BareLines] {
-            for text in texts {
-                assert_eq!(
-                    rewrite(text, &rules, scope).unwrap(),
-                    rewrite(text, &walked, scope).unwrap(),
-                    "{scope:?} {text:?}"
-                );
-            }
+        for text in texts {
+            assert_run_copy_agrees(text, &rules);
         }
     }
 

@@ -807,16 +807,10 @@ mod tests {
     }
 
     /// Strings of up to 40 characters drawn from the ones the scanners
-    /// care about, from a fixed seed (xorshift), so a failure repeats.
+    /// care about, from a fixed seed, so a failure repeats.
     fn scanner_inputs() -> Vec<String> {
         const PIECES: [&str; 8] = ["a", "\n", "\r", "^", " ", "%", "\u{e9}", "\u{1f600}"];
-        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::xorshift(0x9e37_79b9_7f4a_7c15);
         (0..2000)
             .map(|_| {
                 let len = (next() % 41) as usize;
