@@ -27,7 +27,6 @@
 #![allow(clippy::unwrap_used)]
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -38,9 +37,8 @@ use netraven::runtime::{Catalog, Runtime, RuntimeConfig};
 use netraven::ssh::{self, MemoryHostKeys, SshSession};
 use netraven_driver_sdk::Mode;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+mod common;
+use common::{IOS_COMMENT_COMMANDS, generic_vars, root};
 
 /// Client CPU seconds so far (user + system), from /proc.
 fn cpu_seconds(pid: &str) -> f64 {
@@ -77,30 +75,16 @@ impl Run {
     /// One run per phase, in first-seen order: the median round by client
     /// CPU (with that round's wall time, device times and failures).
     fn medians(mut runs: Vec<Run>) -> Vec<Run> {
-        let mut names: Vec<&'static str> = Vec::new();
-        for run in &runs {
-            if !names.contains(&run.name) {
-                names.push(run.name);
-            }
+        let mut medians = Vec::new();
+        while let Some(name) = runs.first().map(|r| r.name) {
+            let (mut mine, rest): (Vec<Run>, Vec<Run>) =
+                runs.into_iter().partition(|r| r.name == name);
+            runs = rest;
+            mine.sort_by(|a, b| a.cpu.total_cmp(&b.cpu));
+            // The lower middle one for an even count of rounds.
+            medians.push(mine.swap_remove((mine.len() - 1) / 2));
         }
-        names
-            .into_iter()
-            .map(|name| {
-                let mut mine: Vec<Run> = Vec::new();
-                let mut i = 0;
-                while i < runs.len() {
-                    if runs[i].name == name {
-                        mine.push(runs.remove(i));
-                    } else {
-                        i += 1;
-                    }
-                }
-                mine.sort_by(|a, b| a.cpu.total_cmp(&b.cpu));
-                // The lower middle one for an even count of rounds.
-                let middle = (mine.len() - 1) / 2;
-                mine.swap_remove(middle)
-            })
-            .collect()
+        medians
     }
 
     fn print(&self) {
@@ -230,15 +214,7 @@ fn main() {
     let concurrency = args.get(1).copied().unwrap_or(200);
     let rounds = args.get(2).copied().unwrap_or(3).max(1);
     let root = root();
-
-    eprintln!("building the ios and generic drivers...");
-    let wasm_dir = root.join("target/bench-drivers");
-    netraven::authoring::build_drivers(
-        &[root.join("drivers/ios"), root.join("drivers/generic")],
-        &wasm_dir,
-        &root.join("target/drivers-build"),
-    )
-    .unwrap();
+    let wasm_dir = common::build_drivers(&["ios", "generic"]);
 
     let work = std::env::temp_dir().join(format!("netraven-fleet-bench-{}", std::process::id()));
     std::fs::create_dir_all(&work).unwrap();
@@ -318,42 +294,22 @@ fn main() {
         // light (cut echo and prompt, comment): the sandbox's own share.
         // `generic-1` sends the floor's one command: the sandbox's cost per
         // device, apart from its cost per command.
-        let generic = |vars: &[(&str, &str)]| -> Vec<Device> {
+        let generic = |comment_commands: Option<&str>| -> Vec<Device> {
+            let vars = generic_vars(&prompt, comment_commands);
             devices
                 .iter()
-                .map(|d| {
-                    let mut d = d.clone();
-                    d.model = "generic".into();
-                    d.vars = vars
-                        .iter()
-                        .map(|(k, v)| (k.to_string(), v.to_string()))
-                        .collect();
-                    d
+                .map(|d| Device {
+                    model: "generic".into(),
+                    vars: vars.clone(),
+                    ..d.clone()
                 })
                 .collect()
         };
-        let light = generic(&[
-            ("prompt", prompt.as_str()),
-            ("pager_command", "terminal length 0"),
-            (
-                "comment_commands",
-                "terminal width 0;show version;show vtp status;show inventory",
-            ),
-            ("commands", "show running-config"),
-        ]);
-        let one_command = generic(&[
-            ("prompt", prompt.as_str()),
-            ("commands", "show running-config"),
-        ]);
-        let short_commands = generic(&[
-            ("prompt", prompt.as_str()),
-            ("pager_command", "terminal length 0"),
-            (
-                "comment_commands",
-                "terminal width 0;terminal width 0;terminal width 0;terminal width 0",
-            ),
-            ("commands", "show running-config"),
-        ]);
+        let light = generic(Some(IOS_COMMENT_COMMANDS));
+        let one_command = generic(None);
+        let short_commands = generic(Some(
+            "terminal width 0;terminal width 0;terminal width 0;terminal width 0",
+        ));
         // Each round runs every phase once, in turn, so that a slow spell of
         // this noisy machine lands on all of them; the figures are the
         // rounds' medians.

@@ -18,11 +18,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const PG_ADMIN: &str = "postgres://root@127.0.0.1:5432/test";
+mod common;
+use common::root;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+const PG_ADMIN: &str = "postgres://root@127.0.0.1:5432/test";
 
 struct Sim {
     child: std::process::Child,

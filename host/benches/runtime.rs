@@ -6,7 +6,7 @@
 //! instantiation plus a replayed IOS backup, sequentially and 200 at a time.
 #![allow(clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -15,14 +15,13 @@ use netraven::runtime::{Catalog, Runtime, RuntimeConfig};
 use netraven_driver_sdk::Device;
 use netraven_driver_sdk::harness::{ReplaySession, Transcript};
 
+mod common;
+use common::root;
+
 const DRIVERS: [&str; 4] = ["ios", "nxos", "junos", "eos"];
 const INSTANTIATIONS: usize = 5_000;
 const BACKUPS: usize = 2_000;
 const CONCURRENT: usize = 200;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
 
 fn per(d: Duration, n: usize) -> String {
     let us = d.as_secs_f64() * 1e6 / n as f64;
@@ -35,18 +34,7 @@ fn per(d: Duration, n: usize) -> String {
 
 fn main() {
     let root = root();
-    let wasm_dir = root.join("target/bench-drivers");
-    let crates: Vec<PathBuf> = DRIVERS
-        .iter()
-        .map(|d| root.join("drivers").join(d))
-        .collect();
-    eprintln!("building drivers...");
-    if let Err(e) =
-        netraven::authoring::build_drivers(&crates, &wasm_dir, &root.join("target/drivers-build"))
-    {
-        eprintln!("cannot build drivers: {e}");
-        std::process::exit(2);
-    }
+    let wasm_dir = common::build_drivers(&DRIVERS);
     let cache = tempdir("netraven-bench-cache");
     let config = RuntimeConfig {
         drivers_dir: wasm_dir.clone(),

@@ -9,7 +9,7 @@
 //! `perf` with `NETRAVEN_WASM_PERFMAP=1`).
 #![allow(clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use netraven::runtime::sandbox::DriverInstance;
@@ -17,11 +17,10 @@ use netraven::runtime::{Catalog, Runtime, RuntimeConfig};
 use netraven_driver_sdk::Device;
 use netraven_driver_sdk::harness::{ReplaySession, Transcript};
 
-const WARM_UP: usize = 50;
+mod common;
+use common::{IOS_COMMENT_COMMANDS, generic_vars, root};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+const WARM_UP: usize = 50;
 
 fn main() {
     let args: Vec<String> = std::env::args()
@@ -37,16 +36,7 @@ fn main() {
     let root = root();
     let wasm_dir = match std::env::var_os("NETRAVEN_BENCH_DRIVERS") {
         Some(dir) => PathBuf::from(dir),
-        None => {
-            let dir = root.join("target/bench-drivers");
-            netraven::authoring::build_drivers(
-                &[root.join("drivers/ios"), root.join("drivers/generic")],
-                &dir,
-                &root.join("target/drivers-build"),
-            )
-            .unwrap();
-            dir
-        }
+        None => common::build_drivers(&["ios", "generic"]),
     };
     let cache = std::env::temp_dir().join(format!("netraven-sandbox-bench-{}", std::process::id()));
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -71,27 +61,16 @@ fn main() {
         .unwrap();
         // The generic driver gets the IOS driver's dialogue, as in the
         // fleet bench's `generic` phase.
-        let vars: &[(&str, &str)] = if model == "generic" {
-            &[
-                ("prompt", prompt.as_str()),
-                ("pager_command", "terminal length 0"),
-                (
-                    "comment_commands",
-                    "terminal width 0;show version;show vtp status;show inventory",
-                ),
-                ("commands", "show running-config"),
-            ]
+        let vars = if model == "generic" {
+            generic_vars(&prompt, Some(IOS_COMMENT_COMMANDS))
         } else {
-            &[]
+            Vec::new()
         };
         let device = Device {
             name: "bench".into(),
             address: "replay".into(),
             model: model.clone(),
-            vars: vars
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
+            vars,
         };
         let mut spent = [Duration::ZERO; 4];
         for i in 0..WARM_UP + n {
