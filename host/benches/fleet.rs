@@ -23,7 +23,10 @@
 //! `cargo bench -p netraven --bench fleet` (`-- 1000 200 3` for N, C and
 //! the rounds: each round runs every phase once, and the figures are the
 //! medians; run names after them, e.g. `-- 1000 200 1 floor generic`, do
-//! only those runs, to profile one of them).
+//! only those runs, to profile one of them). The client runs on the runtime
+//! `netraven` uses (`[worker] threads`, one single-threaded event loop by
+//! default); `NETRAVEN_BENCH_THREADS=N` sets another, e.g. 2 for a
+//! two-thread work-stealing runtime.
 #![allow(clippy::unwrap_used)]
 
 use std::io::{BufRead, BufReader};
@@ -239,10 +242,13 @@ fn main() {
     assert!(ready.starts_with("ready"), "simulator said {ready:?}");
     let devices = inventory::load(&inventory_file).unwrap();
 
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    // The runtime `netraven` runs devices on: `[worker] threads`, the
+    // default unless NETRAVEN_BENCH_THREADS says otherwise.
+    let threads = std::env::var("NETRAVEN_BENCH_THREADS")
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(netraven::config::Config::default().worker.threads);
+    let rt = netraven::fleet::event_loop(threads).unwrap();
     rt.block_on(async {
         let config = RuntimeConfig {
             drivers_dir: wasm_dir.clone(),
@@ -272,7 +278,7 @@ fn main() {
         .await;
 
         println!(
-            "{count} simulated IOS devices at concurrency {concurrency} ({} cores)",
+            "{count} simulated IOS devices at concurrency {concurrency} ({} cores, runtime threads {threads})",
             std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(0)

@@ -287,17 +287,22 @@ pub enum DriverCommand {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    // The configuration comes first: `[worker] threads` shapes the runtime.
+    let config = match Config::load_with_env(cli.config.as_deref()) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let runtime = match crate::fleet::event_loop(config.worker.threads) {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    match runtime.block_on(run(cli)) {
+    match runtime.block_on(run(cli, config)) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -329,8 +334,7 @@ fn init_tracing(config: &Config) {
     };
 }
 
-async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let config = Config::load_with_env(cli.config.as_deref()).map_err(anyhow::Error::msg)?;
+async fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
     init_tracing(&config);
     match cli.command {
         Command::Demo { corpus } => demo(config, &corpus).await,

@@ -35,6 +35,13 @@ pub struct Config {
 pub struct WorkerConfig {
     /// Devices worked on at once.
     pub concurrency: usize,
+    /// Threads the worker's event loop runs on. 1, the default, is one
+    /// single-threaded loop for every device: the least CPU per device
+    /// (BENCHMARKS.md, "A fleet over SSH") and about a thousand simulated
+    /// devices a second on one core. More is a work-stealing runtime with
+    /// that many threads, for fleets one core cannot keep up with; 0 means
+    /// one thread per CPU core.
+    pub threads: usize,
     /// TCP connect timeout, seconds (a device's own setting wins).
     pub connect_timeout_secs: u64,
     /// Attempts per device for retryable failures (connect timeout,
@@ -46,10 +53,14 @@ pub struct WorkerConfig {
     pub retry_backoff_max_secs: f64,
 }
 
+/// Most threads `[worker] threads` may ask for.
+pub const MAX_THREADS: usize = 1024;
+
 impl Default for WorkerConfig {
     fn default() -> Self {
         WorkerConfig {
             concurrency: 200,
+            threads: 1,
             connect_timeout_secs: 10,
             retry_attempts: 3,
             retry_backoff_secs: 1.0,
@@ -323,6 +334,12 @@ impl Config {
                 w.concurrency
             ));
         }
+        if w.threads > MAX_THREADS {
+            return Err(format!(
+                "[worker] threads = {}: must be 0 (one per CPU core) to {MAX_THREADS}",
+                w.threads
+            ));
+        }
         if w.connect_timeout_secs == 0 {
             return Err("[worker] connect_timeout_secs = 0: must be at least 1".into());
         }
@@ -419,6 +436,9 @@ mod tests {
                 .unwrap_err()
                 .contains("deadline_secs")
         );
+        let config = Config::parse("[worker]\nthreads = 5000\n").unwrap();
+        let err = config.validate().unwrap_err();
+        assert!(err.contains("[worker] threads = 5000"), "{err}");
     }
 
     #[test]
@@ -446,11 +466,15 @@ mod tests {
         assert_eq!(c.redaction.patterns, [r"CANARY-\d+"]);
         // Keys the environment does not name keep the file's values.
         assert_eq!(c.worker.retry_attempts, 3);
-        let err = base
+        let threads = base
             .with_env(vars(&[("NETRAVEN_WORKER_THREADS", "4")]))
+            .unwrap();
+        assert_eq!(threads.worker.threads, 4);
+        let err = base
+            .with_env(vars(&[("NETRAVEN_WORKER_THREAD_POOL_SIZE", "4")]))
             .unwrap_err();
         assert!(
-            err.contains("NETRAVEN_WORKER_THREADS") && err.contains("threads"),
+            err.contains("NETRAVEN_WORKER_THREAD_POOL_SIZE") && err.contains("thread_pool_size"),
             "{err}"
         );
         let err = base

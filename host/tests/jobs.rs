@@ -501,11 +501,14 @@ fn canaries_reach_no_row_object_log_or_error_on_postgres() {
 fn crash_mid_job(db: Db) {
     let lab = Lab::new(db, &["ios"]);
     let sim = lab.serve_ios(500, &[]);
-    // A small git batch so commits happen all through the run.
+    // A small git batch so commits happen all through the run. This run
+    // uses a two-thread work-stealing runtime, the rerun the default single
+    // event loop: a job moves between the two.
     let mut child = lab
         .command(&["backup", "--all", "--json"])
         .env("NETRAVEN_GIT_BATCH", "20")
         .env("NETRAVEN_WORKER_CONCURRENCY", "50")
+        .env("NETRAVEN_WORKER_THREADS", "2")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -610,11 +613,18 @@ fn bad_input(db: Db) {
     // A malformed config file.
     std::fs::write(
         lab.path().join("bad.toml"),
-        "[worker]\nconcurrency = 10\nthreads = 5\n",
+        "[worker]\nconcurrency = 10\nthread_pool_size = 5\n",
     )
     .expect("write");
     let out = lab.run(&["--config", "bad.toml", "jobs", "list"]);
-    one_line_error(&out, &["bad.toml", "line 3", "threads"]);
+    one_line_error(&out, &["bad.toml", "line 3", "thread_pool_size"]);
+    // A value out of range, before any runtime starts.
+    let out = lab
+        .command(&["jobs", "list"])
+        .env("NETRAVEN_WORKER_THREADS", "5000")
+        .output()
+        .expect("run");
+    one_line_error(&out, &["[worker] threads = 5000", "must be"]);
     let out = lab
         .command(&["jobs", "list"])
         .env("NETRAVEN_WORKER_THREADZ", "4")
