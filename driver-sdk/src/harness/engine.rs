@@ -65,6 +65,14 @@ pub enum Step {
     NeedMore,
 }
 
+/// Device output as text: the bytes themselves when they are UTF-8 (no
+/// copy, and the common case), else with U+FFFD in place of each invalid
+/// sequence, as `String::from_utf8_lossy` writes them.
+pub fn device_text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes)
+        .unwrap_or_else(|invalid| String::from_utf8_lossy(invalid.as_bytes()).into_owned())
+}
+
 /// Streaming removal of ANSI escape sequences, safe across chunk splits.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 enum Ansi {
@@ -201,6 +209,23 @@ fn match_at_end(re: &Regex, buf: &[u8], start: usize) -> Option<(usize, usize)> 
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn device_text_keeps_utf8_and_marks_invalid_bytes_as_lossy_conversion_does() {
+        for bytes in [
+            b"Router#show version\r\nCisco IOS\r\nRouter#".to_vec(),
+            "caf\u{e9} \u{2014} ok".as_bytes().to_vec(),
+            b"bad \xff\xfe byte, cut \xe2\x82".to_vec(),
+            Vec::new(),
+        ] {
+            let want = String::from_utf8_lossy(&bytes).into_owned();
+            assert_eq!(device_text(bytes), want);
+        }
+        let valid = b"no copy".to_vec();
+        let at = valid.as_ptr();
+        let text = device_text(valid);
+        assert_eq!(text.as_ptr(), at, "valid UTF-8 is not copied");
+    }
+
     use super::*;
 
     fn step_str(e: &mut PromptEngine) -> Step {

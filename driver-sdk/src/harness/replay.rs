@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use regex::bytes::Regex;
 
-use super::engine::{MAX_ANSWERS, PromptEngine, Step, compile};
+use super::engine::{MAX_ANSWERS, PromptEngine, Step, compile, device_text};
 use super::transcript::{Order, Transcript};
 use crate::driver::Mode;
 use crate::session::{Level, Secret, Session, SessionError};
@@ -243,7 +243,7 @@ impl ReplaySession {
             match self.engine.step(target) {
                 Step::Done(bytes) => {
                     self.matches += 1;
-                    return Ok(String::from_utf8_lossy(&bytes).into_owned());
+                    return Ok(device_text(bytes));
                 }
                 Step::Send(reply) => {
                     answers += 1;
@@ -352,7 +352,7 @@ impl Session for ReplaySession {
             return Err(SessionError::Closed(LOGIN_PROBE_DONE.to_string()));
         }
         let reply = self.device.exec(line)?;
-        Ok(String::from_utf8_lossy(&reply).into_owned())
+        Ok(device_text(reply))
     }
 
     fn fetch_file(
@@ -364,7 +364,7 @@ impl Session for ReplaySession {
             return Err(SessionError::Closed(LOGIN_PROBE_DONE.to_string()));
         }
         let reply = self.device.fetch_file(path)?;
-        Ok(String::from_utf8_lossy(&reply).into_owned())
+        Ok(device_text(reply))
     }
 
     fn log(&mut self, level: Level, message: &str) {

@@ -9,7 +9,7 @@
 
 use std::time::{Duration, Instant};
 
-use netraven_driver_sdk::harness::engine::{MAX_ANSWERS, PromptEngine, Step, compile};
+use netraven_driver_sdk::harness::engine::{MAX_ANSWERS, PromptEngine, Step, compile, device_text};
 use netraven_driver_sdk::{Mode, Secret, SessionError};
 use regex::bytes::Regex;
 use russh::client::Msg;
@@ -160,7 +160,7 @@ impl SshSession {
         let mut answers = 0;
         loop {
             match self.engine.step(target) {
-                Step::Done(bytes) => return Ok(String::from_utf8_lossy(&bytes).into_owned()),
+                Step::Done(bytes) => return Ok(device_text(bytes)),
                 Step::Send(reply) => {
                     answers += 1;
                     if answers > MAX_ANSWERS {
@@ -354,7 +354,7 @@ impl SshSession {
         if let Some(r) = &mut self.recorder {
             r.exchange(format!("{line}\n").as_bytes(), &out.stdout);
         }
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+        Ok(device_text(out.stdout))
     }
 
     /// Run `work` on the connection (outside the shell), bounded by the read
@@ -396,7 +396,7 @@ impl SshSession {
         if let Some(r) = &mut self.recorder {
             r.exchange(path.as_bytes(), &bytes);
         }
-        Ok(String::from_utf8_lossy(&bytes).into_owned())
+        Ok(device_text(bytes))
     }
 
     /// End the session without ever hanging: EOF and close on the shell,
