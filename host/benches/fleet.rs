@@ -244,10 +244,12 @@ fn main() {
 
     // The runtime `netraven` runs devices on: `[worker] threads`, the
     // default unless NETRAVEN_BENCH_THREADS says otherwise.
-    let threads = std::env::var("NETRAVEN_BENCH_THREADS")
-        .ok()
-        .and_then(|t| t.parse().ok())
-        .unwrap_or(netraven::config::Config::default().worker.threads);
+    let threads = match std::env::var("NETRAVEN_BENCH_THREADS") {
+        Ok(t) => t
+            .parse()
+            .unwrap_or_else(|_| panic!("NETRAVEN_BENCH_THREADS={t:?}: not a number of threads")),
+        Err(_) => netraven::config::Config::default().worker.threads,
+    };
     let rt = netraven::fleet::event_loop(threads).unwrap();
     rt.block_on(async {
         let config = RuntimeConfig {

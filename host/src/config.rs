@@ -37,7 +37,7 @@ pub struct WorkerConfig {
     pub concurrency: usize,
     /// Threads the worker's event loop runs on. 1, the default, is one
     /// single-threaded loop for every device: the least CPU per device
-    /// (BENCHMARKS.md, "A fleet over SSH") and about a thousand simulated
+    /// (BENCHMARKS.md, "Update: one event loop") and about a thousand simulated
     /// devices a second on one core. More is a work-stealing runtime with
     /// that many threads, for fleets one core cannot keep up with; 0 means
     /// one thread per CPU core.
@@ -436,9 +436,11 @@ mod tests {
                 .unwrap_err()
                 .contains("deadline_secs")
         );
-        let config = Config::parse("[worker]\nthreads = 5000\n").unwrap();
+        let config = Config::parse("[worker]\nthreads = 1025\n").unwrap();
         let err = config.validate().unwrap_err();
-        assert!(err.contains("[worker] threads = 5000"), "{err}");
+        assert!(err.contains("[worker] threads = 1025"), "{err}");
+        let config = Config::parse("[worker]\nthreads = 1024\n").unwrap();
+        assert_eq!(config.validate(), Ok(()));
     }
 
     #[test]

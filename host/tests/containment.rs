@@ -59,6 +59,47 @@ async fn endless_loop_stops_at_the_deadline_and_the_next_device_still_runs() {
     assert!(backup.config.contains("hostname LAB-SW123_9200L"));
 }
 
+/// `netraven` runs every device on one thread by default (`[worker]
+/// threads = 1`): a driver stuck in a loop must hand that thread back at
+/// each epoch tick, or every other device would wait for its deadline.
+#[tokio::test(flavor = "current_thread")]
+async fn an_endless_loop_does_not_hold_up_other_devices_on_its_thread() {
+    let (runtime, catalog, _dir) = support::load(&["spin", "ios"]).await;
+    let spin = catalog.for_model("spin").expect("spin loaded");
+    let ios = catalog.for_model("ios").expect("ios loaded");
+    let mut looping = DriverInstance::new(&runtime, spin, ios_session("#"), "looping")
+        .await
+        .expect("instantiate");
+    let mut next = DriverInstance::new(&runtime, ios, ios_session(&ios.info.prompt), "next")
+        .await
+        .expect("instantiate");
+    let started = Instant::now();
+    let spinning = tokio::spawn(async move {
+        let failure = looping
+            .backup(&device("looping", "spin"))
+            .await
+            .unwrap_err();
+        (failure, started.elapsed())
+    });
+    // Let the loop start on this thread before the other device asks for it.
+    tokio::task::yield_now().await;
+    let backup = next
+        .backup(&device("next", "ios"))
+        .await
+        .expect("next device backs up");
+    let beside = started.elapsed();
+    assert!(backup.config.contains("hostname LAB-SW123_9200L"));
+    // The loop's deadline is 2 s; the other device must not wait for it.
+    assert!(beside < Duration::from_millis(1500), "took {beside:?}");
+    let (failure, took) = spinning.await.expect("joined");
+    assert_eq!(failure.class, ErrorClass::DriverTrap, "{failure}");
+    assert!(failure.message.contains("deadline"), "{failure}");
+    assert!(
+        took >= Duration::from_secs(2) && took < Duration::from_secs(10),
+        "took {took:?}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn unbounded_allocation_stops_at_the_memory_cap() {
     let (runtime, catalog, _dir) = support::load(&["memory-hog"]).await;

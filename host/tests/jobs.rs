@@ -618,7 +618,7 @@ fn bad_input(db: Db) {
     .expect("write");
     let out = lab.run(&["--config", "bad.toml", "jobs", "list"]);
     one_line_error(&out, &["bad.toml", "line 3", "thread_pool_size"]);
-    // A value out of range, before any runtime starts.
+    // A value out of range.
     let out = lab
         .command(&["jobs", "list"])
         .env("NETRAVEN_WORKER_THREADS", "5000")

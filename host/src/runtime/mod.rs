@@ -115,7 +115,8 @@ const PER_COMPONENT_TABLES: u32 = 16;
 /// returned to the kernel when an instance ends.
 const KEEP_RESIDENT: usize = 16 << 20;
 
-/// How often the epoch advances; deadlines are rounded up to this.
+/// How often the epoch advances: how long guest code runs before it yields
+/// to the event loop, and how late past its deadline it may trap.
 pub const EPOCH_TICK: Duration = Duration::from_millis(10);
 
 #[derive(Debug, thiserror::Error)]
@@ -193,11 +194,6 @@ impl Runtime {
             slots: Arc::new(Semaphore::new(slots as usize)),
             config,
         }))
-    }
-
-    /// Epoch ticks that make up `deadline`.
-    pub fn ticks(deadline: Duration) -> u64 {
-        (deadline.as_millis() / EPOCH_TICK.as_millis()).max(1) as u64 + 1
     }
 }
 

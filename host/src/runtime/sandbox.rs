@@ -3,7 +3,9 @@
 //! call ended.
 //!
 //! Containment:
-//! - the epoch deadline traps guest code that runs past the device budget;
+//! - guest code that computes across an epoch tick yields to the event loop
+//!   (other devices share its thread) and traps once the device budget is
+//!   spent;
 //! - a `tokio` timeout bounds the same budget while the guest waits in a
 //!   host call (epochs do not fire during host calls);
 //! - [`MemoryCap`] traps a guest that grows memory past its cap;
@@ -18,7 +20,7 @@ use netraven_driver_sdk::{
 };
 use tokio::sync::OwnedSemaphorePermit;
 use wasmtime::component::{Resource, ResourceTable};
-use wasmtime::{ResourceLimiter, Store, Trap};
+use wasmtime::{ResourceLimiter, Store, Trap, UpdateDeadline};
 use wasmtime_wasi::{HostMonotonicClock, HostWallClock, WasiCtx, WasiCtxView, WasiView};
 
 use super::bindings::NetravenDriver;
@@ -549,8 +551,20 @@ impl DriverInstance {
         };
         let mut store = Store::new(&runtime.engine, state);
         store.limiter(|s| &mut s.memory);
-        store.set_epoch_deadline(Runtime::ticks(budget));
-        store.epoch_deadline_trap();
+        // At each epoch tick that finds the guest running, hand the thread
+        // back to the event loop: `netraven` runs every device on one thread
+        // by default, and a driver stuck in a loop must not hold up the
+        // others (nor the database writer and the job's heartbeat) until
+        // its deadline. Past the deadline, trap.
+        let deadline = Instant::now() + budget;
+        store.set_epoch_deadline(1);
+        store.epoch_deadline_callback(move |_| {
+            Ok(if Instant::now() >= deadline {
+                UpdateDeadline::Interrupt
+            } else {
+                UpdateDeadline::YieldCustom(1, Box::pin(tokio::task::yield_now()))
+            })
+        });
         let bindings = driver
             .pre
             .instantiate_async(&mut store)
@@ -565,7 +579,7 @@ impl DriverInstance {
             driver: format!("{} {}", driver.info.name, driver.info.version),
             store,
             bindings: std::sync::Arc::new(bindings),
-            deadline: Instant::now() + budget,
+            deadline,
             budget,
             broken: None,
             _slot: slot,
