@@ -36,7 +36,7 @@ pub struct DeviceResult {
 /// CPU per device this way than on a two-thread work-stealing runtime. With more
 /// threads (0: one per CPU core) devices spread over a work-stealing pool,
 /// for fleets whose text work one core cannot keep up with. Either way a
-/// driver that computes for long yields at each epoch tick (see
+/// driver that computes for long yields every epoch tick or two (see
 /// `runtime::sandbox`), so it does not hold up the devices beside it.
 pub fn event_loop(threads: usize) -> std::io::Result<tokio::runtime::Runtime> {
     let threads = match threads {

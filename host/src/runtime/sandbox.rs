@@ -3,9 +3,9 @@
 //! call ended.
 //!
 //! Containment:
-//! - guest code that computes across an epoch tick yields to the event loop
-//!   (other devices share its thread) and traps once the device budget is
-//!   spent;
+//! - guest code that runs a whole epoch tick without waiting on the device
+//!   yields to the event loop (other devices share its thread), and traps
+//!   once the device budget is spent;
 //! - a `tokio` timeout bounds the same budget while the guest waits in a
 //!   host call (epochs do not fire during host calls);
 //! - [`MemoryCap`] traps a guest that grows memory past its cap;
@@ -104,6 +104,7 @@ macro_rules! on_device {
             Link::Ssh($s) => $ssh,
         };
         $self.in_host_call = false;
+        $self.device_waits += 1;
         Ok(result.map_err(to_wit))
     }};
 }
@@ -117,6 +118,9 @@ pub struct DeviceState {
     device: String,
     panic: Option<String>,
     in_host_call: bool,
+    /// Session calls so far: guest code that made none for a whole epoch
+    /// tick has been computing all that time.
+    device_waits: u64,
     logs: Vec<(Level, String)>,
     regexes: usize,
 }
@@ -546,24 +550,35 @@ impl DriverInstance {
             device: device.to_string(),
             panic: None,
             in_host_call: false,
+            device_waits: 0,
             logs: Vec::new(),
             regexes: 0,
         };
         let mut store = Store::new(&runtime.engine, state);
         store.limiter(|s| &mut s.memory);
-        // At each epoch tick that finds the guest running, hand the thread
-        // back to the event loop: `netraven` runs every device on one thread
-        // by default, and a driver stuck in a loop must not hold up the
-        // others (nor the database writer and the job's heartbeat) until
-        // its deadline. Past the deadline, trap.
+        // When guest code has run for a whole epoch tick without waiting on
+        // the device, hand the thread back to the event loop: `netraven`
+        // runs every device on one thread by default, and a driver stuck in
+        // a loop must not hold up the others (nor the database writer and
+        // the job's heartbeat) until its deadline. A guest that waited on
+        // the device since the last tick goes on without a yield, so the
+        // usual driver pays nothing. Past the deadline, trap.
         let deadline = Instant::now() + budget;
+        let mut waits_seen = 0;
         store.set_epoch_deadline(1);
-        store.epoch_deadline_callback(move |_| {
-            Ok(if Instant::now() >= deadline {
-                UpdateDeadline::Interrupt
-            } else {
-                UpdateDeadline::YieldCustom(1, Box::pin(tokio::task::yield_now()))
-            })
+        store.epoch_deadline_callback(move |store| {
+            if Instant::now() >= deadline {
+                return Ok(UpdateDeadline::Interrupt);
+            }
+            let waits = store.data().device_waits;
+            if waits != waits_seen {
+                waits_seen = waits;
+                return Ok(UpdateDeadline::Continue(1));
+            }
+            Ok(UpdateDeadline::YieldCustom(
+                1,
+                Box::pin(tokio::task::yield_now()),
+            ))
         });
         let bindings = driver
             .pre
