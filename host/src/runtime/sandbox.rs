@@ -562,12 +562,16 @@ impl DriverInstance {
         // a loop must not hold up the others (nor the database writer and
         // the job's heartbeat) until its deadline. A guest that waited on
         // the device since the last tick goes on without a yield, so the
-        // usual driver pays nothing. Past the deadline, trap.
+        // usual driver pays nothing. A tick past the deadline, trap: the
+        // tick of grace lets a driver whose session call just failed at the
+        // deadline return that failure (a prompt timeout, the device's
+        // fault) instead of being cut off as a driver trap.
         let deadline = Instant::now() + budget;
+        let cutoff = deadline + super::EPOCH_TICK;
         let mut waits_seen = 0;
         store.set_epoch_deadline(1);
         store.epoch_deadline_callback(move |store| {
-            if Instant::now() >= deadline {
+            if Instant::now() >= cutoff {
                 return Ok(UpdateDeadline::Interrupt);
             }
             let waits = store.data().device_waits;
