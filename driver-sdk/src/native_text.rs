@@ -552,6 +552,7 @@ fn line_rules<N: AsRef<str>>(rules: &[Rule<'_, N>]) -> Arc<LineRules> {
     // (each device sends its driver's rules again), and formatting was a
     // tenth of a call's time.
     let mut key = String::with_capacity(rules.len() * 128);
+    let mut digits = itoa::Buffer::new();
     for rule in rules {
         for part in rule
             .needles
@@ -559,12 +560,12 @@ fn line_rules<N: AsRef<str>>(rules: &[Rule<'_, N>]) -> Arc<LineRules> {
             .map(AsRef::as_ref)
             .chain([rule.pattern, rule.replacement])
         {
-            push_number(&mut key, part.len());
+            key.push_str(digits.format(part.len()));
             key.push(':');
             key.push_str(part);
         }
         key.push('/');
-        push_number(&mut key, rule.needles.len());
+        key.push_str(digits.format(rule.needles.len()));
         key.push(';');
     }
     let prepared = CACHE.get_or_build(&key, || {
@@ -601,21 +602,6 @@ fn line_rules<N: AsRef<str>>(rules: &[Rule<'_, N>]) -> Arc<LineRules> {
         })
     });
     prepared.unwrap_or_else(|never| match never {})
-}
-
-/// Append `n` in decimal.
-fn push_number(key: &mut String, mut n: usize) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    key.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 /// Keep the lines of `text` that match none of `patterns`; each line is
@@ -852,15 +838,6 @@ mod tests {
             lines_with("", &["x"], false).unwrap(),
             vec![Vec::<usize>::new()]
         );
-    }
-
-    #[test]
-    fn key_numbers_are_decimal() {
-        for n in [0, 7, 10, 12_345, usize::MAX] {
-            let mut key = String::new();
-            push_number(&mut key, n);
-            assert_eq!(key, n.to_string());
-        }
     }
 
     #[test]

@@ -60,8 +60,8 @@ async fn endless_loop_stops_at_the_deadline_and_the_next_device_still_runs() {
 }
 
 /// `netraven` runs every device on one thread by default (`[worker]
-/// threads = 1`): a driver stuck in a loop must hand that thread back at
-/// each epoch tick, or every other device would wait for its deadline.
+/// threads = 1`): a driver stuck in a loop must hand that thread back every
+/// epoch tick or two, or every other device would wait for its deadline.
 #[tokio::test(flavor = "current_thread")]
 async fn an_endless_loop_does_not_hold_up_other_devices_on_its_thread() {
     let (runtime, catalog, _dir) = support::load(&["spin", "ios"]).await;

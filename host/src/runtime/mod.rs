@@ -115,8 +115,8 @@ const PER_COMPONENT_TABLES: u32 = 16;
 /// returned to the kernel when an instance ends.
 const KEEP_RESIDENT: usize = 16 << 20;
 
-/// How often the epoch advances: how long guest code runs before it yields
-/// to the event loop, and how late past its deadline it may trap.
+/// How often the epoch advances: guest code runs one or two of these before
+/// it yields to the event loop, and traps up to two past its deadline.
 pub const EPOCH_TICK: Duration = Duration::from_millis(10);
 
 #[derive(Debug, thiserror::Error)]
