@@ -17,6 +17,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
 use regex::{Regex, RegexBuilder};
 
 /// Longest pattern a driver may compile, in bytes.
@@ -44,7 +45,9 @@ const CACHE_ENTRIES: usize = 1024;
 /// by every caller. Past `capacity` entries it starts over, so keys built
 /// from device output cannot grow it without bound.
 pub struct SharedCache<T> {
-    map: OnceLock<Mutex<HashMap<String, Arc<T>>>>,
+    /// Keyed with foldhash, not SipHash: a rule list's key is a few KB and
+    /// is looked up on every call.
+    map: OnceLock<Mutex<HashMap<String, Arc<T>, foldhash::fast::RandomState>>>,
     capacity: usize,
 }
 
@@ -423,26 +426,21 @@ pub fn rewrite<N: AsRef<str>>(
         return Ok(out.into_owned());
     }
 
-    let set = line_rules(rules);
-    check_work(set.finders.len() + set.everywhere.len(), text.len())?;
-    // Every needle occurrence, in one pass, as (line, rule) pairs.
-    let starts = line_starts(text);
+    let set = line_rules(rules)?;
+    check_work(set.needles + set.everywhere.len(), text.len())?;
+    // Every (line, rule) pair whose needle starts on the line, a line being
+    // known by the offset it starts at.
     let mut pairs: Vec<(usize, usize)> = Vec::new();
-    for (finder, rules_of) in set.finders.iter().zip(&set.rules_of) {
-        let mut last = None;
-        for at in finder.find_iter(text.as_bytes()) {
-            let line = line_of(&starts, at);
-            if last == Some(line) {
-                continue;
-            }
-            last = Some(line);
-            pairs.extend(rules_of.iter().map(|&r| (line, r)));
+    if let Some(search) = &set.search {
+        search.each_line_holding(text, |line, needle| {
+            pairs.extend(set.rules_of[needle].iter().map(|&r| (line, r)));
             if pairs.len() > MAX_SPANS {
                 return Err(format!(
                     "more than {MAX_SPANS} rule and line pairs in one call"
                 ));
             }
-        }
+            Ok(())
+        })?;
     }
     pairs.sort_unstable();
     pairs.dedup();
@@ -468,7 +466,7 @@ pub fn rewrite<N: AsRef<str>>(
         lines.dedup();
         lines
     } else {
-        (0..starts.len()).collect()
+        line_starts(text)
     };
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
@@ -476,8 +474,8 @@ pub fn rewrite<N: AsRef<str>>(
         // The rules whose needles this line holds.
         let here = &pairs
             [pairs.partition_point(|&(l, _)| l < line)..pairs.partition_point(|&(l, _)| l <= line)];
-        let start = starts[line];
-        let end = starts.get(line + 1).copied().unwrap_or(text.len());
+        let start = line;
+        let end = line_end(text, start);
         out.push_str(&text[copied..start]);
         within_output(&out)?;
         copied = end;
@@ -523,15 +521,78 @@ fn within_output(out: &str) -> Result<(), String> {
 /// same rules for every device, and finding its needles one by one cost
 /// more than applying the rules.
 struct LineRules {
-    /// A searcher per distinct needle (SIMD substring search; one pass per
-    /// needle).
-    finders: Vec<memchr::memmem::Finder<'static>>,
-    /// For each needle of `finders`, the rules that list it.
+    /// The search for every distinct needle at once, if any rule has one.
+    search: Option<NeedleSearch>,
+    /// How many distinct needles there are.
+    needles: usize,
+    /// For each needle of `search`, the rules that list it.
     rules_of: Vec<Vec<usize>>,
     /// Rules that run on every line: no needles, or an empty one.
     everywhere: Vec<usize>,
     /// Each rule's regex, compiled on first use.
     regexes: Vec<OnceLock<Result<Arc<Regex>, String>>>,
+}
+
+/// Many literal needles found in one pass (Aho-Corasick), line by line.
+struct NeedleSearch {
+    /// Leftmost-first: finds the next line holding any needle, with a SIMD
+    /// prefilter, then skips to the line after it.
+    first: AhoCorasick,
+    /// Every occurrence, overlapping: which needles that line holds.
+    every: AhoCorasick,
+    longest: usize,
+}
+
+impl NeedleSearch {
+    fn new(needles: &[&str]) -> Result<NeedleSearch, String> {
+        let build = |kind| {
+            AhoCorasick::builder()
+                .match_kind(kind)
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(needles)
+                .map_err(|e| format!("cannot search for {} needles: {e}", needles.len()))
+        };
+        Ok(NeedleSearch {
+            first: build(MatchKind::LeftmostFirst)?,
+            every: build(MatchKind::Standard)?,
+            longest: needles.iter().map(|n| n.len()).max().unwrap_or(0),
+        })
+    }
+
+    /// Call `found(line start, needle)` for each needle that starts on a
+    /// line, once or more per pair, lines in order. A needle that runs on
+    /// past its line's end still counts for the line it starts on.
+    fn each_line_holding(
+        &self,
+        text: &str,
+        mut found: impl FnMut(usize, usize) -> Result<(), String>,
+    ) -> Result<(), String> {
+        let bytes = text.as_bytes();
+        let mut from = 0;
+        while from < bytes.len() {
+            let Some(hit) = self.first.find(Input::new(bytes).range(from..)) else {
+                break;
+            };
+            // `from` is a line start, so the line's start is at or after it.
+            let start =
+                memchr::memrchr(b'\n', &bytes[from..hit.start()]).map_or(from, |i| from + i + 1);
+            let end = line_end(text, hit.start());
+            let reach = (end + self.longest).min(bytes.len());
+            for m in self.every.find_overlapping_iter(&bytes[start..reach]) {
+                if start + m.start() < end {
+                    found(start, m.pattern().as_usize())?;
+                }
+            }
+            from = end;
+        }
+        Ok(())
+    }
+}
+
+/// Where the line starting at (or holding) `at` ends: after its `\n`, or
+/// at the end of the text.
+fn line_end(text: &str, at: usize) -> usize {
+    memchr::memchr(b'\n', &text.as_bytes()[at..]).map_or(text.len(), |i| at + i + 1)
 }
 
 impl LineRules {
@@ -546,7 +607,7 @@ const RULE_SETS: usize = 256;
 /// The prepared form of `rules`, from the cache or built now. The cache key
 /// spells out every string with its length, so two different lists (from
 /// two drivers, say) can never share an entry.
-fn line_rules<N: AsRef<str>>(rules: &[Rule<'_, N>]) -> Arc<LineRules> {
+fn line_rules<N: AsRef<str>>(rules: &[Rule<'_, N>]) -> Result<Arc<LineRules>, String> {
     static CACHE: SharedCache<LineRules> = SharedCache::new(RULE_SETS);
     // Built with pushes, not `write!`: the key is rebuilt on every call
     // (each device sends its driver's rules again), and formatting was a
@@ -568,7 +629,7 @@ fn line_rules<N: AsRef<str>>(rules: &[Rule<'_, N>]) -> Arc<LineRules> {
         key.push_str(digits.format(rule.needles.len()));
         key.push(';');
     }
-    let prepared = CACHE.get_or_build(&key, || {
+    CACHE.get_or_build(&key, || {
         let mut needles: Vec<&str> = Vec::new();
         let mut ids: HashMap<&str, usize> = HashMap::new();
         let mut rules_of: Vec<Vec<usize>> = Vec::new();
@@ -590,18 +651,19 @@ fn line_rules<N: AsRef<str>>(rules: &[Rule<'_, N>]) -> Arc<LineRules> {
                 }
             }
         }
-        let finders = needles
-            .iter()
-            .map(|n| memchr::memmem::Finder::new(n.as_bytes()).into_owned())
-            .collect();
-        Ok::<_, std::convert::Infallible>(LineRules {
-            finders,
+        let search = if needles.is_empty() {
+            None
+        } else {
+            Some(NeedleSearch::new(&needles)?)
+        };
+        Ok::<_, String>(LineRules {
+            search,
+            needles: needles.len(),
             rules_of,
             everywhere,
             regexes: (0..rules.len()).map(|_| OnceLock::new()).collect(),
         })
-    });
-    prepared.unwrap_or_else(|never| match never {})
+    })
 }
 
 /// Keep the lines of `text` that match none of `patterns`; each line is
@@ -783,6 +845,26 @@ mod tests {
         for text in texts {
             assert_run_copy_agrees(text, &rules);
         }
+    }
+
+    #[test]
+    fn needles_inside_other_needles_or_past_their_line_still_gate_it() {
+        // " password" lies inside "enable password": the one-pass search
+        // must still see both on the line (the first rule leaves the line
+        // as it was, so only the second's own needle lets it run). A needle
+        // that runs on into the next line is not on either line: the line
+        // itself must hold it.
+        let rules = [
+            rule(&["enable password"], r"^never", "!"),
+            rule(&[" password"], r"password a", "password <p>"),
+            rule(&["x\ny"], r"x$", "X"),
+        ];
+        let text = "enable password a b\nx\ny\nlast password a";
+        assert_eq!(
+            rewrite(text, &rules, Scope::BareLines).unwrap(),
+            "enable password <p> b\nx\ny\nlast password <p>"
+        );
+        assert_run_copy_agrees(text, &rules);
     }
 
     #[test]

@@ -26,7 +26,10 @@
 //! only those runs, to profile one of them). The client runs on the runtime
 //! `netraven` uses (`[worker] threads`, one single-threaded event loop by
 //! default); `NETRAVEN_BENCH_THREADS=N` sets another, e.g. 2 for a
-//! two-thread work-stealing runtime.
+//! two-thread work-stealing runtime. With more than one round it also
+//! prints full/floor within each round (median and range), which a slow
+//! spell of the machine skews less. `NETRAVEN_BENCH_EACH=1` prints every
+//! phase's figures as it ends.
 #![allow(clippy::unwrap_used)]
 
 use std::io::{BufRead, BufReader};
@@ -359,9 +362,26 @@ fn main() {
                     }
                     _ => measure(name, &one_command, concurrency, backup(&unredacted)).await,
                 };
+                if std::env::var_os("NETRAVEN_BENCH_EACH").is_some() {
+                    run.print();
+                }
                 runs.push(run);
             }
         }
+        // The ratio within each round too: its two phases ran minutes
+        // apart at most, so a slow spell of the machine weighs on both.
+        let per_round: Vec<f64> = runs
+            .chunks((runs.len() / rounds).max(1))
+            .filter_map(|round| {
+                let cpu = |name: &str| {
+                    round
+                        .iter()
+                        .find(|r| r.name == name)
+                        .map(|r| r.cpu / r.devices as f64)
+                };
+                Some(cpu("full")? / cpu("floor")?)
+            })
+            .collect();
         let runs = Run::medians(runs);
         for run in &runs {
             run.print();
@@ -378,6 +398,17 @@ fn main() {
                 "client CPU per device: full/floor {:.2}x, full/dialogue {:.2}x",
                 full / floor,
                 full / dialogue
+            );
+        }
+        if per_round.len() > 1 {
+            let mut sorted = per_round.clone();
+            sorted.sort_by(f64::total_cmp);
+            println!(
+                "full/floor per round: median {:.2}x, from {:.2}x to {:.2}x over {} rounds",
+                sorted[(sorted.len() - 1) / 2],
+                sorted[0],
+                sorted[sorted.len() - 1],
+                sorted.len()
             );
         }
         println!(

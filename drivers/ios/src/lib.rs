@@ -404,10 +404,10 @@ fn drop_auto_bandwidth(config: &str) -> String {
 
 /// `mgmtuser username U password N P secret N S` (an AP profile on IOS-XE
 /// wireless controllers) carries two credentials; either may contain spaces.
-fn hide_ap_mgmt_credentials(config: &str) -> String {
+fn hide_ap_mgmt_credentials(config: &str) -> std::borrow::Cow<'_, str> {
     let mgmt_lines = text::lines_with(config, &["mgmtuser"]).remove(0);
     if mgmt_lines.is_empty() {
-        return config.to_string();
+        return std::borrow::Cow::Borrowed(config);
     }
     let mgmt_re = text::re(r"^( +mgmtuser username \S+ password \d) (.*)$");
     let secret_re = text::re(r" (secret \d) ");
