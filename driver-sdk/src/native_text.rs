@@ -427,7 +427,7 @@ pub fn rewrite<N: AsRef<str>>(
     }
 
     let set = line_rules(rules)?;
-    check_work(set.needles + set.everywhere.len(), text.len())?;
+    check_work(set.rules_of.len() + set.everywhere.len(), text.len())?;
     // Every (line, rule) pair whose needle starts on the line, a line being
     // known by the offset it starts at.
     let mut pairs: Vec<(usize, usize)> = Vec::new();
@@ -459,7 +459,7 @@ pub fn rewrite<N: AsRef<str>>(
         return Ok(text.to_string());
     }
 
-    // The lines to look at: those holding a needle, or all of them when a
+    // The lines to look at, by start offset: those holding a needle, or all when a
     // rule runs everywhere. The runs of lines between them are copied whole.
     let visited: Vec<usize> = if set.everywhere.is_empty() {
         let mut lines: Vec<usize> = pairs.iter().map(|&(line, _)| line).collect();
@@ -470,11 +470,10 @@ pub fn rewrite<N: AsRef<str>>(
     };
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
-    for line in visited {
+    for start in visited {
         // The rules whose needles this line holds.
-        let here = &pairs
-            [pairs.partition_point(|&(l, _)| l < line)..pairs.partition_point(|&(l, _)| l <= line)];
-        let start = line;
+        let here = &pairs[pairs.partition_point(|&(l, _)| l < start)
+            ..pairs.partition_point(|&(l, _)| l <= start)];
         let end = line_end(text, start);
         out.push_str(&text[copied..start]);
         within_output(&out)?;
@@ -523,9 +522,8 @@ fn within_output(out: &str) -> Result<(), String> {
 struct LineRules {
     /// The search for every distinct needle at once, if any rule has one.
     search: Option<NeedleSearch>,
-    /// How many distinct needles there are.
-    needles: usize,
-    /// For each needle of `search`, the rules that list it.
+    /// For each needle of `search` (one entry per distinct needle), the
+    /// rules that list it.
     rules_of: Vec<Vec<usize>>,
     /// Rules that run on every line: no needles, or an empty one.
     everywhere: Vec<usize>,
@@ -658,7 +656,6 @@ fn line_rules<N: AsRef<str>>(rules: &[Rule<'_, N>]) -> Result<Arc<LineRules>, St
         };
         Ok::<_, String>(LineRules {
             search,
-            needles: needles.len(),
             rules_of,
             everywhere,
             regexes: (0..rules.len()).map(|_| OnceLock::new()).collect(),
