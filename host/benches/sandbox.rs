@@ -7,6 +7,15 @@
 //! `NETRAVEN_BENCH_DRIVERS=<dir>` loads `.wasm` files from `<dir>` instead
 //! of building the ios and generic drivers (e.g. a build with symbols, for
 //! `perf` with `NETRAVEN_WASM_PERFMAP=1`).
+//!
+//! `NETRAVEN_BENCH_SPREAD=K` keeps K instances alive at once (K pool
+//! slots, each step taken by all K in turn), as a fleet's devices
+//! interleave, instead of one instance at a time in one warm slot: what
+//! caches lose when many instances share a core.
+//!
+//! For `ios` it then runs the same driver built for the host, natively,
+//! over the same replayed session: the cost of the driver's own work with
+//! no sandbox at all, the least any sandbox could add it up to.
 #![allow(clippy::unwrap_used)]
 
 use std::path::PathBuf;
@@ -73,36 +82,101 @@ fn main() {
             vars,
         };
         let mut spent = [Duration::ZERO; 4];
-        for i in 0..WARM_UP + n {
-            let session =
-                Box::new(ReplaySession::new(transcript.clone(), driver.info.mode, &prompt).unwrap());
+        let spread = spread();
+        let mut done = 0;
+        while done < WARM_UP + n {
+            // `spread` instances at a time, each in its own pool slot: all
+            // instantiated, then each backs up, then each redacts, then all
+            // drop, as devices interleave in a fleet.
+            let k = spread.min(WARM_UP + n - done);
+            let sessions: Vec<_> = (0..k)
+                .map(|_| {
+                    Box::new(
+                        ReplaySession::new(transcript.clone(), driver.info.mode, &prompt).unwrap(),
+                    )
+                })
+                .collect();
             let t0 = Instant::now();
-            let mut instance = DriverInstance::new(&runtime, driver, session, "bench")
-                .await
-                .unwrap();
+            let mut instances = Vec::new();
+            for session in sessions {
+                instances.push(
+                    DriverInstance::new(&runtime, driver, session, "bench")
+                        .await
+                        .unwrap(),
+                );
+            }
             let t1 = Instant::now();
-            let backup = instance.backup(&device).await.unwrap();
+            let mut backups = Vec::new();
+            for inst in instances.iter_mut() {
+                backups.push(inst.backup(&device).await.unwrap());
+            }
             let t2 = Instant::now();
-            let redacted = instance.redact(&backup.config).await.unwrap();
+            for (inst, b) in instances.iter_mut().zip(&backups) {
+                std::hint::black_box(inst.redact(&b.config).await.unwrap());
+            }
             let t3 = Instant::now();
-            drop(instance);
+            drop(instances);
             let t4 = Instant::now();
-            std::hint::black_box(redacted);
-            if i >= WARM_UP {
+            if done >= WARM_UP {
                 for (s, d) in spent.iter_mut().zip([t1 - t0, t2 - t1, t3 - t2, t4 - t3]) {
                     *s += d;
                 }
             }
+            done += k;
         }
         let us = |d: Duration| d.as_secs_f64() * 1e6 / n as f64;
         println!(
-            "{model}, {n} replayed devices: instantiate {:.1} µs, backup {:.1} µs, redact {:.1} µs, drop {:.1} µs, total {:.1} µs",
+            "{model}, {n} replayed devices, {spread} alive at once: instantiate {:.1} µs, backup {:.1} µs, redact {:.1} µs, drop {:.1} µs, total {:.1} µs",
             us(spent[0]),
             us(spent[1]),
             us(spent[2]),
             us(spent[3]),
             us(spent.iter().sum()),
         );
+        if model == "ios" {
+            native_ios(&transcript, &prompt, &device, n);
+        }
     });
     let _ = std::fs::remove_dir_all(&cache);
+}
+
+/// `NETRAVEN_BENCH_SPREAD`, or 1.
+fn spread() -> usize {
+    match std::env::var("NETRAVEN_BENCH_SPREAD") {
+        Ok(k) => k
+            .parse::<usize>()
+            .ok()
+            .filter(|&k| (1..=200).contains(&k))
+            .unwrap_or_else(|| panic!("NETRAVEN_BENCH_SPREAD={k:?}: not a count from 1 to 200")),
+        Err(_) => 1,
+    }
+}
+
+/// The IOS driver linked into this process, on the same replayed session:
+/// login and backup, then redact, `n` times after a warm-up.
+fn native_ios(transcript: &Transcript, prompt: &str, device: &Device, n: usize) {
+    use netraven_driver_ios::Ios;
+    use netraven_driver_sdk::{Driver, Mode};
+    let mut spent = [Duration::ZERO; 2];
+    for i in 0..WARM_UP + n {
+        let mut session = ReplaySession::new(transcript.clone(), Mode::Shell, prompt).unwrap();
+        let t0 = Instant::now();
+        Ios::login(&mut session, device).unwrap();
+        let backup = Ios::backup(&mut session, device).unwrap();
+        let t1 = Instant::now();
+        let redacted = Ios::redact(&backup.config);
+        let t2 = Instant::now();
+        std::hint::black_box(redacted);
+        if i >= WARM_UP {
+            spent[0] += t1 - t0;
+            spent[1] += t2 - t1;
+        }
+    }
+    let us = |d: Duration| d.as_secs_f64() * 1e6 / n as f64;
+    println!(
+        "ios natively, no sandbox, {n} replayed devices: backup {:.1} µs, redact {:.1} µs, total {:.1} µs",
+        us(spent[0]),
+        us(spent[1]),
+        us(spent[0] + spent[1]),
+    );
 }
