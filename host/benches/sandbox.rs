@@ -83,12 +83,18 @@ fn main() {
         };
         let mut spent = [Duration::ZERO; 4];
         let spread = spread();
-        let mut done = 0;
-        while done < WARM_UP + n {
+        // Devices run in the warm-up, then devices measured.
+        let (mut warmed, mut measured) = (0, 0);
+        while measured < n {
             // `spread` instances at a time, each in its own pool slot: all
             // instantiated, then each backs up, then each redacts, then all
             // drop, as devices interleave in a fleet.
-            let k = spread.min(WARM_UP + n - done);
+            let warming = warmed < WARM_UP;
+            let k = if warming {
+                spread.min(WARM_UP - warmed)
+            } else {
+                spread.min(n - measured)
+            };
             let sessions: Vec<_> = (0..k)
                 .map(|_| {
                     Box::new(
@@ -117,12 +123,14 @@ fn main() {
             let t3 = Instant::now();
             drop(instances);
             let t4 = Instant::now();
-            if done >= WARM_UP {
+            if warming {
+                warmed += k;
+            } else {
                 for (s, d) in spent.iter_mut().zip([t1 - t0, t2 - t1, t3 - t2, t4 - t3]) {
                     *s += d;
                 }
+                measured += k;
             }
-            done += k;
         }
         let us = |d: Duration| d.as_secs_f64() * 1e6 / n as f64;
         println!(
