@@ -31,6 +31,11 @@ use common::{IOS_COMMENT_COMMANDS, generic_vars, root};
 
 const WARM_UP: usize = 50;
 
+/// The runtime's pool slots, and so the most instances
+/// `NETRAVEN_BENCH_SPREAD` may keep alive: one more would wait for a slot
+/// that none of the others gives back.
+const SLOTS: usize = 200;
+
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
@@ -56,7 +61,7 @@ fn main() {
         let runtime = Runtime::new(RuntimeConfig {
             drivers_dir: wasm_dir.clone(),
             cache_dir: cache.clone(),
-            max_instances: 200,
+            max_instances: SLOTS as u32,
             memory_mib: 64,
             deadline_secs: 120,
         })
@@ -154,8 +159,10 @@ fn spread() -> usize {
         Ok(k) => k
             .parse::<usize>()
             .ok()
-            .filter(|&k| (1..=200).contains(&k))
-            .unwrap_or_else(|| panic!("NETRAVEN_BENCH_SPREAD={k:?}: not a count from 1 to 200")),
+            .filter(|&k| (1..=SLOTS).contains(&k))
+            .unwrap_or_else(|| {
+                panic!("NETRAVEN_BENCH_SPREAD={k:?}: not a count from 1 to {SLOTS}")
+            }),
         Err(_) => 1,
     }
 }
