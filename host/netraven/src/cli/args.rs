@@ -1,0 +1,430 @@
+//! The command line's shape: every command, flag and its help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "netraven",
+    version,
+    about = "Back up network device configurations with sandboxed WebAssembly drivers",
+    long_about = "NetRaven logs into routers, switches and firewalls, lets a per-vendor driver run \
+the CLI dialogue, hides secrets and versions every configuration.\n\n\
+Drivers are WebAssembly components (*.wasm) loaded from the drivers directory \
+([runtime] drivers_dir, default data/drivers). Start with:\n\n  \
+netraven demo                  build the drivers, start a simulated lab, import it, back it up\n  \
+netraven devices import FILE   add devices: inventory (TOML), CSV, Oxidized router.db\n  \
+netraven backup --all          create a backup job over every device and run it\n  \
+netraven run-job ID            run a job (the scheduler's entry point; JSON on stdout)\n  \
+netraven history DEVICE        archived revisions; netraven diff DEVICE: the last change\n  \
+netraven drivers list          what is loaded\n  \
+netraven driver test ios CASE  replay one recorded session through a driver"
+)]
+pub(crate) struct Cli {
+    /// Settings file [default: config/environments/dev.toml when present].
+    #[arg(long, global = true, env = "NETRAVEN_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Build the bundled drivers, replay every recorded corpus session through them (one line
+    /// per check), then serve the same recordings as SSH devices with netraven-sim, import them
+    /// into the database and back them up with a job into the git archive (data/configs.git).
+    Demo {
+        /// Corpus of Oxidized-format recordings.
+        #[arg(long, default_value = "tests/corpus/oxidized", value_name = "DIR")]
+        corpus: PathBuf,
+    },
+    /// Back up devices: as a job over the database's devices, or straight from an inventory file.
+    ///
+    /// With --device/--group/--all: create a backup job over devices in the database, run it
+    /// and print its summary (like `run-job`). With --inventory FILE: back up the devices of an
+    /// inventory file directly, writing <OUT>/<group>/<name>, no database.
+    ///
+    /// The inventory is TOML: [defaults], [groups.NAME], [[jump_hosts]] and [[devices]] tables
+    /// (name, address, port, model, group, user, password_env, enable_env, key_file, vars,
+    /// kex/host_key_algorithms/ciphers/macs as OpenSSH writes them, e.g. kex =
+    /// ["+diffie-hellman-group14-sha1"], host_key_policy = tofu|strict|off, jump = ["bastion"]).
+    /// `netraven-sim --inventory-out FILE` writes one for its simulated lab.
+    ///
+    /// Exit code: 0 when every device was backed up, 1 when some failed, 2 when none was or
+    /// the run could not start.
+    ///
+    /// Examples:
+    ///   netraven backup --all
+    ///   netraven backup --group core --json
+    ///   netraven backup --inventory lab.toml --device core-1 --device core-2
+    ///   netraven backup --inventory lab.toml --group legacy --concurrency 50
+    #[command(verbatim_doc_comment)]
+    Backup(BackupArgs),
+    /// Run job ID: back up (or run commands on) each of its devices that has no result yet,
+    /// store results, logs and transcripts, commit changed configurations, and print a JSON
+    /// summary on stdout. Rerunning a job that was interrupted finishes it.
+    ///
+    /// Exit code: 0 when every device succeeded, 1 when some failed, 2 when none succeeded or
+    /// the job could not run (no such job, database unreachable, credentials key missing).
+    RunJob {
+        /// The job's id (`netraven jobs create` prints it; `netraven jobs list` shows them).
+        id: i64,
+        /// Print a human summary instead of JSON.
+        #[arg(long)]
+        text: bool,
+    },
+    /// Run commands on devices and print their output (redacted), as a job of kind "commands".
+    ///
+    /// Example:
+    ///   netraven exec --device core-1 -- "show version" "show clock"
+    #[command(verbatim_doc_comment)]
+    Exec {
+        #[command(flatten)]
+        selection: Selection,
+        /// Print the job summary as JSON.
+        #[arg(long)]
+        json: bool,
+        /// The commands, each one argument.
+        #[arg(last = true, required = true, value_name = "COMMAND")]
+        commands: Vec<String>,
+    },
+    /// Manage the devices in the database.
+    Devices {
+        #[command(subcommand)]
+        command: DevicesCommand,
+    },
+    /// Manage stored logins (sealed with the credentials key; never printed).
+    Credentials {
+        #[command(subcommand)]
+        command: CredentialsCommand,
+    },
+    /// Look at jobs and their per-device results and logs.
+    Jobs {
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
+    /// The archived revisions of a device's configuration, newest first.
+    History {
+        device: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A unified diff of a device's configuration: REV against the revision before it
+    /// [default: the newest change]. Coloured on a terminal.
+    Diff { device: String, rev: Option<String> },
+    /// Create or upgrade the database schema (every command also does this on start).
+    Migrate,
+    /// Inspect loaded drivers.
+    Drivers {
+        #[command(subcommand)]
+        command: DriversCommand,
+    },
+    /// Write, build and test drivers.
+    Driver {
+        #[command(subcommand)]
+        command: DriverCommand,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BackupArgs {
+    /// Back up the devices of this inventory file directly (no database, no job).
+    #[arg(long, short, value_name = "FILE")]
+    pub inventory: Option<PathBuf>,
+    /// This device (repeatable).
+    #[arg(long = "device", value_name = "NAME")]
+    pub devices: Vec<String>,
+    /// Every enabled device of this group.
+    #[arg(long, value_name = "GROUP")]
+    pub group: Option<String>,
+    /// Every enabled device (database mode).
+    #[arg(long, conflicts_with = "inventory")]
+    pub all: bool,
+    /// With --inventory: where configurations are written.
+    #[arg(long, default_value = "data/configs", value_name = "DIR")]
+    pub out: PathBuf,
+    /// With --inventory: devices worked on at once (jobs use [worker] concurrency).
+    #[arg(long, default_value_t = 200, value_name = "N")]
+    pub concurrency: usize,
+    /// With --inventory: known host keys (jobs keep them in the database).
+    #[arg(long, default_value = "data/known_hosts", value_name = "FILE")]
+    pub known_hosts: PathBuf,
+    /// With --inventory: write configurations with their secrets. Jobs follow
+    /// [redaction] configs.
+    #[arg(long)]
+    pub keep_secrets: bool,
+    #[command(flatten)]
+    pub dir: DriversDir,
+    /// Print the summary as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum DriversCommand {
+    /// Show each loaded driver: name, version, models, file and sha256. Files that failed to
+    /// load are listed with the reason.
+    List {
+        #[command(flatten)]
+        dir: DriversDir,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DriversDir {
+    /// Drivers directory [default: [runtime] drivers_dir from the config].
+    #[arg(long, value_name = "DIR")]
+    pub drivers: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum DriverCommand {
+    /// Replay recorded sessions through a driver and check the results.
+    ///
+    /// Each case is the set of files <model>#<description>#<kind> in a corpus directory:
+    /// output.txt must equal the backup byte for byte, secret.yaml and significant_changes.yaml
+    /// hold pass/fail patterns for the redacted and "significant" views, prompt.yaml checks the
+    /// prompt regex.
+    ///
+    /// Examples:
+    ///   netraven driver test ios 'tests/corpus/oxidized/ios#C9200L-24P-4G_17.09.04a#output.txt'
+    ///   netraven driver test ./my_driver.wasm 'cases/acme#lab1'
+    ///   netraven driver test --corpus tests/corpus/oxidized
+    #[command(verbatim_doc_comment)]
+    Test {
+        #[command(flatten)]
+        dir: DriversDir,
+        /// Run every case in DIR whose model has a loaded driver.
+        #[arg(long, value_name = "DIR", conflicts_with_all = ["driver", "case"])]
+        corpus: Option<PathBuf>,
+        /// A driver name (from the drivers directory) or a path to a .wasm file.
+        #[arg(required_unless_present = "corpus")]
+        driver: Option<String>,
+        /// One case: any of its files, or DIR/<model>#<description>.
+        #[arg(required_unless_present = "corpus")]
+        case: Option<PathBuf>,
+        /// Device vars for custom cases: <model>#<description>#vars.yaml files, used when the
+        /// case has none beside it [default: the corpus's sibling `vars/` folder, else
+        /// tests/corpus/vars].
+        #[arg(long, value_name = "DIR")]
+        vars: Option<PathBuf>,
+        /// Show full failure messages and diffs.
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// Run a driver against a live device and save the session as a test case: an
+    /// Oxidized-format <model>#<device>#custom_simulation.yaml (secrets the host typed are
+    /// written as <password> and <enable>), the backup as <model>#<device>#custom_output.txt,
+    /// and the device's vars with the placeholder secrets as <model>#<device>#vars.yaml.
+    ///
+    /// The files hold the device's configuration: review them before sharing.
+    ///
+    /// Example:
+    ///   netraven driver record --inventory lab.toml core-1 --out cases/
+    ///   netraven driver test ios 'cases/ios#core-1'
+    #[command(verbatim_doc_comment)]
+    Record {
+        /// Inventory file (TOML) that lists the device.
+        #[arg(long, short, value_name = "FILE")]
+        inventory: PathBuf,
+        /// Device name in the inventory.
+        device: String,
+        /// Directory for the two files.
+        #[arg(long, default_value = ".", value_name = "DIR")]
+        out: PathBuf,
+        /// Known host keys.
+        #[arg(long, default_value = "data/known_hosts", value_name = "FILE")]
+        known_hosts: PathBuf,
+        #[command(flatten)]
+        dir: DriversDir,
+    },
+    /// Create a new driver crate with an example transcript and a test that replays it.
+    New {
+        /// Driver name: the Oxidized model name, e.g. "acmeos".
+        name: String,
+        /// Parent directory for the crate.
+        #[arg(long, default_value = ".", value_name = "DIR")]
+        dir: PathBuf,
+        /// The netraven-driver-sdk crate to depend on [default: the one this binary was built from].
+        #[arg(long, value_name = "DIR")]
+        sdk: Option<PathBuf>,
+    },
+    /// Compile driver crates to .wasm components and install them in the drivers directory.
+    Build {
+        /// Crate directories [default: every crate under ./drivers].
+        crates: Vec<PathBuf>,
+        #[command(flatten)]
+        dir: DriversDir,
+        /// Cargo target directory for the wasm builds.
+        #[arg(long, default_value = "target/drivers-build", value_name = "DIR")]
+        target_dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum DevicesCommand {
+    /// Import devices from a file; existing devices of the same name are replaced.
+    ///
+    /// Formats, chosen by the file name unless --format says:
+    ///   *.toml      an inventory file ([defaults], [groups.X], [[jump_hosts]], [[devices]];
+    ///               see `netraven backup --help`); secrets become sealed credentials
+    ///   router.db   Oxidized's colon-separated list, no header; columns from --columns
+    ///               (default name,model)
+    ///   *.csv       comma-separated with a header row naming the columns
+    ///
+    /// Columns: name, address (ip, host), port, model, group, user (username), password,
+    /// enable, credential, enabled, var:KEY; "-" skips one. Without an address the name is
+    /// dialled. Rows with a user/password get a credential per distinct login; rows without
+    /// use --credential.
+    ///
+    /// Examples:
+    ///   netraven devices import lab.toml
+    ///   netraven devices import router.db --columns name,address,model,group,user,password
+    ///   netraven devices import switches.csv --credential ops
+    #[command(verbatim_doc_comment)]
+    Import {
+        file: PathBuf,
+        /// toml, routerdb or csv [default: from the file name].
+        #[arg(long)]
+        format: Option<String>,
+        /// Column map for router.db or a header-less CSV, e.g. name,model,user,password.
+        #[arg(long, value_name = "LIST")]
+        columns: Option<String>,
+        /// Field separator (one character) [default: ':' for router.db, ',' otherwise].
+        #[arg(long, value_name = "CHAR")]
+        delimiter: Option<char>,
+        /// Stored credential for rows that carry no login of their own.
+        #[arg(long, value_name = "NAME")]
+        credential: Option<String>,
+        /// Group for rows that name none [default: default].
+        #[arg(long, value_name = "GROUP")]
+        group: Option<String>,
+    },
+    /// List devices.
+    List {
+        /// Only this group.
+        #[arg(long)]
+        group: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add (or replace) one device.
+    ///
+    /// Example:
+    ///   netraven devices add core-1 --address 10.0.0.1 --model ios --group core --credential ops
+    #[command(verbatim_doc_comment)]
+    Add {
+        name: String,
+        #[arg(long)]
+        address: String,
+        #[arg(long, default_value_t = 22)]
+        port: u16,
+        /// Driver model, e.g. ios, junos, eos (`netraven drivers list` shows them).
+        #[arg(long)]
+        model: String,
+        #[arg(long, default_value = "default")]
+        group: String,
+        /// Stored credential (`netraven credentials add`).
+        #[arg(long)]
+        credential: String,
+        /// A driver var, KEY=VALUE (repeatable).
+        #[arg(long = "var", value_name = "KEY=VALUE")]
+        vars: Vec<String>,
+        /// Jump host: another device's name (repeatable, first hop first).
+        #[arg(long = "jump", value_name = "DEVICE")]
+        jump: Vec<String>,
+        /// Store the device disabled (not backed up; still usable as a jump host).
+        #[arg(long)]
+        disabled: bool,
+    },
+    /// Remove a device (its archived configurations stay in git).
+    Remove { name: String },
+    /// Show one device.
+    Show {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CredentialsCommand {
+    /// Store a login, sealed with the credentials key. The password (and, on a second line,
+    /// the enable secret) is read from standard input or from environment variables; it is
+    /// never taken on the command line, where `ps` would show it.
+    ///
+    /// Examples:
+    ///   printf '%s\n' "$PW" "$ENABLE" | netraven credentials add ops --user netops --stdin
+    ///   netraven credentials add lab --user admin --password-env LAB_PW
+    #[command(verbatim_doc_comment)]
+    Add {
+        name: String,
+        #[arg(long)]
+        user: String,
+        /// Read the password, then optionally the enable secret, one per line from stdin.
+        #[arg(long)]
+        stdin: bool,
+        /// Environment variable holding the password.
+        #[arg(long, value_name = "VAR")]
+        password_env: Option<String>,
+        /// Environment variable holding the enable secret.
+        #[arg(long, value_name = "VAR")]
+        enable_env: Option<String>,
+        /// Private key file for public-key login.
+        #[arg(long, value_name = "FILE")]
+        key_file: Option<PathBuf>,
+    },
+    /// List credentials (names and users; never a secret).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a credential.
+    Remove { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum JobsCommand {
+    /// Create a backup job over the selected devices without running it; prints its id for
+    /// `netraven run-job ID` (what a scheduler does).
+    Create {
+        #[command(flatten)]
+        selection: Selection,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The newest jobs.
+    List {
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One job: its devices' results and its log.
+    Show {
+        id: i64,
+        /// Also print each device's redacted session transcript.
+        #[arg(long)]
+        transcripts: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct Selection {
+    /// This device (repeatable).
+    #[arg(long = "device", value_name = "NAME")]
+    pub devices: Vec<String>,
+    /// Every enabled device of this group.
+    #[arg(long, value_name = "GROUP")]
+    pub group: Option<String>,
+    /// Every enabled device.
+    #[arg(long)]
+    pub all: bool,
+}

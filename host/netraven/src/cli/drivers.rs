@@ -1,0 +1,279 @@
+//! `netraven drivers list` and `netraven driver test|build|record`: the drivers directory and the corpus checks.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use netraven_authoring as authoring;
+use netraven_driver_sdk::harness::checks::Case;
+use netraven_jobs::config::Config;
+use netraven_sandbox::harness::{self, Report};
+use netraven_sandbox::{Catalog, Runtime};
+
+use super::backup::{fleet, select_devices};
+use super::*;
+
+pub(crate) fn build(crates: &[PathBuf], out: &Path, target_dir: &Path) -> anyhow::Result<()> {
+    eprintln!(
+        "building {} driver crate(s) for wasm32-wasip2 into {} ...",
+        crates.len(),
+        out.display()
+    );
+    for file in authoring::build_drivers(crates, out, target_dir)? {
+        eprintln!("  installed {}", file.display());
+    }
+    Ok(())
+}
+
+pub(crate) async fn load(
+    config: &Config,
+    dir: &DriversDir,
+) -> anyhow::Result<(Arc<Runtime>, Catalog)> {
+    let mut runtime_config = config.runtime.clone();
+    if let Some(d) = &dir.drivers {
+        runtime_config.drivers_dir = d.clone();
+    }
+    let drivers_dir = runtime_config.drivers_dir.clone();
+    let runtime = Runtime::new(runtime_config)?;
+    let catalog = Catalog::load_dir(&runtime, &drivers_dir)
+        .await
+        .map_err(|p| anyhow::anyhow!("{p}"))?;
+    for problem in &catalog.problems {
+        eprintln!("warning: skipped driver {problem}");
+    }
+    Ok((runtime, catalog))
+}
+
+pub(crate) async fn list(config: Config, dir: DriversDir, json: bool) -> anyhow::Result<ExitCode> {
+    let (_runtime, catalog) = load(&config, &dir).await?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        let drivers: Vec<serde_json::Value> = catalog
+            .drivers
+            .iter()
+            .map(|d| {
+                serde_json::json!({
+                    "name": d.info.name,
+                    "version": d.info.version,
+                    "models": d.info.models,
+                    "mode": format!("{:?}", d.info.mode).to_lowercase(),
+                    "contract": d.contract,
+                    "file": d.file,
+                    "sha256": d.sha256,
+                })
+            })
+            .collect();
+        let problems: Vec<serde_json::Value> = catalog
+            .problems
+            .iter()
+            .map(|p| serde_json::json!({"file": p.file, "error": p.error.to_string()}))
+            .collect();
+        writeln!(
+            out,
+            "{}",
+            serde_json::json!({"drivers": drivers, "skipped": problems})
+        )?;
+    } else {
+        writeln!(
+            out,
+            "{:<12} {:<8} {:<6} {:<24} {:<28} SHA256",
+            "NAME", "VERSION", "MODE", "MODELS", "FILE"
+        )?;
+        for d in &catalog.drivers {
+            writeln!(
+                out,
+                "{:<12} {:<8} {:<6} {:<24} {:<28} {}",
+                d.info.name,
+                d.info.version,
+                format!("{:?}", d.info.mode).to_lowercase(),
+                d.info.models.join(","),
+                d.file.display(),
+                d.sha256
+            )?;
+        }
+        if catalog.drivers.is_empty() {
+            writeln!(
+                out,
+                "no drivers in {}; build the bundled ones with `netraven driver build`",
+                dir.drivers
+                    .as_ref()
+                    .unwrap_or(&config.runtime.drivers_dir)
+                    .display()
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) async fn test_drivers(
+    config: Config,
+    dir: DriversDir,
+    corpus: Option<PathBuf>,
+    driver: Option<String>,
+    case: Option<PathBuf>,
+    vars: Option<PathBuf>,
+    verbose: bool,
+) -> anyhow::Result<ExitCode> {
+    let vars = vars.unwrap_or_else(|| {
+        let beside = corpus
+            .as_deref()
+            .or_else(|| case.as_deref().and_then(Path::parent))
+            .map(netraven_driver_sdk::harness::checks::sibling_vars_dir)
+            .filter(|d| d.is_dir());
+        beside.unwrap_or_else(|| PathBuf::from("tests/corpus/vars"))
+    });
+    // An explicit .wasm is tested on its own: the drivers directory may not
+    // exist, or may hold an older build under the same name.
+    let explicit = driver.as_deref().is_some_and(|d| d.ends_with(".wasm"));
+    let (runtime, mut catalog) = if explicit {
+        (Runtime::new(config.runtime.clone())?, Catalog::default())
+    } else {
+        load(&config, &dir).await?
+    };
+    let (cases, forced) = match (corpus, driver, case) {
+        (Some(corpus), _, _) => (
+            harness::corpus_cases(&corpus).map_err(anyhow::Error::msg)?,
+            None,
+        ),
+        (None, Some(driver), Some(case)) => {
+            let case = Case::at(&case).map_err(anyhow::Error::msg)?;
+            let index = if driver.ends_with(".wasm") {
+                let file = PathBuf::from(&driver);
+                let before = catalog.drivers.len();
+                catalog.add_file(&runtime, &file).await;
+                if catalog.drivers.len() == before {
+                    let problem = catalog.problems.last().map(|p| p.to_string());
+                    bail!(
+                        "{}",
+                        problem.unwrap_or_else(|| format!("{driver}: did not load"))
+                    );
+                }
+                catalog.drivers.len() - 1
+            } else {
+                catalog
+                    .drivers
+                    .iter()
+                    .position(|d| d.info.name == driver)
+                    .with_context(|| {
+                        let names: Vec<&str> = catalog
+                            .drivers
+                            .iter()
+                            .map(|d| d.info.name.as_str())
+                            .collect();
+                        format!(
+                            "no driver named {driver:?} is loaded (loaded: {})",
+                            names.join(", ")
+                        )
+                    })?
+            };
+            (vec![case], Some(index))
+        }
+        _ => bail!("give a driver and a case, or --corpus DIR"),
+    };
+    let mut cases = cases;
+    netraven_driver_sdk::harness::checks::attach_vars(&mut cases, &vars);
+    let runtime_for_checks = runtime.clone();
+    let handle = tokio::runtime::Handle::current();
+    let report: Report = tokio::task::spawn_blocking(move || {
+        let forced = forced.map(|i| &catalog.drivers[i]);
+        let mut out = std::io::stdout().lock();
+        harness::run_cases(
+            &runtime_for_checks,
+            &catalog,
+            &cases,
+            forced,
+            verbose,
+            handle,
+            &mut out,
+        )
+    })
+    .await
+    .context("the check runner stopped")?;
+    print_summary(&report)
+}
+
+pub(crate) fn print_summary(report: &Report) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    if !report.skipped_models.is_empty() {
+        let models: Vec<&str> = report.skipped_models.iter().map(String::as_str).collect();
+        writeln!(
+            out,
+            "skipped models (no driver loaded): {}",
+            models.join(", ")
+        )?;
+    }
+    writeln!(
+        out,
+        "{} passed, {} failed",
+        report.passed(),
+        report.failed()
+    )?;
+    if report.checks.is_empty() {
+        eprintln!("error: no check ran: no case matched a loaded driver");
+        return Ok(ExitCode::from(EXIT_ERROR));
+    }
+    Ok(if report.failed() > 0 {
+        ExitCode::from(EXIT_FAILED)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+pub(crate) async fn record(
+    config: Config,
+    inventory: &Path,
+    name: &str,
+    out: &Path,
+    known_hosts: &Path,
+    dir: DriversDir,
+) -> anyhow::Result<ExitCode> {
+    let devices = select_devices(inventory, &[name.to_string()], None)?;
+    let device = &devices[0];
+    let fleet = fleet(&config, &dir, known_hosts, false).await?;
+    let (result, recording) = fleet.backup_recorded(device, true).await;
+    let stem = format!("{}#{}", device.model, name.replace(['/', '#'], "_"));
+    std::fs::create_dir_all(out).with_context(|| format!("{}: cannot create", out.display()))?;
+    if let Some(recording) = recording {
+        let file = out.join(format!("{stem}#custom_simulation.yaml"));
+        let header = format!(
+            "Recorded by netraven {} from device {name:?} (model {}).\nSecrets typed by the host are written as <password> and <enable>.",
+            env!("CARGO_PKG_VERSION"),
+            device.model
+        );
+        std::fs::write(&file, recording.to_yaml(&header))
+            .with_context(|| format!("{}: cannot write", file.display()))?;
+        eprintln!("wrote {}", file.display());
+        // The replay types the placeholders where the host typed secrets,
+        // and gives the driver the device's vars, as on the device.
+        let vars_file = out.join(format!("{stem}#vars.yaml"));
+        let quote = |v: &str| serde_json::to_string(v).unwrap_or_default();
+        let mut vars = format!(
+            "# The device vars and placeholder secrets {stem} was recorded with.\nsecrets:\n  password: {}\n  enable: {}\n",
+            quote(netraven_driver_sdk::harness::replay::PASSWORD_PLACEHOLDER),
+            quote(netraven_driver_sdk::harness::replay::ENABLE_PLACEHOLDER),
+        );
+        if !device.vars.is_empty() {
+            vars.push_str("vars:\n");
+            for (k, v) in &device.vars {
+                vars.push_str(&format!("  {}: {}\n", quote(k), quote(v)));
+            }
+        }
+        std::fs::write(&vars_file, vars)
+            .with_context(|| format!("{}: cannot write", vars_file.display()))?;
+    }
+    match result {
+        Ok(backup) => {
+            let file = out.join(format!("{stem}#custom_output.txt"));
+            std::fs::write(&file, &backup.config)
+                .with_context(|| format!("{}: cannot write", file.display()))?;
+            eprintln!("wrote {}", file.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(failure) => {
+            eprintln!("error: {name}: {failure}");
+            Ok(ExitCode::from(EXIT_FAILED))
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! The `netraven` command line. Errors end the process with one line on
+//! stderr naming the file, driver or case, and a non-zero exit code.
+
+use clap::Parser;
+use netraven_authoring as authoring;
+use netraven_jobs::config::Config;
+use std::path::Path;
+use std::process::ExitCode;
+
+mod args;
+mod backup;
+mod credentials;
+mod demo;
+mod devices;
+mod drivers;
+mod history;
+mod jobs;
+
+use args::*;
+
+/// Exit code when checks ran and some failed.
+const EXIT_FAILED: u8 = 1;
+
+/// Exit code when the command could not run (bad input, nothing to do).
+const EXIT_ERROR: u8 = 2;
+
+pub(crate) fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // The configuration comes first: `[worker] threads` shapes the runtime.
+    let config = match Config::load_with_env(cli.config.as_deref()) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let runtime = match netraven_jobs::fleet::event_loop(config.worker.threads) {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    match runtime.block_on(run(cli, config)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {}", one_line(&e));
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+/// An error and its causes as the one line a user sees. The host crates'
+/// typed errors already quote their cause in their own message, so a cause
+/// whose text the line holds already is not repeated.
+fn one_line(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
+}
+
+/// Logging from `[logging]` (`NETRAVEN_LOG` still wins for the level):
+/// text or JSON lines on stderr. Job events carry the job id and device
+/// from their spans.
+fn init_tracing(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("NETRAVEN_LOG")
+        .or_else(|_| tracing_subscriber::EnvFilter::try_new(&config.logging.level))
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    use std::io::IsTerminal;
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr);
+    let _ = if config.logging.format == "json" {
+        builder
+            .json()
+            .with_current_span(false)
+            .with_span_list(true)
+            .try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+async fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
+    init_tracing(&config);
+    match cli.command {
+        Command::Demo { corpus } => demo::demo(config, &corpus).await,
+        Command::Backup(args) => match &args.inventory {
+            Some(_) => backup::backup(config, args).await,
+            None => {
+                let store = jobs::open_store(&config).await?;
+                let selection = Selection {
+                    devices: args.devices,
+                    group: args.group,
+                    all: args.all,
+                };
+                let id = jobs::create_job(
+                    &store,
+                    netraven_jobs::BACKUP,
+                    &selection,
+                    serde_json::json!({}),
+                )
+                .await?;
+                tracing::info!("created backup job {id}");
+                let code = jobs::run_job(&config, id, args.json, &store).await;
+                store.close().await;
+                code
+            }
+        },
+        Command::RunJob { id, text } => {
+            let store = jobs::open_store(&config).await?;
+            let code = jobs::run_job(&config, id, !text, &store).await;
+            store.close().await;
+            code
+        }
+        Command::Exec {
+            selection,
+            json,
+            commands,
+        } => {
+            let store = jobs::open_store(&config).await?;
+            let id = jobs::create_job(
+                &store,
+                netraven_jobs::COMMANDS,
+                &selection,
+                serde_json::json!({ "commands": commands }),
+            )
+            .await?;
+            tracing::info!("created commands job {id}");
+            let code = jobs::run_job(&config, id, json, &store).await?;
+            if !json {
+                for r in store.results(id).await? {
+                    println!("=== {} ({})", r.device, r.status);
+                    match (&r.output, &r.message) {
+                        (Some(out), _) => print!("{out}"),
+                        (None, Some(m)) => println!("{m}"),
+                        _ => {}
+                    }
+                }
+            }
+            store.close().await;
+            Ok(code)
+        }
+        Command::Devices { command } => devices::devices(&config, command).await,
+        Command::Credentials { command } => credentials::credentials(&config, command).await,
+        Command::Jobs { command } => jobs::jobs(&config, command).await,
+        Command::History { device, json } => history::history(&config, &device, json).await,
+        Command::Diff { device, rev } => history::diff(&config, &device, rev.as_deref()).await,
+        Command::Migrate => jobs::migrate(&config).await,
+        Command::Drivers {
+            command: DriversCommand::List { dir, json },
+        } => drivers::list(config, dir, json).await,
+        Command::Driver { command } => match command {
+            DriverCommand::Test {
+                dir,
+                corpus,
+                driver,
+                case,
+                vars,
+                verbose,
+            } => drivers::test_drivers(config, dir, corpus, driver, case, vars, verbose).await,
+            DriverCommand::Record {
+                inventory,
+                device,
+                out,
+                known_hosts,
+                dir,
+            } => drivers::record(config, &inventory, &device, &out, &known_hosts, dir).await,
+            DriverCommand::New { name, dir, sdk } => {
+                let sdk = sdk.unwrap_or_else(authoring::bundled_sdk);
+                let created = authoring::new_driver(&name, &dir, &sdk)?;
+                println!("created {}", created.display());
+                println!("next:\n  cd {} && cargo test", created.display());
+                println!("  netraven driver build {}", created.display());
+                Ok(ExitCode::SUCCESS)
+            }
+            DriverCommand::Build {
+                crates,
+                dir,
+                target_dir,
+            } => {
+                let out = dir.drivers.unwrap_or(config.runtime.drivers_dir.clone());
+                let crates = if crates.is_empty() {
+                    authoring::crates_in(Path::new("drivers"))?
+                } else {
+                    crates
+                };
+                drivers::build(&crates, &out, &target_dir)?;
+                Ok(ExitCode::SUCCESS)
+            }
+        },
+    }
+}

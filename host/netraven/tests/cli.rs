@@ -1,0 +1,244 @@
+//! The `netraven` binary as users and CI run it.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn netraven(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_netraven"))
+        .args(args)
+        .current_dir(cwd)
+        .env(
+            "NETRAVEN_CONFIG",
+            support::root().join("config/environments/dev.toml"),
+        )
+        .output()
+        .expect("run netraven")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Checks the corpus holds: one per output, secret, significant_changes,
+/// prompt and custom_simulation file.
+fn expected_checks() -> usize {
+    std::fs::read_dir(support::corpus())
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|name| {
+            let parts: Vec<&str> = name.splitn(3, '#').collect();
+            parts.len() == 3
+                && [
+                    "output.txt",
+                    "secret.yaml",
+                    "significant_changes.yaml",
+                    "prompt.yaml",
+                    "custom_simulation.yaml",
+                ]
+                .contains(&parts[2])
+        })
+        .count()
+}
+
+#[test]
+fn corpus_run_passes_every_check_of_the_corpus() {
+    let bundled = support::bundled();
+    let names: Vec<&str> = bundled.iter().map(String::as_str).collect();
+    let dir = support::drivers_dir(&names);
+    let out = netraven(
+        &[
+            "driver",
+            "test",
+            "--drivers",
+            &dir.path().display().to_string(),
+            "--corpus",
+            &support::corpus().display().to_string(),
+        ],
+        dir.path(),
+    );
+    let stdout = text(&out.stdout);
+    let expected = expected_checks();
+    // The Oxidized corpus holds 47 sessions; fewer checks means files went missing.
+    assert!(expected >= 80, "corpus lost its cases? {expected}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l == format!("{expected} passed, 0 failed")),
+        "stdout:\n{stdout}\nstderr:\n{}",
+        text(&out.stderr)
+    );
+    assert!(out.status.success());
+    // Every model of the corpus has a driver.
+    assert!(!stdout.contains("skipped models"), "{stdout}");
+}
+
+#[test]
+fn a_changed_golden_file_fails_with_a_unified_diff() {
+    let drivers = support::drivers_dir(&["ios"]);
+    let cases = tempfile::tempdir().unwrap();
+    let case = "ios#C9200L-24P-4G_17.09.04a";
+    for kind in ["simulation.yaml", "output.txt"] {
+        std::fs::copy(
+            support::corpus().join(format!("{case}#{kind}")),
+            cases.path().join(format!("{case}#{kind}")),
+        )
+        .unwrap();
+    }
+    let golden = cases.path().join(format!("{case}#output.txt"));
+    let edited = std::fs::read_to_string(&golden)
+        .unwrap()
+        .replace("hostname LAB-SW123_9200L", "hostname OTHER");
+    std::fs::write(&golden, edited).unwrap();
+
+    let out = netraven(
+        &[
+            "driver",
+            "test",
+            "--drivers",
+            &drivers.path().display().to_string(),
+            "ios",
+            &golden.display().to_string(),
+        ],
+        drivers.path(),
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains(&format!("FAIL {case} output")), "{stdout}");
+    assert!(stdout.contains("-hostname OTHER"), "{stdout}");
+    assert!(stdout.contains("+hostname LAB-SW123_9200L"), "{stdout}");
+    assert!(
+        stdout.lines().any(|l| l == "0 passed, 1 failed"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn drivers_list_shows_name_version_models_file_and_sha256() {
+    let dir = support::drivers_dir(&["ios", "junos"]);
+    let out = netraven(
+        &[
+            "drivers",
+            "list",
+            "--json",
+            "--drivers",
+            &dir.path().display().to_string(),
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let listing: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let drivers = listing["drivers"].as_array().unwrap();
+    assert_eq!(drivers.len(), 2);
+    let ios = drivers.iter().find(|d| d["name"] == "ios").unwrap();
+    assert_eq!(ios["models"][0], "ios");
+    assert_eq!(ios["contract"], "0.1.0");
+    let bytes = std::fs::read(dir.path().join("ios.wasm")).unwrap();
+    assert_eq!(ios["sha256"], netraven_sandbox::catalog::sha256_hex(&bytes));
+    assert!(ios["file"].as_str().unwrap().ends_with("ios.wasm"));
+    let junos = drivers.iter().find(|d| d["name"] == "junos").unwrap();
+    assert_eq!(junos["mode"], "exec");
+}
+
+#[test]
+fn unknown_driver_name_is_a_one_line_error_listing_the_loaded_ones() {
+    let dir = support::drivers_dir(&["ios"]);
+    let case = support::corpus().join("ios#generic#prompt.yaml");
+    let out = netraven(
+        &[
+            "driver",
+            "test",
+            "--drivers",
+            &dir.path().display().to_string(),
+            "acme",
+            &case.display().to_string(),
+        ],
+        dir.path(),
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("no driver named \"acme\"") && stderr.contains("ios"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn malformed_config_names_the_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("bad.toml");
+    std::fs::write(&config, "[runtime]\nmemory_mib = \"lots\"\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_netraven"))
+        .args(["--config", &config.display().to_string(), "drivers", "list"])
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr.contains("bad.toml: line 2:"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+#[test]
+fn driver_new_scaffolds_a_crate_that_builds_for_wasm_and_passes_its_example() {
+    let parent = tempfile::tempdir().unwrap();
+    let out = netraven(
+        &[
+            "driver",
+            "new",
+            "acmeos",
+            "--dir",
+            &parent.path().display().to_string(),
+        ],
+        parent.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let krate = parent.path().join("acmeos");
+    let target = support::root().join("target/scaffold-test");
+
+    // Its own example test passes natively...
+    let test = Command::new(env!("CARGO"))
+        .args(["test", "--quiet"])
+        .current_dir(&krate)
+        .env("CARGO_TARGET_DIR", &target)
+        .output()
+        .unwrap();
+    assert!(
+        test.status.success(),
+        "{}\n{}",
+        text(&test.stdout),
+        text(&test.stderr)
+    );
+    assert!(
+        text(&test.stdout).contains("1 passed"),
+        "{}",
+        text(&test.stdout)
+    );
+
+    // ...and as a wasm component through the host's harness.
+    let drivers = parent.path().join("installed");
+    let built =
+        netraven_authoring::build_drivers(std::slice::from_ref(&krate), &drivers, &target).unwrap();
+    assert_eq!(built, vec![drivers.join("acmeos.wasm")]);
+    let case = krate.join("tests/acmeos#example#output.txt");
+    let out = netraven(
+        &[
+            "driver",
+            "test",
+            "--drivers",
+            &drivers.display().to_string(),
+            "acmeos",
+            &case.display().to_string(),
+        ],
+        parent.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert!(text(&out.stdout).lines().any(|l| l == "1 passed, 0 failed"));
+}

@@ -1,0 +1,987 @@
+//! Jobs end to end through the `netraven` command, against `netraven-sim`,
+//! on SQLite and on the PostgreSQL at 127.0.0.1:5432: import, run, retry,
+//! results, logs, history; canary secrets; a kill -9 mid-job; bad input.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use netraven_store::DatabaseConfig;
+use netraven_store::Store;
+use support::sim::Sim;
+
+const PG_ADMIN: &str = "postgres://root@127.0.0.1:5432/test";
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Db {
+    Sqlite,
+    Postgres,
+}
+
+/// A working directory for `netraven` (its data/ lives there) and a fresh
+/// database of the chosen kind.
+struct Lab {
+    dir: tempfile::TempDir,
+    drivers: tempfile::TempDir,
+    url: String,
+    pg_name: Option<String>,
+}
+
+static NEXT_DB: AtomicUsize = AtomicUsize::new(0);
+
+impl Lab {
+    fn new(db: Db, drivers: &[&str]) -> Lab {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (url, pg_name) = match db {
+            Db::Sqlite => (
+                format!("sqlite://{}", dir.path().join("data/netraven.db").display()),
+                None,
+            ),
+            Db::Postgres => {
+                let name = format!(
+                    "nr_test_{}_{}",
+                    std::process::id(),
+                    NEXT_DB.fetch_add(1, Ordering::SeqCst)
+                );
+                pg_admin(&format!("DROP DATABASE IF EXISTS {name}"));
+                pg_admin(&format!("CREATE DATABASE {name}"));
+                (format!("postgres://root@127.0.0.1:5432/{name}"), Some(name))
+            }
+        };
+        Lab {
+            dir,
+            drivers: support::drivers_dir(drivers),
+            url,
+            pg_name,
+        }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_netraven"));
+        cmd.args(args)
+            .current_dir(self.path())
+            .env_remove("NETRAVEN_LOG")
+            .env_remove("NETRAVEN_SECRET_KEY")
+            .env_remove("NETRAVEN_CONFIG")
+            .env("NETRAVEN_DATABASE_URL", &self.url)
+            .env("NETRAVEN_RUNTIME_DRIVERS_DIR", self.drivers.path())
+            .env(
+                "NETRAVEN_RUNTIME_CACHE_DIR",
+                support::root().join("target/test-driver-cache"),
+            )
+            .env("NETRAVEN_RUNTIME_MAX_INSTANCES", "64")
+            .env("NETRAVEN_WORKER_RETRY_BACKOFF_SECS", "0.05")
+            .env("NETRAVEN_WORKER_CONNECT_TIMEOUT_SECS", "5");
+        cmd
+    }
+
+    /// Start `netraven-sim` with `args` and import the lab it writes.
+    fn serve(&self, args: &[&str]) -> Sim {
+        let sim = Sim::start(args);
+        self.expect(
+            0,
+            &["devices", "import", &sim.inventory.display().to_string()],
+        );
+        sim
+    }
+
+    /// [`Lab::serve`] `copies` of the corpus's C9200L IOS recording, the
+    /// last devices misbehaving as `faults` (e.g. `"refuse=1"`).
+    fn serve_ios(&self, copies: usize, faults: &[&str]) -> Sim {
+        let copies = copies.to_string();
+        let mut args = vec![
+            "--corpus",
+            "tests/corpus/oxidized",
+            "--case",
+            "ios#C9200L*",
+            "--copies",
+            &copies,
+        ];
+        for fault in faults {
+            args.extend(["--fault", fault]);
+        }
+        self.serve(&args)
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("run netraven")
+    }
+
+    /// Run, expect exit `code`, return stdout.
+    fn expect(&self, code: i32, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "netraven {args:?}\nstdout:\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn json(&self, code: i32, args: &[&str]) -> serde_json::Value {
+        let text = self.expect(code, args);
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}):\n{text}"))
+    }
+
+    fn repo(&self) -> PathBuf {
+        self.path().join("data/configs.git")
+    }
+
+    fn git(&self, args: &[&str]) -> String {
+        let out = Command::new("git")
+            .arg("--git-dir")
+            .arg(self.repo())
+            .args(args)
+            .output()
+            .expect("git");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn commits(&self) -> usize {
+        self.git(&["rev-list", "--count", "HEAD"])
+            .trim()
+            .parse()
+            .expect("a count")
+    }
+
+    async fn store(&self) -> Store {
+        Store::open(&DatabaseConfig {
+            url: self.url.clone(),
+            ..DatabaseConfig::default()
+        })
+        .await
+        .expect("open the store")
+    }
+}
+
+impl Drop for Lab {
+    fn drop(&mut self) {
+        if let Some(name) = &self.pg_name {
+            pg_admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        }
+    }
+}
+
+fn pg_admin(sql: &str) {
+    let sql = sql.to_string();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async {
+            use sqlx::Connection;
+            sqlx::any::install_default_drivers();
+            let mut conn = sqlx::AnyConnection::connect(PG_ADMIN)
+                .await
+                .expect("PostgreSQL on 127.0.0.1:5432");
+            sqlx::raw_sql(&sql).execute(&mut conn).await.expect(&sql);
+        });
+    })
+    .join()
+    .expect("pg admin thread");
+}
+
+// ---- a healthy lab with faults -------------------------------------------------
+
+fn end_to_end(db: Db) {
+    let lab = Lab::new(db, &["ios", "eos"]);
+    let sim = Sim::start(&[
+        "--corpus",
+        "tests/corpus/oxidized",
+        "--case",
+        "ios#C9200L*",
+        "--case",
+        "eos#*",
+        "--copies",
+        "3",
+        "--fault",
+        "reject-password=1",
+        "--fault",
+        "refuse=1",
+    ]);
+    let inventory = sim.inventory.display().to_string();
+    let imported = lab.expect(0, &["devices", "import", &inventory]);
+    assert!(imported.contains("imported 6 devices"), "{imported}");
+    let devices = lab.json(0, &["devices", "list", "--json"]);
+    assert_eq!(devices.as_array().map(Vec::len), Some(6));
+    // The credential list shows logins, never a secret.
+    let creds = lab.expect(0, &["credentials", "list"]);
+    assert!(creds.contains("netraven"), "{creds}");
+
+    let summary = lab.json(1, &["backup", "--all", "--json"]);
+    assert_eq!(summary["devices"], 6, "{summary}");
+    assert_eq!(summary["succeeded"], 4, "{summary}");
+    assert_eq!(summary["failed"], 2, "{summary}");
+    assert_eq!(summary["changed"], 4, "{summary}");
+    assert_eq!(summary["status"], "partial");
+    let job = summary["job"].as_i64().expect("job id");
+    let classes: Vec<&str> = summary["failures"]
+        .as_array()
+        .expect("failures")
+        .iter()
+        .map(|f| f["class"].as_str().unwrap_or(""))
+        .collect();
+    assert!(
+        classes.contains(&"auth_failed") && classes.contains(&"connection_refused"),
+        "{summary}"
+    );
+
+    let shown = lab.json(
+        0,
+        &["jobs", "show", &job.to_string(), "--json", "--transcripts"],
+    );
+    let results = shown["results"].as_array().expect("results");
+    assert_eq!(results.len(), 6);
+    for r in results {
+        match r["error_class"].as_str() {
+            // Refused is retryable: every attempt was made.
+            Some("connection_refused") => assert_eq!(r["attempts"], 3, "{r}"),
+            // Auth failures are never retried.
+            Some("auth_failed") => assert_eq!(r["attempts"], 1, "{r}"),
+            Some(other) => panic!("unexpected failure {other}: {r}"),
+            None => {
+                assert_eq!(r["status"], "ok");
+                assert_eq!(r["changed"], true);
+                assert!(
+                    r["commit_id"].as_str().is_some_and(|c| c.len() == 40),
+                    "{r}"
+                );
+            }
+        }
+    }
+    let logs = shown["logs"].as_array().expect("logs");
+    assert!(
+        logs.iter().any(|l| l["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("retrying"))),
+        "{shown}"
+    );
+    let transcripts = shown["connection_logs"]
+        .as_array()
+        .expect("connection logs");
+    assert!(transcripts.len() >= 4, "{shown}");
+    assert!(transcripts.iter().any(|t| {
+        t["transcript"]
+            .as_str()
+            .is_some_and(|s| s.contains(">>> show running-config"))
+    }));
+
+    // The archive: one file per device, history per device.
+    let ok_device = results
+        .iter()
+        .find(|r| r["status"] == "ok" && r["device"].as_str().is_some_and(|d| d.starts_with("ios")))
+        .and_then(|r| r["device"].as_str())
+        .expect("an ok device")
+        .to_string();
+    let history = lab.expect(0, &["history", &ok_device]);
+    assert_eq!(history.lines().count(), 1, "{history}");
+    assert!(history.contains(&format!("job {job}")), "{history}");
+    let files = lab.git(&["ls-tree", "-r", "--name-only", "HEAD"]);
+    assert_eq!(files.lines().count(), 4, "{files}");
+    let commits = lab.commits();
+
+    // A second run with no device changes makes no new commit.
+    let again = lab.json(1, &["backup", "--all", "--json"]);
+    assert_eq!(again["succeeded"], 4, "{again}");
+    assert_eq!(again["changed"], 0, "{again}");
+    assert_eq!(lab.commits(), commits);
+    // Running a finished job again does nothing more.
+    let rerun = lab.json(1, &["run-job", &job.to_string()]);
+    assert_eq!(rerun["ran"], 0, "{rerun}");
+    assert_eq!(rerun["succeeded"], 4, "{rerun}");
+
+    // exec: commands through the driver, output stored and printed.
+    let out = lab.expect(0, &["exec", "--device", &ok_device, "--", "show version"]);
+    assert!(
+        out.contains("show version") && out.contains("Version"),
+        "{out}"
+    );
+    let jobs = lab.json(0, &["jobs", "list", "--json"]);
+    assert_eq!(jobs.as_array().map(Vec::len), Some(3));
+    assert_eq!(jobs[0]["kind"], "commands");
+    drop(sim);
+}
+
+#[test]
+fn a_backup_job_end_to_end_on_sqlite() {
+    end_to_end(Db::Sqlite);
+}
+
+#[test]
+fn a_backup_job_end_to_end_on_postgres() {
+    end_to_end(Db::Postgres);
+}
+
+// ---- canaries --------------------------------------------------------------------
+
+/// A custom recording of an IOS device that logs in at `>`, asks for the
+/// enable secret, and whose configuration carries canary secrets.
+fn canary_corpus(dir: &Path, count: usize) {
+    let base = std::fs::read_to_string(
+        support::corpus().join("ios#C9200L-24P-4G_17.09.04a#simulation.yaml"),
+    )
+    .expect("the IOS recording");
+    let oxidized = dir.join("oxidized");
+    let vars = dir.join("vars");
+    std::fs::create_dir_all(&oxidized).expect("mkdir");
+    std::fs::create_dir_all(&vars).expect("mkdir");
+    for k in 0..count {
+        let pw = format!("CANARY-PW-{k}-q7");
+        let en = format!("CANARY-EN-{k}-q7");
+        let comm = format!("CANARY-COMM-{k}-q7");
+        let mut text = base.replacen("  LAB-SW123_9200L#\ncommands:\n", &format!(
+            "  LAB-SW123_9200L>\ncommands:\n  \"enable\\n\": |-\n    enable\n    Password: \n  \"{en}\\n\": |-\n    \n    LAB-SW123_9200L#\n"
+        ), 1);
+        assert!(text.contains(&en), "the recording changed shape");
+        // Inside the configuration body, where the driver keeps lines.
+        text = text.replacen(
+            "    snmp-server community public RW 5\n",
+            &format!(
+                "    snmp-server community public RW 5\n    snmp-server community {comm} RO\n    username canary privilege 15 password 0 {pw}\n"
+            ),
+            1,
+        );
+        assert!(text.contains(&comm), "the recording changed shape");
+        let case = format!("ios#canary-{k}");
+        std::fs::write(
+            oxidized.join(format!("{case}#custom_simulation.yaml")),
+            text,
+        )
+        .expect("write");
+        std::fs::write(
+            vars.join(format!("{case}#vars.yaml")),
+            format!(
+                "vars:\n  enable: \"true\"\nsecrets:\n  password: \"{pw}\"\n  enable: \"{en}\"\n"
+            ),
+        )
+        .expect("write");
+    }
+}
+
+fn canaries_never_leak(db: Db) {
+    let lab = Lab::new(db, &["ios"]);
+    let corpus = tempfile::tempdir().expect("tempdir");
+    canary_corpus(corpus.path(), 6);
+    let corpus_dir = corpus.path().join("oxidized").display().to_string();
+    // Two of them fail after the config started coming: their error
+    // messages quote device output.
+    let sim = Sim::start(&[
+        "--corpus",
+        &corpus_dir,
+        "--fault",
+        "disconnect-mid-output=1",
+        "--fault",
+        "hang-mid-output=1",
+    ]);
+    let mut all_output = String::new();
+    let mut run = |code: Option<i32>, args: &[&str], env: &[(&str, &str)]| {
+        let mut cmd = lab.command(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("run");
+        let text = format!(
+            "{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if let Some(code) = code {
+            assert_eq!(out.status.code(), Some(code), "{args:?}\n{text}");
+        }
+        all_output.push_str(&text);
+    };
+    let inventory = sim.inventory.display().to_string();
+    run(Some(0), &["devices", "import", &inventory], &[]);
+    let debug = [
+        ("NETRAVEN_LOGGING_FORMAT", "json"),
+        ("NETRAVEN_LOGGING_LEVEL", "trace,sqlx=trace"),
+        // The hanging device waits out the whole deadline: keep it short
+        // and do not retry it (retries are tested elsewhere).
+        ("NETRAVEN_RUNTIME_DEADLINE_SECS", "10"),
+        ("NETRAVEN_WORKER_RETRY_ATTEMPTS", "1"),
+    ];
+    run(Some(1), &["backup", "--all", "--json"], &debug);
+    run(Some(0), &["jobs", "show", "1", "--transcripts"], &[]);
+    run(
+        Some(0),
+        &["jobs", "show", "1", "--json", "--transcripts"],
+        &[],
+    );
+    run(Some(0), &["devices", "list", "--json"], &[]);
+    run(Some(0), &["credentials", "list", "--json"], &[]);
+    run(
+        None,
+        &["exec", "--all", "--", "show running-config"],
+        &debug,
+    );
+    run(Some(0), &["history", "ios-1"], &[]);
+    run(None, &["diff", "ios-1"], &[]);
+    assert!(
+        all_output.contains("disconnect") || all_output.contains("closed"),
+        "{all_output}"
+    );
+
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let dump = rt.block_on(async { lab.store().await.dump().await.expect("dump") });
+    assert!(
+        dump.contains("snmp-server community"),
+        "the transcripts were stored"
+    );
+    let objects = lab.git(&["cat-file", "--batch-all-objects", "--batch"]);
+    assert!(
+        objects.contains("snmp-server community"),
+        "configs were archived"
+    );
+    let mut sqlite_file = String::new();
+    if db == Db::Sqlite {
+        // The raw database files too, WAL included.
+        for entry in std::fs::read_dir(lab.path().join("data")).expect("data/") {
+            let path = entry.expect("entry").path();
+            if path.to_string_lossy().contains("netraven.db") {
+                sqlite_file.push_str(&String::from_utf8_lossy(
+                    &std::fs::read(&path).expect("read"),
+                ));
+            }
+        }
+    }
+    for k in 0..6 {
+        for canary in [
+            format!("CANARY-PW-{k}-q7"),
+            format!("CANARY-EN-{k}-q7"),
+            format!("CANARY-COMM-{k}-q7"),
+        ] {
+            assert!(!dump.contains(&canary), "{canary} is in the database");
+            assert!(
+                !sqlite_file.contains(&canary),
+                "{canary} is in the database file"
+            );
+            assert!(!objects.contains(&canary), "{canary} is in a git object");
+            assert!(
+                !all_output.contains(&canary),
+                "{canary} is in the output:\n{all_output}"
+            );
+        }
+    }
+    // The sealed credentials are there, just not readable.
+    assert!(
+        dump.lines()
+            .filter(|l| l.starts_with("credentials\t"))
+            .count()
+            == 6,
+        "{dump}"
+    );
+}
+
+#[test]
+fn canaries_reach_no_row_object_log_or_error_on_sqlite() {
+    canaries_never_leak(Db::Sqlite);
+}
+
+#[test]
+fn canaries_reach_no_row_object_log_or_error_on_postgres() {
+    canaries_never_leak(Db::Postgres);
+}
+
+// ---- kill -9 ---------------------------------------------------------------------
+
+fn crash_mid_job(db: Db) {
+    let lab = Lab::new(db, &["ios"]);
+    let sim = lab.serve_ios(500, &[]);
+    // A small git batch so commits happen all through the run. This run
+    // uses a two-thread work-stealing runtime, the rerun the default single
+    // event loop: a job moves between the two.
+    let mut child = lab
+        .command(&["backup", "--all", "--json"])
+        .env("NETRAVEN_GIT_BATCH", "20")
+        .env("NETRAVEN_WORKER_CONCURRENCY", "50")
+        .env("NETRAVEN_WORKER_THREADS", "2")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the job");
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let store = rt.block_on(lab.store());
+    // Kill once some results are stored but far from all.
+    let started = std::time::Instant::now();
+    loop {
+        let done = rt.block_on(store.results(1)).map(|r| r.len()).unwrap_or(0);
+        if done >= 100 {
+            break;
+        }
+        assert!(
+            child.try_wait().expect("wait").is_none(),
+            "the job ended before the kill"
+        );
+        assert!(started.elapsed().as_secs() < 300, "no progress");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().expect("kill -9");
+    child.wait().expect("reap");
+    let before = rt.block_on(store.results(1)).expect("results").len();
+    assert!(
+        before < 500,
+        "the kill came too late to test anything ({before} done)"
+    );
+    let fsck = Command::new("git")
+        .arg("--git-dir")
+        .arg(lab.repo())
+        .args(["fsck", "--full", "--strict"])
+        .output()
+        .expect("git fsck");
+    assert!(
+        fsck.status.success(),
+        "git fsck: {}",
+        String::from_utf8_lossy(&fsck.stderr)
+    );
+
+    let summary = lab.json(0, &["run-job", "1"]);
+    assert_eq!(summary["devices"], 500, "{summary}");
+    assert_eq!(summary["succeeded"], 500, "{summary}");
+    assert_eq!(
+        summary["ran"].as_u64(),
+        Some(500 - before as u64),
+        "{summary}"
+    );
+    let results = rt.block_on(store.results(1)).expect("results");
+    assert_eq!(results.len(), 500);
+    let mut names: Vec<&str> = results.iter().map(|r| r.device.as_str()).collect();
+    names.dedup();
+    assert_eq!(names.len(), 500, "a device result is duplicated");
+    // Every device was new, so this job changed every one, including those
+    // committed just before the kill whose result rows were not written yet.
+    for r in &results {
+        assert!(r.changed && r.commit_id.is_some(), "{r:?}");
+    }
+    // Every device's config is in the archive.
+    let files = lab.git(&["ls-tree", "-r", "--name-only", "HEAD"]);
+    assert_eq!(files.lines().count(), 500);
+    let fsck = Command::new("git")
+        .arg("--git-dir")
+        .arg(lab.repo())
+        .args(["fsck", "--full", "--strict"])
+        .status()
+        .expect("git fsck");
+    assert!(fsck.success());
+    drop(sim);
+}
+
+#[test]
+fn kill_9_mid_job_then_rerun_completes_it_on_sqlite() {
+    crash_mid_job(Db::Sqlite);
+}
+
+#[test]
+fn kill_9_mid_job_then_rerun_completes_it_on_postgres() {
+    crash_mid_job(Db::Postgres);
+}
+
+// ---- bad input ---------------------------------------------------------------------
+
+/// Exit code 2 and one line on stderr that contains every `needle`.
+fn one_line_error(out: &Output, needles: &[&str]) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr: {err}");
+    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "more than one line: {err}");
+    for n in needles {
+        assert!(lines[0].contains(n), "{n:?} not in {err:?}");
+    }
+}
+
+fn bad_input(db: Db) {
+    let lab = Lab::new(db, &["ios"]);
+    let sim = lab.serve_ios(1, &[]);
+    lab.expect(0, &["backup", "--all"]);
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let before = rt.block_on(async { lab.store().await.dump().await.expect("dump") });
+    let commits = lab.commits();
+
+    // A malformed config file.
+    std::fs::write(
+        lab.path().join("bad.toml"),
+        "[worker]\nconcurrency = 10\nthread_pool_size = 5\n",
+    )
+    .expect("write");
+    let out = lab.run(&["--config", "bad.toml", "jobs", "list"]);
+    one_line_error(&out, &["bad.toml", "line 3", "thread_pool_size"]);
+    // A value out of range.
+    let out = lab
+        .command(&["jobs", "list"])
+        .env("NETRAVEN_WORKER_THREADS", "5000")
+        .output()
+        .expect("run");
+    one_line_error(&out, &["[worker] threads = 5000", "must be"]);
+    let out = lab
+        .command(&["jobs", "list"])
+        .env("NETRAVEN_WORKER_THREADZ", "4")
+        .output()
+        .expect("run");
+    one_line_error(&out, &["NETRAVEN_WORKER", "threadz"]);
+
+    // A malformed CSV.
+    std::fs::write(
+        lab.path().join("bad.csv"),
+        "name,address,model,port\nr1,127.0.0.1,ios,22\nr2,127.0.0.1,ios,22x\n",
+    )
+    .expect("write");
+    let out = lab.run(&["devices", "import", "bad.csv", "--credential", "netraven"]);
+    one_line_error(&out, &["bad.csv", "line 3", "port"]);
+    // Oxidized's router.db, with a row missing its model.
+    std::fs::write(lab.path().join("router.db"), "r1:ios\n# comment\nr2\n").expect("write");
+    let out = lab.run(&["devices", "import", "router.db", "--credential", "netraven"]);
+    one_line_error(&out, &["router.db", "line 3", "model"]);
+
+    // An unknown driver.
+    std::fs::write(
+        lab.path().join("odd.csv"),
+        "name,address,model\nr9,127.0.0.1,ios\nr10,127.0.0.1,vaxvms\n",
+    )
+    .expect("write");
+    let out = lab.run(&["devices", "import", "odd.csv", "--credential", "netraven"]);
+    one_line_error(&out, &["odd.csv", "r10", "vaxvms"]);
+
+    // An unreadable key: wrong, then not a key at all.
+    std::fs::write(
+        lab.path().join("data/secret.key"),
+        format!("{}\n", "ab".repeat(32)),
+    )
+    .expect("write");
+    let out = lab.run(&["backup", "--all"]);
+    one_line_error(&out, &["secret.key", "wrong key"]);
+    std::fs::write(lab.path().join("data/secret.key"), "not a key\n").expect("write");
+    let out = lab.run(&["backup", "--all"]);
+    one_line_error(&out, &["secret.key", "64 hex digits"]);
+    std::fs::remove_file(lab.path().join("data/secret.key")).expect("rm");
+    let out = lab.run(&["backup", "--all"]);
+    one_line_error(&out, &["secret.key", "not found"]);
+
+    // An unreachable database.
+    let out = lab
+        .command(&["jobs", "list"])
+        .env(
+            "NETRAVEN_DATABASE_URL",
+            "postgres://root:hunter2@127.0.0.1:9/nowhere",
+        )
+        .env("NETRAVEN_DATABASE_CONNECT_TIMEOUT_SECS", "1")
+        .output()
+        .expect("run");
+    one_line_error(
+        &out,
+        &[
+            "database postgres://root:***@127.0.0.1:9/nowhere",
+            "cannot connect",
+        ],
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("hunter2"));
+
+    // Nothing stored was lost or changed by any of it, beyond the jobs
+    // that could not run being recorded as created.
+    let after = rt.block_on(async { lab.store().await.dump().await.expect("dump") });
+    let keep = |dump: &str| -> Vec<String> {
+        dump.lines()
+            .filter(|l| !l.starts_with("jobs\t") && !l.starts_with("job_devices\t"))
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(keep(&before), keep(&after));
+    assert_eq!(lab.commits(), commits);
+    drop(sim);
+}
+
+#[test]
+fn bad_input_is_one_line_and_loses_nothing_on_sqlite() {
+    bad_input(Db::Sqlite);
+}
+
+#[test]
+fn bad_input_is_one_line_and_loses_nothing_on_postgres() {
+    bad_input(Db::Postgres);
+}
+
+// ---- logs ---------------------------------------------------------------------------
+
+#[test]
+fn json_log_events_carry_the_job_and_the_device() {
+    let lab = Lab::new(Db::Sqlite, &["ios"]);
+    let sim = lab.serve_ios(2, &["refuse=1"]);
+    let out = lab
+        .command(&["backup", "--all", "--json"])
+        .env("NETRAVEN_LOGGING_FORMAT", "json")
+        .env("NETRAVEN_LOGGING_LEVEL", "netraven=debug")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let events: Vec<serde_json::Value> = stderr
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let in_job: Vec<&serde_json::Value> = events
+        .iter()
+        .filter(|e| e["spans"].as_array().is_some_and(|s| !s.is_empty()))
+        .collect();
+    assert!(in_job.len() >= 4, "{stderr}");
+    for e in &in_job {
+        let spans = e["spans"].as_array().expect("spans");
+        assert_eq!(spans[0]["job"], 1, "{e}");
+    }
+    let failed: Vec<_> = in_job
+        .iter()
+        .filter(|e| {
+            e["fields"]["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("device failed"))
+        })
+        .collect();
+    assert_eq!(failed.len(), 1, "{stderr}");
+    assert!(
+        failed[0]["spans"][1]["device"].as_str().is_some(),
+        "{}",
+        failed[0]
+    );
+    drop(sim);
+}
+
+#[test]
+fn router_db_imports_with_a_column_map() {
+    let lab = Lab::new(Db::Sqlite, &["ios"]);
+    std::fs::write(
+        lab.path().join("router.db"),
+        "# name:ip:model:group:user:password\ncore-1:127.0.0.1:ios:core:ops:pw1\ncore-2:127.0.0.2:ios:core:ops:pw1\nedge-1:127.0.0.3:ios:edge:ops:pw2\n",
+    )
+    .expect("write");
+    let out = lab.expect(
+        0,
+        &[
+            "devices",
+            "import",
+            "router.db",
+            "--columns",
+            "name,address,model,group,user,password",
+        ],
+    );
+    assert!(out.contains("3 devices and 2 new credentials"), "{out}");
+    let d = lab.json(0, &["devices", "show", "edge-1", "--json"]);
+    assert_eq!(d["address"], "127.0.0.3");
+    assert_eq!(d["group"], "edge");
+    assert_eq!(d["credential"], "ops-2");
+    let creds = lab.expect(0, &["credentials", "list"]);
+    assert!(!creds.contains("pw1") && !creds.contains("pw2"), "{creds}");
+
+    // Importing again reuses the stored logins; another file whose "ops"
+    // login differs gets a new credential, and the first devices keep theirs.
+    let again = lab.expect(
+        0,
+        &[
+            "devices",
+            "import",
+            "router.db",
+            "--columns",
+            "name,address,model,group,user,password",
+        ],
+    );
+    assert!(again.contains("3 devices and 0 new credentials"), "{again}");
+    std::fs::write(
+        lab.path().join("more.db"),
+        "dc-1:127.0.0.9:ios:dc:ops:pw3
+",
+    )
+    .expect("write");
+    let more = lab.expect(
+        0,
+        &[
+            "devices",
+            "import",
+            "more.db",
+            "--format",
+            "routerdb",
+            "--columns",
+            "name,address,model,group,user,password",
+        ],
+    );
+    assert!(more.contains("1 devices and 1 new credentials"), "{more}");
+    let dc = lab.json(0, &["devices", "show", "dc-1", "--json"]);
+    assert_eq!(dc["credential"], "ops-3");
+    let core = lab.json(0, &["devices", "show", "core-1", "--json"]);
+    assert_eq!(core["credential"], "ops");
+    let list = lab.json(0, &["credentials", "list", "--json"]);
+    assert_eq!(list.as_array().map(Vec::len), Some(3), "{list}");
+}
+
+/// The IOS recording, with `edit` applied, as a one-case corpus.
+fn ios_variant(edit: impl Fn(String) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = std::fs::read_to_string(
+        support::corpus().join("ios#C9200L-24P-4G_17.09.04a#simulation.yaml"),
+    )
+    .expect("the IOS recording");
+    // A custom recording: a corpus case needs no expected output to be served.
+    std::fs::create_dir(dir.path().join("corpus")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("corpus/ios#lab#custom_simulation.yaml"),
+        edit(base),
+    )
+    .expect("write");
+    dir
+}
+
+#[test]
+fn significant_mode_skips_changes_to_volatile_lines_only() {
+    let lab = Lab::new(Db::Sqlite, &["ios"]);
+    let serve = |corpus: &tempfile::TempDir| {
+        lab.serve(&[
+            "--corpus",
+            &corpus.path().join("corpus").display().to_string(),
+        ])
+    };
+    let backup = |significant: &str| -> serde_json::Value {
+        let out = lab
+            .command(&["backup", "--all", "--json"])
+            .env("NETRAVEN_GIT_SIGNIFICANT", significant)
+            .output()
+            .expect("run");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("JSON")
+    };
+    let original = ios_variant(|t| t);
+    let sim = serve(&original);
+    assert_eq!(backup("true")["changed"], 1);
+    assert_eq!(lab.commits(), 1);
+    drop(sim);
+
+    // Only the "last changed" stamps differ: not significant.
+    let stamps = ios_variant(|t| {
+        assert!(t.contains("09:37:40 CEST"), "the recording changed shape");
+        t.replace("09:37:40 CEST", "11:11:11 CEST")
+            .replace("09:37:37 CEST", "11:11:10 CEST")
+    });
+    let sim = serve(&stamps);
+    assert_eq!(backup("true")["changed"], 0);
+    assert_eq!(lab.commits(), 1);
+    // The same change is committed when every byte counts.
+    assert_eq!(backup("false")["changed"], 1);
+    assert_eq!(lab.commits(), 2);
+    let diff = lab.expect(0, &["diff", "ios-1"]);
+    assert!(
+        diff.contains("+! Last configuration change at 11:11:11"),
+        "{diff}"
+    );
+    drop(sim);
+
+    // A real change is committed in significant mode too.
+    let real = ios_variant(|t| {
+        t.replace(
+            "    ! NVRAM config last updated at 09:37:37 CEST Tue Aug 20 2024 by oxidized\n",
+            "    ! NVRAM config last updated at 09:37:37 CEST Tue Aug 20 2024 by oxidized\n    ntp server 192.0.2.123\n",
+        )
+    });
+    let sim = serve(&real);
+    assert_eq!(backup("true")["changed"], 1);
+    assert_eq!(lab.commits(), 3);
+    drop(sim);
+}
+
+#[test]
+fn a_job_runs_in_one_process_at_a_time() {
+    let lab = Lab::new(Db::Sqlite, &["ios"]);
+    let sim = lab.serve_ios(2, &["hang-before-prompt=1"]);
+    let created = lab.json(0, &["jobs", "create", "--all", "--json"]);
+    let id = created["job"].as_i64().expect("job id").to_string();
+    // The hanging device keeps the first run busy for its whole deadline.
+    let first = lab
+        .command(&["run-job", &id])
+        .env("NETRAVEN_RUNTIME_DEADLINE_SECS", "8")
+        .env("NETRAVEN_WORKER_RETRY_ATTEMPTS", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("first run");
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let store = rt.block_on(lab.store());
+    let started = std::time::Instant::now();
+    while rt
+        .block_on(store.job(1))
+        .ok()
+        .flatten()
+        .is_none_or(|j| j.status != "running")
+    {
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "the first run never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let second = lab.run(&["run-job", &id]);
+    one_line_error(&second, &[&format!("job {id}"), "already running"]);
+    let out = first.wait_with_output().expect("first run");
+    assert_eq!(out.status.code(), Some(1));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(summary["succeeded"], 1, "{summary}");
+    assert_eq!(
+        summary["failures"][0]["class"], "prompt_timeout",
+        "{summary}"
+    );
+    drop(sim);
+}
+
+#[test]
+fn configs_keep_their_secrets_only_when_redaction_is_off_for_configs() {
+    let lab = Lab::new(Db::Sqlite, &["ios"]);
+    let corpus = tempfile::tempdir().expect("tempdir");
+    canary_corpus(corpus.path(), 1);
+    let sim = lab.serve(&[
+        "--corpus",
+        &corpus.path().join("oxidized").display().to_string(),
+    ]);
+    let out = lab
+        .command(&["backup", "--all", "--json"])
+        .env("NETRAVEN_REDACTION_CONFIGS", "false")
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The archived config is the device's own text, secrets and all...
+    let config = lab.git(&["show", "HEAD:sim/ios-1"]);
+    assert!(
+        config.contains("snmp-server community CANARY-COMM-0-q7 RO"),
+        "{config}"
+    );
+    assert!(config.contains("password 0 CANARY-PW-0-q7"), "{config}");
+    // ...while the transcript, the logs and the output stay redacted.
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let dump = rt.block_on(async { lab.store().await.dump().await.expect("dump") });
+    assert!(
+        dump.contains(">>> show running-config"),
+        "a transcript is stored"
+    );
+    for canary in ["CANARY-COMM-0-q7", "CANARY-PW-0-q7", "CANARY-EN-0-q7"] {
+        assert!(!dump.contains(canary), "{canary} is in the database");
+        assert!(!String::from_utf8_lossy(&out.stdout).contains(canary));
+        assert!(!String::from_utf8_lossy(&out.stderr).contains(canary));
+    }
+    drop(sim);
+}

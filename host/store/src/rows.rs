@@ -1,0 +1,110 @@
+//! What the store reads and writes, one type per table.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// A device as stored. Secrets live in the named credential.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeviceRow {
+    pub name: String,
+    pub address: String,
+    pub port: u16,
+    pub model: String,
+    pub group: String,
+    pub enabled: bool,
+    pub vars: BTreeMap<String, String>,
+    /// Non-secret SSH settings (algorithms, timeouts, host key policy),
+    /// an inventory entry's keys as JSON.
+    pub ssh: serde_json::Value,
+    pub credential: Option<String>,
+    /// Jump hosts, first hop first: names of other devices.
+    pub jump: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CredentialRow {
+    pub name: String,
+    pub username: String,
+    /// Hex of nonce and ciphertext; see [`crate::secrets`].
+    #[serde(skip)]
+    pub sealed: String,
+    pub key_file: Option<String>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JobRow {
+    pub id: i64,
+    pub kind: String,
+    pub status: String,
+    pub created_at: i64,
+    pub started_at: Option<i64>,
+    pub finished_at: Option<i64>,
+    pub created_by: String,
+    pub params: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResultRow {
+    pub job_id: i64,
+    pub device: String,
+    /// `ok` or `failed`.
+    pub status: String,
+    pub error_class: Option<String>,
+    pub message: Option<String>,
+    pub attempts: i64,
+    pub duration_ms: i64,
+    pub commit_id: Option<String>,
+    pub changed: bool,
+    /// Command output for `exec` jobs, redacted.
+    pub output: Option<String>,
+    pub finished_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LogRow {
+    pub job_id: i64,
+    pub device: Option<String>,
+    pub level: String,
+    pub message: String,
+    pub at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConnectionLogRow {
+    pub job_id: i64,
+    pub device: String,
+    pub attempt: i64,
+    pub transcript: String,
+    pub at: i64,
+}
+
+/// What [`Store::claim_job`] found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Claim {
+    Claimed,
+    NoSuchJob,
+    Held { runner: String, seconds_ago: i64 },
+}
+
+/// One row for the writer; see [`Store::write_batch`].
+#[derive(Debug, Clone)]
+pub enum Write {
+    Result(ResultRow),
+    Log(LogRow),
+    Connection(ConnectionLogRow),
+    HostKey { host: String, key: String },
+}
+
+impl Write {
+    /// What a row is, for an error that names it.
+    pub(crate) fn what(&self) -> String {
+        match self {
+            Write::Result(r) => format!("job {} device {:?} result", r.job_id, r.device),
+            Write::Log(l) => format!("job {} log line", l.job_id),
+            Write::Connection(c) => format!("job {} device {:?} transcript", c.job_id, c.device),
+            Write::HostKey { host, .. } => format!("host key of {host}"),
+        }
+    }
+}
