@@ -20,12 +20,11 @@ pub enum ArchiveError {
     #[error("archive {repo}: reading the branch: nothing archived yet")]
     Empty { repo: PathBuf },
     /// `revision`, as the caller gave it, does not name a commit.
-    #[error("archive {repo}: revision {revision:?}: {}", .source.message())]
+    #[error("archive {repo}: revision {revision:?}: {}", .cause.message())]
     BadRevision {
         repo: PathBuf,
         revision: String,
-        #[source]
-        source: git2::Error,
+        cause: git2::Error,
     },
     /// The path holds something other than a bare repository, or libgit2
     /// cannot open what is there (`reason` is libgit2's message then).
@@ -36,30 +35,27 @@ pub enum ArchiveError {
         reason: String,
     },
     /// Opening, locking or removing a lock file failed (`lock` is the file).
-    #[error("archive {repo}: {step} {lock}: {source}")]
+    #[error("archive {repo}: {step} {lock}: {cause}")]
     Lock {
         repo: PathBuf,
         step: &'static str,
         lock: PathBuf,
-        #[source]
-        source: io::Error,
+        cause: io::Error,
     },
     /// A filesystem step of creating the repository failed.
-    #[error("archive {repo}: {step}: {source}")]
+    #[error("archive {repo}: {step}: {cause}")]
     Io {
         repo: PathBuf,
         step: &'static str,
-        #[source]
-        source: io::Error,
+        cause: io::Error,
     },
     /// A libgit2 operation failed, on one device's file when `device` is set.
-    #[error("archive {repo}: {}{step}: {}", device_prefix(.device.as_deref()), .source.message())]
+    #[error("archive {repo}: {}{step}: {}", device_prefix(.device.as_deref()), .cause.message())]
     Git {
         repo: PathBuf,
         device: Option<String>,
         step: String,
-        #[source]
-        source: git2::Error,
+        cause: git2::Error,
     },
 }
 

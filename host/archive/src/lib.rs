@@ -514,10 +514,10 @@ impl Archive {
                 .repo
                 .revparse_single(spec)
                 .and_then(|object| object.peel_to_commit())
-                .map_err(|source| ArchiveError::BadRevision {
+                .map_err(|cause| ArchiveError::BadRevision {
                     repo: self.path.clone(),
                     revision: spec.to_string(),
-                    source,
+                    cause,
                 }),
         }
     }
@@ -616,32 +616,32 @@ impl Archive {
     }
 
     /// A libgit2 call failed at `step`.
-    fn git_failed(&self, step: impl Display, source: git2::Error) -> ArchiveError {
+    fn git_failed(&self, step: impl Display, cause: git2::Error) -> ArchiveError {
         ArchiveError::Git {
             repo: self.path.clone(),
             device: None,
             step: step.to_string(),
-            source,
+            cause,
         }
     }
 
     /// A libgit2 call failed at `step` on the file of the device at `path`.
-    fn device_failed(&self, path: &str, step: &str, source: git2::Error) -> ArchiveError {
+    fn device_failed(&self, path: &str, step: &str, cause: git2::Error) -> ArchiveError {
         ArchiveError::Git {
             repo: self.path.clone(),
             device: Some(path.to_string()),
             step: step.to_string(),
-            source,
+            cause,
         }
     }
 
     /// Opening, locking or removing the lock file `lock` failed.
-    fn lock_failed(&self, step: &'static str, lock: &Path, source: io::Error) -> ArchiveError {
+    fn lock_failed(&self, step: &'static str, lock: &Path, cause: io::Error) -> ArchiveError {
         ArchiveError::Lock {
             repo: self.path.clone(),
             step,
             lock: lock.to_path_buf(),
-            source,
+            cause,
         }
     }
 }
@@ -682,16 +682,16 @@ fn create(path: &Path) -> Result<Repository, ArchiveError> {
         step: Some(step),
         reason: reason.to_string(),
     };
-    let io_failed = |step, source| ArchiveError::Io {
+    let io_failed = |step, cause| ArchiveError::Io {
         repo: repo(),
         step,
-        source,
+        cause,
     };
-    let git_failed = |step: &str, source| ArchiveError::Git {
+    let git_failed = |step: &str, cause| ArchiveError::Git {
         repo: repo(),
         device: None,
         step: step.to_string(),
-        source,
+        cause,
     };
     match fs::read_dir(path) {
         Ok(mut entries) => {

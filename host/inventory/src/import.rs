@@ -58,22 +58,22 @@ pub enum Field {
 /// column at fault.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {cause}", path.display())]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// A row that cannot be used; `problem` names the column.
     #[error("line {line}: {problem}")]
     Row { line: usize, problem: String },
     /// A CSV header that is not a column map.
-    #[error("line {line}: {source}")]
-    Header { line: usize, source: ColumnMapError },
+    #[error("line {line}: {cause}")]
+    Header { line: usize, cause: ColumnMapError },
     /// One of the above, in a file.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {cause}", path.display())]
     InFile {
         path: PathBuf,
-        source: Box<ImportError>,
+        cause: Box<ImportError>,
     },
 }
 
@@ -312,13 +312,13 @@ pub struct Record {
 
 /// Reads a device list from `path`; errors start with `<path>: `.
 pub fn load(path: &Path, options: &ImportOptions) -> Result<Vec<Record>, ImportError> {
-    let bytes = std::fs::read(path).map_err(|source| ImportError::Read {
+    let bytes = std::fs::read(path).map_err(|cause| ImportError::Read {
         path: path.to_path_buf(),
-        source,
+        cause,
     })?;
     parse_bytes(&bytes, options).map_err(|e| ImportError::InFile {
         path: path.to_path_buf(),
-        source: Box::new(e),
+        cause: Box::new(e),
     })
 }
 
@@ -380,7 +380,7 @@ fn parse_bytes(bytes: &[u8], options: &ImportOptions) -> Result<Vec<Record>, Imp
                 None => ColumnMap::from_names(
                     &fields.values.iter().map(String::as_str).collect::<Vec<_>>(),
                 )
-                .map_err(|source| ImportError::Header { line, source })?,
+                .map_err(|cause| ImportError::Header { line, cause })?,
             };
             map = Some(header);
             continue;
@@ -880,8 +880,8 @@ mod tests {
         let e = load(&path, &ImportOptions::for_path(&path)).unwrap_err();
         std::fs::remove_dir_all(&dir).unwrap();
         assert!(
-            matches!(&e, ImportError::InFile { source, .. }
-                if matches!(**source, ImportError::Row { line: 2, .. })),
+            matches!(&e, ImportError::InFile { cause, .. }
+                if matches!(**cause, ImportError::Row { line: 2, .. })),
             "{e}"
         );
         assert_eq!(

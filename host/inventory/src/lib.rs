@@ -147,10 +147,10 @@ impl Device {
 /// device or jump host and the key at fault.
 #[derive(Debug, thiserror::Error)]
 pub enum InventoryError {
-    #[error("{}: cannot read: {source}", path.display())]
+    #[error("{}: cannot read: {cause}", path.display())]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// Not TOML, or an unknown key; `message` names the line.
     #[error("{message}")]
@@ -159,13 +159,13 @@ pub enum InventoryError {
     /// `jump host #2`), `problem` says why, naming the key.
     #[error("{at}: {problem}")]
     Entry { at: String, problem: String },
-    #[error("{at}: {source}")]
-    Algorithms { at: String, source: AlgorithmError },
+    #[error("{at}: {cause}")]
+    Algorithms { at: String, cause: AlgorithmError },
     /// One of the above, in a file.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {cause}", path.display())]
     InFile {
         path: PathBuf,
-        source: Box<InventoryError>,
+        cause: Box<InventoryError>,
     },
 }
 
@@ -182,13 +182,13 @@ const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// Read and resolve an inventory file. Errors are one line naming the
 /// file and the line, device or key.
 pub fn load(path: &Path) -> Result<Vec<Device>, InventoryError> {
-    let text = std::fs::read_to_string(path).map_err(|source| InventoryError::Read {
+    let text = std::fs::read_to_string(path).map_err(|cause| InventoryError::Read {
         path: path.to_path_buf(),
-        source,
+        cause,
     })?;
     parse(&text, &|name| std::env::var(name).ok()).map_err(|e| InventoryError::InFile {
         path: path.to_path_buf(),
-        source: Box::new(e),
+        cause: Box::new(e),
     })
 }
 
@@ -367,9 +367,9 @@ pub fn target_of(
     };
     algorithms
         .build()
-        .map_err(|source| InventoryError::Algorithms {
+        .map_err(|cause| InventoryError::Algorithms {
             at: at.to_string(),
-            source,
+            cause,
         })?;
     for (key, get) in [
         (
@@ -492,7 +492,7 @@ user = "me"
             matches!(
                 &err,
                 InventoryError::Algorithms {
-                    source: AlgorithmError::Unknown { key: "kex", .. },
+                    cause: AlgorithmError::Unknown { key: "kex", .. },
                     ..
                 }
             ),

@@ -134,10 +134,10 @@ const SECTIONS: &[&str] = &[
 /// Each names the file, the variable or the key.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("{}: cannot read: {source}", path.display())]
+    #[error("{}: cannot read: {cause}", path.display())]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// Not TOML, or an unknown key; `message` names the line.
     #[error("{}{message}", path.as_ref().map(|p| format!("{}: ", p.display())).unwrap_or_default())]
@@ -175,9 +175,9 @@ impl Config {
                 default
             }
         };
-        let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+        let text = std::fs::read_to_string(&path).map_err(|cause| ConfigError::Read {
             path: path.clone(),
-            source,
+            cause,
         })?;
         Config::parse(&text).map_err(|e| match e {
             ConfigError::Parse { message, .. } => ConfigError::Parse {
@@ -285,10 +285,7 @@ impl Config {
             v.map(|v| {
                 t.insert(name.to_string(), toml::Value::Table(v));
             })
-            .map_err(|e| ConfigError::Environment {
-                variable: None,
-                message: format!("[{name}]: {e}"),
-            })
+            .map_err(|e| setting(format!("[{name}]"), e))
         };
         section("runtime", toml::Table::try_from(&self.runtime))?;
         section("worker", toml::Table::try_from(&self.worker))?;

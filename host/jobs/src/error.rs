@@ -41,9 +41,9 @@ pub enum JobError {
     #[error("the database writer stopped")]
     WriterStopped,
     #[error("cannot start the git writer: {0}")]
-    GitWriterStart(#[source] std::io::Error),
+    GitWriterStart(std::io::Error),
     #[error("git writer: {0}")]
-    GitWriterLost(#[source] tokio::task::JoinError),
+    GitWriterLost(tokio::task::JoinError),
     #[error("the git writer panicked")]
     GitWriterPanicked,
 }

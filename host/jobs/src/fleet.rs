@@ -35,7 +35,7 @@ pub struct DeviceResult {
 /// threads (0: one per CPU core) devices spread over a work-stealing pool,
 /// for fleets whose text work one core cannot keep up with. Either way a
 /// driver that computes for long yields every epoch tick or two (see
-/// `runtime::sandbox`), so it does not hold up the devices beside it.
+/// `netraven_sandbox::instance`), so it does not hold up the devices beside it.
 pub fn event_loop(threads: usize) -> std::io::Result<tokio::runtime::Runtime> {
     let threads = match threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),

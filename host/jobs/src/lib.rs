@@ -1,8 +1,9 @@
 //! Jobs: what the scheduler's `netraven run-job <id>` runs, and the
 //! machinery under it.
 //!
-//! - this module: a job's dispatcher, retries, redaction and the writers
-//!   (one git writer, batched database rows);
+//! - this module: a job's dispatcher, retries and redaction; `writers.rs`:
+//!   its two writers (batched database rows, one git writer); `host_keys.rs`:
+//!   host keys kept in the database;
 //! - [`fleet`]: many devices at once over a transport and the sandbox (also
 //!   the path of `netraven backup --inventory`, with no database);
 //! - [`config`]: the settings file, which gathers each crate's own section.
@@ -377,7 +378,7 @@ enum CredentialProblem {
     #[error("credential {name:?}: not stored (see `netraven credentials list`)")]
     NotStored { name: String },
     #[error(transparent)]
-    Sealed(#[from] SecretsError),
+    Sealed(SecretsError),
 }
 
 /// Decrypted credentials for the devices a run needs, by name.

@@ -162,7 +162,7 @@ async fn bare(device: Device, prompt: String, dialogue: bool) -> Result<(), Stri
     if dialogue {
         session.send("exit\n").await.map_err(|e| e.to_string())?;
     }
-    Box::new(session).close().await;
+    session.close().await;
     Ok(())
 }
 

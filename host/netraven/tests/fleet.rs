@@ -463,7 +463,7 @@ async fn a_10_mb_configuration_arrives_whole() {
         .expect("the whole config");
     assert_eq!(got.len(), config.len());
     assert!(got == config, "the bytes differ from the recording");
-    Box::new(session).close().await;
+    session.close().await;
 }
 
 /// Device output quoted in an error message goes through the host's
@@ -498,5 +498,5 @@ async fn a_timeout_message_quotes_the_device_without_its_secrets() {
         err.contains("community <hidden>") && err.contains("secret <hidden>"),
         "{err}"
     );
-    Box::new(session).close().await;
+    session.close().await;
 }

@@ -53,7 +53,7 @@ async fn exec(device: &Device, store: Arc<dyn HostKeyStore>, line: &str) -> Resu
     .await
     .map_err(|f| f.to_string())?;
     let out = session.exec(line, None).await.map_err(|e| e.to_string());
-    Box::new(session).close().await;
+    session.close().await;
     out
 }
 
@@ -195,7 +195,7 @@ async fn keepalives_go_out_while_a_device_is_silent() {
         .command("sleep 3", None)
         .await
         .expect("the prompt after sleep");
-    Box::new(session).close().await;
+    session.close().await;
     let sent = sshd.log().matches("rtype keepalive@openssh.com").count();
     assert!(sent >= 2, "{sent} keepalives:\n{}", sshd.log());
 }

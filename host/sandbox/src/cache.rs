@@ -21,10 +21,10 @@ use wasmtime::component::Component;
 pub enum CacheError {
     #[error("does not compile as a component: {0}")]
     Compile(String),
-    #[error("cache {path}: {source}")]
+    #[error("cache {path}: {cause}")]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 }
 
@@ -86,9 +86,9 @@ impl ComponentCache {
     }
 
     fn store(&self, entry: &Path, bytes: &[u8]) -> Result<(), CacheError> {
-        let io = |source| CacheError::Io {
+        let io = |cause| CacheError::Io {
             path: entry.to_path_buf(),
-            source,
+            cause,
         };
         std::fs::DirBuilder::new()
             .recursive(true)

@@ -35,7 +35,6 @@ pub struct LoadedDriver {
 #[error("{}: {error}", file.display())]
 pub struct LoadProblem {
     pub file: PathBuf,
-    #[source]
     pub error: LoadError,
 }
 
@@ -43,9 +42,9 @@ pub struct LoadProblem {
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("cannot read the drivers directory: {0}")]
-    Dir(#[source] std::io::Error),
+    Dir(std::io::Error),
     #[error("cannot read: {0}")]
-    Read(#[source] std::io::Error),
+    Read(std::io::Error),
     #[error(
         "is a core wasm module, not a component; build it with `netraven driver build` (target wasm32-wasip2)"
     )]

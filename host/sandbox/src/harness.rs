@@ -17,9 +17,9 @@ use crate::{Catalog, LoadedDriver, Runtime};
 /// A loaded wasm driver seen through the SDK's [`Target`] trait. Each call
 /// gets a fresh instance, as each device does in a job.
 struct WasmTarget<'a> {
-    pub runtime: &'a Runtime,
-    pub driver: &'a LoadedDriver,
-    pub handle: Handle,
+    runtime: &'a Runtime,
+    driver: &'a LoadedDriver,
+    handle: Handle,
 }
 
 impl WasmTarget<'_> {

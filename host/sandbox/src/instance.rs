@@ -96,11 +96,11 @@ impl From<Box<dyn DeviceSession>> for Link {
 /// spent outside the guest (a deadline that passes there is the device's
 /// fault, not the driver's).
 macro_rules! on_device {
-    ($self:ident, $s:ident => $local:expr, $ssh:expr) => {{
+    ($self:ident, $s:ident => $local:expr, $device:expr) => {{
         $self.in_host_call = true;
         let result = match &mut $self.link {
             Link::Local($s) => $local,
-            Link::Device($s) => $ssh,
+            Link::Device($s) => $device,
         };
         $self.in_host_call = false;
         $self.device_waits += 1;

@@ -135,6 +135,9 @@ pub enum RuntimeError {
         value: String,
         must: &'static str,
     },
+    /// `Runtime::new` was handed settings that do not validate.
+    #[error("cannot set up the driver sandbox: {0}")]
+    Settings(Box<RuntimeError>),
     #[error("cannot set up the driver sandbox: {0}")]
     Engine(String),
 }
@@ -151,7 +154,9 @@ pub struct Runtime {
 
 impl Runtime {
     pub fn new(config: RuntimeConfig) -> Result<Arc<Runtime>, RuntimeError> {
-        config.validate()?;
+        config
+            .validate()
+            .map_err(|e| RuntimeError::Settings(Box::new(e)))?;
         let slots = config.max_instances;
         // Totals are the per-component maxima times the slots, so one
         // semaphore permit always finds room. A component over these maxima

@@ -2,12 +2,12 @@
 //! the recorded sessions of the corpus, with faults on demand. Tests, demos
 //! and benchmarks point `netraven` at it instead of real hardware.
 //!
-//! - [`lab`]: which devices to serve (corpus, `--manifest`, copies, faults).
-//! - [`listen`]: addresses, ports and accept loops.
-//! - [`device`]: the SSH server side of one device (keys, algorithms, login).
-//! - [`channel`], [`shell`], [`exec`]: replaying a transcript on a channel.
-//! - [`output`]: what the faults do to output.
-//! - [`inventory`]: the `netraven` inventory of the lab.
+//! - `lab`: which devices to serve (corpus, `--manifest`, copies, faults).
+//! - `listen`: addresses, ports and accept loops.
+//! - `device`: the SSH server side of one device (keys, algorithms, login).
+//! - `channel`, `shell`, `exec`: replaying a transcript on a channel.
+//! - `output`: what the faults do to output.
+//! - `inventory`: the `netraven` inventory of the lab.
 //!
 //! The executable is declared in the `netraven` package (a thin `main`
 //! calling [`main`]), so that package's tests and benches can start it.

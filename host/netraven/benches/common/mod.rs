@@ -5,6 +5,11 @@
 
 use std::path::{Path, PathBuf};
 
+/// mimalloc, as `netraven` itself runs on (host/netraven/src/main.rs): the
+/// in-process benches measure what ships.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }

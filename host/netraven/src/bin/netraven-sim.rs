@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-/// The same allocator as `netraven`, so a bench's two sides run alike.
+/// The same allocator as `netraven` (see its `main.rs`).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

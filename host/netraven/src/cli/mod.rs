@@ -44,28 +44,10 @@ pub(crate) fn main() -> ExitCode {
     match runtime.block_on(run(cli, config)) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {}", one_line(&e));
+            eprintln!("error: {e:#}");
             ExitCode::from(EXIT_ERROR)
         }
     }
-}
-
-/// An error and its causes as the one line a user sees. The host crates'
-/// typed errors already quote their cause in their own message, so a cause
-/// whose text the line holds already is not repeated.
-fn one_line(e: &anyhow::Error) -> String {
-    let mut line = String::new();
-    for cause in e.chain() {
-        let text = cause.to_string();
-        if line.contains(&text) {
-            continue;
-        }
-        if !line.is_empty() {
-            line.push_str(": ");
-        }
-        line.push_str(&text);
-    }
-    line
 }
 
 /// Logging from `[logging]` (`NETRAVEN_LOG` still wins for the level):

@@ -31,17 +31,17 @@ pub enum HostKeyError {
     },
     #[error("{}: line {line}: expected \"host:port key\"", path.display())]
     NotAnEntry { path: PathBuf, line: usize },
-    #[error("{}: line {line}: {source}", path.display())]
+    #[error("{}: line {line}: {cause}", path.display())]
     BadEntry {
         path: PathBuf,
         line: usize,
-        source: Box<HostKeyError>,
+        cause: Box<HostKeyError>,
     },
-    #[error("{}: cannot {action}: {source}", path.display())]
+    #[error("{}: cannot {action}: {cause}", path.display())]
     Io {
         path: PathBuf,
         action: &'static str,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("host key store poisoned")]
     Poisoned,
@@ -105,17 +105,17 @@ impl KnownHostsFile {
                     parse_key(key).map_err(|e| HostKeyError::BadEntry {
                         path: path.to_path_buf(),
                         line: n + 1,
-                        source: Box::new(e),
+                        cause: Box::new(e),
                     })?;
                     keys.insert(host.to_string(), key.trim().to_string());
                 }
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(source) => {
+            Err(cause) => {
                 return Err(HostKeyError::Io {
                     path: path.to_path_buf(),
                     action: "read",
-                    source,
+                    cause,
                 });
             }
         }
@@ -134,27 +134,27 @@ impl HostKeyStore for KnownHostsFile {
     fn put(&self, host: &str, key: &str) -> Result<(), HostKeyError> {
         let mut keys = self.keys.lock().map_err(|_| HostKeyError::Poisoned)?;
         if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| HostKeyError::Io {
+            std::fs::create_dir_all(dir).map_err(|cause| HostKeyError::Io {
                 path: dir.to_path_buf(),
                 action: "create",
-                source,
+                cause,
             })?;
         }
         let mut file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(&self.path)
-            .map_err(|source| HostKeyError::Io {
+            .map_err(|cause| HostKeyError::Io {
                 path: self.path.clone(),
                 action: "open",
-                source,
+                cause,
             })?;
         file.write_all(format!("{host} {key}\n").as_bytes())
             .and_then(|_| file.sync_data())
-            .map_err(|source| HostKeyError::Io {
+            .map_err(|cause| HostKeyError::Io {
                 path: self.path.clone(),
                 action: "record a host key",
-                source,
+                cause,
             })?;
         keys.insert(host.to_string(), key.to_string());
         Ok(())

@@ -110,6 +110,22 @@ impl SshSession {
         })
     }
 
+    /// End the session without ever hanging: EOF and close on the shell,
+    /// then a disconnect, each bounded; devices that ignore `exit` or never
+    /// answer are simply dropped.
+    pub async fn close(mut self) {
+        if let Some(shell) = self.shell.take() {
+            let _ = tokio::time::timeout(super::DISCONNECT_GRACE, async {
+                let _ = shell.eof().await;
+                let _ = shell.close().await;
+            })
+            .await;
+        }
+        if let Some(conn) = self.conn.take() {
+            conn.close().await;
+        }
+    }
+
     /// Keep a raw recording of the session (`netraven driver record`).
     pub fn record(&mut self) {
         self.recorder = Some(Recorder::default());
@@ -400,20 +416,8 @@ impl DeviceSession for SshSession {
         self.recorder.take()
     }
 
-    /// End the session without ever hanging: EOF and close on the shell,
-    /// then a disconnect, each bounded; devices that ignore `exit` or never
-    /// answer are simply dropped.
-    async fn close(mut self: Box<Self>) {
-        if let Some(shell) = self.shell.take() {
-            let _ = tokio::time::timeout(super::DISCONNECT_GRACE, async {
-                let _ = shell.eof().await;
-                let _ = shell.close().await;
-            })
-            .await;
-        }
-        if let Some(conn) = self.conn.take() {
-            conn.close().await;
-        }
+    async fn close(self: Box<Self>) {
+        (*self).close().await
     }
 }
 
