@@ -53,6 +53,55 @@ pub fn crates_in(dir: &Path) -> Result<Vec<PathBuf>, AuthoringError> {
     Ok(crates)
 }
 
+/// The target drivers are built for.
+const WASM_TARGET: &str = "wasm32-wasip2";
+
+/// Add the wasm target through rustup when the toolchain lacks it. rustup
+/// installs the targets `rust-toolchain.toml` lists only when it installs
+/// the toolchain itself: a machine that already had the toolchain fails the
+/// first driver build with "can't find crate for `core`".
+fn ensure_wasm_target() -> Result<(), AuthoringError> {
+    let libdir = Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
+        .args(["--print", "target-libdir", "--target", WASM_TARGET])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
+    if libdir.as_deref().is_some_and(target_installed) {
+        return Ok(());
+    }
+    let missing = |message: String| AuthoringError::Cargo {
+        krate: PathBuf::from(WASM_TARGET),
+        message,
+    };
+    eprintln!(
+        "the {WASM_TARGET} target is not installed: adding it with `rustup target add {WASM_TARGET}`"
+    );
+    let status = Command::new("rustup")
+        .args(["target", "add", WASM_TARGET])
+        .status()
+        .map_err(|e| {
+            missing(format!(
+                "not installed, and rustup cannot run ({e}): install the {WASM_TARGET} target for your Rust toolchain"
+            ))
+        })?;
+    if !status.success() {
+        return Err(missing(format!(
+            "not installed, and `rustup target add {WASM_TARGET}` failed ({status})"
+        )));
+    }
+    Ok(())
+}
+
+/// Whether a target's library directory holds its standard library.
+fn target_installed(libdir: &Path) -> bool {
+    std::fs::read_dir(libdir).is_ok_and(|entries| {
+        entries
+            .filter_map(|e| e.ok())
+            .any(|e| e.file_name().to_string_lossy().starts_with("libcore-"))
+    })
+}
+
 fn cargo() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
@@ -93,6 +142,7 @@ pub fn build_drivers(
     target_dir: &Path,
 ) -> Result<Vec<PathBuf>, AuthoringError> {
     std::fs::create_dir_all(out_dir).map_err(|e| file_error(out_dir, e))?;
+    ensure_wasm_target()?;
     let mut groups: Vec<(PathBuf, Vec<(PathBuf, String)>)> = Vec::new();
     for krate in crates {
         let workspace = workspace_of(krate)?;
@@ -325,4 +375,20 @@ const EXAMPLE_OUTPUT: &str =
 /// Whether driver builds keep their function names, for profiling.
 fn keep_symbols() -> bool {
     std::env::var_os("NETRAVEN_DRIVER_SYMBOLS").is_some_and(|v| v == "1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_target_counts_as_installed_only_with_its_core_library() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert!(!target_installed(&dir.path().join("absent")));
+        assert!(!target_installed(dir.path()));
+        std::fs::write(dir.path().join("libstd-0123.rlib"), b"").expect("write");
+        assert!(!target_installed(dir.path()));
+        std::fs::write(dir.path().join("libcore-0123.rlib"), b"").expect("write");
+        assert!(target_installed(dir.path()));
+    }
 }

@@ -757,6 +757,50 @@ fn json_log_events_carry_the_job_and_the_device() {
     drop(sim);
 }
 
+/// `[logging] level = "trace"` is about NetRaven's own events: before, it
+/// turned on wasmtime's and sqlx's internals too (3.7 GB of stderr for a job
+/// of 8 devices).
+#[test]
+fn a_bare_log_level_is_netravens_own_and_dependencies_stay_at_warn() {
+    let lab = Lab::new(Db::Sqlite, &["ios"]);
+    let sim = lab.serve_ios(2, &[]);
+    let out = lab
+        .command(&["backup", "--all", "--json"])
+        .env("NETRAVEN_LOGGING_FORMAT", "json")
+        .env("NETRAVEN_LOGGING_LEVEL", "trace")
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let events: Vec<serde_json::Value> = stderr
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let ours = |e: &&serde_json::Value| {
+        e["target"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("netraven"))
+    };
+    // NetRaven's own debug events are there...
+    let done: Vec<_> = events
+        .iter()
+        .filter(ours)
+        .filter(|e| e["level"] == "DEBUG" && e["fields"]["message"] == "device done")
+        .collect();
+    assert_eq!(done.len(), 2, "{stderr}");
+    // ...and no dependency said anything below a warning.
+    for e in events.iter().filter(|e| !ours(e)) {
+        assert!(
+            e["level"] == "WARN" || e["level"] == "ERROR",
+            "a dependency's event at {}: {e}",
+            e["level"]
+        );
+    }
+    drop(sim);
+}
+
 #[test]
 fn router_db_imports_with_a_column_map() {
     let lab = Lab::new(Db::Sqlite, &["ios"]);

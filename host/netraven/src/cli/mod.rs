@@ -15,6 +15,7 @@ mod devices;
 mod drivers;
 mod history;
 mod jobs;
+mod logging;
 
 use args::*;
 
@@ -54,9 +55,11 @@ pub(crate) fn main() -> ExitCode {
 /// text or JSON lines on stderr. Job events carry the job id and device
 /// from their spans.
 fn init_tracing(config: &Config) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("NETRAVEN_LOG")
-        .or_else(|_| tracing_subscriber::EnvFilter::try_new(&config.logging.level))
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let level = std::env::var("NETRAVEN_LOG").unwrap_or_else(|_| config.logging.level.clone());
+    let rust_log = std::env::var("RUST_LOG").ok();
+    let filter =
+        tracing_subscriber::EnvFilter::try_new(logging::directives(&level, rust_log.as_deref()))
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     use std::io::IsTerminal;
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)

@@ -1,7 +1,7 @@
 //! OpenSSH's sshd as a real peer: started per test on a free loopback port
 //! with its own host keys, client keys and settings, stopped on drop.
 //!
-//! Needs `openssh-server` (installed by .ci/run) and root, because sshd
+//! Needs `openssh-server` (installed by tests/run) and root, because sshd
 //! authenticates a real local user. The user `netraven-test` is created on
 //! first use with a throwaway password.
 
@@ -29,7 +29,7 @@ fn ensure_user() {
     READY.get_or_init(|| {
         assert!(
             Path::new(SSHD).exists(),
-            "{SSHD} is missing: install openssh-server (.ci/run does)"
+            "{SSHD} is missing: install openssh-server, or run the tests with tests/run, which does"
         );
         let exists = Command::new("id")
             .arg(USER)
