@@ -61,6 +61,12 @@ const WASM_TARGET: &str = "wasm32-wasip2";
 /// the toolchain itself: a machine that already had the toolchain fails the
 /// first driver build with "can't find crate for `core`".
 fn ensure_wasm_target() -> Result<(), AuthoringError> {
+    // One check (and at most one `rustup target add`) at a time: the tests
+    // build drivers from several threads at once.
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let libdir = Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
         .args(["--print", "target-libdir", "--target", WASM_TARGET])
         .output()

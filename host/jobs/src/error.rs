@@ -49,16 +49,16 @@ pub enum JobError {
 }
 
 impl JobError {
-    /// The job this error names in its own message, if it does (the
-    /// caller adds the job to the others).
-    pub fn job(&self) -> Option<i64> {
-        match self {
-            JobError::NoSuchJob { job }
-            | JobError::Vanished { job }
-            | JobError::NoCommands { job }
-            | JobError::UnknownKind { job, .. }
-            | JobError::Held { job, .. } => Some(*job),
-            _ => None,
-        }
+    /// Whether the message names the job already (the caller adds the job
+    /// to the others).
+    pub fn names_job(&self) -> bool {
+        matches!(
+            self,
+            JobError::NoSuchJob { .. }
+                | JobError::Vanished { .. }
+                | JobError::NoCommands { .. }
+                | JobError::UnknownKind { .. }
+                | JobError::Held { .. }
+        )
     }
 }

@@ -21,7 +21,6 @@ else
 fi
 export CARGO_TARGET_DIR=$tree/target
 log=$(mktemp)
-trap 'sed -i "s/\"netraven.lock2\"/\"netraven.lock\"/" $archive; sed -i "s/SHOWN: usize = 201;/SHOWN: usize = 200;/" $transport' EXIT
 
 timed() {
     local name=$1; shift
@@ -48,6 +47,8 @@ undo() {
     sed -i 's/"netraven.lock2"/"netraven.lock"/' $archive
     sed -i 's/SHOWN: usize = 201;/SHOWN: usize = 200;/' $transport
 }
+# A failed or interrupted build leaves no change behind.
+trap undo EXIT
 
 echo "$tree at $(git -C "$tree" rev-parse --short HEAD)"
 if [ "$clean" = --clean ]; then

@@ -75,9 +75,10 @@ pub(crate) async fn run_job(
     let progress = Progress::start(id);
     let summary = worker.run_job(id, progress.callback()).await.map_err(|e| {
         progress.finish();
-        match e.job() {
-            Some(_) => anyhow::Error::new(e),
-            None => anyhow::Error::new(e).context(format!("job {id}")),
+        if e.names_job() {
+            anyhow::Error::new(e)
+        } else {
+            anyhow::Error::new(e).context(format!("job {id}"))
         }
     })?;
     progress.finish();
