@@ -57,6 +57,17 @@ pub struct Device {
 }
 
 impl Device {
+    /// A device with these vars and defaults otherwise, for tests.
+    pub fn with_vars(vars: &[(&str, &str)]) -> Device {
+        Device {
+            vars: vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            ..Device::default()
+        }
+    }
+
     pub fn var(&self, key: &str) -> Option<&str> {
         self.vars
             .iter()
@@ -121,7 +132,8 @@ impl From<SessionError> for DriverError {
 
 /// A vendor driver. Only `info` and `backup` are required.
 ///
-/// The host calls `login` before `backup` and `run`. Functions take no
+/// The host calls `login` before `backup` and `run`, and `logout` after
+/// them when they succeeded. Functions take no
 /// `self`: a fresh instance serves each device, so state lives in locals.
 pub trait Driver {
     fn info() -> DriverInfo;
@@ -137,6 +149,14 @@ pub trait Driver {
     }
 
     fn backup(session: &mut dyn Session, device: &Device) -> Result<Backup, DriverError>;
+
+    /// Leave the device politely once `backup` or `run` succeeded: send the
+    /// vendor's `exit`, `logout` or `quit` (a device that hangs up on it is
+    /// fine). A failure here is logged and does not fail the backup. The
+    /// default sends nothing and lets the host close the connection.
+    fn logout(_session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        Ok(())
+    }
 
     /// Ad-hoc commands. The default sends each one and returns the output
     /// without echo and prompt (shell) or as is (exec).

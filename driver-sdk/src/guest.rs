@@ -175,12 +175,21 @@ pub fn info<D: Driver>() -> wit::DriverInfo {
     }
 }
 
+/// Log out; a failure only gets a log line (the work is done).
+fn logout<D: Driver>(device: &Device) {
+    if let Err(e) = D::logout(&mut HostSession, device) {
+        HostSession.log(crate::Level::Debug, &format!("logout: {e}"));
+    }
+}
+
 pub fn backup<D: Driver>(d: wit::Device) -> Result<wit::ConfigBackup, wit::DriverError> {
     install_panic_hook();
     let device = device(d);
     let run = || -> Result<Backup, DriverError> {
         D::login(&mut HostSession, &device)?;
-        D::backup(&mut HostSession, &device)
+        let backup = D::backup(&mut HostSession, &device)?;
+        logout::<D>(&device);
+        Ok(backup)
     };
     let Backup { config, extras } = run().map_err(driver_error)?;
     Ok(wit::ConfigBackup { config, extras })
@@ -194,7 +203,9 @@ pub fn run<D: Driver>(
     let device = device(d);
     let run = || {
         D::login(&mut HostSession, &device)?;
-        D::run(&mut HostSession, &device, &commands)
+        let outputs = D::run(&mut HostSession, &device, &commands)?;
+        logout::<D>(&device);
+        Ok::<_, DriverError>(outputs)
     };
     let outputs = run().map_err(driver_error)?;
     Ok(outputs

@@ -29,6 +29,7 @@
 extern crate self as netraven_driver_sdk;
 
 mod driver;
+pub mod login;
 mod session;
 pub mod text;
 
@@ -64,9 +65,9 @@ pub const CONTRACT_VERSION: &str = "0.1.0";
 
 /// Everything a driver file usually needs.
 pub mod prelude {
-    pub use crate::text;
     pub use crate::{
         Backup, CommandOutput, Device, Driver, DriverError, DriverInfo, Level, Mode, Secret,
         Session, SessionError,
     };
+    pub use crate::{login, text};
 }

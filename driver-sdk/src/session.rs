@@ -49,15 +49,20 @@ impl fmt::Display for SessionError {
 
 impl std::error::Error for SessionError {}
 
-/// One device dialogue. Regexes use Rust `regex` syntax and are compiled in
-/// multi-line, CRLF-aware mode, so `^` and `$` match at line boundaries as in
-/// Oxidized's Ruby regexes. A prompt or pattern only counts when it is the
-/// last thing the device sent: devices stop and wait after a prompt or pager.
+/// One device dialogue. Regexes have the one syntax of every driver regex
+/// and are compiled in line mode (see [`text`](crate::text)): `^` and `$`
+/// match at line boundaries and before `\r\n`, as in Oxidized's Ruby
+/// regexes. A prompt or pattern only counts when it is the last thing the
+/// device sent: devices stop and wait after a prompt or pager.
 pub trait Session {
     /// Replace the prompt regex that `command` waits for.
     fn set_prompt(&mut self, regex: &str) -> Result<(), SessionError>;
     /// While waiting, answer `regex` with `reply` and drop the matched text
-    /// from the output (pagers, "Press any key", confirmations).
+    /// from the output (pagers, "Press any key", confirmations). Like a
+    /// prompt, the match must end where the device's output so far ends.
+    /// If `regex` has a group named `drop`, only that group's text leaves
+    /// the output and the rest of the match stays; see
+    /// [`on_pager_anywhere`](Session::on_pager_anywhere).
     fn on_pattern(&mut self, regex: &str, reply: &str) -> Result<(), SessionError>;
     fn clear_patterns(&mut self);
     /// The line ending `command` and `send_secret` append. Default `"\n"`.
@@ -88,6 +93,14 @@ pub trait Session {
     fn fetch_file(&mut self, path: &str, timeout: Option<Duration>)
     -> Result<String, SessionError>;
     fn log(&mut self, level: Level, message: &str);
+
+    /// Answer `pager` with `reply` wherever it shows up in the output, also
+    /// when the device prints more after it before it waits (log events,
+    /// erase sequences). The pager's text leaves the output; what follows
+    /// it stays. `on_pattern` with `(?<drop>pager)(?s:.*)`.
+    fn on_pager_anywhere(&mut self, pager: &str, reply: &str) -> Result<(), SessionError> {
+        self.on_pattern(&format!("(?<drop>{pager})(?s:.*)"), reply)
+    }
 
     /// `command_with_timeout` with the host's default read timeout.
     fn command(&mut self, line: &str) -> Result<String, SessionError> {

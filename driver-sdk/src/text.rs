@@ -2,12 +2,28 @@
 //! what a helper returns gives the text back unchanged (Oxidized's backups
 //! depend on exact line endings).
 //!
-//! Regexes ([`Regex`], [`re`], and the helpers that take patterns) run in
-//! the host's native engine: compiled once per host process and shared by
-//! every driver instance, matched with literal prefilters. The syntax is the
-//! `regex` crate's with `\d`, `\s`, `\w` and `\b` ASCII-only, as in Ruby; see
-//! `netraven:driver/text` in the WIT contract. A native build (`cargo test`)
-//! runs the same engine in-process.
+//! # One regex syntax, two modes
+//!
+//! Every regex a driver writes, for the session or for clean-up, has one
+//! syntax: the `regex` crate's, with `\d`, `\s`, `\w` and `\b` ASCII-only,
+//! as in Ruby (see `netraven:driver/text` in the WIT contract). What differs
+//! is the mode a pattern is compiled in:
+//!
+//! | where the pattern goes | mode | `^` / `$` match at | `\r\n` |
+//! |---|---|---|---|
+//! | [`Session`](crate::Session) calls: `set_prompt`, `on_pattern`, `read_until`, [`DriverInfo`](crate::DriverInfo)'s prompt | **line mode** | every line's start and end | one line end: `$` matches before the `\r` |
+//! | [`re`], [`Regex::new`] and the helpers here that take patterns | **text mode** | the start and end of the whole text, unless the pattern turns on `(?m)` | two characters, as written |
+//!
+//! Line mode is text mode with `(?mR)` in front: [`line_re`] compiles a
+//! pattern exactly as the session does, to test a reply the same way the
+//! prompt was matched. So `line_re(PROMPT)` matches where the session's
+//! prompt would, and `re(&format!("(?m){PROMPT}"))` is the same but for `\r`.
+//! [`drop_lines`] and the `*_lines` helpers match each line without its line
+//! ending, so `^` and `$` there are the line's ends in either mode.
+//!
+//! Regexes run in the host's native engine: compiled once per host process
+//! and shared by every driver instance, matched with literal prefilters. A
+//! native build (`cargo test`) runs the same engine in-process.
 
 use std::borrow::Cow;
 use std::ops::{Index, Range};
@@ -142,6 +158,13 @@ pub fn re(pattern: &str) -> Regex {
         Ok(re) => re,
         Err(e) => panic!("driver {e}"),
     }
+}
+
+/// Compile `pattern` in line mode, as the session compiles prompts and
+/// patterns: `^` and `$` match at every line's ends, and `$` matches before
+/// a `\r\n` (see the module's table). Panics on a bad pattern, as [`re`].
+pub fn line_re(pattern: &str) -> Regex {
+    re(&format!("(?mR){pattern}"))
 }
 
 /// What a driver's rewriting helpers run on: the host's imports in wasm.
@@ -447,6 +470,78 @@ pub fn unix_newlines(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Remove every `\r` that is not followed by `\n`: the carriage returns
+/// devices print to redraw a line. `\r\n` stays (see [`unix_newlines`]).
+pub fn remove_lone_cr(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = find_byte(rest.as_bytes(), b'\r') {
+        let keep_cr = rest[at + 1..].starts_with('\n');
+        out.push_str(&rest[..if keep_cr { at + 1 } else { at }]);
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Apply backspaces as a terminal shows them: each `\x08` removes itself
+/// and the character before it on the same line (at the start of a line
+/// there is nothing to remove). Devices erase a pager prompt this way, e.g.
+/// `--More--` then eight backspaces, eight spaces and eight backspaces.
+pub fn apply_backspaces(text: &str) -> String {
+    if find_byte(text.as_bytes(), 0x08).is_none() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    // Where the current line starts in `out`: a backspace never crosses it.
+    let mut line_start = 0;
+    for c in text.chars() {
+        match c {
+            '\x08' => {
+                if out.len() > line_start {
+                    out.pop();
+                }
+            }
+            '\n' => {
+                out.push(c);
+                line_start = out.len();
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `text` without its first `n` lines (each line ends after its `\n`).
+/// Empty when it has `n` lines or fewer.
+pub fn drop_first_lines(text: &str, n: usize) -> &str {
+    let mut rest = text;
+    for _ in 0..n {
+        match find_byte(rest.as_bytes(), b'\n') {
+            Some(i) => rest = &rest[i + 1..],
+            None => return "",
+        }
+    }
+    rest
+}
+
+/// `text` without its last `n` lines. A last line without `\n` counts as a
+/// line, and the `\n` that ends the line before the dropped ones stays.
+/// Empty when it has `n` lines or fewer.
+pub fn drop_last_lines(text: &str, n: usize) -> &str {
+    let mut end = text.len();
+    for _ in 0..n {
+        if end == 0 {
+            return "";
+        }
+        // The line ending at `end` starts after the previous `\n`.
+        let body = &text[..end];
+        let body = body.strip_suffix('\n').unwrap_or(body);
+        end = body.rfind('\n').map_or(0, |i| i + 1);
+    }
+    &text[..end]
 }
 
 /// Where the last line of `text` starts (0 when it has one line).
@@ -943,5 +1038,55 @@ mod tests {
             )],
         );
         assert_eq!(out, "set passwd <hidden>\nset name x\nset key <hidden>\n");
+    }
+}
+
+#[cfg(test)]
+mod line_helper_tests {
+    use super::*;
+
+    #[test]
+    fn lone_carriage_returns_go_and_crlf_stays() {
+        assert_eq!(remove_lone_cr("a\rb\r\nc\r\r\n\r"), "ab\r\nc\r\n");
+        assert_eq!(remove_lone_cr("plain\n"), "plain\n");
+    }
+
+    #[test]
+    fn backspaces_erase_within_the_line_only() {
+        let erase = format!(
+            "--More--{}{}{}",
+            "\x08".repeat(8),
+            " ".repeat(8),
+            "\x08".repeat(8)
+        );
+        assert_eq!(apply_backspaces(&format!("a\n{erase}b\n")), "a\nb\n");
+        assert_eq!(apply_backspaces("ab\n\x08\x08c"), "ab\nc");
+        assert_eq!(apply_backspaces("caf\u{e9}\x08e"), "cafe");
+        assert_eq!(apply_backspaces("none"), "none");
+    }
+
+    #[test]
+    fn first_and_last_lines_are_dropped_with_their_endings() {
+        let t = "echo\none\ntwo\nprompt#";
+        assert_eq!(drop_first_lines(t, 1), "one\ntwo\nprompt#");
+        assert_eq!(drop_first_lines(t, 4), "");
+        assert_eq!(drop_first_lines(t, 9), "");
+        assert_eq!(drop_last_lines(t, 1), "echo\none\ntwo\n");
+        assert_eq!(drop_last_lines(t, 2), "echo\none\n");
+        assert_eq!(drop_last_lines("a\nb\n", 1), "a\n");
+        assert_eq!(drop_last_lines("a\nb\n", 2), "");
+        assert_eq!(drop_last_lines("a", 1), "");
+        assert_eq!(
+            drop_last_lines(drop_first_lines(t, 1), 1),
+            cut_echo_and_prompt(t)
+        );
+    }
+
+    #[test]
+    fn line_mode_is_text_mode_with_multi_line_and_crlf() {
+        let prompt = r"^r1#$";
+        assert!(!re(prompt).is_match("show\r\nr1#\r\n"));
+        assert!(line_re(prompt).is_match("show\r\nr1#\r\n"));
+        assert!(!re(&format!("(?m){prompt}")).is_match("show\r\nr1#\r\n"));
     }
 }

@@ -9,11 +9,15 @@
 //! | `#prompt.yaml` | `pass` strings match the prompt, `fail` strings don't, and a login on each `pass_with_expect` string reaches the prompt |
 //! | `#custom_simulation.yaml` | replayed with the vars and secrets of `#vars.yaml`; the backup equals `#custom_output.txt` when there is one, else it must complete |
 //!
+//! Each replay also adds a `replay` check: the driver used the whole
+//! recording (every step of a list, every key of a map, no input left half
+//! typed), so a driver that skips a command or its logout fails.
 //! `#vars.yaml` is NetRaven's addition to the format: the device vars and
-//! the secrets a custom recording was made with (`vars:` and `secrets:`
-//! maps, `secrets` holding `password` and `enable`). Other recordings ran
-//! with no credentials, so their secret prompts are answered with an empty
-//! line.
+//! the secrets a recording was made with (`vars:` and `secrets:` maps,
+//! `secrets` holding `password` and `enable`), and `lenient_replay:`,
+//! the reason a recording cannot be replayed whole, which turns the
+//! `replay` check off for that case. Other recordings ran with no
+//! credentials, so their secret prompts are answered with an empty line.
 //!
 //! A `fail` entry fails the check if it appears literally *or* matches as a
 //! regex, so a secret that happens to contain `$` is never waved through.
@@ -37,6 +41,7 @@ pub enum CheckKind {
     Significant,
     Prompt,
     Custom,
+    Replay,
 }
 
 impl fmt::Display for CheckKind {
@@ -47,6 +52,7 @@ impl fmt::Display for CheckKind {
             CheckKind::Significant => "significant",
             CheckKind::Prompt => "prompt",
             CheckKind::Custom => "custom",
+            CheckKind::Replay => "replay",
         })
     }
 }
@@ -111,8 +117,18 @@ pub fn sibling_vars_dir(corpus: &Path) -> PathBuf {
     corpus.parent().unwrap_or(Path::new(".")).join("vars")
 }
 
-/// Every case in `dir`, sorted by model then description.
+/// Every case in `dir` that has something to check, sorted by model then
+/// description.
 pub fn discover(dir: &Path) -> Result<Vec<Case>, String> {
+    Ok(discover_all(dir)?
+        .into_iter()
+        .filter(|c| c.has_checks())
+        .collect())
+}
+
+/// Every case in `dir`, checks or not (a recording alone is a case the
+/// simulator can serve), sorted by model then description.
+pub fn discover_all(dir: &Path) -> Result<Vec<Case>, String> {
     let entries =
         std::fs::read_dir(dir).map_err(|e| format!("{}: cannot list: {e}", dir.display()))?;
     let mut cases: BTreeMap<(String, String), Case> = BTreeMap::new();
@@ -147,7 +163,7 @@ pub fn discover(dir: &Path) -> Result<Vec<Case>, String> {
         };
         *slot = Some(path);
     }
-    Ok(cases.into_values().filter(|c| c.has_checks()).collect())
+    Ok(cases.into_values().collect())
 }
 
 impl Case {
@@ -198,7 +214,11 @@ impl<D: Driver> Target for NativeTarget<D> {
     }
     fn backup(&mut self, mut session: ReplaySession, device: &Device) -> Result<Backup, String> {
         D::login(&mut session, device).map_err(|e| e.to_string())?;
-        D::backup(&mut session, device).map_err(|e| e.to_string())
+        let backup = D::backup(&mut session, device).map_err(|e| e.to_string())?;
+        // As the SDK does on a device: a failed logout is no failed backup
+        // (the replay check tells whether the logout was the recorded one).
+        let _ = D::logout(&mut session, device);
+        Ok(backup)
     }
     fn redact(&mut self, config: &str) -> Result<String, String> {
         Ok(D::redact(config))
@@ -239,24 +259,42 @@ pub fn run_case(target: &mut dyn Target, case: &Case) -> Vec<Check> {
         ));
     }
     if let Some(simulation) = &case.custom_simulation {
-        checks.push(check(
-            CheckKind::Custom,
-            custom_check(target, &info, case, simulation),
-        ));
+        let (custom, replay) = custom_check(target, &info, case, simulation);
+        checks.push(check(CheckKind::Custom, custom));
+        if let Some(replay) = replay {
+            checks.push(check(CheckKind::Replay, replay));
+        }
     }
     let Some(simulation) = &case.simulation else {
         return checks;
     };
+    // Oxidized recorded its corpus with no credentials configured: a device
+    // that asks for a secret there was answered with an empty line. A
+    // `#vars.yaml` gives the device vars the recording was made with.
+    let vars = match case_vars(case.vars.as_deref()) {
+        Ok(vars) => vars,
+        Err(e) => {
+            checks.push(check(CheckKind::Replay, Err(e)));
+            return checks;
+        }
+    };
+    let lenient = vars.lenient_replay;
+    let device = Device {
+        vars: vars.vars,
+        ..device
+    };
+    let mut replayed = None;
     let backup = Transcript::load(simulation)
         .map_err(|e| e.to_string())
-        // Oxidized recorded its corpus with no credentials configured: a
-        // device that asks for a secret there was answered with an empty line.
         .and_then(|t| {
             ReplaySession::new(t, info.mode, &info.prompt)
-                .map(|s| s.with_secrets("", ""))
+                .map(|s| s.with_secrets(&vars.password, &vars.enable))
                 .map_err(|e| e.to_string())
         })
-        .and_then(|session| target.backup(session, &device));
+        .and_then(|session| {
+            replayed = Some(session.device());
+            target.backup(session, &device)
+        });
     let backup = match backup {
         Ok(b) => b,
         Err(e) => {
@@ -273,6 +311,9 @@ pub fn run_case(target: &mut dyn Target, case: &Case) -> Vec<Check> {
             return checks;
         }
     };
+    if let (Some(device), None) = (&replayed, &lenient) {
+        checks.push(check(CheckKind::Replay, device.finish()));
+    }
     if let Some(path) = &case.output {
         checks.push(check(CheckKind::Output, output_check(&backup.config, path)));
     }
@@ -297,15 +338,13 @@ pub struct CaseVars {
     pub vars: Vec<(String, String)>,
     pub password: String,
     pub enable: String,
+    /// Why the recording cannot be replayed whole, if it cannot.
+    pub lenient_replay: Option<String>,
 }
 
 /// Read a `#vars.yaml` file; no file means no vars and empty secrets.
 pub fn case_vars(path: Option<&Path>) -> Result<CaseVars, String> {
-    let mut out = CaseVars {
-        vars: Vec::new(),
-        password: String::new(),
-        enable: String::new(),
-    };
+    let mut out = CaseVars::default();
     let Some(path) = path else {
         return Ok(out);
     };
@@ -331,6 +370,16 @@ pub fn case_vars(path: Option<&Path>) -> Result<CaseVars, String> {
         }
     };
     out.vars = pairs("vars")?;
+    out.lenient_replay = match &doc["lenient_replay"] {
+        Yaml::BadValue => None,
+        Yaml::String(reason) if !reason.trim().is_empty() => Some(reason.clone()),
+        _ => {
+            return Err(format!(
+                "{}: lenient_replay: give the reason the recording cannot be replayed whole",
+                path.display()
+            ));
+        }
+    };
     for (k, v) in pairs("secrets")? {
         match k.as_str() {
             "password" => out.password = v,
@@ -346,28 +395,40 @@ pub fn case_vars(path: Option<&Path>) -> Result<CaseVars, String> {
     Ok(out)
 }
 
+/// The custom check's outcome, and the replay check's when the backup ran
+/// to the end of a recording that must be replayed whole.
 fn custom_check(
     target: &mut dyn Target,
     info: &DriverInfo,
     case: &Case,
     simulation: &Path,
-) -> Result<(), String> {
-    let vars = case_vars(case.vars.as_deref())?;
+) -> (Result<(), String>, Option<Result<(), String>>) {
+    let vars = match case_vars(case.vars.as_deref()) {
+        Ok(vars) => vars,
+        Err(e) => return (Err(e), None),
+    };
     let device = Device {
         vars: vars.vars,
         ..device_for(case)
     };
-    let transcript = Transcript::load(simulation).map_err(|e| e.to_string())?;
-    let session = ReplaySession::new(transcript, info.mode, &info.prompt)
-        .map_err(|e| e.to_string())?
-        .with_secrets(&vars.password, &vars.enable);
-    let backup = target
-        .backup(session, &device)
-        .map_err(|e| format!("backup failed: {e}"))?;
-    match &case.custom_output {
+    let session = Transcript::load(simulation)
+        .map_err(|e| e.to_string())
+        .and_then(|t| ReplaySession::new(t, info.mode, &info.prompt).map_err(|e| e.to_string()));
+    let session = match session {
+        Ok(s) => s.with_secrets(&vars.password, &vars.enable),
+        Err(e) => return (Err(e), None),
+    };
+    let replayed = session.device();
+    let backup = match target.backup(session, &device) {
+        Ok(b) => b,
+        Err(e) => return (Err(format!("backup failed: {e}")), None),
+    };
+    let replay = vars.lenient_replay.is_none().then(|| replayed.finish());
+    let output = match &case.custom_output {
         Some(path) => output_check(&backup.config, path),
         None => Ok(()),
-    }
+    };
+    (output, replay)
 }
 
 fn output_check(actual: &str, path: &Path) -> Result<(), String> {

@@ -9,7 +9,11 @@
 //!   so reading a 10 MB config is linear; anchors still see the bytes before
 //!   the tail, so `^` means the start of a real line.
 //! - Pager patterns are answered and their matched text is dropped from the
-//!   output; a pattern never matches the same bytes twice.
+//!   output; a pattern never matches the same bytes twice. When a pattern
+//!   has a group named `drop`, only that group's text is dropped and the
+//!   rest of the match stays in the output: so `(?<drop>--More--)(?s:.*)`
+//!   answers a pager that the device follows with more output before it
+//!   waits (see `Session::on_pager_anywhere`).
 
 use std::sync::Arc;
 
@@ -45,7 +49,11 @@ pub fn compile(pattern: &str) -> Result<Arc<Regex>, SessionError> {
                 pattern.len()
             )));
         }
-        RegexBuilder::new(pattern)
+        // The one syntax of every driver regex (ASCII classes, as in Ruby),
+        // in line mode: see the `text` module.
+        let ascii = crate::native_text::ascii_classes(pattern)
+            .map_err(|e| SessionError::InvalidRegex(format!("{pattern:?}: {e}")))?;
+        RegexBuilder::new(&ascii)
             .multi_line(true)
             .crlf(true)
             .size_limit(REGEX_SIZE_LIMIT)
@@ -82,10 +90,22 @@ enum Ansi {
     Csi,
 }
 
+/// An auto-reply pattern and what it sends.
+#[derive(Debug, Clone)]
+struct Pattern {
+    re: Arc<Regex>,
+    reply: Vec<u8>,
+    /// The index of its `drop` group, if it has one.
+    drop: Option<usize>,
+}
+
+/// The group of an auto-reply pattern that names the text to remove.
+pub const DROP_GROUP: &str = "drop";
+
 #[derive(Debug, Clone)]
 pub struct PromptEngine {
     prompt: Arc<Regex>,
-    patterns: Vec<(Arc<Regex>, Vec<u8>)>,
+    patterns: Vec<Pattern>,
     strip_ansi: bool,
     ansi: Ansi,
     buf: Vec<u8>,
@@ -121,8 +141,13 @@ impl PromptEngine {
                 "more than {MAX_PATTERNS} auto-reply patterns; clear_patterns first"
             )));
         }
-        self.patterns
-            .push((compile(pattern)?, reply.as_bytes().to_vec()));
+        let re = compile(pattern)?;
+        let drop = re.capture_names().position(|name| name == Some(DROP_GROUP));
+        self.patterns.push(Pattern {
+            re,
+            reply: reply.as_bytes().to_vec(),
+            drop,
+        });
         Ok(())
     }
 
@@ -162,14 +187,36 @@ impl PromptEngine {
     /// Look for a pager pattern, then for `target`, at the end of the data.
     pub fn step(&mut self, target: &Regex) -> Step {
         let start = self.window_start();
-        for (re, reply) in &self.patterns {
+        for pattern in &self.patterns {
             // An empty match (a pattern like `(--More--)?$`) would be answered
             // forever without consuming anything: only real text counts.
-            if let Some((from, _)) = match_at_end(re, &self.buf, start).filter(|(f, t)| t > f) {
-                self.buf.truncate(from);
-                self.floor = from;
-                return Step::Send(reply.clone());
+            let Some((from, to)) =
+                match_at_end(&pattern.re, &self.buf, start).filter(|(f, t)| t > f)
+            else {
+                continue;
+            };
+            let group = pattern.drop.and_then(|i| {
+                let caps = pattern.re.captures_at(&self.buf, from)?;
+                caps.get(i).map(|g| (g.start(), g.end()))
+            });
+            match group {
+                // Drop the group's text and keep what followed it; later
+                // matches start after the kept text's beginning.
+                Some((g_from, g_to)) => {
+                    self.buf.drain(g_from..g_to);
+                    self.floor = g_from;
+                }
+                None if pattern.drop.is_some() => {
+                    // The group took no part: nothing to drop, and this
+                    // match must not be answered again.
+                    self.floor = to;
+                }
+                None => {
+                    self.buf.truncate(from);
+                    self.floor = from;
+                }
             }
+            return Step::Send(pattern.reply.clone());
         }
         if match_at_end(target, &self.buf, start).is_some() {
             self.floor = 0;
@@ -244,6 +291,40 @@ mod tests {
             Step::Done(b"show run\nr1#\nhostname r1\nr1#".to_vec())
         );
         assert!(e.pending().is_empty());
+    }
+
+    #[test]
+    fn a_drop_group_removes_only_the_pager_and_keeps_what_follows_it() {
+        let mut e = PromptEngine::new(r"^r1#$").unwrap();
+        e.add_pattern(r"(?<drop> --More-- \x00)(?s:.*)", " ")
+            .unwrap();
+        // The device prints a log event after the pager, then waits.
+        e.feed(b"line 1\n --More-- \x002024/01/01 10:00:00 link up\r\n");
+        assert_eq!(step_str(&mut e), Step::Send(b" ".to_vec()));
+        // Nothing more to answer until the device sends another pager.
+        assert_eq!(step_str(&mut e), Step::NeedMore);
+        e.feed(b"line 2\n --More-- \x00");
+        assert_eq!(step_str(&mut e), Step::Send(b" ".to_vec()));
+        e.feed(b"line 3\nr1#");
+        assert_eq!(
+            step_str(&mut e),
+            Step::Done(b"line 1\n2024/01/01 10:00:00 link up\r\nline 2\nline 3\nr1#".to_vec())
+        );
+    }
+
+    #[test]
+    fn without_a_drop_group_a_pager_followed_by_output_is_not_answered() {
+        let mut e = PromptEngine::new(r"^r1#$").unwrap();
+        e.add_pattern(r" --More-- \x00", " ").unwrap();
+        e.feed(b"line 1\n --More-- \x002024/01/01 log\r\n");
+        assert_eq!(step_str(&mut e), Step::NeedMore);
+    }
+
+    #[test]
+    fn session_regexes_have_ascii_classes_as_text_regexes_do() {
+        let re = compile(r"^\w+#$").unwrap();
+        assert!(re.is_match(b"r1#"));
+        assert!(!re.is_match("r\u{e9}1#".as_bytes()));
     }
 
     #[test]

@@ -4,7 +4,10 @@
 //! - [`ReplaySession`]: a [`Session`](crate::Session) that replays one.
 //! - [`PromptEngine`]: prompt and pager matching, shared with the host.
 //! - [`checks`]: the corpus checks (`output`, `secret`, `prompt`,
-//!   `significant`) run by `cargo test` here and by `netraven driver test`.
+//!   `significant`, `replay`) run by `cargo test` here and by `netraven
+//!   driver test`.
+//! - [`scripted`]: a driver's own tests over recordings written in the
+//!   test: log in, back up, and check that the recording was used up.
 //!
 //! A driver crate's whole corpus test:
 //!
@@ -18,6 +21,7 @@
 pub mod checks;
 pub mod engine;
 pub mod replay;
+pub mod scripted;
 pub mod transcript;
 
 pub use checks::{Case, Check, CheckKind, NativeTarget, Target, assert_corpus, discover, run_case};

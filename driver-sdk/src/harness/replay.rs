@@ -4,6 +4,7 @@
 //! expects and refuses anything else, showing what was sent and what was
 //! expected. [`ReplaySession`] runs the host's [`PromptEngine`] over it.
 
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use regex::bytes::Regex;
@@ -23,13 +24,23 @@ pub enum Read {
     Closed,
 }
 
+/// A recorded device. Cloning it gives a handle on the same device, so a
+/// test can keep one to call [`finish`](ReplayDevice::finish) after handing
+/// the session to a driver.
 #[derive(Debug, Clone)]
 pub struct ReplayDevice {
+    state: Arc<Mutex<DeviceState>>,
+}
+
+#[derive(Debug)]
+struct DeviceState {
     transcript: Transcript,
     next: usize,
     typed: Vec<u8>,
     outbox: Vec<u8>,
     closed: bool,
+    /// How many times each exchange was replayed.
+    uses: Vec<u32>,
 }
 
 /// Show bytes as a readable, escaped string.
@@ -44,16 +55,69 @@ impl ReplayDevice {
             Mode::Shell => transcript.init_prompt.clone().unwrap_or_default(),
             Mode::Exec => Vec::new(),
         };
+        let uses = vec![0; transcript.exchanges.len()];
         ReplayDevice {
-            transcript,
-            next: 0,
-            typed: Vec::new(),
-            outbox,
-            closed: false,
+            state: Arc::new(Mutex::new(DeviceState {
+                transcript,
+                next: 0,
+                typed: Vec::new(),
+                outbox,
+                closed: false,
+                uses,
+            })),
         }
     }
 
+    fn state(&self) -> MutexGuard<'_, DeviceState> {
+        // A test that panicked while holding the lock leaves a usable state.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     pub fn write(&mut self, bytes: &[u8]) -> Result<(), SessionError> {
+        self.state().write(bytes)
+    }
+
+    pub fn read(&mut self) -> Read {
+        self.state().read()
+    }
+
+    /// An exec channel: the reply to `line` + "\n", as recorded.
+    pub fn exec(&mut self, line: &str) -> Result<Vec<u8>, SessionError> {
+        let mut input = line.as_bytes().to_vec();
+        input.push(b'\n');
+        self.state().answer(&input, "exec")
+    }
+
+    /// A file transfer: recorded under the file's path as the key, with no
+    /// newline (Oxidized's `config.ini` style).
+    pub fn fetch_file(&mut self, path: &str) -> Result<Vec<u8>, SessionError> {
+        self.state().answer(path.as_bytes(), "fetch-file")
+    }
+
+    /// Forget what was typed since the last complete input (a simulator
+    /// that answers an unrecorded line itself).
+    pub fn discard_typed(&mut self) {
+        self.state().typed.clear();
+    }
+
+    /// Typed bytes that are so far only the start of a recorded input.
+    pub fn pending_input(&self) -> Option<String> {
+        let state = self.state();
+        (!state.typed.is_empty()).then(|| state.waiting_for())
+    }
+
+    /// Was the whole recording used? Every step of a list, every key of a
+    /// map at least once, and no input left half typed. The error lists
+    /// what was not, as the recording writes it.
+    pub fn finish(&self) -> Result<(), String> {
+        self.state().finish()
+    }
+}
+
+impl DeviceState {
+    fn write(&mut self, bytes: &[u8]) -> Result<(), SessionError> {
         if self.closed {
             return Err(SessionError::Closed(format!(
                 "sent {} after the device closed the session",
@@ -78,33 +142,50 @@ impl ReplayDevice {
         Ok(())
     }
 
+    /// The exchanges the next input may be.
+    fn candidates(&self) -> std::ops::Range<usize> {
+        let len = self.transcript.exchanges.len();
+        match self.transcript.order {
+            Order::Any => 0..len,
+            Order::Strict => self.next.min(len)..len.min(self.next + 1),
+        }
+    }
+
     /// If the typed bytes start with a whole expected input, consume it and
     /// return its reply. `None` means "a prefix so far, keep typing".
     fn take_input(&mut self) -> Result<Option<Vec<u8>>, SessionError> {
-        let typed = &self.typed;
-        let candidates: Vec<usize> = match self.transcript.order {
-            Order::Any => (0..self.transcript.exchanges.len()).collect(),
-            Order::Strict => {
-                (self.next..self.transcript.exchanges.len().min(self.next + 1)).collect()
-            }
-        };
         let exchanges = &self.transcript.exchanges;
-        if let Some(&i) = candidates
-            .iter()
-            .find(|&&i| typed.starts_with(&exchanges[i].input))
+        if let Some(i) = self
+            .candidates()
+            .find(|&i| self.typed.starts_with(&exchanges[i].input))
         {
             let used = exchanges[i].input.len();
             self.typed.drain(..used);
-            self.next = i + 1;
-            return Ok(Some(exchanges[i].reply.clone()));
+            return Ok(Some(self.consume(i)));
         }
-        if candidates
-            .iter()
-            .any(|&i| exchanges[i].input.starts_with(typed))
+        if self
+            .candidates()
+            .any(|i| exchanges[i].input.starts_with(&self.typed))
         {
             return Ok(None);
         }
-        let expected = match self.transcript.order {
+        Err(SessionError::Rejected(format!(
+            "sent {}, but the recording expects {}",
+            show(&self.typed),
+            self.expected()
+        )))
+    }
+
+    fn consume(&mut self, i: usize) -> Vec<u8> {
+        self.next = i + 1;
+        self.uses[i] += 1;
+        self.transcript.exchanges[i].reply.clone()
+    }
+
+    /// What the recording would accept next, for error messages.
+    fn expected(&self) -> String {
+        let exchanges = &self.transcript.exchanges;
+        match self.transcript.order {
             Order::Strict => match exchanges.get(self.next) {
                 Some(e) => format!(
                     "{} next (step {} of {})",
@@ -118,14 +199,38 @@ impl ReplayDevice {
                 let keys: Vec<String> = exchanges.iter().map(|e| show(&e.input)).collect();
                 format!("one of {}", keys.join(", "))
             }
-        };
+        }
+    }
+
+    /// The message for typed bytes that are only the start of an input.
+    fn waiting_for(&self) -> String {
+        let exchanges = &self.transcript.exchanges;
+        let whole: Vec<String> = self
+            .candidates()
+            .filter(|&i| exchanges[i].input.starts_with(&self.typed))
+            .map(|i| show(&exchanges[i].input))
+            .collect();
+        format!(
+            "sent {}, which is only the start of the recorded input {}: the device still waits for the rest",
+            show(&self.typed),
+            whole.join(" or ")
+        )
+    }
+
+    /// The recorded reply to exactly `input`, outside the shell stream.
+    fn answer(&mut self, input: &[u8], what: &str) -> Result<Vec<u8>, SessionError> {
+        let exchanges = &self.transcript.exchanges;
+        if let Some(i) = self.candidates().find(|&i| exchanges[i].input == input) {
+            return Ok(self.consume(i));
+        }
         Err(SessionError::Rejected(format!(
-            "sent {}, but the transcript expects {expected}",
-            show(typed)
+            "{what} {}, but the recording expects {}",
+            show(input),
+            self.expected()
         )))
     }
 
-    pub fn read(&mut self) -> Read {
+    fn read(&mut self) -> Read {
         if !self.outbox.is_empty() {
             return Read::Data(std::mem::take(&mut self.outbox));
         }
@@ -136,35 +241,50 @@ impl ReplayDevice {
         }
     }
 
-    /// An exec channel: the reply to `line` + "\n", as recorded.
-    pub fn exec(&mut self, line: &str) -> Result<Vec<u8>, SessionError> {
-        let mut input = line.as_bytes().to_vec();
-        input.push(b'\n');
-        self.answer(input, "exec")
-    }
-
-    /// A file transfer: recorded under the file's path as the key, with no
-    /// newline (Oxidized's `config.ini` style).
-    pub fn fetch_file(&mut self, path: &str) -> Result<Vec<u8>, SessionError> {
-        self.answer(path.as_bytes().to_vec(), "fetch-file")
-    }
-
-    /// The recorded reply to exactly `input`, outside the shell stream.
-    fn answer(&mut self, input: Vec<u8>, what: &str) -> Result<Vec<u8>, SessionError> {
-        self.typed.clear();
-        self.typed.extend_from_slice(&input);
-        match self.take_input()? {
-            Some(reply) => Ok(reply),
-            None => Err(SessionError::Rejected(format!(
-                "{what} {} is only the start of a recorded input",
-                show(&input)
-            ))),
+    fn finish(&self) -> Result<(), String> {
+        let mut problems = Vec::new();
+        if !self.typed.is_empty() {
+            problems.push(self.waiting_for());
+        }
+        let exchanges = &self.transcript.exchanges;
+        let unused: Vec<usize> = (0..exchanges.len())
+            .filter(|&i| self.uses[i] == 0)
+            .collect();
+        if let Some(&first) = unused.first() {
+            const SHOWN: usize = 5;
+            let mut listed: Vec<String> = unused
+                .iter()
+                .take(SHOWN)
+                .map(|&i| show(&exchanges[i].input))
+                .collect();
+            if unused.len() > SHOWN {
+                listed.push(format!("and {} more", unused.len() - SHOWN));
+            }
+            problems.push(match self.transcript.order {
+                Order::Strict => format!(
+                    "the driver stopped at step {} of {}; never sent: {}",
+                    first + 1,
+                    exchanges.len(),
+                    listed.join(", ")
+                ),
+                Order::Any => format!(
+                    "{} of the {} recorded inputs were never sent: {}",
+                    unused.len(),
+                    exchanges.len(),
+                    listed.join(", ")
+                ),
+            });
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("replay incomplete: {}", problems.join("; ")))
         }
     }
 }
 
 /// A [`Session`] over a [`ReplayDevice`], behaving as the host does.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct ReplaySession {
     device: ReplayDevice,
     engine: PromptEngine,
@@ -200,6 +320,17 @@ impl ReplaySession {
             probe: false,
             matches: 0,
         })
+    }
+
+    /// A handle on the replayed device, to call
+    /// [`ReplayDevice::finish`] after the session went to a driver.
+    pub fn device(&self) -> ReplayDevice {
+        self.device.clone()
+    }
+
+    /// Was the whole recording used? See [`ReplayDevice::finish`].
+    pub fn finish(&self) -> Result<(), String> {
+        self.device.finish()
     }
 
     /// Type these values for `send_secret` instead of the placeholders.
@@ -259,6 +390,11 @@ impl ReplaySession {
                     Read::Data(bytes) => self.engine.feed(&bytes),
                     Read::Idle => {
                         let got = self.engine.take_pending();
+                        if let Some(waiting) = self.device.pending_input() {
+                            return Err(SessionError::Rejected(format!(
+                                "while waiting for {waiting_for}: {waiting}"
+                            )));
+                        }
                         return Err(SessionError::Timeout(format!(
                             "{waiting_for} never came; the device stopped after {}",
                             show(tail(&got, 200))
@@ -407,6 +543,73 @@ mod tests {
             msg.contains(r#"expects "show run\n" next (step 1 of 3)"#),
             "{msg}"
         );
+    }
+
+    #[test]
+    fn finish_names_the_steps_never_sent() {
+        let mut s = session();
+        s.read_until(r"^r1#$", None).unwrap();
+        s.on_pattern(r"^--More--$", " ").unwrap();
+        s.command("show run").unwrap();
+        let err = s.finish().unwrap_err();
+        assert!(
+            err.contains(r#"stopped at step 3 of 3; never sent: "exit\n""#),
+            "{err}"
+        );
+        s.send("exit\n").unwrap();
+        assert_eq!(s.finish(), Ok(()));
+    }
+
+    #[test]
+    fn a_line_that_is_only_the_start_of_a_key_is_not_a_match() {
+        let yaml = "init_prompt: r1#\ncommands:\n  - \"logout\\nexit\\n\": \"\"\n";
+        let mut s =
+            ReplaySession::new(Transcript::parse(yaml).unwrap(), Mode::Shell, r"^r1#$").unwrap();
+        s.read_until(r"^r1#$", None).unwrap();
+        s.send("logout\n").unwrap();
+        let err = s.finish().unwrap_err();
+        assert!(
+            err.contains(
+                r#"sent "logout\n", which is only the start of the recorded input "logout\nexit\n""#
+            ),
+            "{err}"
+        );
+        // Waiting for output on a half-typed input says so, too.
+        let err = s.read_until(r"^r1#$", None).unwrap_err();
+        assert!(
+            matches!(&err, SessionError::Rejected(m) if m.contains("only the start")),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn every_key_of_a_map_must_be_sent_once_at_least() {
+        let yaml =
+            "init_prompt: r1#\ncommands:\n  \"a\\n\": \"a\\nr1#\"\n  \"b\\n\": \"b\\nr1#\"\n";
+        let mut s =
+            ReplaySession::new(Transcript::parse(yaml).unwrap(), Mode::Shell, r"^r1#$").unwrap();
+        s.read_until(r"^r1#$", None).unwrap();
+        s.command("a").unwrap();
+        s.command("a").unwrap();
+        let err = s.finish().unwrap_err();
+        assert!(
+            err.contains(r#"1 of the 2 recorded inputs were never sent: "b\n""#),
+            "{err}"
+        );
+        s.command("b").unwrap();
+        assert_eq!(s.finish(), Ok(()));
+    }
+
+    #[test]
+    fn exec_needs_the_exact_key() {
+        let yaml = "commands:\n  \"show\\n\": \"x\"\n";
+        let mut d = ReplayDevice::new(Transcript::parse(yaml).unwrap(), Mode::Exec);
+        let err = d.exec("show version").unwrap_err();
+        assert!(
+            matches!(&err, SessionError::Rejected(m) if m.contains("show version")),
+            "{err:?}"
+        );
+        assert_eq!(d.exec("show").unwrap(), b"x");
     }
 
     #[test]

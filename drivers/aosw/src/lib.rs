@@ -148,6 +148,12 @@ impl Aosw {
 }
 
 impl Driver for Aosw {
+    /// Leave with `exit`, as the device expects.
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.send("exit\n")?;
+        Ok(())
+    }
+
     fn info() -> DriverInfo {
         DriverInfo::shell(
             "aosw",

@@ -147,6 +147,12 @@ fn slice(line: &str, start: usize, end: Option<usize>) -> &str {
 }
 
 impl Driver for ArubaInstant {
+    /// Leave with `exit`, as the device expects.
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.send("exit\n")?;
+        Ok(())
+    }
+
     fn info() -> DriverInfo {
         DriverInfo::shell(
             "arubainstant",

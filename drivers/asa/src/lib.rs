@@ -127,6 +127,12 @@ fn context_files(system: &str) -> Vec<(String, String)> {
 }
 
 impl Driver for Asa {
+    /// Leave with `exit`, as the device expects.
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.send("exit\n")?;
+        Ok(())
+    }
+
     fn info() -> DriverInfo {
         DriverInfo::shell("asa", env!("CARGO_PKG_VERSION"), &["asa"], PROMPT, COMMENT)
     }

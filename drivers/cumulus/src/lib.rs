@@ -103,6 +103,12 @@ fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverErro
 }
 
 impl Driver for Cumulus {
+    /// Leave with `exit`, as the device expects.
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.send("exit\n")?;
+        Ok(())
+    }
+
     fn info() -> DriverInfo {
         DriverInfo::shell(
             "cumulus",

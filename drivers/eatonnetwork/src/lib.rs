@@ -48,6 +48,12 @@ const USER_SETTINGS: &[&str] = &[
 ];
 
 impl Driver for EatonNetwork {
+    /// Leave with `logout` on an exec channel, as Oxidized does.
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.exec("logout")?;
+        Ok(())
+    }
+
     fn info() -> DriverInfo {
         DriverInfo::exec(
             "eatonnetwork",

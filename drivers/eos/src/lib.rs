@@ -29,6 +29,12 @@ impl Eos {
 }
 
 impl Driver for Eos {
+    /// Leave with `exit`, as the device expects.
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.send("exit\n")?;
+        Ok(())
+    }
+
     fn info() -> DriverInfo {
         DriverInfo::shell("eos", env!("CARGO_PKG_VERSION"), &["eos"], PROMPT, "! ")
     }

@@ -59,6 +59,12 @@ fn running_config(raw: &str) -> String {
 }
 
 impl Driver for FireLinuxOs {
+    /// Leave with `exit`, as the device expects.
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.send("exit\n")?;
+        Ok(())
+    }
+
     fn info() -> DriverInfo {
         DriverInfo::shell(
             "firelinuxos",

@@ -191,6 +191,12 @@ const SECRET_SETTINGS: [&str; 9] = [
 ];
 
 impl Driver for FortiGate {
+    /// Leave with `exit`, as the device expects.
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.send("exit\n")?;
+        Ok(())
+    }
+
     fn info() -> DriverInfo {
         DriverInfo::shell(
             "fortigate",

@@ -86,6 +86,12 @@ const SECRET_SETTINGS: [&str; 9] = [
 ];
 
 impl Driver for FortiOs {
+    /// Leave with `exit`, as the device expects.
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.send("exit\n")?;
+        Ok(())
+    }
+
     fn info() -> DriverInfo {
         DriverInfo::shell(
             "fortios",

@@ -62,6 +62,12 @@ fn running_config(output: &str) -> String {
 }
 
 impl Driver for Nxos {
+    /// Leave with `exit`, as the device expects.
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.send("exit\n")?;
+        Ok(())
+    }
+
     fn info() -> DriverInfo {
         DriverInfo::shell("nxos", env!("CARGO_PKG_VERSION"), &["nxos"], PROMPT, "! ")
     }

@@ -54,6 +54,12 @@ fn drop_volatile(config: &str) -> String {
 }
 
 impl Driver for Pfsense {
+    /// Leave with `exit`, as the device expects.
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.send("exit\n")?;
+        Ok(())
+    }
+
     fn info() -> DriverInfo {
         DriverInfo::exec(
             "pfsense",

@@ -136,6 +136,12 @@ fn export(output: &str) -> String {
 }
 
 impl Driver for Routeros {
+    /// Leave with `quit` on an exec channel, as Oxidized does.
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.exec("quit")?;
+        Ok(())
+    }
+
     fn info() -> DriverInfo {
         DriverInfo::exec(
             "routeros",

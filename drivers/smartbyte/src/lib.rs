@@ -67,6 +67,12 @@ fn drop_transceiver_alarms(report: &str) -> String {
 }
 
 impl Driver for SmartByte {
+    /// Leave with `exit`, as the device expects.
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.send("exit\n")?;
+        Ok(())
+    }
+
     fn info() -> DriverInfo {
         DriverInfo::shell(
             "smartbyte",

@@ -73,6 +73,12 @@ fn unknown_command(output: &str) -> bool {
 }
 
 impl Driver for Tnsr {
+    /// Leave with `exit`, as the device expects.
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.send("exit\n")?;
+        Ok(())
+    }
+
     fn info() -> DriverInfo {
         DriverInfo::shell(
             "tnsr",

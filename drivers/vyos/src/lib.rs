@@ -24,6 +24,12 @@ fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverErro
 }
 
 impl Driver for Vyos {
+    /// Leave with `exit`, as the device expects.
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.send("exit\n")?;
+        Ok(())
+    }
+
     fn info() -> DriverInfo {
         DriverInfo::shell(
             "vyos",

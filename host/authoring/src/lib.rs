@@ -24,12 +24,6 @@ fn file_error(path: &Path, e: impl std::fmt::Display) -> AuthoringError {
     }
 }
 
-/// The SDK this binary was built with, for new crates' path dependency.
-pub fn bundled_sdk() -> PathBuf {
-    let sdk = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../driver-sdk");
-    sdk.canonicalize().unwrap_or(sdk)
-}
-
 /// The `[package] name` of a crate.
 fn package_name(krate: &Path) -> Result<String, AuthoringError> {
     let manifest = krate.join("Cargo.toml");
@@ -139,6 +133,14 @@ fn workspace_of(krate: &Path) -> Result<PathBuf, AuthoringError> {
     ))
 }
 
+/// Where wasm builds of `krate` go: `target/drivers-build` beside the
+/// manifest of its workspace (its own, for a standalone crate).
+pub fn default_target_dir(krate: &Path) -> Result<PathBuf, AuthoringError> {
+    let manifest = workspace_of(krate)?;
+    let root = manifest.parent().unwrap_or(Path::new("."));
+    Ok(root.join("target/drivers-build"))
+}
+
 /// Build each crate for wasm32-wasip2 (release, size-optimised) and copy
 /// its component to `out_dir/<crate dir name>.wasm`. Crates of one
 /// workspace build in one cargo run, in parallel. Returns the files.
@@ -238,9 +240,131 @@ fn inside_workspace(dir: &Path) -> bool {
     })
 }
 
-/// Create `parent/<name>/`: a driver crate with an example transcript and
-/// a test that replays it.
-pub fn new_driver(name: &str, parent: &Path, sdk: &Path) -> Result<PathBuf, AuthoringError> {
+/// The root of the NetRaven checkout `dir` is in, if it is in one: a
+/// workspace root holding `driver-sdk/` and `drivers/`.
+pub fn netraven_checkout(dir: &Path) -> Option<PathBuf> {
+    let start = dir.canonicalize().ok()?;
+    start
+        .ancestors()
+        .find(|a| {
+            let sdk = std::fs::read_to_string(a.join("driver-sdk/Cargo.toml")).unwrap_or_default();
+            sdk.lines()
+                .any(|l| l.trim() == r#"name = "netraven-driver-sdk""#)
+                && a.join("drivers").is_dir()
+                && std::fs::read_to_string(a.join("Cargo.toml"))
+                    .is_ok_and(|t| t.lines().any(|l| l.trim() == "[workspace]"))
+        })
+        .map(Path::to_path_buf)
+}
+
+/// `to` as a path relative to the directory `from` (both absolute).
+fn relative_path(from: &Path, to: &Path) -> PathBuf {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..from.len() {
+        out.push("..");
+    }
+    for part in &to[common..] {
+        out.push(part.as_os_str());
+    }
+    out
+}
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/sdk_files.rs"));
+}
+
+/// Where a new crate's SDK comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SdkSource {
+    /// Inside a NetRaven checkout: the checkout's own `driver-sdk`, by a
+    /// relative path, and the crate inherits the workspace's package
+    /// fields and lints, as the bundled drivers do.
+    Checkout(PathBuf),
+    /// Outside one: a copy of the SDK this binary was built with (and its
+    /// WIT contract) under the crate's `vendor/`, so the crate builds on
+    /// any machine, offline, and keeps building after NetRaven moves on.
+    Vendored,
+    /// `--sdk DIR`: that SDK crate, by a path relative to the new crate.
+    Path(PathBuf),
+}
+
+/// What `driver new` made.
+#[derive(Debug)]
+pub struct NewDriver {
+    pub dir: PathBuf,
+    pub sdk: SdkSource,
+    /// The case files copied into the crate's `tests/`.
+    pub cases: Vec<PathBuf>,
+}
+
+/// A value of the SDK's `[package]` the vendored copy spells out instead of
+/// inheriting it from the NetRaven workspace.
+const VENDORED_PACKAGE: [(&str, &str); 4] = [
+    (
+        "version.workspace = true",
+        concat!("version = \"", env!("CARGO_PKG_VERSION"), "\""),
+    ),
+    ("edition.workspace = true", "edition = \"2024\""),
+    ("rust-version.workspace = true", "rust-version = \"1.95\""),
+    ("license.workspace = true", "license = \"Apache-2.0\""),
+];
+
+/// The SDK's manifest made standalone: no `workspace = true` left.
+fn vendored_manifest(text: &str) -> Result<String, AuthoringError> {
+    let mut out = text.to_string();
+    for (inherited, own) in VENDORED_PACKAGE {
+        out = out.replace(inherited, own);
+    }
+    out = out.replace(
+        "[lints]\nworkspace = true",
+        "[lints.rust]\nunsafe_code = \"deny\"",
+    );
+    if out.contains("workspace = true") {
+        return Err(AuthoringError::Invalid(
+            "the embedded SDK manifest inherits a field `driver new` does not know how to spell out"
+                .to_string(),
+        ));
+    }
+    Ok(out)
+}
+
+/// Write the embedded SDK and WIT contract under `vendor`: the SDK at
+/// `vendor/netraven-driver-sdk` (its wit-bindgen macro reads `../wit`).
+fn vendor_sdk(vendor: &Path) -> Result<PathBuf, AuthoringError> {
+    for (relative, bytes) in embedded::SDK_FILES {
+        let relative = relative.replace('\\', "/");
+        let (path, text) = match relative.strip_prefix("driver-sdk/") {
+            Some(rest) => {
+                let path = vendor.join("netraven-driver-sdk").join(rest);
+                if rest == "Cargo.toml" {
+                    let manifest = vendored_manifest(&String::from_utf8_lossy(bytes))?;
+                    (path, manifest.into_bytes())
+                } else {
+                    (path, bytes.to_vec())
+                }
+            }
+            None => (vendor.join(&relative), bytes.to_vec()),
+        };
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| file_error(parent, e))?;
+        }
+        std::fs::write(&path, text).map_err(|e| file_error(&path, e))?;
+    }
+    Ok(vendor.join("netraven-driver-sdk"))
+}
+
+/// Create `parent/<name>/`: a driver crate with a test that replays the
+/// recordings in its `tests/`: copies of the `from_cases` (any file of a
+/// case, or `DIR/<model>#<description>`), or an example.
+pub fn new_driver(
+    name: &str,
+    parent: &Path,
+    sdk: Option<&Path>,
+    from_cases: &[PathBuf],
+) -> Result<NewDriver, AuthoringError> {
     let valid = !name.is_empty()
         && name
             .chars()
@@ -251,6 +375,13 @@ pub fn new_driver(name: &str, parent: &Path, sdk: &Path) -> Result<PathBuf, Auth
             "driver name {name:?}: use lowercase letters, digits and '_', starting with a letter (the Oxidized model name, e.g. \"ios\")"
         )));
     }
+    if !parent.is_dir() {
+        return Err(file_error(
+            parent,
+            "no such directory (give an existing --dir)",
+        ));
+    }
+    let parent = parent.canonicalize().map_err(|e| file_error(parent, e))?;
     let dir = parent.join(name);
     if dir.exists() {
         return Err(file_error(
@@ -258,21 +389,187 @@ pub fn new_driver(name: &str, parent: &Path, sdk: &Path) -> Result<PathBuf, Auth
             "already exists; choose another name or remove it",
         ));
     }
+    // Read every case before writing anything.
+    let mut case_files = Vec::new();
+    let mut models: Vec<String> = Vec::new();
+    for path in from_cases {
+        let files = case_files_of(path)?;
+        let model = case_model(&files[0]);
+        if !models.contains(&model) {
+            models.push(model);
+        }
+        case_files.extend(files);
+    }
+    if models.is_empty() {
+        models.push(name.to_string());
+    }
+    let source = match (sdk, netraven_checkout(&parent)) {
+        (Some(sdk), _) => {
+            let sdk = sdk.canonicalize().map_err(|e| file_error(sdk, e))?;
+            if !sdk.join("Cargo.toml").is_file() {
+                return Err(file_error(&sdk, "--sdk: not a crate (no Cargo.toml)"));
+            }
+            SdkSource::Path(sdk)
+        }
+        (None, Some(root)) => {
+            if parent != root.join("drivers") {
+                return Err(file_error(
+                    &dir,
+                    format!(
+                        "inside the NetRaven checkout at {}, a driver crate goes in its drivers/ folder (the workspace's members): use --dir {}, or a folder outside the checkout",
+                        root.display(),
+                        root.join("drivers").display()
+                    ),
+                ));
+            }
+            SdkSource::Checkout(root)
+        }
+        (None, None) => SdkSource::Vendored,
+    };
+
     let tests = dir.join("tests");
     std::fs::create_dir_all(dir.join("src")).map_err(|e| file_error(&dir, e))?;
     std::fs::create_dir_all(&tests).map_err(|e| file_error(&tests, e))?;
+    let manifest = match &source {
+        SdkSource::Checkout(root) => {
+            let sdk = relative_path(&dir, &root.join("driver-sdk"));
+            checkout_manifest(name, &sdk)
+        }
+        SdkSource::Path(sdk) => standalone_manifest(name, &relative_path(&dir, sdk), &parent),
+        SdkSource::Vendored => {
+            let sdk = vendor_sdk(&dir.join("vendor"))?;
+            standalone_manifest(name, &relative_path(&dir, &sdk), &parent)
+        }
+    };
+    let mut files = vec![
+        (dir.join("Cargo.toml"), manifest),
+        (dir.join("src/lib.rs"), template_lib(name, &models)),
+    ];
+    if case_files.is_empty() {
+        files.push((
+            tests.join(format!("{name}#example#simulation.yaml")),
+            EXAMPLE_SIMULATION.to_string(),
+        ));
+        files.push((
+            tests.join(format!("{name}#example#output.txt")),
+            EXAMPLE_OUTPUT.to_string(),
+        ));
+    }
+    for (path, text) in files {
+        std::fs::write(&path, text).map_err(|e| file_error(&path, e))?;
+    }
+    let mut copied = Vec::new();
+    for file in &case_files {
+        let dest = tests.join(file.file_name().unwrap_or_default());
+        std::fs::copy(file, &dest).map_err(|e| file_error(file, e))?;
+        copied.push(dest);
+    }
+    Ok(NewDriver {
+        dir,
+        sdk: source,
+        cases: copied,
+    })
+}
+
+/// The files of the case `path` names (any of its files, or
+/// `DIR/<model>#<description>`), and its `#vars.yaml` from the corpus's
+/// sibling `vars/` folder when it has none beside it.
+fn case_files_of(path: &Path) -> Result<Vec<PathBuf>, AuthoringError> {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| file_error(path, "--from-case: not a case path"))?;
+    let mut parts = name.splitn(3, '#');
+    let (Some(model), Some(description)) = (parts.next(), parts.next()) else {
+        return Err(file_error(
+            path,
+            "--from-case: a case is DIR/<model>#<description> or one of its files",
+        ));
+    };
+    let prefix = format!("{model}#{description}#");
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let entries = std::fs::read_dir(&dir).map_err(|e| file_error(&dir, e))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&prefix))
+        })
+        .collect();
+    files.sort();
+    let replayable = files.iter().any(|f| {
+        let n = f.to_string_lossy();
+        n.ends_with("#simulation.yaml") || n.ends_with("#custom_simulation.yaml")
+    });
+    if !replayable {
+        return Err(file_error(
+            &dir.join(format!("{model}#{description}")),
+            "--from-case: no #simulation.yaml or #custom_simulation.yaml for this case",
+        ));
+    }
+    let has_vars = files
+        .iter()
+        .any(|f| f.to_string_lossy().ends_with("#vars.yaml"));
+    let sibling = dir
+        .parent()
+        .map(|p| p.join("vars").join(format!("{prefix}vars.yaml")));
+    if let Some(vars) = sibling.filter(|v| !has_vars && v.is_file()) {
+        files.push(vars);
+    }
+    Ok(files)
+}
+
+fn case_model(file: &Path) -> String {
+    file.file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.split('#').next())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// A crate in a NetRaven checkout's `drivers/`, as the bundled ones are.
+fn checkout_manifest(name: &str, sdk: &Path) -> String {
+    let sdk = sdk.display();
+    format!(
+        r#"[package]
+name = "netraven-driver-{name}"
+description = "NetRaven driver for {name}"
+version.workspace = true
+edition.workspace = true
+rust-version.workspace = true
+license.workspace = true
+
+[lib]
+crate-type = ["cdylib", "rlib"]
+
+[dependencies]
+netraven-driver-sdk = {{ path = "{sdk}" }}
+
+[dev-dependencies]
+netraven-driver-sdk = {{ path = "{sdk}", features = ["harness"] }}
+
+[lints]
+workspace = true
+"#
+    )
+}
+
+/// A crate of its own, with the SDK at `sdk` (relative to the crate).
+fn standalone_manifest(name: &str, sdk: &Path, parent: &Path) -> String {
+    let sdk = sdk.display();
     let workspace = if inside_workspace(parent) {
         ""
     } else {
         "\n# A standalone crate: not part of another workspace.\n[workspace]\n"
     };
-    let sdk = sdk.display();
-    let files = [
-        (
-            dir.join("Cargo.toml"),
-            format!(
-                r#"[package]
+    format!(
+        r#"[package]
 name = "netraven-driver-{name}"
+description = "NetRaven driver for {name}"
 version = "0.1.0"
 edition = "2024"
 
@@ -285,25 +582,12 @@ netraven-driver-sdk = {{ path = "{sdk}" }}
 [dev-dependencies]
 netraven-driver-sdk = {{ path = "{sdk}", features = ["harness"] }}
 {workspace}"#
-            ),
-        ),
-        (dir.join("src/lib.rs"), template_lib(name)),
-        (
-            tests.join(format!("{name}#example#simulation.yaml")),
-            EXAMPLE_SIMULATION.to_string(),
-        ),
-        (
-            tests.join(format!("{name}#example#output.txt")),
-            EXAMPLE_OUTPUT.to_string(),
-        ),
-    ];
-    for (path, text) in files {
-        std::fs::write(&path, text).map_err(|e| file_error(&path, e))?;
-    }
-    Ok(dir)
+    )
 }
 
-fn template_lib(name: &str) -> String {
+fn template_lib(name: &str, models: &[String]) -> String {
+    let models: Vec<String> = models.iter().map(|m| format!("{m:?}")).collect();
+    let models = models.join(", ");
     let ty: String = name
         .split('_')
         .map(|w| {
@@ -325,8 +609,8 @@ pub struct {ty};
 impl Driver for {ty} {{
     fn info() -> DriverInfo {{
         // Name, version, the Oxidized model names handled, the prompt regex
-        // (multi-line: ^ and $ match at line ends) and the comment prefix.
-        DriverInfo::shell("{name}", env!("CARGO_PKG_VERSION"), &["{name}"], r"^[\w.@()-]+[#>]\s?$", "! ")
+        // (a session regex: ^ and $ match at line ends) and the comment prefix.
+        DriverInfo::shell("{name}", env!("CARGO_PKG_VERSION"), &[{models}], r"^[\w.@()-]+[#>]\s?$", "! ")
     }}
 
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {{
@@ -334,6 +618,11 @@ impl Driver for {ty} {{
         let version = text::cut_echo_and_prompt(&session.command("show version")?);
         let config = text::cut_echo_and_prompt(&session.command("show running-config")?);
         Ok(Backup::config(text::comment(&version, &Self::info().comment_prefix) + &config))
+    }}
+
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {{
+        session.send("exit\n")?;
+        Ok(())
     }}
 
     fn redact(config: &str) -> String {{
@@ -347,7 +636,9 @@ netraven_driver_sdk::export_driver!({ty});
 mod tests {{
     use super::*;
 
-    /// Replays every transcript in tests/ and compares with its output.txt.
+    /// Replays every recording in tests/: the backup must equal its
+    /// output.txt, and the whole recording must be used (see the driver
+    /// author's guide, drivers/README.md in NetRaven).
     #[test]
     fn example_transcripts_pass() {{
         netraven_driver_sdk::harness::assert_corpus::<{ty}>(concat!(env!("CARGO_MANIFEST_DIR"), "/tests"));
@@ -386,6 +677,144 @@ fn keep_symbols() -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_paths_climb_to_the_common_ancestor() {
+        assert_eq!(
+            relative_path(Path::new("/a/b/drivers/x"), Path::new("/a/b/driver-sdk")),
+            Path::new("../../driver-sdk")
+        );
+        assert_eq!(
+            relative_path(Path::new("/a/x"), Path::new("/a/x/vendor/sdk")),
+            Path::new("vendor/sdk")
+        );
+    }
+
+    #[test]
+    fn the_vendored_sdk_manifest_inherits_nothing_and_parses() {
+        let (_, bytes) = embedded::SDK_FILES
+            .iter()
+            .find(|(p, _)| *p == "driver-sdk/Cargo.toml")
+            .expect("the SDK manifest is embedded");
+        let text = vendored_manifest(&String::from_utf8_lossy(bytes)).expect("standalone");
+        let doc: toml::Table = text.parse().expect("valid TOML");
+        assert_eq!(doc["package"]["name"].as_str(), Some("netraven-driver-sdk"));
+        assert_eq!(doc["package"]["edition"].as_str(), Some("2024"));
+        assert!(!text.contains("workspace"), "{text}");
+        assert!(
+            embedded::SDK_FILES
+                .iter()
+                .any(|(p, _)| p.ends_with("driver.wit")),
+            "the WIT contract is embedded"
+        );
+    }
+
+    /// A directory shaped like a NetRaven checkout.
+    fn fake_checkout() -> tempfile::TempDir {
+        let root = tempfile::tempdir().expect("tempdir");
+        let r = root.path();
+        std::fs::write(
+            r.join("Cargo.toml"),
+            "[workspace]\nmembers = [\"drivers/*\"]\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(r.join("driver-sdk")).unwrap();
+        std::fs::write(
+            r.join("driver-sdk/Cargo.toml"),
+            "[package]\nname = \"netraven-driver-sdk\"\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(r.join("drivers")).unwrap();
+        root
+    }
+
+    #[test]
+    fn in_a_checkout_the_crate_is_made_like_the_bundled_ones() {
+        let root = fake_checkout();
+        let made = new_driver("acme", &root.path().join("drivers"), None, &[]).unwrap();
+        assert!(matches!(made.sdk, SdkSource::Checkout(_)));
+        let manifest = std::fs::read_to_string(made.dir.join("Cargo.toml")).unwrap();
+        assert!(
+            manifest.contains(r#"netraven-driver-sdk = { path = "../../driver-sdk" }"#),
+            "{manifest}"
+        );
+        assert!(manifest.contains("version.workspace = true"), "{manifest}");
+        assert!(manifest.contains("[lints]\nworkspace = true"), "{manifest}");
+        assert!(!manifest.contains("[workspace]"), "{manifest}");
+        assert!(!made.dir.join("vendor").exists());
+
+        // Elsewhere in the checkout it would be no workspace member.
+        let err = new_driver("other", root.path(), None, &[]).unwrap_err();
+        assert!(
+            err.to_string().contains("goes in its drivers/ folder"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn outside_a_checkout_the_crate_carries_its_own_sdk_copy() {
+        let parent = tempfile::tempdir().unwrap();
+        let made = new_driver("acme", parent.path(), None, &[]).unwrap();
+        assert_eq!(made.sdk, SdkSource::Vendored);
+        let manifest = std::fs::read_to_string(made.dir.join("Cargo.toml")).unwrap();
+        assert!(
+            manifest.contains(r#"netraven-driver-sdk = { path = "vendor/netraven-driver-sdk" }"#),
+            "{manifest}"
+        );
+        assert!(manifest.contains("[workspace]"), "{manifest}");
+        assert!(
+            made.dir
+                .join("vendor/netraven-driver-sdk/src/lib.rs")
+                .is_file()
+        );
+        assert!(made.dir.join("vendor/wit/driver.wit").is_file());
+    }
+
+    #[test]
+    fn from_case_copies_every_file_of_the_case_and_names_its_model() {
+        let corpus = tempfile::tempdir().unwrap();
+        let cases = corpus.path().join("cases");
+        std::fs::create_dir_all(&cases).unwrap();
+        std::fs::create_dir_all(corpus.path().join("vars")).unwrap();
+        for f in [
+            "onyx#sn2100#simulation.yaml",
+            "onyx#sn2100#output.txt",
+            "onyx#other#output.txt",
+        ] {
+            std::fs::write(cases.join(f), "x").unwrap();
+        }
+        std::fs::write(
+            corpus.path().join("vars/onyx#sn2100#vars.yaml"),
+            "vars: {}\n",
+        )
+        .unwrap();
+        let parent = tempfile::tempdir().unwrap();
+        let made = new_driver("mlnx", parent.path(), None, &[cases.join("onyx#sn2100")]).unwrap();
+        let mut names: Vec<String> = made
+            .cases
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "onyx#sn2100#output.txt",
+                "onyx#sn2100#simulation.yaml",
+                "onyx#sn2100#vars.yaml"
+            ]
+        );
+        let lib = std::fs::read_to_string(made.dir.join("src/lib.rs")).unwrap();
+        assert!(lib.contains(r#"&["onyx"]"#), "{lib}");
+        assert!(!made.dir.join("tests/mlnx#example#output.txt").exists());
+
+        let err = new_driver("none", parent.path(), None, &[cases.join("onyx#other")]).unwrap_err();
+        assert!(err.to_string().contains("no #simulation.yaml"), "{err}");
+        assert!(
+            !parent.path().join("none").exists(),
+            "nothing written on a bad case"
+        );
+    }
 
     #[test]
     fn a_target_counts_as_installed_only_with_its_core_library() {

@@ -23,24 +23,39 @@ fn text(bytes: &[u8]) -> String {
 }
 
 /// Checks the corpus holds: one per output, secret, significant_changes,
-/// prompt and custom_simulation file.
+/// prompt and custom_simulation file, and a replay check per replayed
+/// recording whose `#vars.yaml` does not excuse it (`lenient_replay`).
 fn expected_checks() -> usize {
-    std::fs::read_dir(support::corpus())
+    let names: Vec<String> = std::fs::read_dir(support::corpus())
         .unwrap()
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|name| {
-            let parts: Vec<&str> = name.splitn(3, '#').collect();
-            parts.len() == 3
-                && [
-                    "output.txt",
-                    "secret.yaml",
-                    "significant_changes.yaml",
-                    "prompt.yaml",
-                    "custom_simulation.yaml",
-                ]
-                .contains(&parts[2])
-        })
-        .count()
+        .collect();
+    let kind_of = |name: &str| -> Option<(String, String)> {
+        let parts: Vec<&str> = name.splitn(3, '#').collect();
+        (parts.len() == 3).then(|| (format!("{}#{}", parts[0], parts[1]), parts[2].to_string()))
+    };
+    let has = |case: &str, kind: &str| names.iter().any(|n| n == &format!("{case}#{kind}"));
+    let lenient = |case: &str| {
+        std::fs::read_to_string(support::root().join(format!("tests/corpus/vars/{case}#vars.yaml")))
+            .is_ok_and(|t| t.lines().any(|l| l.starts_with("lenient_replay:")))
+    };
+    let mut checks = 0;
+    for (case, kind) in names.iter().filter_map(|n| kind_of(n)) {
+        match kind.as_str() {
+            "output.txt" | "secret.yaml" | "significant_changes.yaml" | "prompt.yaml" => {
+                checks += 1
+            }
+            "custom_simulation.yaml" => checks += 1 + usize::from(!lenient(&case)),
+            "simulation.yaml" => {
+                let checked = ["output.txt", "secret.yaml", "significant_changes.yaml"]
+                    .iter()
+                    .any(|k| has(&case, k));
+                checks += usize::from(checked && !lenient(&case));
+            }
+            _ => {}
+        }
+    }
+    checks
 }
 
 #[test]
@@ -109,8 +124,10 @@ fn a_changed_golden_file_fails_with_a_unified_diff() {
     assert!(stdout.contains(&format!("FAIL {case} output")), "{stdout}");
     assert!(stdout.contains("-hostname OTHER"), "{stdout}");
     assert!(stdout.contains("+hostname LAB-SW123_9200L"), "{stdout}");
+    // The replay itself was whole: only the output differs.
+    assert!(stdout.contains(&format!("ok   {case} replay")), "{stdout}");
     assert!(
-        stdout.lines().any(|l| l == "0 passed, 1 failed"),
+        stdout.lines().any(|l| l == "1 passed, 1 failed"),
         "{stdout}"
     );
 }
@@ -217,28 +234,37 @@ fn driver_new_scaffolds_a_crate_that_builds_for_wasm_and_passes_its_example() {
         text(&test.stdout)
     );
 
-    // ...and as a wasm component through the host's harness.
-    let drivers = parent.path().join("installed");
-    let built =
-        netraven_authoring::build_drivers(std::slice::from_ref(&krate), &drivers, &target).unwrap();
-    assert_eq!(built, vec![drivers.join("acmeos.wasm")]);
-    let case = krate.join("tests/acmeos#example#output.txt");
+    // ...and, built for wasm in the same step, through the host's harness:
+    // the backup, and the replay that used the whole recording (logout too).
     let out = netraven(
         &[
             "driver",
             "test",
-            "--drivers",
-            &drivers.display().to_string(),
-            "acmeos",
-            &case.display().to_string(),
+            "--crate",
+            &krate.display().to_string(),
+            "--target-dir",
+            &target.display().to_string(),
         ],
         parent.path(),
     );
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    assert!(stdout.contains("ok   acmeos#example output\n"), "{stdout}");
+    assert!(stdout.contains("ok   acmeos#example replay\n"), "{stdout}");
     assert!(
-        out.status.success(),
-        "{}\n{}",
-        text(&out.stdout),
-        text(&out.stderr)
+        stdout.lines().any(|l| l == "2 passed, 0 failed"),
+        "{stdout}"
     );
-    assert!(text(&out.stdout).lines().any(|l| l == "1 passed, 0 failed"));
+
+    // The crate carries its own copy of the SDK: nothing points back into
+    // the tree this binary was built from.
+    let manifest = std::fs::read_to_string(krate.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains(r#"path = "vendor/netraven-driver-sdk""#),
+        "{manifest}"
+    );
+    assert!(
+        !manifest.contains(&support::root().display().to_string()),
+        "{manifest}"
+    );
 }

@@ -322,9 +322,55 @@ async fn shell_echoes_keystrokes_before_the_newline() {
     assert_eq!(heard.out, b"show ver");
 }
 
+/// One IOS device that ends a session on anything its recording lacks.
+fn strict_lab() -> &'static Sim {
+    static LAB: OnceLock<Sim> = OnceLock::new();
+    LAB.get_or_init(|| {
+        let manifest = format!(
+            "[[device]]\nname = \"ios\"\ntranscript = {:?}\n",
+            corpus_file(IOS)
+        );
+        Sim::start_with_manifest(&manifest, &["--strict"])
+    })
+}
+
 #[tokio::test]
-async fn unexpected_input_gets_one_line_and_the_channel_closes() {
+async fn an_unrecorded_line_gets_the_vendor_error_and_the_prompt_and_the_session_goes_on() {
     let dev = lab().device("ios");
+    let t = transcript(IOS);
+    let greeting = t.init_prompt.clone().unwrap();
+    let prompt = greeting.rsplit(|&b| b == b'\n').next().unwrap().to_vec();
+    let c = login(&dev).await;
+    let mut channel = shell(&c).await;
+    hear_bytes(&mut channel, greeting.len()).await;
+
+    // What Netmiko and scrapli send first: an empty line...
+    channel.data(&b"\n"[..]).await.unwrap();
+    let want = [&b"\r\n"[..], &prompt].concat();
+    let heard = hear_bytes(&mut channel, want.len()).await;
+    assert_eq!(show(&heard.out), show(&want));
+
+    // ...and a command the recording lacks, in two packets, ended by \r\n.
+    channel.data(&b"terminal wid"[..]).await.unwrap();
+    channel.data(&b"th 511\r\n"[..]).await.unwrap();
+    let want = [
+        &b"terminal width 511\r\n% Invalid input detected at '^' marker.\r\n"[..],
+        &prompt,
+    ]
+    .concat();
+    let heard = hear_bytes(&mut channel, want.len()).await;
+    assert_eq!(show(&heard.out), show(&want));
+
+    // The recording goes on where it was.
+    channel.data(&b"show version\n"[..]).await.unwrap();
+    let reply = recorded(&t, "show version\n");
+    let heard = hear_bytes(&mut channel, reply.len()).await;
+    assert_eq!(show(&heard.out), show(&reply));
+}
+
+#[tokio::test]
+async fn with_strict_unexpected_input_gets_one_line_and_the_channel_closes() {
+    let dev = strict_lab().device("ios");
     let c = login(&dev).await;
     let mut channel = shell(&c).await;
     channel.data(&b"reload\n"[..]).await.unwrap();

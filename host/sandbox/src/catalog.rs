@@ -131,7 +131,7 @@ impl Catalog {
                     return;
                 }
                 for model in &driver.info.models {
-                    if let Some(owner) = self.for_model(model) {
+                    if let Some(owner) = self.serving(model) {
                         self.problems.push(LoadProblem {
                             file: file.to_path_buf(),
                             error: LoadError::ModelClaimed {
@@ -151,12 +151,55 @@ impl Catalog {
         }
     }
 
-    /// The driver for `model`, or for a driver name given instead.
+    /// The driver for `model`, for a driver name given instead, or for a
+    /// Netmiko device type that stands for one of our models.
     pub fn for_model(&self, model: &str) -> Option<&LoadedDriver> {
+        self.serving(model).or_else(|| self.by_name(model)).or_else(
+            || match crate::aliases::netmiko(model) {
+                crate::aliases::Alias::Model(ours) => self.serving(ours),
+                _ => None,
+            },
+        )
+    }
+
+    /// The model `name` stands for: itself when a driver serves it, ours
+    /// for a Netmiko device type (`cisco_ios` is `ios`). The error says
+    /// why there is none, with the closest models loaded.
+    pub fn canonical_model(&self, name: &str) -> Result<String, String> {
+        if self.serving(name).is_some() || self.by_name(name).is_some() {
+            return Ok(name.to_string());
+        }
+        let mut models: Vec<&str> = self
+            .drivers
+            .iter()
+            .flat_map(|d| d.info.models.iter().map(String::as_str))
+            .collect();
+        models.sort_unstable();
+        let closest = crate::aliases::closest(name, &models).join(", ");
+        match crate::aliases::netmiko(name) {
+            crate::aliases::Alias::Model(ours) if self.serving(ours).is_some() => {
+                Ok(ours.to_string())
+            }
+            crate::aliases::Alias::Model(ours) => Err(format!(
+                "the Netmiko device type for model {ours:?}, whose driver is not loaded (closest models: {closest})"
+            )),
+            crate::aliases::Alias::NoDriver => Err(format!(
+                "a Netmiko device type no NetRaven driver serves yet (closest models: {closest})"
+            )),
+            crate::aliases::Alias::Telnet(ssh) => Err(format!(
+                "a Netmiko telnet device type; NetRaven connects over SSH: use {ssh:?}"
+            )),
+            crate::aliases::Alias::Unknown => {
+                Err(format!("no driver serves it (closest models: {closest})"))
+            }
+        }
+    }
+
+    /// The driver whose models include `model`.
+    fn serving(&self, model: &str) -> Option<&LoadedDriver> {
         self.drivers
             .iter()
             .find(|d| d.info.models.iter().any(|m| m == model))
-            .or_else(|| self.by_name(model))
     }
 
     pub fn by_name(&self, name: &str) -> Option<&LoadedDriver> {

@@ -14,6 +14,7 @@
 //! is reached only through [`netraven_session::DeviceSession`]. Must not
 //! use: a transport, the database or git.
 
+pub mod aliases;
 pub mod cache;
 pub mod catalog;
 pub mod harness;

@@ -25,6 +25,9 @@ pub struct Lab {
     pub password: String,
     /// `trickle`: the pause after each byte.
     pub trickle: Duration,
+    /// End a session on anything its recording lacks, instead of
+    /// answering as the device would.
+    pub strict: bool,
 }
 
 /// A device as it is served.

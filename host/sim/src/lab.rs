@@ -72,7 +72,7 @@ pub fn plan(selection: &Selection) -> Result<Vec<Device>, String> {
     let mut matched: HashSet<&str> = HashSet::new();
     for dir in &selection.corpus {
         let mut cases =
-            checks::discover(dir).map_err(|e| format!("--corpus {}: {e}", dir.display()))?;
+            checks::discover_all(dir).map_err(|e| format!("--corpus {}: {e}", dir.display()))?;
         checks::attach_vars(&mut cases, &checks::sibling_vars_dir(dir));
         for case in cases {
             let Some(path) = case.simulation.as_ref().or(case.custom_simulation.as_ref()) else {
@@ -409,5 +409,23 @@ mod tests {
         let names: Vec<&str> = devices.iter().map(|d| d.name.as_str()).collect();
         assert_eq!(names, ["ios-1", "ios-3", "ios-2", "core-1", "core-2"]);
         assert!(expand(vec![blueprint(Some("a"), 1), blueprint(Some("a"), 1)]).is_err());
+    }
+
+    #[test]
+    fn a_recording_without_checks_is_served() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("acme#lab#simulation.yaml"),
+            "init_prompt: r1#\ncommands:\n  \"exit\\n\": \"\"\n",
+        )
+        .unwrap();
+        let selection = Selection {
+            corpus: vec![dir.path().to_path_buf()],
+            copies: 1,
+            ..Selection::default()
+        };
+        let devices = plan(&selection).unwrap();
+        let ids: Vec<&str> = devices.iter().map(|d| d.case_id.as_str()).collect();
+        assert_eq!(ids, ["acme#lab"]);
     }
 }

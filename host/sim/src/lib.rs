@@ -27,6 +27,7 @@ mod listen;
 mod manifest;
 mod output;
 mod shell;
+mod unrecorded;
 
 use std::collections::HashMap;
 use std::io::Write as _;
@@ -55,7 +56,9 @@ Each corpus case (an Oxidized `#simulation.yaml` or `#custom_simulation.yaml`
 transcript) becomes one or more devices with their own port (or their own
 127.x.y.z address). A device greets a shell with the recorded prompt, answers
 each recorded command with its recorded reply, serves exec commands and
-`scp -f` downloads, and refuses anything the recording does not have.
+`scp -f` downloads. A line the recording lacks gets what the device would
+print: the prompt for an empty line, the vendor's error message and the
+prompt for a command (--strict ends the session instead).
 One process serves thousands of devices and sessions.
 
 With --inventory-out, it writes a `netraven` inventory of the lab once every
@@ -148,6 +151,15 @@ struct Args {
     /// netraven]. A custom recording made with its own password keeps it.
     #[arg(long)]
     password: Option<String>,
+
+    /// End a shell session on the first line its recording lacks, with a
+    /// message naming what was sent and what the recording expects. By
+    /// default a device answers such a line as a real one does: an empty
+    /// line with the prompt, anything else with the vendor's error message
+    /// and the prompt (so clients that probe with `terminal width 511` or
+    /// an empty line work).
+    #[arg(long)]
+    strict: bool,
 
     /// `trickle` devices pause this long after each byte.
     #[arg(long, value_name = "MS", default_value_t = 2)]
@@ -260,6 +272,7 @@ async fn run(args: Args) -> Result<(), Failure> {
             .or_else(|| from_manifest(|m| m.password.as_ref()))
             .unwrap_or_else(|| "netraven".to_string()),
         trickle: Duration::from_millis(args.trickle_ms),
+        strict: args.strict,
     });
     let selection = Selection {
         corpus: args.corpus.clone(),

@@ -1,5 +1,7 @@
 //! A shell channel: the transcript's greeting, then the recorded reply to
-//! each input the client types.
+//! each input the client types. A line the recording lacks gets the
+//! vendor's error and the prompt again ([`crate::unrecorded`]), or, with
+//! `--strict`, ends the session with the replay's message.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,6 +13,7 @@ use russh::{ChannelMsg, Disconnect};
 
 use crate::channel::{ChannelIo, Context};
 use crate::fault::Fault;
+use crate::unrecorded::{self, Line};
 
 /// How long a closing device gives the client to hang up by itself (as
 /// OpenSSH does once the channel closes) before dropping the connection.
@@ -27,10 +30,18 @@ pub async fn run(mut io: ChannelIo, context: Context) {
     let output = &context.output;
     let mut replay = ReplayDevice::new((*device.transcript).clone(), Mode::Shell);
     let mut echo = Echo::new(device.transcript.clone());
-    if let Read::Data(greeting) = replay.read()
-        && !output.plain(&mut io, greeting).await
-    {
-        return;
+    let strict = context.served.lab.strict;
+    // What the device shows again after a line it does not know.
+    let mut prompt = Vec::new();
+    // A line the recording does not have, being typed.
+    let mut unknown: Option<Line> = None;
+    // The line ended with `\r`: a `\n` right after it belongs to it.
+    let mut after_cr = false;
+    if let Read::Data(greeting) = replay.read() {
+        prompt = unrecorded::last_line(&greeting).to_vec();
+        if !output.plain(&mut io, greeting).await {
+            return;
+        }
     }
     while let Some(msg) = io.next().await {
         let data = match msg {
@@ -47,7 +58,44 @@ pub async fn run(mut io: ChannelIo, context: Context) {
         // gets the recorded reply in one piece.
         let mut echoed = Vec::new();
         for (i, &byte) in data.iter().enumerate() {
+            if std::mem::take(&mut after_cr) && byte == b'\n' {
+                continue;
+            }
+            if let Some(line) = unknown.as_mut() {
+                line.push(byte);
+                if !line.ended() {
+                    echoed.push(byte);
+                    continue;
+                }
+                after_cr = byte == b'\r';
+                echoed.extend(line.answer(&device.model, &prompt));
+                unknown = None;
+                if !output.plain(&mut io, std::mem::take(&mut echoed)).await {
+                    return;
+                }
+                continue;
+            }
             if let Err(e) = replay.write(&[byte]) {
+                if !strict {
+                    // Answer as the device would: echo the line as typed,
+                    // then the error and the prompt once it ends.
+                    let (typed, not_echoed) = echo.abandon();
+                    replay.discard_typed();
+                    echoed.extend_from_slice(&not_echoed);
+                    let mut line = Line::new(typed);
+                    line.push(byte);
+                    if line.ended() {
+                        after_cr = byte == b'\r';
+                        echoed.extend(line.answer(&device.model, &prompt));
+                        if !output.plain(&mut io, std::mem::take(&mut echoed)).await {
+                            return;
+                        }
+                    } else {
+                        echoed.push(byte);
+                        unknown = Some(line);
+                    }
+                    continue;
+                }
                 let message = echo.rejected(&e.to_string(), byte, &data[i + 1..]);
                 echoed.extend_from_slice(format!("\r\n% netraven-sim: {message}\r\n").as_bytes());
                 io.data(echoed).await;
@@ -56,6 +104,9 @@ pub async fn run(mut io: ChannelIo, context: Context) {
             }
             let more = match replay.read() {
                 Read::Data(reply) => {
+                    if !unrecorded::last_line(&reply).is_empty() {
+                        prompt = unrecorded::last_line(&reply).to_vec();
+                    }
                     let mut out = std::mem::take(&mut echoed);
                     out.extend(echo.complete(reply));
                     output.reply(&mut io, out).await
@@ -163,6 +214,15 @@ impl Echo {
             &format!("sent {}", show(&whole)),
             1,
         )
+    }
+
+    /// The input being typed is not in the recording: forget it. Returns
+    /// what was typed and the part of it not echoed yet.
+    fn abandon(&mut self) -> (Vec<u8>, Vec<u8>) {
+        let typed = std::mem::take(&mut self.typed);
+        let not_echoed = typed[self.echoed.min(typed.len())..].to_vec();
+        self.echoed = 0;
+        (typed, not_echoed)
     }
 
     /// An input completed with `reply`: the part still to send.

@@ -195,18 +195,33 @@ pub(crate) enum DriverCommand {
     ///   netraven driver test ios 'tests/corpus/oxidized/ios#C9200L-24P-4G_17.09.04a#output.txt'
     ///   netraven driver test ./my_driver.wasm 'cases/acme#lab1'
     ///   netraven driver test --corpus tests/corpus/oxidized
+    ///   netraven driver test --crate drivers/ios
+    ///   netraven driver test --crate drivers/ios --corpus tests/corpus/oxidized
+    ///
+    /// Each replay is also checked for using the whole recording (the `replay` check): every
+    /// step of a list, every key of a map, no input left half typed. A case whose recording
+    /// cannot be used up says why in its #vars.yaml (`lenient_replay: <reason>`).
     #[command(verbatim_doc_comment)]
     Test {
         #[command(flatten)]
         dir: DriversDir,
-        /// Run every case in DIR whose model has a loaded driver.
+        /// Run every case in DIR whose model has a loaded driver (with --crate: whose model the
+        /// crate's driver handles).
         #[arg(long, value_name = "DIR", conflicts_with_all = ["driver", "case"])]
         corpus: Option<PathBuf>,
+        /// Build this driver crate for wasm, then run its cases: those in the crate's tests/
+        /// folder, or in --corpus.
+        #[arg(long = "crate", value_name = "DIR", conflicts_with_all = ["driver", "case"])]
+        krate: Option<PathBuf>,
+        /// Cargo target directory for --crate's wasm build [default: target/drivers-build in
+        /// the crate's workspace].
+        #[arg(long, value_name = "DIR", requires = "krate")]
+        target_dir: Option<PathBuf>,
         /// A driver name (from the drivers directory) or a path to a .wasm file.
-        #[arg(required_unless_present = "corpus")]
+        #[arg(required_unless_present_any = ["corpus", "krate"])]
         driver: Option<String>,
         /// One case: any of its files, or DIR/<model>#<description>.
-        #[arg(required_unless_present = "corpus")]
+        #[arg(required_unless_present_any = ["corpus", "krate"])]
         case: Option<PathBuf>,
         /// Device vars for custom cases: <model>#<description>#vars.yaml files, used when the
         /// case has none beside it [default: the corpus's sibling `vars/` folder, else
@@ -243,14 +258,33 @@ pub(crate) enum DriverCommand {
         #[command(flatten)]
         dir: DriversDir,
     },
-    /// Create a new driver crate with an example transcript and a test that replays it.
+    /// Create a new driver crate with recordings and a test that replays them.
+    ///
+    /// Inside a NetRaven checkout the crate goes in drivers/ and is made like the bundled
+    /// drivers: the checkout's driver-sdk by a relative path, the workspace's version and
+    /// lints. Outside one, the crate gets its own copy of the SDK this binary speaks (and the
+    /// WIT contract) under vendor/, so it builds anywhere, offline.
+    ///
+    /// The crate's tests/ holds the recordings its test replays: copies of the --from-case
+    /// cases, or an example. The driver author's guide (drivers/README.md) explains the
+    /// recording format and the checks.
+    ///
+    /// Examples:
+    ///   netraven driver new acmeos --dir drivers
+    ///   netraven driver new onyx --dir ~/src --from-case 'recordings/onyx#sn2100_3.9'
+    #[command(verbatim_doc_comment)]
     New {
         /// Driver name: the Oxidized model name, e.g. "acmeos".
         name: String,
         /// Parent directory for the crate.
         #[arg(long, default_value = ".", value_name = "DIR")]
         dir: PathBuf,
-        /// The netraven-driver-sdk crate to depend on [default: the one this binary was built from].
+        /// Copy this recorded case into the crate's tests/ (repeatable): any of its files, or
+        /// DIR/<model>#<description>. The driver handles the cases' models.
+        #[arg(long = "from-case", value_name = "CASE")]
+        from_case: Vec<PathBuf>,
+        /// Depend on this netraven-driver-sdk crate instead (a path, relative to the current
+        /// directory).
         #[arg(long, value_name = "DIR")]
         sdk: Option<PathBuf>,
     },

@@ -25,8 +25,7 @@ pub(crate) async fn demo(config: Config, corpus: &Path) -> anyhow::Result<ExitCo
         config.clone(),
         DriversDir { drivers: None },
         Some(corpus.to_path_buf()),
-        None,
-        None,
+        super::drivers::Selection::Loaded,
         None,
         false,
     )

@@ -36,7 +36,7 @@ pub(crate) async fn devices(config: &Config, command: DevicesCommand) -> anyhow:
                 None if file.extension().is_some_and(|e| e == "toml") => None,
                 None => Some(ImportOptions::for_path(&file).format),
             };
-            let (rows, logins) = match format {
+            let (mut rows, logins) = match format {
                 None => from_inventory(&file)?,
                 Some(format) => {
                     let mut options = ImportOptions::for_path(&file);
@@ -57,7 +57,7 @@ pub(crate) async fn devices(config: &Config, command: DevicesCommand) -> anyhow:
                     from_records(&file, records, credential.as_deref(), group.as_deref())?
                 }
             };
-            check_models(config, &file, &rows).await?;
+            check_models(config, &file, &mut rows).await?;
             let stored: Vec<String> = store
                 .credentials()
                 .await?
@@ -76,7 +76,6 @@ pub(crate) async fn devices(config: &Config, command: DevicesCommand) -> anyhow:
                     );
                 }
             }
-            let mut rows = rows;
             let mut added = 0;
             if !logins.is_empty() {
                 let keyring = Keyring::load(&config.credentials.key_file, true)
@@ -199,7 +198,7 @@ pub(crate) async fn devices(config: &Config, command: DevicesCommand) -> anyhow:
                     bail!("--jump {hop:?}: no device of that name");
                 }
             }
-            let row = DeviceRow {
+            let mut row = DeviceRow {
                 name,
                 address,
                 port,
@@ -211,7 +210,7 @@ pub(crate) async fn devices(config: &Config, command: DevicesCommand) -> anyhow:
                 credential: Some(credential),
                 jump,
             };
-            check_models(config, Path::new("--model"), std::slice::from_ref(&row)).await?;
+            check_models(config, Path::new("--model"), std::slice::from_mut(&mut row)).await?;
             store.upsert_devices(std::slice::from_ref(&row)).await?;
             println!("stored device {:?}", row.name);
         }
@@ -478,35 +477,24 @@ pub(crate) fn from_records(
 }
 
 /// Every model must have a driver: an unknown one is bad input, caught
-/// before anything is stored.
+/// before anything is stored. A Netmiko device type (`cisco_ios`) is stored
+/// as the model it stands for (`ios`).
 pub(crate) async fn check_models(
     config: &Config,
     file: &Path,
-    rows: &[DeviceRow],
+    rows: &mut [DeviceRow],
 ) -> anyhow::Result<()> {
     let (_, catalog) = load(config, &DriversDir { drivers: None }).await?;
-    for row in rows.iter().filter(|r| r.enabled) {
-        if catalog.for_model(&row.model).is_none() {
-            let mut known: Vec<&str> = catalog
-                .drivers
-                .iter()
-                .flat_map(|d| d.info.models.iter().map(String::as_str))
-                .collect();
-            known.sort();
-            bail!(
-                "{}: device {:?}: model {:?}: no driver handles it (drivers in {}: {}{})",
+    for row in rows.iter_mut().filter(|r| r.enabled) {
+        match catalog.canonical_model(&row.model) {
+            Ok(model) => row.model = model,
+            Err(why) => bail!(
+                "{}: device {:?}: model {:?}: {why} (drivers in {})",
                 file.display(),
                 row.name,
                 row.model,
                 config.runtime.drivers_dir.display(),
-                known
-                    .iter()
-                    .take(12)
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                if known.len() > 12 { ", ..." } else { "" }
-            );
+            ),
         }
     }
     Ok(())

@@ -46,6 +46,14 @@ pub(crate) async fn load(
     Ok((runtime, catalog))
 }
 
+/// The Netmiko device types that stand for any of `models`.
+fn netmiko_aliases(models: &[String]) -> Vec<&'static str> {
+    models
+        .iter()
+        .flat_map(|m| netraven_sandbox::aliases::aliases_of(m))
+        .collect()
+}
+
 pub(crate) async fn list(config: Config, dir: DriversDir, json: bool) -> anyhow::Result<ExitCode> {
     let (_runtime, catalog) = load(&config, &dir).await?;
     let mut out = std::io::stdout().lock();
@@ -58,6 +66,7 @@ pub(crate) async fn list(config: Config, dir: DriversDir, json: bool) -> anyhow:
                     "name": d.info.name,
                     "version": d.info.version,
                     "models": d.info.models,
+                    "netmiko_aliases": netmiko_aliases(&d.info.models),
                     "mode": format!("{:?}", d.info.mode).to_lowercase(),
                     "contract": d.contract,
                     "file": d.file,
@@ -78,19 +87,25 @@ pub(crate) async fn list(config: Config, dir: DriversDir, json: bool) -> anyhow:
     } else {
         writeln!(
             out,
-            "{:<12} {:<8} {:<6} {:<24} {:<28} SHA256",
-            "NAME", "VERSION", "MODE", "MODELS", "FILE"
+            "{:<12} {:<8} {:<6} {:<24} {:<28} {:<64} NETMIKO DEVICE TYPES",
+            "NAME", "VERSION", "MODE", "MODELS", "FILE", "SHA256"
         )?;
         for d in &catalog.drivers {
+            let aliases = netmiko_aliases(&d.info.models);
             writeln!(
                 out,
-                "{:<12} {:<8} {:<6} {:<24} {:<28} {}",
+                "{:<12} {:<8} {:<6} {:<24} {:<28} {:<64} {}",
                 d.info.name,
                 d.info.version,
                 format!("{:?}", d.info.mode).to_lowercase(),
                 d.info.models.join(","),
                 d.file.display(),
-                d.sha256
+                d.sha256,
+                if aliases.is_empty() {
+                    "-".to_string()
+                } else {
+                    aliases.join(",")
+                }
             )?;
         }
         if catalog.drivers.is_empty() {
@@ -107,50 +122,124 @@ pub(crate) async fn list(config: Config, dir: DriversDir, json: bool) -> anyhow:
     Ok(ExitCode::SUCCESS)
 }
 
+/// Which drivers `driver test` runs.
+pub(crate) enum Selection {
+    /// The drivers directory's, each on the cases of its models.
+    Loaded,
+    /// One driver (a name, or a .wasm file) on one case.
+    One { driver: String, case: PathBuf },
+    /// A driver crate, built first, on its tests/ cases or the corpus's.
+    Crate {
+        krate: PathBuf,
+        target_dir: Option<PathBuf>,
+    },
+}
+
+/// Add a `.wasm` file to the catalog; its index there.
+async fn add_wasm(
+    runtime: &Arc<Runtime>,
+    catalog: &mut Catalog,
+    file: &Path,
+) -> anyhow::Result<usize> {
+    let before = catalog.drivers.len();
+    catalog.add_file(runtime, file).await;
+    if catalog.drivers.len() == before {
+        let problem = catalog.problems.last().map(|p| p.to_string());
+        bail!(
+            "{}",
+            problem.unwrap_or_else(|| format!("{}: did not load", file.display()))
+        );
+    }
+    Ok(catalog.drivers.len() - 1)
+}
+
 pub(crate) async fn test_drivers(
     config: Config,
     dir: DriversDir,
     corpus: Option<PathBuf>,
-    driver: Option<String>,
-    case: Option<PathBuf>,
+    selection: Selection,
     vars: Option<PathBuf>,
     verbose: bool,
 ) -> anyhow::Result<ExitCode> {
+    // A crate's own cases sit in its tests/ folder.
+    let crate_tests = match &selection {
+        Selection::Crate { krate, .. } if corpus.is_none() => {
+            let tests = krate.join("tests");
+            if !tests.is_dir() {
+                bail!(
+                    "{}: no tests/ folder with recorded cases; give --corpus DIR",
+                    krate.display()
+                );
+            }
+            Some(tests)
+        }
+        _ => None,
+    };
+    let corpus = corpus.or(crate_tests);
     let vars = vars.unwrap_or_else(|| {
+        let case = match &selection {
+            Selection::One { case, .. } => case.parent(),
+            _ => None,
+        };
         let beside = corpus
             .as_deref()
-            .or_else(|| case.as_deref().and_then(Path::parent))
+            .or(case)
             .map(netraven_driver_sdk::harness::checks::sibling_vars_dir)
             .filter(|d| d.is_dir());
         beside.unwrap_or_else(|| PathBuf::from("tests/corpus/vars"))
     });
-    // An explicit .wasm is tested on its own: the drivers directory may not
-    // exist, or may hold an older build under the same name.
-    let explicit = driver.as_deref().is_some_and(|d| d.ends_with(".wasm"));
-    let (runtime, mut catalog) = if explicit {
+    // An explicit .wasm or a crate is tested on its own: the drivers
+    // directory may not exist, or may hold an older build under the same name.
+    let own = match &selection {
+        Selection::One { driver, .. } => driver.ends_with(".wasm"),
+        Selection::Crate { .. } => true,
+        Selection::Loaded => false,
+    };
+    let (runtime, mut catalog) = if own {
         (Runtime::new(config.runtime.clone())?, Catalog::default())
     } else {
         load(&config, &dir).await?
     };
-    let (cases, forced) = match (corpus, driver, case) {
-        (Some(corpus), _, _) => (
-            harness::corpus_cases(&corpus).map_err(anyhow::Error::msg)?,
-            None,
-        ),
-        (None, Some(driver), Some(case)) => {
+    let (cases, forced) = match selection {
+        Selection::Loaded => {
+            let Some(corpus) = &corpus else {
+                bail!("give a driver and a case, --corpus DIR, or --crate DIR");
+            };
+            (
+                harness::corpus_cases(corpus).map_err(anyhow::Error::msg)?,
+                None,
+            )
+        }
+        Selection::Crate { krate, target_dir } => {
+            let target = match target_dir {
+                Some(dir) => dir,
+                None => authoring::default_target_dir(&krate)?,
+            };
+            let out = target.join("tested");
+            eprintln!(
+                "building {} for wasm32-wasip2 (target dir {}) ...",
+                krate.display(),
+                target.display()
+            );
+            let built = authoring::build_drivers(std::slice::from_ref(&krate), &out, &target)?;
+            let index = add_wasm(&runtime, &mut catalog, &built[0]).await?;
+            let corpus = corpus.expect("a crate's tests/ or --corpus");
+            let models = &catalog.drivers[index].info.models;
+            let cases = netraven_driver_sdk::harness::checks::cases_for(&corpus, models)
+                .map_err(anyhow::Error::msg)?;
+            if cases.is_empty() {
+                bail!(
+                    "{}: no case for the driver's models ({})",
+                    corpus.display(),
+                    models.join(", ")
+                );
+            }
+            (cases, Some(index))
+        }
+        Selection::One { driver, case } => {
             let case = Case::at(&case).map_err(anyhow::Error::msg)?;
             let index = if driver.ends_with(".wasm") {
-                let file = PathBuf::from(&driver);
-                let before = catalog.drivers.len();
-                catalog.add_file(&runtime, &file).await;
-                if catalog.drivers.len() == before {
-                    let problem = catalog.problems.last().map(|p| p.to_string());
-                    bail!(
-                        "{}",
-                        problem.unwrap_or_else(|| format!("{driver}: did not load"))
-                    );
-                }
-                catalog.drivers.len() - 1
+                add_wasm(&runtime, &mut catalog, Path::new(&driver)).await?
             } else {
                 catalog
                     .drivers
@@ -170,7 +259,6 @@ pub(crate) async fn test_drivers(
             };
             (vec![case], Some(index))
         }
-        _ => bail!("give a driver and a case, or --corpus DIR"),
     };
     let mut cases = cases;
     netraven_driver_sdk::harness::checks::attach_vars(&mut cases, &vars);

@@ -149,11 +149,20 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
             DriverCommand::Test {
                 dir,
                 corpus,
+                krate,
+                target_dir,
                 driver,
                 case,
                 vars,
                 verbose,
-            } => drivers::test_drivers(config, dir, corpus, driver, case, vars, verbose).await,
+            } => {
+                let selection = match (krate, driver, case) {
+                    (Some(krate), _, _) => drivers::Selection::Crate { krate, target_dir },
+                    (None, Some(driver), Some(case)) => drivers::Selection::One { driver, case },
+                    _ => drivers::Selection::Loaded,
+                };
+                drivers::test_drivers(config, dir, corpus, selection, vars, verbose).await
+            }
             DriverCommand::Record {
                 inventory,
                 device,
@@ -161,12 +170,31 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
                 known_hosts,
                 dir,
             } => drivers::record(config, &inventory, &device, &out, &known_hosts, dir).await,
-            DriverCommand::New { name, dir, sdk } => {
-                let sdk = sdk.unwrap_or_else(authoring::bundled_sdk);
-                let created = authoring::new_driver(&name, &dir, &sdk)?;
-                println!("created {}", created.display());
-                println!("next:\n  cd {} && cargo test", created.display());
-                println!("  netraven driver build {}", created.display());
+            DriverCommand::New {
+                name,
+                dir,
+                from_case,
+                sdk,
+            } => {
+                let made = authoring::new_driver(&name, &dir, sdk.as_deref(), &from_case)?;
+                let created = made.dir.display();
+                println!("created {created}");
+                match &made.sdk {
+                    authoring::SdkSource::Checkout(root) => {
+                        println!("  a member of the workspace at {}", root.display())
+                    }
+                    authoring::SdkSource::Vendored => {
+                        println!("  with its own copy of the driver SDK in {created}/vendor")
+                    }
+                    authoring::SdkSource::Path(sdk) => {
+                        println!("  using the driver SDK at {}", sdk.display())
+                    }
+                }
+                for case in &made.cases {
+                    println!("  copied {}", case.display());
+                }
+                println!("next:\n  cd {created} && cargo test");
+                println!("  netraven driver test --crate {created}");
                 Ok(ExitCode::SUCCESS)
             }
             DriverCommand::Build {

@@ -1,0 +1,120 @@
+//! A driver's own tests, over recordings written in the test: the set-up
+//! every driver needs, so that its test module holds only its cases.
+//!
+//! ```text
+//! use netraven_driver_sdk::harness::scripted;
+//!
+//! #[test]
+//! fn enable_answers_the_password_prompt() {
+//!     let recording = "init_prompt: sw1>\ncommands:\n  - \"enable\\n\": ...";
+//!     let backup = scripted::backup::<MyDriver>(recording, &Device::with_vars(&[("enable", "true")]))
+//!         .expect("replayed whole");
+//!     assert!(backup.config.contains("hostname sw1"));
+//! }
+//! ```
+//!
+//! [`backup`] checks more than the backup: the recording must be used up
+//! (every step of a list, every key of a map), so a recording that ends with
+//! the device hanging up on `exit\n` also checks that the driver logs out.
+
+use super::replay::ReplaySession;
+use super::transcript::Transcript;
+use crate::driver::{Backup, Device, Driver};
+
+/// A session replaying `recording` (simulation YAML) in `D`'s mode and with
+/// `D`'s prompt. Panics when the recording does not parse: that is a bug in
+/// the test.
+pub fn session<D: Driver>(recording: &str) -> ReplaySession {
+    let info = D::info();
+    let transcript = match Transcript::parse(recording) {
+        Ok(t) => t,
+        Err(e) => panic!("the test's recording does not parse: {e}"),
+    };
+    match ReplaySession::new(transcript, info.mode, &info.prompt) {
+        Ok(s) => s,
+        Err(e) => panic!("driver {}'s prompt does not compile: {e}", info.name),
+    }
+}
+
+/// Log in with `D` over `recording` and return the session, for a test
+/// that goes on by hand. Secrets are typed as `<password>` and `<enable>`.
+pub fn login<D: Driver>(recording: &str, device: &Device) -> Result<ReplaySession, String> {
+    let mut session = session::<D>(recording);
+    D::login(&mut session, device).map_err(|e| format!("login failed: {e}"))?;
+    Ok(session)
+}
+
+/// Log in, back up and log out with `D` over `recording`, then check that
+/// the whole recording was used. The error says which step failed, or what was
+/// never sent.
+pub fn backup<D: Driver>(recording: &str, device: &Device) -> Result<Backup, String> {
+    let mut session = login::<D>(recording, device)?;
+    let backup = D::backup(&mut session, device).map_err(|e| format!("backup failed: {e}"))?;
+    D::logout(&mut session, device).map_err(|e| format!("logout failed: {e}"))?;
+    session.finish()?;
+    Ok(backup)
+}
+
+/// As [`backup`], for a recording that cannot be used up (say, one that
+/// stops in the middle to test a failure): the reason is required.
+pub fn backup_partly<D: Driver>(
+    recording: &str,
+    device: &Device,
+    reason: &str,
+) -> Result<Backup, String> {
+    assert!(
+        !reason.trim().is_empty(),
+        "say why the recording is not used up"
+    );
+    let mut session = login::<D>(recording, device)?;
+    D::backup(&mut session, device).map_err(|e| format!("backup failed: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::driver::DriverInfo;
+    use crate::session::Session;
+    use crate::{DriverError, text};
+
+    struct Acme;
+
+    impl Driver for Acme {
+        fn info() -> DriverInfo {
+            DriverInfo::shell("acme", "0.1.0", &["acme"], r"^r1#$", "! ")
+        }
+        fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
+            Ok(Backup::config(text::command_output(
+                &session.command("show run")?,
+            )))
+        }
+        fn logout(session: &mut dyn Session, device: &Device) -> Result<(), DriverError> {
+            if !device.flag("stay") {
+                session.send("exit\n")?;
+            }
+            Ok(())
+        }
+    }
+
+    const RECORDING: &str = "init_prompt: r1#\ncommands:\n  - \"show run\\n\": \"show run\\r\\nhostname r1\\r\\nr1#\"\n  - \"exit\\n\": \"\"\n";
+
+    #[test]
+    fn backup_checks_the_output_and_that_the_recording_was_used_up() {
+        let whole = backup::<Acme>(RECORDING, &Device::default()).unwrap();
+        assert_eq!(whole.config, "hostname r1\n");
+        let err = backup::<Acme>(RECORDING, &Device::with_vars(&[("stay", "yes")])).unwrap_err();
+        assert!(err.contains(r#"never sent: "exit\n""#), "{err}");
+        let partly = backup_partly::<Acme>(
+            RECORDING,
+            &Device::with_vars(&[("stay", "yes")]),
+            "tests the backup alone",
+        );
+        assert_eq!(partly.unwrap().config, "hostname r1\n");
+    }
+
+    #[test]
+    #[should_panic(expected = "the test's recording does not parse")]
+    fn a_recording_that_does_not_parse_is_a_bug_in_the_test() {
+        session::<Acme>("commands: [");
+    }
+}

@@ -1,0 +1,118 @@
+//! What a device says to a line its recording lacks: the empty line a
+//! client sends to find the prompt, `terminal width 511`, a typo. A real
+//! device answers with its error message and the prompt again; so does the
+//! simulator, unless it runs with `--strict`.
+
+/// The error a device of `model` prints for the unknown command `line`
+/// (without the line endings around it). The messages are the vendors'
+/// own wording for an unrecognised command.
+pub fn error_line(model: &str, line: &str) -> String {
+    match model {
+        // Cisco and the many CLIs shaped like it mark the position with `^`.
+        "ios" | "nxos" | "eos" | "asa" | "aosw" | "arubainstant" | "smartbyte" | "efos"
+        | "fsos" | "fastiron" | "netgear" | "tplink" | "quantaos" | "vsololt" | "firelinuxos" => {
+            "% Invalid input detected at '^' marker.".to_string()
+        }
+        "h3c" => "% Unrecognized command found at '^' position.".to_string(),
+        "junos" => "unknown command.".to_string(),
+        "aoscx" => "Invalid input: ".to_string() + first_word(line),
+        "routeros" => format!("bad command name {} (line 1 column 1)", first_word(line)),
+        "fortigate" | "fortios" => "Unknown action 0".to_string(),
+        "vyos" | "cumulus" | "linuxgeneric" | "opnsense" | "pfsense" | "tnsr" => {
+            format!("-bash: {}: command not found", first_word(line))
+        }
+        _ => format!("% Unknown command: {line}"),
+    }
+}
+
+fn first_word(line: &str) -> &str {
+    line.split_whitespace().next().unwrap_or(line)
+}
+
+/// The prompt a device shows again: the last line of what it sent last.
+pub fn last_line(sent: &[u8]) -> &[u8] {
+    match sent.iter().rposition(|&b| b == b'\n') {
+        Some(i) => &sent[i + 1..],
+        None => sent,
+    }
+}
+
+/// A line the recording does not have, typed so far.
+#[derive(Debug, Default)]
+pub struct Line {
+    typed: Vec<u8>,
+}
+
+impl Line {
+    /// Start with what was typed before the recording refused it.
+    pub fn new(typed: Vec<u8>) -> Self {
+        Line { typed }
+    }
+
+    /// The line so far, without any line ending.
+    pub fn text(&self) -> String {
+        let end = self
+            .typed
+            .iter()
+            .position(|&b| b == b'\r' || b == b'\n')
+            .unwrap_or(self.typed.len());
+        String::from_utf8_lossy(&self.typed[..end])
+            .trim()
+            .to_string()
+    }
+
+    pub fn push(&mut self, byte: u8) {
+        self.typed.push(byte);
+    }
+
+    /// Has the client ended the line?
+    pub fn ended(&self) -> bool {
+        self.typed.iter().any(|&b| b == b'\r' || b == b'\n')
+    }
+
+    /// What the device answers once the line ended: a new line, the error
+    /// (none for an empty line) and the prompt.
+    pub fn answer(&self, model: &str, prompt: &[u8]) -> Vec<u8> {
+        let text = self.text();
+        let mut out = b"\r\n".to_vec();
+        if !text.is_empty() {
+            out.extend_from_slice(error_line(model, &text).as_bytes());
+            out.extend_from_slice(b"\r\n");
+        }
+        out.extend_from_slice(prompt);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_line_gets_the_prompt_and_a_command_the_vendor_error() {
+        let mut line = Line::new(Vec::new());
+        line.push(b'\n');
+        assert!(line.ended());
+        assert_eq!(line.answer("ios", b"r1#"), b"\r\nr1#");
+
+        let mut line = Line::new(b"terminal wid".to_vec());
+        assert!(!line.ended());
+        for &b in b"th 511\r" {
+            line.push(b);
+        }
+        assert_eq!(
+            String::from_utf8(line.answer("ios", b"r1#")).unwrap(),
+            "\r\n% Invalid input detected at '^' marker.\r\nr1#"
+        );
+        assert_eq!(
+            String::from_utf8(line.answer("routeros", b"[admin@r1] > ")).unwrap(),
+            "\r\nbad command name terminal (line 1 column 1)\r\n[admin@r1] > "
+        );
+    }
+
+    #[test]
+    fn the_prompt_is_the_last_line_sent() {
+        assert_eq!(last_line(b"banner\r\nr1#"), b"r1#");
+        assert_eq!(last_line(b"r1#"), b"r1#");
+    }
+}
