@@ -18,8 +18,10 @@
 //! pattern exactly as the session does, to test a reply the same way the
 //! prompt was matched. So `line_re(PROMPT)` matches where the session's
 //! prompt would, and `re(&format!("(?m){PROMPT}"))` is the same but for `\r`.
-//! [`drop_lines`] and the `*_lines` helpers match each line without its line
-//! ending, so `^` and `$` there are the line's ends in either mode.
+//! Helpers that work line by line say in their own doc whether a line is
+//! matched with its `\n` ([`replace_lines_with_any`]) or without it
+//! ([`drop_lines`], [`replace_in_lines`]): without it, `^` and `$` are the
+//! line's own ends in either mode.
 //!
 //! Regexes run in the host's native engine: compiled once per host process
 //! and shared by every driver instance, matched with literal prefilters. A

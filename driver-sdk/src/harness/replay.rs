@@ -355,6 +355,12 @@ impl ReplaySession {
     }
 
     fn write(&mut self, bytes: &[u8]) -> Result<(), SessionError> {
+        // As on a device: an exec-mode session has no shell to type into.
+        if self.mode == Mode::Exec && !self.probe {
+            return Err(SessionError::Unsupported(
+                "send on an exec-mode session; use exec".to_string(),
+            ));
+        }
         if self.probe {
             return Err(if self.matches > 0 {
                 SessionError::Closed(LOGIN_PROBE_DONE.to_string())
@@ -369,6 +375,11 @@ impl ReplaySession {
     }
 
     fn wait_for(&mut self, target: &Regex, waiting_for: &str) -> Result<String, SessionError> {
+        if self.mode == Mode::Exec {
+            return Err(SessionError::Unsupported(
+                "reading a shell on an exec-mode session".to_string(),
+            ));
+        }
         let mut answers = 0;
         loop {
             match self.engine.step(target) {
@@ -598,6 +609,22 @@ mod tests {
         );
         s.command("b").unwrap();
         assert_eq!(s.finish(), Ok(()));
+    }
+
+    #[test]
+    fn an_exec_session_refuses_shell_calls_as_a_device_does() {
+        let yaml = "commands:\n  \"show\\n\": \"x\"\n";
+        let mut s =
+            ReplaySession::new(Transcript::parse(yaml).unwrap(), Mode::Exec, r"^r1#$").unwrap();
+        assert!(matches!(
+            s.send("show\n"),
+            Err(SessionError::Unsupported(_))
+        ));
+        assert!(matches!(
+            s.read_until("x", None),
+            Err(SessionError::Unsupported(_))
+        ));
+        assert_eq!(s.exec("show").unwrap(), "x");
     }
 
     #[test]

@@ -160,13 +160,7 @@ impl Driver for Aoscx {
         session.on_pattern(r"Press any key to continue[ \t]*$", " ")?;
         session.on_pattern(r"Enter switch number[^\n]*$", "\n")?;
         if device.flag("enable") {
-            session.send("enable\n")?;
-            let either = format!("(?:{ENABLE_PASSWORD})|(?:{PROMPT})");
-            let reply = session.read_until(&either, None)?;
-            if text::re(&format!("(?m){ENABLE_PASSWORD}")).is_match(&reply) {
-                session.send_secret(Secret::Enable)?;
-                session.read_until(PROMPT, None)?;
-            }
+            login::enable(session, "enable", PROMPT, ENABLE_PASSWORD)?;
         }
         session.command("no page")?;
         Ok(())

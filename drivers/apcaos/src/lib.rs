@@ -33,11 +33,7 @@ const ABOUT_VOLATILE: [&str; 3] = ["Management Uptime: ", "Date: ", "Time: "];
 /// What a command printed: without the echo line, the status line
 /// (`E000: Success`) and the prompt line, and without any `\r`.
 fn clean(raw: &str) -> String {
-    let lines: Vec<&str> = text::lines(raw).collect();
-    if lines.len() <= 3 {
-        return String::new();
-    }
-    lines[2..lines.len() - 1].concat().replace('\r', "")
+    text::drop_last_lines(text::drop_first_lines(raw, 2), 1).replace('\r', "")
 }
 
 /// `about` without the lines that change on their own.
@@ -83,11 +79,13 @@ impl Driver for Apcaos {
         }
         let file = session.fetch_file(CONFIG_FILE, None)?;
         config.push_str(&config_ini(&file));
-        // Log out politely; the card closes the session, so no prompt comes.
-        if session.send("exit\n").is_err() {
-            session.log(Level::Debug, "exit was not accepted");
-        }
         Ok(Backup::config(config))
+    }
+
+    /// Log out politely; the card closes the session, so no prompt comes.
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.send("exit\n")?;
+        Ok(())
     }
 
     fn redact(config: &str) -> String {

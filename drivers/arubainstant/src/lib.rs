@@ -166,13 +166,7 @@ impl Driver for ArubaInstant {
     fn login(session: &mut dyn Session, device: &Device) -> Result<(), DriverError> {
         session.read_until(PROMPT, None)?;
         if device.flag("enable") {
-            session.send("enable\n")?;
-            let either = format!("(?:{ENABLE_PASSWORD})|(?:{PROMPT})");
-            let reply = session.read_until(&either, None)?;
-            if text::re(&format!("(?m){ENABLE_PASSWORD}")).is_match(&reply) {
-                session.send_secret(Secret::Enable)?;
-                session.read_until(PROMPT, None)?;
-            }
+            login::enable(session, "enable", PROMPT, ENABLE_PASSWORD)?;
         }
         Ok(())
     }

@@ -50,11 +50,13 @@ impl Driver for AsyncOs {
         let mut config = text::comment(&version, COMMENT);
         let showconfig = text::unix_newlines(&session.command("showconfig")?);
         config.push_str(&clean_showconfig(&showconfig));
-        // Log out politely; the device closes the session, so no prompt comes.
-        if session.send("exit\n").is_err() {
-            session.log(Level::Debug, "exit was not accepted");
-        }
         Ok(Backup::config(config))
+    }
+
+    /// Log out politely; the device closes the session, so no prompt comes.
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.send("exit\n")?;
+        Ok(())
     }
 }
 
@@ -131,7 +133,7 @@ netraven_driver_sdk::export_driver!(AsyncOs);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use netraven_driver_sdk::harness::{ReplaySession, Transcript};
+    use netraven_driver_sdk::harness::scripted;
 
     #[test]
     fn corpus_cases_pass() {
@@ -139,21 +141,6 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../../tests/corpus/oxidized"
         ));
-    }
-
-    /// Log in and back up over `transcript`; afterwards the session must be
-    /// closed (the device answered `exit` by hanging up).
-    fn replay(transcript: &str) -> Result<Backup, DriverError> {
-        let transcript = Transcript::parse(transcript).map_err(|e| DriverError::Failed(e.0))?;
-        let mut session = ReplaySession::new(transcript, Mode::Shell, PROMPT)?;
-        let device = Device::default();
-        AsyncOs::login(&mut session, &device)?;
-        let backup = AsyncOs::backup(&mut session, &device)?;
-        assert!(
-            matches!(session.send("x"), Err(SessionError::Closed(_))),
-            "the driver did not log out with exit"
-        );
-        Ok(backup)
     }
 
     #[test]
@@ -168,7 +155,9 @@ mod tests {
             "  - \"exit\\n\": ''\n",
         );
         assert_eq!(
-            replay(transcript).expect("backup").config,
+            scripted::backup::<AsyncOs>(transcript, &Device::default())
+                .expect("backup, logged out with exit")
+                .config,
             concat!(
                 "! version\n! \n! Current Version\n! ===============\n! Version: 14.0.0-692\n! \n",
                 "! (mail.example.com)> showconfig\n",

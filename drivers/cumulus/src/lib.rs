@@ -162,7 +162,7 @@ netraven_driver_sdk::export_driver!(Cumulus);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use netraven_driver_sdk::harness::{ReplaySession, Transcript};
+    use netraven_driver_sdk::harness::scripted;
 
     #[test]
     fn corpus_cases_pass() {
@@ -172,31 +172,21 @@ mod tests {
         ));
     }
 
-    fn device(vars: &[(&str, &str)]) -> Device {
-        Device {
-            vars: vars
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            ..Device::default()
-        }
-    }
-
     #[test]
     fn frr_daemon_names_its_files_and_headers() {
-        let list = file_commands(&routing_daemon(&device(&[(
+        let list = file_commands(&routing_daemon(&Device::with_vars(&[(
             "cumulus_routing_daemon",
             "FRR",
         )])));
         assert!(list.contains(&("FRR CONF".to_string(), "cat /etc/frr/frr.conf".to_string())));
-        let quagga = file_commands(&routing_daemon(&device(&[])));
+        let quagga = file_commands(&routing_daemon(&Device::default()));
         assert!(quagga.contains(&(
             "QUAGGA CONF".to_string(),
             "cat /etc/quagga/Quagga.conf".to_string()
         )));
         // Nothing but a plain name reaches a path.
         assert_eq!(
-            routing_daemon(&device(&[("cumulus_routing_daemon", "../x")])),
+            routing_daemon(&Device::with_vars(&[("cumulus_routing_daemon", "../x")])),
             "quagga"
         );
     }
@@ -207,12 +197,10 @@ mod tests {
             "init_prompt: \"\\e[?2004hroot@sw1:~# \"\n",
             "commands:\n",
             "  \"nv config show --color off\\n\": \"nv config show --color off\\n\\e[?2004l\\r- header:\\n    model: MSN2010\\n\\e[?2004hroot@sw1:~# \"\n",
+            "  \"exit\\n\": \"\"\n",
         );
-        let t = Transcript::parse(transcript).expect("transcript");
-        let mut s = ReplaySession::new(t, Mode::Shell, PROMPT).expect("session");
-        let d = device(&[("cumulus_use_nvue", "true")]);
-        Cumulus::login(&mut s, &d).expect("login");
-        let backup = Cumulus::backup(&mut s, &d).expect("backup");
+        let d = Device::with_vars(&[("cumulus_use_nvue", "true")]);
+        let backup = scripted::backup::<Cumulus>(transcript, &d).expect("backup");
         assert_eq!(backup.config, "- header:\n    model: MSN2010\n");
     }
 

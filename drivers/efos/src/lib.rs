@@ -39,12 +39,7 @@ impl Driver for Efos {
         let greeting = session.read_until(PROMPT, None)?;
         let unprivileged = greeting.trim_end().ends_with('>');
         if unprivileged || device.flag("enable") {
-            session.send("enable\n")?;
-            let reply = session.read_until(&format!("(?:{ENABLE_PASSWORD})|(?:{PROMPT})"), None)?;
-            if text::re(&format!("(?m){ENABLE_PASSWORD}")).is_match(&reply) {
-                session.send_secret(Secret::Enable)?;
-                session.read_until(PROMPT, None)?;
-            }
+            login::enable(session, "enable", PROMPT, ENABLE_PASSWORD)?;
         }
         Ok(())
     }
@@ -61,10 +56,13 @@ impl Driver for Efos {
         }
         let running = text::command_output(&session.command("show running-config")?);
         config.push_str(&drop_clock_lines(&running));
-        if session.send("logout\n").is_err() {
-            session.log(Level::Debug, "logout was not accepted");
-        }
         Ok(Backup::config(config))
+    }
+
+    /// Leave with `logout`, as the device expects.
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.send("logout\n")?;
+        Ok(())
     }
 }
 
@@ -108,7 +106,7 @@ mod tests {
 
     #[test]
     fn user_prompt_triggers_enable() {
-        use netraven_driver_sdk::harness::{ReplaySession, Transcript};
+        use netraven_driver_sdk::harness::scripted;
         let transcript = concat!(
             "init_prompt: \"(sw1)>\"\n",
             "commands:\n",
@@ -116,9 +114,8 @@ mod tests {
             "  - \"<enable>\\n\": \"\\n(sw1)#\"\n",
             "  - \"show clock\\n\": \"show clock\\nnow\\n(sw1)#\"\n",
         );
-        let transcript = Transcript::parse(transcript).expect("valid transcript");
-        let mut session = ReplaySession::new(transcript, Mode::Shell, PROMPT).expect("session");
-        Efos::login(&mut session, &Device::default()).expect("login");
+        let mut session = scripted::login::<Efos>(transcript, &Device::default()).expect("login");
         assert!(session.command("show clock").is_ok());
+        assert_eq!(session.finish(), Ok(()));
     }
 }

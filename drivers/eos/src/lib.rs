@@ -42,13 +42,7 @@ impl Driver for Eos {
     fn login(session: &mut dyn Session, device: &Device) -> Result<(), DriverError> {
         session.read_until(PROMPT, None)?;
         if device.flag("enable") {
-            session.send("enable\n")?;
-            let either = format!("(?:{ENABLE_PASSWORD})|(?:{PROMPT})");
-            let reply = session.read_until(&either, None)?;
-            if text::re(&format!("(?m){ENABLE_PASSWORD}")).is_match(&reply) {
-                session.send_secret(Secret::Enable)?;
-                session.read_until(PROMPT, None)?;
-            }
+            login::enable(session, "enable", PROMPT, ENABLE_PASSWORD)?;
         }
         Ok(())
     }
@@ -116,6 +110,7 @@ netraven_driver_sdk::export_driver!(Eos);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use netraven_driver_sdk::harness::scripted;
 
     #[test]
     fn corpus_cases_pass() {
@@ -125,21 +120,11 @@ mod tests {
         ));
     }
 
-    fn login_with(transcript: &str, vars: &[(&str, &str)]) -> Result<(), DriverError> {
-        use netraven_driver_sdk::harness::{ReplaySession, Transcript};
-        let transcript = Transcript::parse(transcript).map_err(|e| DriverError::Failed(e.0))?;
-        let mut session = ReplaySession::new(transcript, Mode::Shell, PROMPT)?;
-        let device = Device {
-            vars: vars
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            ..Device::default()
-        };
-        Eos::login(&mut session, &device)?;
+    fn login_with(transcript: &str, vars: &[(&str, &str)]) -> Result<(), String> {
+        let mut session = scripted::login::<Eos>(transcript, &Device::with_vars(vars))?;
         // Privileged now: the next command must be accepted at `sw1#`.
-        session.command("show clock")?;
-        Ok(())
+        session.command("show clock").map_err(|e| e.to_string())?;
+        session.finish()
     }
 
     #[test]

@@ -44,14 +44,9 @@ impl Driver for FastIron {
     fn login(session: &mut dyn Session, device: &Device) -> Result<(), DriverError> {
         session.read_until(PROMPT, None)?;
         if device.flag("enable") {
-            session.send("enable\n")?;
-            let answer = session.read_until(&format!("{ENABLE_PASSWORD}|{PROMPT}"), None)?;
-            if text::re(r"[pP]assword:\s*$").is_match(&answer) {
-                session.send_secret(Secret::Enable)?;
-                let prompt = session.read_until(PROMPT, None)?;
-                if !prompt.trim_end().ends_with('#') {
-                    session.log(Level::Warn, "enable did not reach privileged mode");
-                }
+            let prompt = login::enable(session, "enable", PROMPT, ENABLE_PASSWORD)?;
+            if !prompt.trim_end().ends_with('#') {
+                session.log(Level::Warn, "enable did not reach privileged mode");
             }
         }
         Ok(())
@@ -73,11 +68,13 @@ impl Driver for FastIron {
             config.push_str(&text::comment(&command_output(session, command)?, COMMENT));
         }
         config.push_str(&command_output(session, "show running-config")?);
-        // Log out politely; the device closes the session, so no prompt comes.
-        if session.send("exit\n").is_err() {
-            session.log(Level::Debug, "exit was not accepted");
-        }
         Ok(Backup::config(config))
+    }
+
+    /// Log out politely; the device closes the session, so no prompt comes.
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.send("exit\n")?;
+        Ok(())
     }
 }
 
@@ -155,7 +152,7 @@ netraven_driver_sdk::export_driver!(FastIron);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use netraven_driver_sdk::harness::{ReplaySession, Transcript};
+    use netraven_driver_sdk::harness::scripted;
 
     #[test]
     fn corpus_cases_pass() {
@@ -163,27 +160,6 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../../tests/corpus/oxidized"
         ));
-    }
-
-    /// Log in and back up over `transcript`; afterwards the session must be
-    /// closed (the device answered `exit` by hanging up).
-    fn replay(transcript: &str, vars: &[(&str, &str)]) -> Result<Backup, DriverError> {
-        let transcript = Transcript::parse(transcript).map_err(|e| DriverError::Failed(e.0))?;
-        let mut session = ReplaySession::new(transcript, Mode::Shell, PROMPT)?;
-        let device = Device {
-            vars: vars
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            ..Device::default()
-        };
-        FastIron::login(&mut session, &device)?;
-        let backup = FastIron::backup(&mut session, &device)?;
-        assert!(
-            matches!(session.send("x"), Err(SessionError::Closed(_))),
-            "the driver did not log out with exit"
-        );
-        Ok(backup)
     }
 
     const COMMANDS: &str = concat!(
@@ -214,7 +190,7 @@ mod tests {
     #[test]
     fn backup_comments_facts_and_blanks_invalid_input() {
         let transcript = format!("init_prompt: 'SSH@sw1/2#'\ncommands:\n{COMMANDS}");
-        let backup = replay(&transcript, &[]).expect("backup");
+        let backup = scripted::backup::<FastIron>(&transcript, &Device::default()).expect("backup");
         assert_eq!(backup.config, EXPECTED);
     }
 
@@ -223,7 +199,9 @@ mod tests {
         let transcript = format!(
             "init_prompt: 'SSH@sw1/2>'\ncommands:\n  - \"enable\\n\": 'enable\\r\\nPassword:'\n  - \"<enable>\\n\": '\\r\\nSSH@sw1/2#'\n{COMMANDS}"
         );
-        let backup = replay(&transcript, &[("enable", "true")]).expect("backup");
+        let backup =
+            scripted::backup::<FastIron>(&transcript, &Device::with_vars(&[("enable", "true")]))
+                .expect("backup");
         assert_eq!(backup.config, EXPECTED);
     }
 

@@ -53,11 +53,13 @@ impl Driver for FirewareOs {
         let sysinfo = Self::output(session, "show sysinfo")?;
         let mut config = text::comment(&stable_sysinfo(&sysinfo), COMMENT);
         config.push_str(&Self::output(session, "export config to console")?);
-        // Log out politely; the device closes the session, so no prompt comes.
-        if session.send("exit\n").is_err() {
-            session.log(Level::Debug, "exit was not accepted");
-        }
         Ok(Backup::config(config))
+    }
+
+    /// Log out politely; the device closes the session, so no prompt comes.
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.send("exit\n")?;
+        Ok(())
     }
 }
 
@@ -74,7 +76,7 @@ netraven_driver_sdk::export_driver!(FirewareOs);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use netraven_driver_sdk::harness::{ReplaySession, Transcript};
+    use netraven_driver_sdk::harness::scripted;
 
     #[test]
     fn corpus_cases_pass() {
@@ -82,21 +84,6 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../../tests/corpus/oxidized"
         ));
-    }
-
-    /// Log in and back up over `transcript`; afterwards the session must be
-    /// closed (the device answered `exit` by hanging up).
-    fn replay(transcript: &str) -> Result<Backup, DriverError> {
-        let transcript = Transcript::parse(transcript).map_err(|e| DriverError::Failed(e.0))?;
-        let mut session = ReplaySession::new(transcript, Mode::Shell, PROMPT)?;
-        let device = Device::default();
-        FirewareOs::login(&mut session, &device)?;
-        let backup = FirewareOs::backup(&mut session, &device)?;
-        assert!(
-            matches!(session.send("x"), Err(SessionError::Closed(_))),
-            "the driver did not log out with exit"
-        );
-        Ok(backup)
     }
 
     const COMMANDS: &str = concat!(
@@ -114,7 +101,12 @@ mod tests {
         let transcript = format!(
             "init_prompt: '\\r\\n[FAULT]WG<managed-by-wsm><master>>'\ncommands:\n{COMMANDS}"
         );
-        assert_eq!(replay(&transcript).expect("backup").config, EXPECTED);
+        assert_eq!(
+            scripted::backup::<FirewareOs>(&transcript, &Device::default())
+                .expect("backup, logged out with exit")
+                .config,
+            EXPECTED
+        );
     }
 
     #[test]
@@ -122,6 +114,11 @@ mod tests {
         let transcript = format!(
             "init_prompt: 'Authorized use only.\\r\\nI have read and accept the Logon Disclaimer message. (yes or no)? '\ncommands:\n  - \"yes\\n\": 'yes\\r\\n[FAULT]WG<managed-by-wsm><master>>'\n{COMMANDS}"
         );
-        assert_eq!(replay(&transcript).expect("backup").config, EXPECTED);
+        assert_eq!(
+            scripted::backup::<FirewareOs>(&transcript, &Device::default())
+                .expect("backup, logged out with exit")
+                .config,
+            EXPECTED
+        );
     }
 }

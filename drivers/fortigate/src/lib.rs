@@ -386,21 +386,13 @@ mod tests {
     /// `assert_corpus`, which passes no device variables).
     #[test]
     fn autoupdate_variable_case_matches_its_recording() {
-        use netraven_driver_sdk::harness::{ReplaySession, Transcript};
+        use netraven_driver_sdk::harness::scripted;
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/corpus/oxidized");
         let case = format!("{dir}/fortigate#FortiGate-91G_7.4.7_autoupdate#");
-        let transcript = Transcript::load(std::path::Path::new(&format!(
-            "{case}custom_simulation.yaml"
-        )))
-        .unwrap();
+        let recording = std::fs::read_to_string(format!("{case}custom_simulation.yaml")).unwrap();
         let expected = std::fs::read_to_string(format!("{case}custom_output.txt")).unwrap();
-        let mut session = ReplaySession::new(transcript, Mode::Shell, PROMPT).unwrap();
-        let device = Device {
-            vars: vec![("fortigate_autoupdate".to_string(), "true".to_string())],
-            ..Device::default()
-        };
-        FortiGate::login(&mut session, &device).unwrap();
-        let backup = FortiGate::backup(&mut session, &device).unwrap();
+        let device = Device::with_vars(&[("fortigate_autoupdate", "true")]);
+        let backup = scripted::backup::<FortiGate>(&recording, &device).unwrap();
         assert_eq!(backup.config, expected);
     }
 

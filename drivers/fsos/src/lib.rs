@@ -38,12 +38,7 @@ impl Driver for Fsos {
         session.on_pattern(PAGER, " ")?;
         // FSOS accounts usually reach privileged mode without a password; if
         // one is asked for, the host types the enable secret.
-        session.send("enable\n")?;
-        let reply = session.read_until(&format!("(?:{ENABLE_PASSWORD})|(?:{PROMPT})"), None)?;
-        if text::re(&format!("(?m){ENABLE_PASSWORD}")).is_match(&reply) {
-            session.send_secret(Secret::Enable)?;
-            session.read_until(PROMPT, None)?;
-        }
+        login::enable(session, "enable", PROMPT, ENABLE_PASSWORD)?;
         Ok(())
     }
 
@@ -55,13 +50,15 @@ impl Driver for Fsos {
         let mut config = text::comment(&drop_uptime(&version), COMMENT);
         let running = text::unix_newlines(&session.command("show running-config")?);
         config.push_str(&running_config(&running));
-
-        for _ in 0..2 {
-            if session.send("exit\n").is_err() {
-                break;
-            }
-        }
         Ok(Backup::config(config))
+    }
+
+    /// Leave with `exit`, sent twice (the second is not sent once the
+    /// device has hung up).
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.send("exit\n")?;
+        session.send("exit\n")?;
+        Ok(())
     }
 
     fn redact(config: &str) -> String {

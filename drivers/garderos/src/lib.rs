@@ -78,12 +78,13 @@ impl Driver for Garderos {
             "show hardware wwan wwan0 sim",
         )?));
         config.push_str(&Self::output(session, "show configuration running")?);
-
-        // Log out politely; the device closes the session, so no prompt comes.
-        if session.send("exit\n").is_err() {
-            session.log(Level::Debug, "exit was not accepted");
-        }
         Ok(Backup::config(config))
+    }
+
+    /// Log out politely; the device closes the session, so no prompt comes.
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.send("exit\n")?;
+        Ok(())
     }
 }
 

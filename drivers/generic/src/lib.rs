@@ -88,11 +88,13 @@ impl Driver for Generic {
         for command in split_commands(commands) {
             config.push_str(&output(session, command)?);
         }
-        // Log out politely; the device closes the session, so no prompt comes.
-        if session.send("exit\n").is_err() {
-            session.log(Level::Debug, "exit was not accepted");
-        }
         Ok(Backup::config(config))
+    }
+
+    /// Log out politely; the device closes the session, so no prompt comes.
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.send("exit\n")?;
+        Ok(())
     }
 }
 
@@ -101,30 +103,7 @@ netraven_driver_sdk::export_driver!(Generic);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use netraven_driver_sdk::harness::{ReplaySession, Transcript};
-
-    /// Log in and back up over `transcript` with `vars`; afterwards the
-    /// session must be closed (the device answered `exit` by hanging up).
-    fn replay(transcript: &str, vars: &[(&str, &str)]) -> Result<Backup, DriverError> {
-        let transcript = Transcript::parse(transcript).map_err(|e| DriverError::Failed(e.0))?;
-        // The session starts with the driver's default prompt, as on a host.
-        let mut session = ReplaySession::new(transcript, Mode::Shell, DEFAULT_PROMPT)?;
-        let device = Device {
-            model: "generic".to_string(),
-            vars: vars
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            ..Device::default()
-        };
-        Generic::login(&mut session, &device)?;
-        let backup = Generic::backup(&mut session, &device)?;
-        assert!(
-            matches!(session.send("x"), Err(SessionError::Closed(_))),
-            "the driver did not log out with exit"
-        );
-        Ok(backup)
-    }
+    use netraven_driver_sdk::harness::scripted;
 
     #[test]
     fn defaults_back_up_the_running_config_at_a_cisco_prompt() {
@@ -135,7 +114,9 @@ mod tests {
             "  - \"exit\\n\": ''\n",
         );
         assert_eq!(
-            replay(transcript, &[]).expect("backup").config,
+            scripted::backup::<Generic>(transcript, &Device::default())
+                .expect("backup, logged out with exit")
+                .config,
             "hostname sw1\n!\nend\n"
         );
     }
@@ -164,7 +145,9 @@ mod tests {
             ("comment", "# "),
         ];
         assert_eq!(
-            replay(transcript, &vars).expect("backup").config,
+            scripted::backup::<Generic>(transcript, &Device::with_vars(&vars))
+                .expect("backup, logged out with exit")
+                .config,
             "#   version: 7.14\n# \n#   model: RB5009\n/interface bridge\nadd name=br0\n 0 admin full\n"
         );
     }
@@ -172,11 +155,9 @@ mod tests {
     #[test]
     fn login_fails_when_the_var_prompt_never_comes() {
         let transcript = "init_prompt: 'sw1#'\ncommands:\n  \"exit\\n\": ''\n";
-        let err = replay(transcript, &[("prompt", r"^\[[\w@.-]+\] > $")]).unwrap_err();
-        assert!(
-            matches!(err, DriverError::Session(SessionError::Timeout(_))),
-            "{err:?}"
-        );
+        let device = Device::with_vars(&[("prompt", r"^\[[\w@.-]+\] > $")]);
+        let err = scripted::login::<Generic>(transcript, &device).unwrap_err();
+        assert!(err.starts_with("login failed: timeout"), "{err}");
     }
 
     #[test]
@@ -190,10 +171,9 @@ mod tests {
 
     #[test]
     fn empty_prompt_var_falls_back_to_the_default() {
-        let device = Device {
-            vars: vec![("prompt".to_string(), " ".to_string())],
-            ..Device::default()
-        };
-        assert_eq!(prompt(&device), DEFAULT_PROMPT);
+        assert_eq!(
+            prompt(&Device::with_vars(&[("prompt", " ")])),
+            DEFAULT_PROMPT
+        );
     }
 }

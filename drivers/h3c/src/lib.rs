@@ -45,12 +45,13 @@ impl Driver for H3c {
         let device = Self::output(session, "display device")?;
         config.push_str(&text::comment(&device, COMMENT));
         config.push_str(&Self::output(session, "display current-configuration")?);
-
-        // Log out politely; the device closes the session, so no prompt comes.
-        if session.send("quit\n").is_err() {
-            session.log(Level::Debug, "quit was not accepted");
-        }
         Ok(Backup::config(config))
+    }
+
+    /// Log out politely; the device closes the session, so no prompt comes.
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.send("quit\n")?;
+        Ok(())
     }
 
     fn redact(config: &str) -> String {

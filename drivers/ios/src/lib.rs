@@ -33,14 +33,9 @@ impl Driver for Ios {
     fn login(session: &mut dyn Session, device: &Device) -> Result<(), DriverError> {
         session.read_until(PROMPT, None)?;
         if device.flag("enable") {
-            session.send("enable\n")?;
-            let answer = session.read_until(&format!("{ENABLE_PASSWORD}|{PROMPT}"), None)?;
-            if text::re(r"[pP]assword:\s*$").is_match(&answer) {
-                session.send_secret(Secret::Enable)?;
-                let prompt = session.read_until(PROMPT, None)?;
-                if !prompt.trim_end().ends_with('#') {
-                    session.log(Level::Warn, "enable did not reach privileged mode");
-                }
+            let prompt = login::enable(session, "enable", PROMPT, ENABLE_PASSWORD)?;
+            if !prompt.trim_end().ends_with('#') {
+                session.log(Level::Warn, "enable did not reach privileged mode");
             }
         }
         Ok(())
@@ -66,12 +61,13 @@ impl Driver for Ios {
         let running = command_output(session, show_config)?;
         let keep_change_line = device.var("output_store_mode") == Some("on_significant");
         config.push_str(&running_config(&running, keep_change_line));
-
-        // Log out politely; the device closes the session, so no prompt comes.
-        if session.send("exit\n").is_err() {
-            session.log(Level::Debug, "exit was not accepted");
-        }
         Ok(Backup::config(config))
+    }
+
+    /// Log out politely; the device closes the session, so no prompt comes.
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.send("exit\n")?;
+        Ok(())
     }
 
     fn redact(config: &str) -> String {
@@ -605,22 +601,7 @@ mod tests {
         ));
     }
 
-    use netraven_driver_sdk::harness::{ReplaySession, Transcript};
-
-    fn replay(yaml: &str) -> ReplaySession {
-        let transcript = Transcript::parse(yaml).expect("test transcript parses");
-        ReplaySession::new(transcript, Mode::Shell, PROMPT).expect("prompt compiles")
-    }
-
-    fn device_with(vars: &[(&str, &str)]) -> Device {
-        Device {
-            vars: vars
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            ..Device::default()
-        }
-    }
+    use netraven_driver_sdk::harness::scripted;
 
     #[test]
     fn caret_check_agrees_with_trimming_every_line() {
@@ -734,10 +715,11 @@ mod tests {
 
     #[test]
     fn unsupported_command_leaves_only_blank_lines() {
-        let mut session = replay(
+        let mut session = scripted::login::<Ios>(
             "init_prompt: |-\n  sw1>\ncommands:\n  \"show vtp status\\n\": \"show vtp status\\r\\n               ^\\r\\n% Invalid input detected at '^' marker.\\r\\n\\r\\nsw1>\"\n",
-        );
-        session.read_until(PROMPT, None).expect("first prompt");
+            &Device::default(),
+        )
+        .expect("first prompt");
         let out = command_output(&mut session, "show vtp status").expect("replayed");
         assert_eq!(out, "\n\n\n");
         assert_eq!(vtp_comments(&out), "! \n");
@@ -745,25 +727,29 @@ mod tests {
 
     #[test]
     fn enable_sends_the_enable_secret_when_asked_for_one() {
-        let mut session = replay(
+        let mut session = scripted::login::<Ios>(
             "init_prompt: |-\n  sw1>\ncommands:\n  - \"enable\\n\": \"enable\\nPassword: \"\n  - \"<enable>\\n\": \"\\nsw1#\"\n  - \"show privilege\\n\": \"show privilege\\nCurrent privilege level is 15\\nsw1#\"\n",
-        );
-        Ios::login(&mut session, &device_with(&[("enable", "true")])).expect("enable works");
+            &Device::with_vars(&[("enable", "true")]),
+        )
+        .expect("enable works");
         // Strict order: this only replays if enable and the secret went first.
         session
             .command("show privilege")
             .expect("privileged prompt reached");
+        assert_eq!(session.finish(), Ok(()));
     }
 
     #[test]
     fn enable_without_password_prompt_sends_no_secret() {
-        let mut session = replay(
+        let mut session = scripted::login::<Ios>(
             "init_prompt: |-\n  sw1>\ncommands:\n  - \"enable\\n\": \"enable\\nsw1#\"\n  - \"show privilege\\n\": \"show privilege\\nCurrent privilege level is 15\\nsw1#\"\n",
-        );
-        Ios::login(&mut session, &device_with(&[("enable", "true")])).expect("enable works");
+            &Device::with_vars(&[("enable", "true")]),
+        )
+        .expect("enable works");
         session
             .command("show privilege")
             .expect("no secret was typed");
+        assert_eq!(session.finish(), Ok(()));
     }
 
     #[test]

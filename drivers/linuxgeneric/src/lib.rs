@@ -112,7 +112,7 @@ netraven_driver_sdk::export_driver!(LinuxGeneric);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use netraven_driver_sdk::harness::{ReplaySession, Transcript};
+    use netraven_driver_sdk::harness::scripted;
 
     #[test]
     fn corpus_cases_pass() {
@@ -120,16 +120,6 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../../tests/corpus/oxidized"
         ));
-    }
-
-    fn device(vars: &[(&str, &str)]) -> Device {
-        Device {
-            vars: vars
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            ..Device::default()
-        }
     }
 
     #[test]
@@ -150,10 +140,10 @@ mod tests {
 
     #[test]
     fn commands_variable_replaces_the_default_list() {
-        let d = device(&[("commands", "uname -a\ncat /etc/fstab;; ss -ltn")]);
+        let d = Device::with_vars(&[("commands", "uname -a\ncat /etc/fstab;; ss -ltn")]);
         let titles: Vec<String> = commands(&d).into_iter().map(|(t, _)| t).collect();
         assert_eq!(titles, ["uname -a", "cat /etc/fstab", "ss -ltn"]);
-        assert_eq!(commands(&device(&[])).len(), DEFAULT_COMMANDS.len());
+        assert_eq!(commands(&Device::default()).len(), DEFAULT_COMMANDS.len());
     }
 
     #[test]
@@ -165,11 +155,8 @@ mod tests {
             "  - \"<password>\\n\": \"\\nroot@h1:~# \"\n",
             "  - \"uname -r\\n\": \"uname -r\\n\\e[?2004l\\r6.1.0\\n\\e[?2004hroot@h1:~# \"\n",
         );
-        let t = Transcript::parse(transcript).expect("transcript");
-        let mut s = ReplaySession::new(t, Mode::Shell, PROMPT).expect("session");
-        let d = device(&[("enable", "true"), ("commands", "uname -r")]);
-        LinuxGeneric::login(&mut s, &d).expect("login");
-        let backup = LinuxGeneric::backup(&mut s, &d).expect("backup");
+        let d = Device::with_vars(&[("enable", "true"), ("commands", "uname -r")]);
+        let backup = scripted::backup::<LinuxGeneric>(transcript, &d).expect("backup");
         assert_eq!(backup.config, "\n###### uname -r ######\n6.1.0\n");
     }
 }

@@ -48,12 +48,15 @@ impl Driver for Mtrlrfs {
             COMMENT,
         ));
         config.push_str(&Self::output(session, "show running-config")?);
-        // Log out; WiNG may ask to save uncommitted changes, which we decline.
-        // The device hangs up, so neither write waits for a prompt.
-        if session.send("exit\n").is_err() || session.send("n\n").is_err() {
-            session.log(Level::Debug, "the device closed the session at exit");
-        }
         Ok(Backup::config(config))
+    }
+
+    /// Log out; WiNG may ask to save uncommitted changes, which we decline.
+    /// The device hangs up, so neither write waits for a prompt.
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.send("exit\n")?;
+        session.send("n\n")?;
+        Ok(())
     }
 }
 
@@ -62,14 +65,9 @@ impl Driver for Mtrlrfs {
 /// in exactly one `\n`.
 fn clean(raw: &str) -> String {
     let raw = raw.replace('\r', "");
-    let all: Vec<&str> = raw.split_inclusive('\n').collect();
-    let inner = if all.len() > 2 {
-        &all[1..all.len() - 1]
-    } else {
-        &[][..]
-    };
+    let inner = text::drop_last_lines(text::drop_first_lines(&raw, 1), 1);
     let mut out = String::with_capacity(raw.len());
-    for line in inner {
+    for line in text::lines(inner) {
         out.push_str(line.trim_end_matches(|c: char| c.is_ascii_whitespace() || c == '\0'));
         out.push('\n');
     }
@@ -84,7 +82,7 @@ netraven_driver_sdk::export_driver!(Mtrlrfs);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use netraven_driver_sdk::harness::{ReplaySession, Transcript};
+    use netraven_driver_sdk::harness::scripted;
 
     #[test]
     fn corpus_cases_pass() {
@@ -92,21 +90,6 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../../tests/corpus/oxidized"
         ));
-    }
-
-    /// Log in and back up over `transcript`; afterwards the session must be
-    /// closed (the device hung up after `exit` and the `n` answer).
-    fn replay(transcript: &str) -> Result<Backup, DriverError> {
-        let transcript = Transcript::parse(transcript).map_err(|e| DriverError::Failed(e.0))?;
-        let mut session = ReplaySession::new(transcript, Mode::Shell, PROMPT)?;
-        let device = Device::default();
-        Mtrlrfs::login(&mut session, &device)?;
-        let backup = Mtrlrfs::backup(&mut session, &device)?;
-        assert!(
-            matches!(session.send("x"), Err(SessionError::Closed(_))),
-            "the driver did not log out"
-        );
-        Ok(backup)
     }
 
     #[test]
@@ -122,7 +105,9 @@ mod tests {
             "  - \"n\\n\": ''\n",
         );
         assert_eq!(
-            replay(transcript).expect("backup").config,
+            scripted::backup::<Mtrlrfs>(transcript, &Device::default())
+                .expect("backup, logged out declining to save")
+                .config,
             "# VX9000 version 7.1.0.0\n\
              # Copyright (c) 2004-2019 Extreme Networks\n\
              # \n\

@@ -40,12 +40,7 @@ impl Driver for Netgear {
         session.strip_ansi(true);
         session.read_until(PROMPT, None)?;
         if device.flag("enable") {
-            session.send("enable\n")?;
-            let reply = session.read_until(&format!("(?:{ENABLE_PASSWORD})|(?:{PROMPT})"), None)?;
-            if text::re(&format!("(?m){ENABLE_PASSWORD}")).is_match(&reply) {
-                session.send_secret(Secret::Enable)?;
-                session.read_until(PROMPT, None)?;
-            }
+            login::enable(session, "enable", PROMPT, ENABLE_PASSWORD)?;
         }
         Ok(())
     }
@@ -61,12 +56,14 @@ impl Driver for Netgear {
         config.push_str(&text::comment(&bootvar, COMMENT));
         let running = command_block(session, "show running-config")?;
         config.push_str(&hide_running_clock(&running));
-
-        // `quit` may ask whether to save unsaved changes: answer no.
-        if session.send("quit\n").is_ok() && session.send("n\n").is_err() {
-            session.log(Level::Debug, "the session closed after quit");
-        }
         Ok(Backup::config(config))
+    }
+
+    /// `quit` may ask whether to save unsaved changes: answer no.
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.send("quit\n")?;
+        session.send("n\n")?;
+        Ok(())
     }
 
     fn redact(config: &str) -> String {

@@ -54,9 +54,9 @@ fn drop_volatile(config: &str) -> String {
 }
 
 impl Driver for Opnsense {
-    /// Leave with `exit`, as the device expects.
+    /// Leave with `exit` on an exec channel, as Oxidized does.
     fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
-        session.send("exit\n")?;
+        session.exec("exit")?;
         Ok(())
     }
 

@@ -76,12 +76,13 @@ impl Driver for Perle {
         optics.push('\n');
         config.push_str(&text::comment(&optics, COMMENT));
         config.push_str(&Self::output(session, "show running-config")?);
-
-        // Log out politely; no prompt comes back.
-        if session.send("exit\n").is_err() {
-            session.log(Level::Debug, "exit was not accepted");
-        }
         Ok(Backup::config(config))
+    }
+
+    /// Log out politely; no prompt comes back.
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.send("exit\n")?;
+        Ok(())
     }
 
     fn significant(config: &str) -> String {

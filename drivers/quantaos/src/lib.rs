@@ -51,11 +51,14 @@ impl Driver for QuantaOs {
         session.command("terminal length 0")?;
         let raw = text::unix_newlines(&session.command("show run")?);
         let config = running_config(&raw);
-        // Leave without saving: `quit` may ask "save changes? (y/n)".
-        if session.send("quit\n").is_ok() && session.send("n\n").is_err() {
-            session.log(Level::Debug, "the session closed after quit");
-        }
         Ok(Backup::config(config))
+    }
+
+    /// Leave without saving: `quit` may ask "save changes? (y/n)".
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.send("quit\n")?;
+        session.send("n\n")?;
+        Ok(())
     }
 }
 

@@ -29,11 +29,13 @@ impl Driver for Siklu {
         let running = text::unix_newlines(&session.command("copy running-configuration display")?);
         let mut config = startup_part(&startup);
         config.push_str(&running_part(&running));
-        // Log out politely; the device closes the session, so no prompt comes.
-        if session.send("exit\n").is_err() {
-            session.log(Level::Debug, "exit was not accepted");
-        }
         Ok(Backup::config(config))
+    }
+
+    /// Log out politely; the device closes the session, so no prompt comes.
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.send("exit\n")?;
+        Ok(())
     }
 }
 
@@ -46,11 +48,7 @@ fn startup_part(raw: &str) -> String {
 /// The raw running-configuration reply without the echo, the two status
 /// lines after it, and the prompt line at the end.
 fn running_part(raw: &str) -> String {
-    let all: Vec<&str> = text::lines(raw).collect();
-    if all.len() < 5 {
-        return String::new();
-    }
-    all[3..all.len() - 1].concat()
+    text::drop_last_lines(text::drop_first_lines(raw, 3), 1).to_string()
 }
 
 netraven_driver_sdk::export_driver!(Siklu);
@@ -58,7 +56,7 @@ netraven_driver_sdk::export_driver!(Siklu);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use netraven_driver_sdk::harness::{ReplaySession, Transcript};
+    use netraven_driver_sdk::harness::scripted;
 
     #[test]
     fn corpus_cases_pass() {
@@ -66,21 +64,6 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../../tests/corpus/oxidized"
         ));
-    }
-
-    /// Log in and back up over `transcript`; afterwards the session must be
-    /// closed (the device answered `exit` by hanging up).
-    fn replay(transcript: &str) -> Result<Backup, DriverError> {
-        let transcript = Transcript::parse(transcript).map_err(|e| DriverError::Failed(e.0))?;
-        let mut session = ReplaySession::new(transcript, Mode::Shell, PROMPT)?;
-        let device = Device::default();
-        Siklu::login(&mut session, &device)?;
-        let backup = Siklu::backup(&mut session, &device)?;
-        assert!(
-            matches!(session.send("x"), Err(SessionError::Closed(_))),
-            "the driver did not log out with exit"
-        );
-        Ok(backup)
     }
 
     const SESSION: &str = concat!(
@@ -93,7 +76,8 @@ mod tests {
 
     #[test]
     fn backup_keeps_config_lines_and_drops_echo_status_and_prompt() {
-        let backup = replay(SESSION).expect("backup");
+        let backup = scripted::backup::<Siklu>(SESSION, &Device::default())
+            .expect("backup, logged out with exit");
         assert_eq!(
             backup.config,
             "# startup config is stored\n\

@@ -128,12 +128,13 @@ impl Driver for SonicOs {
         config.push('\n');
         let current = Self::output(session, "show current-config")?;
         config.push_str(&clean(&without_colon_lines(&current), &volatile));
-
-        // Log out politely; the device closes the session, so no prompt comes.
-        if session.send("exit\n").is_err() {
-            session.log(Level::Debug, "exit was not accepted");
-        }
         Ok(Backup::config(config))
+    }
+
+    /// Log out politely; the device closes the session, so no prompt comes.
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.send("exit\n")?;
+        Ok(())
     }
 
     fn redact(config: &str) -> String {

@@ -41,12 +41,9 @@ impl Driver for TpLink {
         session.set_newline("\r\n");
         session.read_until(PROMPT, None)?;
         if device.flag("enable") {
-            session.send("enable\r\n")?;
-            let reply = session.read_until(&format!("(?:{ENABLE_PASSWORD})|(?:{PROMPT})"), None)?;
-            if text::re(&format!("(?m){ENABLE_PASSWORD}")).is_match(&reply) {
-                session.send_secret(Secret::Enable)?;
-                session.read_until(PROMPT, None)?;
-            }
+            // `login::enable` ends the command with `\n`: the device gets
+            // the `\r\n` it wants.
+            login::enable(session, "enable\r", PROMPT, ENABLE_PASSWORD)?;
         }
         Ok(())
     }
@@ -59,12 +56,14 @@ impl Driver for TpLink {
         let mut config = text::comment(&system_info(&info), COMMENT);
         let running = clean(&session.command("show running-config")?);
         config.push_str(&running_config(&running));
-
-        // `exit` leaves privileged mode, `logout` closes the session.
-        if session.send("exit\r\n").is_ok() && session.send("logout\r\n").is_err() {
-            session.log(Level::Debug, "the session closed after exit");
-        }
         Ok(Backup::config(config))
+    }
+
+    /// `exit` leaves privileged mode, `logout` closes the session.
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.send("exit\r\n")?;
+        session.send("logout\r\n")?;
+        Ok(())
     }
 
     fn redact(config: &str) -> String {
@@ -102,9 +101,8 @@ fn clean(raw: &str) -> String {
 /// description header, with the clock blanked and the uptime dropped.
 fn system_info(output: &str) -> String {
     let mut out = String::with_capacity(output.len());
-    let lines: Vec<&str> = text::lines(output).collect();
-    let body = lines.get(1..lines.len().saturating_sub(1)).unwrap_or(&[]);
-    for line in body {
+    let body = text::drop_last_lines(text::drop_first_lines(output, 1), 1);
+    for line in text::lines(body) {
         let field = line.trim_start();
         if field.starts_with("System Description")
             || field.starts_with("System Name")
@@ -141,6 +139,7 @@ netraven_driver_sdk::export_driver!(TpLink);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use netraven_driver_sdk::harness::scripted;
 
     #[test]
     fn corpus_cases_pass() {
@@ -148,6 +147,20 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../../tests/corpus/oxidized"
         ));
+    }
+
+    #[test]
+    fn enable_ends_its_lines_with_crlf() {
+        let recording = concat!(
+            "init_prompt: \"sw1>\"\n",
+            "commands:\n",
+            "  - \"enable\\r\\n\": \"enable\\r\\nPassword:\"\n",
+            "  - \"<enable>\\r\\n\": \"\\r\\nsw1#\"\n",
+        );
+        let session =
+            scripted::login::<TpLink>(recording, &Device::with_vars(&[("enable", "true")]))
+                .expect("login");
+        assert_eq!(session.finish(), Ok(()));
     }
 
     #[test]

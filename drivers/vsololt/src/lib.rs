@@ -25,8 +25,9 @@ pub struct Vsololt;
 /// Host names may hold `|`, `.`, `@`, `/` and `-`.
 const PROMPT: &str = r"^([\w.@|()/-]+[#>]\s?)$";
 
-/// A pager prompt, possibly followed by log events printed after it.
-const PAGER: &str = r"--More--[^\n]*(?:\n[^\n]*)*$";
+/// The pager prompt ` --More-- \0` with the spaces around it. The OLT may
+/// print log events after it before it waits for the key.
+const PAGER: &str = r" *--More-- *\x00?";
 
 const ENABLE_PASSWORD: &str = r"[pP]assword:\s*$";
 
@@ -35,54 +36,6 @@ const COMMENT: &str = "! ";
 /// What the device prints to erase the pager prompt after a key press.
 const PAGER_ERASE: &str =
     "\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08          \x08\x08\x08\x08\x08\x08\x08\x08\x08\x08";
-
-/// Remove the first pager prompt (` --More-- ` and a trailing NUL) from a
-/// chunk of output, with the spaces around it.
-fn remove_pager(chunk: &str) -> String {
-    let Some(at) = chunk.find("--More--") else {
-        return chunk.to_string();
-    };
-    let start = chunk[..at].trim_end_matches(' ').len();
-    let rest = chunk[at + "--More--".len()..].trim_start_matches(' ');
-    let rest = rest.strip_prefix('\0').unwrap_or(rest);
-    let mut out = String::with_capacity(chunk.len());
-    out.push_str(&chunk[..start]);
-    out.push_str(rest);
-    out
-}
-
-/// Is the last line of `chunk` a prompt (rather than a pager)? The same
-/// test as [`PROMPT`], without a regex: it runs once per page.
-fn ends_with_prompt(chunk: &str) -> bool {
-    let last = chunk.rsplit('\n').next().unwrap_or(chunk);
-    let last = last
-        .strip_suffix(|c: char| c.is_ascii_whitespace())
-        .unwrap_or(last);
-    let Some(name) = last.strip_suffix(['#', '>']) else {
-        return false;
-    };
-    !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_alphanumeric() || "_.@|()/-".contains(c))
-}
-
-/// Send `command`, page through its output and return everything the
-/// device printed (echo, output and prompt) with the pager prompts removed.
-fn command(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
-    let either = format!("(?:{PROMPT})|(?:{PAGER})");
-    session.send(&format!("{command}\n"))?;
-    let mut raw = String::new();
-    loop {
-        let chunk = session.read_until(&either, None)?;
-        if ends_with_prompt(&chunk) {
-            raw.push_str(&chunk);
-            return Ok(raw);
-        }
-        raw.push_str(&remove_pager(&chunk));
-        session.send(" ")?;
-    }
-}
 
 /// Drop every line that starts with a log-event timestamp, through the end
 /// of the line (a line glued to it by a bare `\r` goes with it).
@@ -172,30 +125,27 @@ impl Driver for Vsololt {
 
     fn login(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
         session.read_until(PROMPT, None)?;
-        session.send("enable\n")?;
-        let reply = session.read_until(&format!("(?:{ENABLE_PASSWORD})|(?:{PROMPT})"), None)?;
-        if text::re(&format!("(?m){ENABLE_PASSWORD}")).is_match(&reply) {
-            session.send_secret(Secret::Enable)?;
-            session.read_until(PROMPT, None)?;
-        }
-        command(session, "configure terminal")?;
+        login::enable(session, "enable", PROMPT, ENABLE_PASSWORD)?;
+        session.on_pager_anywhere(PAGER, " ")?;
+        session.command("configure terminal")?;
         Ok(())
     }
 
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
-        let version = output(&command(session, "show version")?);
+        let version = output(&session.command("show version")?);
         let mut config = text::comment(&version, COMMENT);
-        let optics = output(&command(session, "show pon transceiver-info all")?);
+        let optics = output(&session.command("show pon transceiver-info all")?);
         config.push_str(&text::comment(&optics, COMMENT));
-        let running = output(&command(session, "show running-config")?);
+        let running = output(&session.command("show running-config")?);
         config.push_str(&collapse_blank_lines(&running));
-
-        // Leave config mode, then log out; the device closes the session.
-        command(session, "end")?;
-        if session.send("exit\n").is_err() {
-            session.log(Level::Debug, "exit was not accepted");
-        }
         Ok(Backup::config(config))
+    }
+
+    /// Leave config mode, then log out; the device closes the session.
+    fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
+        session.command("end")?;
+        session.send("exit\n")?;
+        Ok(())
     }
 
     fn run(
@@ -208,7 +158,7 @@ impl Driver for Vsololt {
             .map(|line| {
                 Ok(CommandOutput {
                     command: line.clone(),
-                    output: output(&command(session, line)?),
+                    output: output(&session.command(line)?),
                 })
             })
             .collect()
@@ -249,6 +199,7 @@ netraven_driver_sdk::export_driver!(Vsololt);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use netraven_driver_sdk::harness::scripted;
 
     #[test]
     fn corpus_cases_pass() {
@@ -259,13 +210,23 @@ mod tests {
     }
 
     #[test]
-    fn pager_prompt_and_its_spaces_are_removed() {
-        assert_eq!(remove_pager("line a \r\n --More-- \0"), "line a \r\n");
-        // A pager mid-line takes the line's trailing space with it.
-        assert_eq!(
-            remove_pager("user_control disable --More-- \0"),
-            "user_control disable"
+    fn pager_is_answered_and_removed_and_what_follows_it_kept() {
+        // A pager mid-line takes the line's trailing space with it; a log
+        // event the OLT prints after a pager stays, glued by a bare `\r` to
+        // the first line of the next page, and both are dropped.
+        let recording = concat!(
+            "init_prompt: \"OLT> \"\n",
+            "commands:\n",
+            "  - \"enable\\n\": \"enable\\r\\nOLT# \"\n",
+            "  - \"configure terminal\\n\": \"configure terminal\\r\\nOLT(config)# \"\n",
+            "  - \"show version\\n\": \"show version\\r\\nline a \\r\\nuser_control disable --More-- \\0\"\n",
+            "  - \" \": \"\\r\\nline b\\r\\n --More-- \\0\\r\\n2026/05/25 18:51:33   ONU Port Los\\r\"\n",
+            "  - \" \": \"\\b\\b\\b\\b\\b\\b\\b\\b\\b\\b          \\b\\b\\b\\b\\b\\b\\b\\b\\b\\bline c\\r\\nline d\\r\\nOLT(config)# \"\n",
         );
+        let mut session = scripted::login::<Vsololt>(recording, &Device::default()).expect("login");
+        let version = output(&session.command("show version").expect("paged through"));
+        assert_eq!(version, "line a \nuser_control disable\nline b\n\nline d\n");
+        assert_eq!(session.finish(), Ok(()));
     }
 
     #[test]
@@ -307,9 +268,10 @@ mod tests {
 
     #[test]
     fn prompt_matches_all_three_modes() {
+        let prompt = text::line_re(PROMPT);
         for p in ["OLT> ", "RT_01|192.0.2.4-Site_OLT#", "OLT-1(config)# "] {
-            assert!(ends_with_prompt(p), "{p}");
+            assert!(prompt.is_match(p), "{p}");
         }
-        assert!(!ends_with_prompt("x\n --More-- \0"));
+        assert!(!prompt.is_match("x\n --More-- \0"));
     }
 }

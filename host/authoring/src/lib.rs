@@ -314,10 +314,18 @@ const VENDORED_PACKAGE: [(&str, &str); 4] = [
 
 /// The SDK's manifest made standalone: no `workspace = true` left.
 fn vendored_manifest(text: &str) -> Result<String, AuthoringError> {
-    let mut out = text.to_string();
-    for (inherited, own) in VENDORED_PACKAGE {
-        out = out.replace(inherited, own);
-    }
+    // Whole lines: `version.workspace` is also the end of `rust-version.workspace`.
+    let mut lines: Vec<String> = text
+        .lines()
+        .map(|line| {
+            VENDORED_PACKAGE
+                .iter()
+                .find(|(inherited, _)| line.trim() == *inherited)
+                .map_or_else(|| line.to_string(), |(_, own)| own.to_string())
+        })
+        .collect();
+    lines.push(String::new());
+    let mut out = lines.join("\n");
     out = out.replace(
         "[lints]\nworkspace = true",
         "[lints.rust]\nunsafe_code = \"deny\"",
@@ -638,7 +646,7 @@ mod tests {{
 
     /// Replays every recording in tests/: the backup must equal its
     /// output.txt, and the whole recording must be used (see the driver
-    /// author's guide, drivers/README.md in NetRaven).
+    /// author's guide, driver-sdk/GUIDE.md in NetRaven).
     #[test]
     fn example_transcripts_pass() {{
         netraven_driver_sdk::harness::assert_corpus::<{ty}>(concat!(env!("CARGO_MANIFEST_DIR"), "/tests"));
@@ -700,6 +708,11 @@ mod tests {
         let doc: toml::Table = text.parse().expect("valid TOML");
         assert_eq!(doc["package"]["name"].as_str(), Some("netraven-driver-sdk"));
         assert_eq!(doc["package"]["edition"].as_str(), Some("2024"));
+        assert_eq!(doc["package"]["rust-version"].as_str(), Some("1.95"));
+        assert_eq!(
+            doc["package"]["version"].as_str(),
+            Some(env!("CARGO_PKG_VERSION"))
+        );
         assert!(!text.contains("workspace"), "{text}");
         assert!(
             embedded::SDK_FILES

@@ -867,6 +867,58 @@ fn router_db_imports_with_a_column_map() {
     assert_eq!(list.as_array().map(Vec::len), Some(3), "{list}");
 }
 
+#[test]
+fn netmiko_device_types_are_stored_as_our_models_and_one_without_a_driver_is_refused() {
+    let lab = Lab::new(Db::Sqlite, &["ios", "junos"]);
+    std::fs::write(
+        lab.path().join("estate.csv"),
+        "name,address,model,user,password\ncore-1,127.0.0.1,cisco_xe,ops,pw\nedge-1,127.0.0.2,juniper_junos_ssh,ops,pw\n",
+    )
+    .expect("write");
+    lab.expect(0, &["devices", "import", "estate.csv"]);
+    let core = lab.json(0, &["devices", "show", "core-1", "--json"]);
+    assert_eq!(core["model"], "ios");
+    let edge = lab.json(0, &["devices", "show", "edge-1", "--json"]);
+    assert_eq!(edge["model"], "junos");
+
+    // A Netmiko type with no driver: one line naming it and the closest
+    // models, and nothing stored.
+    let out = lab.run(&[
+        "devices",
+        "add",
+        "sw-9",
+        "--address",
+        "127.0.0.9",
+        "--model",
+        "cisco_xr",
+        "--credential",
+        "ops",
+    ]);
+    one_line_error(&out, &["\"cisco_xr\"", "Netmiko", "closest models: ios"]);
+    let out = lab.run(&[
+        "devices",
+        "add",
+        "sw-9",
+        "--address",
+        "127.0.0.9",
+        "--model",
+        "cisco_ios_telnet",
+        "--credential",
+        "ops",
+    ]);
+    one_line_error(&out, &["telnet", "use \"cisco_ios\""]);
+    let devices = lab.json(0, &["devices", "list", "--json"]);
+    assert_eq!(devices.as_array().map(Vec::len), Some(2), "{devices}");
+
+    // `drivers list` shows which Netmiko types each driver serves.
+    let list = lab.expect(0, &["drivers", "list"]);
+    let ios = list
+        .lines()
+        .find(|l| l.starts_with("ios "))
+        .expect("ios listed");
+    assert!(ios.contains("cisco_ios,cisco_ioswlc,cisco_xe"), "{list}");
+}
+
 /// The IOS recording, with `edit` applied, as a one-case corpus.
 fn ios_variant(edit: impl Fn(String) -> String) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -249,7 +249,7 @@ pub(crate) enum DriverCommand {
         inventory: PathBuf,
         /// Device name in the inventory.
         device: String,
-        /// Directory for the two files.
+        /// Directory for the three files.
         #[arg(long, default_value = ".", value_name = "DIR")]
         out: PathBuf,
         /// Known host keys.
@@ -266,7 +266,7 @@ pub(crate) enum DriverCommand {
     /// WIT contract) under vendor/, so it builds anywhere, offline.
     ///
     /// The crate's tests/ holds the recordings its test replays: copies of the --from-case
-    /// cases, or an example. The driver author's guide (drivers/README.md) explains the
+    /// cases, or an example. The driver author's guide (driver-sdk/GUIDE.md) explains the
     /// recording format and the checks.
     ///
     /// Examples:
@@ -358,7 +358,8 @@ pub(crate) enum DevicesCommand {
         address: String,
         #[arg(long, default_value_t = 22)]
         port: u16,
-        /// Driver model, e.g. ios, junos, eos (`netraven drivers list` shows them).
+        /// Driver model, e.g. ios, junos, eos, or a Netmiko device_type such as cisco_xe
+        /// (stored as the model it stands for; `netraven drivers list` shows both).
         #[arg(long)]
         model: String,
         #[arg(long, default_value = "default")]
