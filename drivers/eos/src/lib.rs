@@ -40,10 +40,7 @@ impl Driver for Eos {
     }
 
     fn login(session: &mut dyn Session, device: &Device) -> Result<(), DriverError> {
-        session.read_until(PROMPT, None)?;
-        if device.flag("enable") {
-            login::enable(session, "enable", PROMPT, ENABLE_PASSWORD)?;
-        }
+        login::prompt_then_enable(session, device, PROMPT, ENABLE_PASSWORD)?;
         Ok(())
     }
 

@@ -38,10 +38,7 @@ impl Driver for Netgear {
     fn login(session: &mut dyn Session, device: &Device) -> Result<(), DriverError> {
         // Newer firmware clears the screen before the first prompt.
         session.strip_ansi(true);
-        session.read_until(PROMPT, None)?;
-        if device.flag("enable") {
-            login::enable(session, "enable", PROMPT, ENABLE_PASSWORD)?;
-        }
+        login::prompt_then_enable(session, device, PROMPT, ENABLE_PASSWORD)?;
         Ok(())
     }
 
