@@ -125,9 +125,16 @@ impl Fleet {
         recording: &mut Option<Recorder>,
     ) -> Result<DeviceRun, DeviceFailure> {
         let driver = self.catalog.for_model(&device.model).ok_or_else(|| {
+            // Why not, with the closest models (or the SSH type of a
+            // Netmiko telnet type).
+            let why = self
+                .catalog
+                .canonical_model(&device.model)
+                .err()
+                .unwrap_or_else(|| "no loaded driver handles it".to_string());
             DeviceFailure::new(
                 ErrorClass::NoDriver,
-                format!("no loaded driver handles model {:?}", device.model),
+                format!("model {:?}: {why}", device.model),
             )
         })?;
         let budget = self.runtime.config.deadline();
