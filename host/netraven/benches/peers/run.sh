@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# NetRaven against Netmiko and scrapli, on one lab of simulated IOS devices
+# NetRaven against Netmiko, scrapli and Oxidized, on one lab of simulated IOS devices
 # (netraven-sim on loopback), in one run so the ratios compare.
 #
 #   host/netraven/benches/peers/run.sh [DEVICES] [CONCURRENCY]
 #
 # Each tool backs up every device (log in, show running-config, log out)
 # with CONCURRENCY sessions at a time: Netmiko and scrapli in a Python
-# thread pool, netraven with --concurrency. Installs the two peers with pip
+# thread pool, Oxidized with that many threads, netraven with --concurrency. Installs the two peers with pip
 # when they are missing. Figures go in BENCHMARKS.md ("Peers on netraven-sim").
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
@@ -31,6 +31,19 @@ grep '^ready' "$work/sim.out"
 for tool in netmiko scrapli; do
     python3 host/netraven/benches/peers/peers.py "$tool" "$work/lab.toml" "$concurrency" 2>"$work/$tool.err"
 done
+# Oxidized, when the machine has the runnable copy beside the project
+# (../shared/oxidized/peer, which installs Ruby on first use).
+oxidized=../shared/oxidized/peer
+if [ -x "$oxidized" ]; then
+    python3 - "$work/lab.toml" > "$work/router.db" <<'PY'
+import sys, tomllib
+lab = tomllib.load(open(sys.argv[1], "rb"))
+user, password = lab["defaults"]["user"], lab["defaults"]["password"]
+for d in lab["devices"]:
+    print(f"{d['name']}:{d['address']}:{d['port']}:{d['model']}:{user}:{password}")
+PY
+    "$oxidized" "$work/router.db" "$concurrency" "$work/oxidized" 2>"$work/oxidized.err" | tail -1
+fi
 started=$(date +%s%N)
 target/release/netraven backup --inventory "$work/lab.toml" --concurrency "$concurrency" \
     --drivers "$work/drivers" --out "$work/out" > "$work/netraven.out" 2>&1 || true
