@@ -541,7 +541,6 @@ fn case_model(file: &Path) -> String {
 
 /// A crate in a NetRaven checkout's `drivers/`, as the bundled ones are.
 fn checkout_manifest(name: &str, sdk: &Path) -> String {
-    let sdk = sdk.display();
     format!(
         r#"[package]
 name = "netraven-driver-{name}"
@@ -550,7 +549,19 @@ version.workspace = true
 edition.workspace = true
 rust-version.workspace = true
 license.workspace = true
+{}
+[lints]
+workspace = true
+"#,
+        library(sdk)
+    )
+}
 
+/// The `[lib]` and SDK dependency tables every driver crate has.
+fn library(sdk: &Path) -> String {
+    let sdk = sdk.display();
+    format!(
+        r#"
 [lib]
 crate-type = ["cdylib", "rlib"]
 
@@ -559,16 +570,12 @@ netraven-driver-sdk = {{ path = "{sdk}" }}
 
 [dev-dependencies]
 netraven-driver-sdk = {{ path = "{sdk}", features = ["harness"] }}
-
-[lints]
-workspace = true
 "#
     )
 }
 
 /// A crate of its own, with the SDK at `sdk` (relative to the crate).
 fn standalone_manifest(name: &str, sdk: &Path, parent: &Path) -> String {
-    let sdk = sdk.display();
     let workspace = if inside_workspace(parent) {
         ""
     } else {
@@ -580,16 +587,8 @@ name = "netraven-driver-{name}"
 description = "NetRaven driver for {name}"
 version = "0.1.0"
 edition = "2024"
-
-[lib]
-crate-type = ["cdylib", "rlib"]
-
-[dependencies]
-netraven-driver-sdk = {{ path = "{sdk}" }}
-
-[dev-dependencies]
-netraven-driver-sdk = {{ path = "{sdk}", features = ["harness"] }}
-{workspace}"#
+{}{workspace}"#,
+        library(sdk)
     )
 }
 
