@@ -102,6 +102,29 @@ pub trait Session {
         self.on_pattern(&format!("(?<drop>{pager})(?s:.*)"), reply)
     }
 
+    /// Run a command the backup cannot do without (the configuration
+    /// itself) and return its whole output, as `command` does. If the
+    /// device refused it ([`text::refusal`](crate::text::refusal): unknown
+    /// command, wrong privilege level) or printed nothing at all, fail with
+    /// [`SessionError::Rejected`] naming the command and quoting the device,
+    /// so that a backup without its configuration is never stored.
+    fn essential(&mut self, line: &str) -> Result<String, SessionError> {
+        let raw = self.command(line)?;
+        let output = crate::text::command_output(&raw);
+        if let Some(why) = crate::text::refusal(&output) {
+            return Err(SessionError::Rejected(format!(
+                "essential command {line:?}: the device refused it: {:?}",
+                why.trim()
+            )));
+        }
+        if output.trim().is_empty() {
+            return Err(SessionError::Rejected(format!(
+                "essential command {line:?}: the device printed nothing"
+            )));
+        }
+        Ok(raw)
+    }
+
     /// `command_with_timeout` with the host's default read timeout.
     fn command(&mut self, line: &str) -> Result<String, SessionError> {
         self.command_with_timeout(line, None)

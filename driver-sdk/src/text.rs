@@ -546,6 +546,49 @@ pub fn drop_last_lines(text: &str, n: usize) -> &str {
     &text[..end]
 }
 
+/// How network CLIs say they refuse a command: an unknown or incomplete
+/// command, a syntax error, or a command the user may not run (the vendors'
+/// own wording, matched at the start of a line, `%` and spaces aside).
+pub const REFUSALS: &[&str] = &[
+    "Invalid input",
+    "Unknown command",
+    "Incomplete command",
+    "Ambiguous command",
+    "Unrecognized command",
+    "Syntax error",
+    "syntax error",
+    "Error: Unrecognized command",
+    "Error: Unknown command",
+    "No such command",
+    "unknown command",
+    "Invalid command",
+    "Permission denied",
+    "Authorization failed",
+    "Command authorization failed",
+    "Access denied",
+    "not authorized",
+    "Insufficient privilege",
+];
+
+/// How many lines at the start of an output a refusal is looked for in:
+/// a device that refuses says so at once, and a configuration further down
+/// may quote such text (a banner, a description).
+const REFUSAL_LINES: usize = 4;
+
+/// The line in which the device refused the command, if it did: one of the
+/// first few non-blank lines of `output` (the command's output, without its
+/// echo) starts with one of [`REFUSALS`], after `%`, `^` markers and spaces.
+pub fn refusal(output: &str) -> Option<&str> {
+    lines(output)
+        .map(|l| l.trim_end_matches(['\r', '\n']))
+        .filter(|l| !l.trim().is_empty() && l.trim() != "^")
+        .take(REFUSAL_LINES)
+        .find(|line| {
+            let bare = line.trim_start_matches(['%', ' ', '\t', '^']);
+            REFUSALS.iter().any(|r| bare.starts_with(r))
+        })
+}
+
 /// Where the last line of `text` starts (0 when it has one line).
 fn last_line_start(text: &str) -> usize {
     let body = text.strip_suffix('\n').unwrap_or(text);
@@ -1090,5 +1133,33 @@ mod line_helper_tests {
         assert!(!re(prompt).is_match("show\r\nr1#\r\n"));
         assert!(line_re(prompt).is_match("show\r\nr1#\r\n"));
         assert!(!re(&format!("(?m){prompt}")).is_match("show\r\nr1#\r\n"));
+    }
+}
+
+#[cfg(test)]
+mod refusal_tests {
+    use super::*;
+
+    #[test]
+    fn refusals_are_found_in_the_first_lines_only() {
+        assert_eq!(
+            refusal("               ^\n% Invalid input detected at '^' marker.\n\n"),
+            Some("% Invalid input detected at '^' marker.")
+        );
+        assert_eq!(
+            refusal("No such command : show running-config\n"),
+            Some("No such command : show running-config")
+        );
+        assert_eq!(
+            refusal("syntax error, expecting <command>.\n"),
+            Some("syntax error, expecting <command>.")
+        );
+        assert_eq!(refusal("Building configuration...\n\nhostname r1\n"), None);
+        // Far into a configuration, such text is the configuration's own.
+        assert_eq!(
+            refusal("a\nb\nc\nd\nbanner motd ^\n% Invalid input is not welcome\n"),
+            None
+        );
+        assert_eq!(refusal(""), None);
     }
 }

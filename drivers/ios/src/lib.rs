@@ -5,7 +5,9 @@
 //!
 //! The backup is the same text Oxidized stores: `show version`, `show vtp
 //! status` and `show inventory` as `! ` comments, then `show running-config`
-//! without its header and without volatile timestamp lines.
+//! without its header and without volatile timestamp lines. Unlike Oxidized,
+//! a switch that refuses `show running-config` (a user-mode login without
+//! `enable`) fails with `command_rejected` instead of storing the comments.
 //!
 //! Device vars:
 //! - `enable = "true"`: run `enable` after login (the host types the enable
@@ -58,7 +60,9 @@ impl Driver for Ios {
         } else {
             "show running-config"
         };
-        let running = command_output(session, show_config)?;
+        // The configuration itself: a device that refuses it (a user-mode
+        // login without enable) fails instead of storing the comments alone.
+        let running = cleaned_output(&session.essential(show_config)?);
         let keep_change_line = device.var("output_store_mode") == Some("on_significant");
         config.push_str(&running_config(&running, keep_change_line));
         Ok(Backup::config(config))
@@ -91,14 +95,20 @@ impl Driver for Ios {
 /// endings, IOS's "invalid input" complaint blanked out, and without the
 /// echo line and the prompt line.
 fn command_output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
-    let raw = text::unix_newlines(&session.command(command)?);
+    Ok(cleaned_output(&session.command(command)?))
+}
+
+/// What a command printed (its whole output, echo and prompt included),
+/// cleaned as [`command_output`] says.
+fn cleaned_output(raw: &str) -> String {
+    let raw = text::unix_newlines(raw);
     // Skip the regex (a full scan) unless one of its lines can be there: the
     // complaint itself, or a caret alone on its line.
     let complaint = text::find_byte(raw.as_bytes(), b'^').is_some()
         && (text::find(&raw, "% Invalid input detected at '^' marker.").is_some()
             || caret_alone_on_a_line(&raw));
     if !complaint {
-        return Ok(text::cut_echo_and_prompt(&raw));
+        return text::cut_echo_and_prompt(&raw);
     }
     let cleaned = text::replace_all(
         &raw,
@@ -107,7 +117,7 @@ fn command_output(session: &mut dyn Session, command: &str) -> Result<String, Dr
             "",
         )],
     );
-    Ok(text::cut_echo_and_prompt(&cleaned))
+    text::cut_echo_and_prompt(&cleaned)
 }
 
 /// Whether some line of `text` is a caret after nothing but whitespace
@@ -710,6 +720,25 @@ mod tests {
         assert_eq!(
             vtp_comments(out),
             "! VTP: VTP Version                     : 2\n! VTP: VTP Operating Mode              : Server\n! \n"
+        );
+    }
+
+    #[test]
+    fn a_switch_at_the_user_prompt_fails_on_the_configuration_instead_of_storing_comments() {
+        let refused =
+            "\\r\\n                ^\\r\\n% Invalid input detected at '^' marker.\\r\\n\\r\\nfsw1>";
+        let recording = format!(
+            "init_prompt: fsw1>\ncommands:\n  \"terminal length 0\\n\": \"terminal length 0\\r\\nfsw1>\"\n  \"terminal width 0\\n\": \"terminal width 0\\r\\nfsw1>\"\n  \"show version\\n\": \"show version\\r\\nCisco IOS Software, Version 15.2\\r\\nfsw1>\"\n  \"show vtp status\\n\": \"show vtp status{refused}\"\n  \"show inventory\\n\": \"show inventory{refused}\"\n  \"show running-config\\n\": \"show running-config{refused}\"\n"
+        );
+        let err = scripted::backup_partly::<Ios>(
+            &recording,
+            &Device::default(),
+            "the backup fails before the logout",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(r#"essential command "show running-config": the device refused it: "% Invalid input detected at '^' marker.""#),
+            "{err}"
         );
     }
 

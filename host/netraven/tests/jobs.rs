@@ -452,9 +452,13 @@ fn canaries_never_leak(db: Db) {
         for entry in std::fs::read_dir(lab.path().join("data")).expect("data/") {
             let path = entry.expect("entry").path();
             if path.to_string_lossy().contains("netraven.db") {
-                sqlite_file.push_str(&String::from_utf8_lossy(
-                    &std::fs::read(&path).expect("read"),
-                ));
+                // SQLite removes its -journal and -shm files when the last
+                // connection closes: one listed here may be gone already.
+                match std::fs::read(&path) {
+                    Ok(bytes) => sqlite_file.push_str(&String::from_utf8_lossy(&bytes)),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => panic!("{}: {e}", path.display()),
+                }
             }
         }
     }
@@ -994,6 +998,54 @@ fn significant_mode_skips_changes_to_volatile_lines_only() {
     let sim = serve(&real);
     assert_eq!(backup("true")["changed"], 1);
     assert_eq!(lab.commits(), 3);
+    drop(sim);
+}
+
+#[test]
+fn a_device_that_answers_in_user_mode_fails_and_keeps_its_last_good_configuration() {
+    let lab = Lab::new(Db::Sqlite, &["ios"]);
+    let serve = |corpus: &tempfile::TempDir| {
+        lab.serve(&[
+            "--corpus",
+            &corpus.path().join("corpus").display().to_string(),
+        ])
+    };
+    let original = ios_variant(|t| t);
+    let sim = serve(&original);
+    lab.expect(0, &["backup", "--all", "--json"]);
+    assert_eq!(lab.commits(), 1);
+    drop(sim);
+
+    // The same switch, logged in at the user prompt: IOS refuses
+    // `show running-config` there, while show version and friends answer.
+    let user_mode = ios_variant(|t| {
+        let start = t
+            .find("  \"show running-config\\n\": |-\n")
+            .expect("the config command");
+        let end = t.find("  \"exit\\n\"").expect("the exit");
+        let refused = "  \"show running-config\\n\": \"show running-config\\r\\n                ^\\r\\n% Invalid input detected at '^' marker.\\r\\n\\r\\nLAB-SW123_9200L#\"\n";
+        format!("{}{refused}{}", &t[..start], &t[end..])
+            .replace("LAB-SW123_9200L#", "LAB-SW123_9200L>")
+    });
+    let sim = serve(&user_mode);
+    let out = lab.run(&["backup", "--all", "--json"]);
+    assert_eq!(out.status.code(), Some(2), "no device was backed up");
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(
+        summary["failures"][0]["class"], "command_rejected",
+        "{summary}"
+    );
+    let message = summary["failures"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        message.contains("\"show running-config\"") && message.contains("% Invalid input detected"),
+        "{summary}"
+    );
+    // The last good configuration stays the only revision.
+    assert_eq!(lab.commits(), 1);
+    let history = lab.expect(0, &["history", "ios-1"]);
+    assert_eq!(history.lines().count(), 1, "{history}");
     drop(sim);
 }
 
