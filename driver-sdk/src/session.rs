@@ -111,18 +111,16 @@ pub trait Session {
     fn essential(&mut self, line: &str) -> Result<String, SessionError> {
         let raw = self.command(line)?;
         let output = crate::text::command_output(&raw);
-        if let Some(why) = crate::text::refusal(&output) {
-            return Err(SessionError::Rejected(format!(
-                "essential command {line:?}: the device refused it: {:?}",
-                why.trim()
-            )));
-        }
-        if output.trim().is_empty() {
-            return Err(SessionError::Rejected(format!(
-                "essential command {line:?}: the device printed nothing"
-            )));
-        }
+        essential_check(line, &output)?;
         Ok(raw)
+    }
+
+    /// [`essential`](Session::essential) for exec-mode devices: `exec`,
+    /// whose output has no echo or prompt to cut before the check.
+    fn essential_exec(&mut self, line: &str) -> Result<String, SessionError> {
+        let output = self.exec(line)?;
+        essential_check(line, &crate::text::unix_newlines(&output))?;
+        Ok(output)
     }
 
     /// `command_with_timeout` with the host's default read timeout.
@@ -134,4 +132,21 @@ pub trait Session {
     fn exec(&mut self, line: &str) -> Result<String, SessionError> {
         self.exec_with_timeout(line, None)
     }
+}
+
+/// The device's output for an essential command must be no refusal and not
+/// empty.
+fn essential_check(line: &str, output: &str) -> Result<(), SessionError> {
+    if let Some(why) = crate::text::refusal(output) {
+        return Err(SessionError::Rejected(format!(
+            "essential command {line:?}: the device refused it: {:?}",
+            why.trim()
+        )));
+    }
+    if output.trim().is_empty() {
+        return Err(SessionError::Rejected(format!(
+            "essential command {line:?}: the device printed nothing"
+        )));
+    }
+    Ok(())
 }

@@ -548,7 +548,8 @@ pub fn drop_last_lines(text: &str, n: usize) -> &str {
 
 /// How network CLIs say they refuse a command: an unknown or incomplete
 /// command, a syntax error, or a command the user may not run (the vendors'
-/// own wording, matched at the start of a line, `%` and spaces aside).
+/// own wording, matched at the start of a line, `%`, spaces and an
+/// `error:` prefix aside).
 pub const REFUSALS: &[&str] = &[
     "Invalid input",
     "Unknown command",
@@ -557,8 +558,6 @@ pub const REFUSALS: &[&str] = &[
     "Unrecognized command",
     "Syntax error",
     "syntax error",
-    "Error: Unrecognized command",
-    "Error: Unknown command",
     "No such command",
     "unknown command",
     "Invalid command",
@@ -585,6 +584,11 @@ pub fn refusal(output: &str) -> Option<&str> {
         .take(REFUSAL_LINES)
         .find(|line| {
             let bare = line.trim_start_matches(['%', ' ', '\t', '^']);
+            // `error: syntax error, ...` (Junos), `Error: Unknown command` (Huawei-style CLIs).
+            let bare = ["error: ", "Error: ", "ERROR: "]
+                .iter()
+                .find_map(|p| bare.strip_prefix(p))
+                .unwrap_or(bare);
             REFUSALS.iter().any(|r| bare.starts_with(r))
         })
 }

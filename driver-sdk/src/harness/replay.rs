@@ -628,6 +628,35 @@ mod tests {
     }
 
     #[test]
+    fn essential_commands_fail_when_refused_or_empty_and_pass_otherwise() {
+        let yaml = "init_prompt: r1>\ncommands:\n  \"show run\\n\": \"show run\\r\\n% Invalid input detected at '^' marker.\\r\\nr1>\"\n  \"show empty\\n\": \"show empty\\r\\n\\r\\nr1>\"\n  \"show conf\\n\": \"show conf\\r\\nhostname r1\\r\\nr1>\"\n";
+        let mut s =
+            ReplaySession::new(Transcript::parse(yaml).unwrap(), Mode::Shell, r"^r1[>#]$").unwrap();
+        s.read_until(r"^r1>$", None).unwrap();
+        let err = s.essential("show run").unwrap_err();
+        assert!(
+            matches!(&err, SessionError::Rejected(m) if m.contains(r#""show run": the device refused it: "% Invalid input detected"#)),
+            "{err:?}"
+        );
+        let err = s.essential("show empty").unwrap_err();
+        assert!(
+            matches!(&err, SessionError::Rejected(m) if m.contains("printed nothing")),
+            "{err:?}"
+        );
+        assert!(s.essential("show conf").unwrap().contains("hostname r1"));
+
+        let exec = "commands:\n  \"show configuration\\n\": \"error: syntax error, expecting <command>\\n\"\n  \"show conf\\n\": \"system { host-name r1; }\\n\"\n";
+        let mut s =
+            ReplaySession::new(Transcript::parse(exec).unwrap(), Mode::Exec, r"^r1#$").unwrap();
+        let err = s.essential_exec("show configuration").unwrap_err();
+        assert!(
+            matches!(&err, SessionError::Rejected(m) if m.contains("refused")),
+            "{err:?}"
+        );
+        assert!(s.essential_exec("show conf").is_ok());
+    }
+
+    #[test]
     fn exec_needs_the_exact_key() {
         let yaml = "commands:\n  \"show\\n\": \"x\"\n";
         let mut d = ReplayDevice::new(Transcript::parse(yaml).unwrap(), Mode::Exec);
