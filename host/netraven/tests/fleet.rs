@@ -104,7 +104,7 @@ async fn every_corpus_case_backs_up_over_ssh_exactly_as_it_replays() {
     assert_eq!(compared, recordings);
 }
 
-const FAULTS: [(&str, Option<ErrorClass>); 10] = [
+const FAULTS: [(&str, Option<ErrorClass>); 11] = [
     ("refuse", Some(ErrorClass::ConnectionRefused)),
     ("reject-password", Some(ErrorClass::AuthFailed)),
     ("hang-before-prompt", Some(ErrorClass::PromptTimeout)),
@@ -116,13 +116,15 @@ const FAULTS: [(&str, Option<ErrorClass>); 10] = [
     // The simulator's inventory opts this device into the legacy set.
     ("legacy-only", None),
     ("changed-host-key", Some(ErrorClass::HostKeyChanged)),
+    // The configuration refused at the user prompt: no backup without it.
+    ("user-mode", Some(ErrorClass::CommandRejected)),
 ];
 
 const READ_TIMEOUT: Duration = Duration::from_secs(3);
 const DEADLINE_SECS: u64 = 10;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_fleet_of_100_with_10_faulty_devices_backs_up_the_other_90() {
+async fn a_fleet_of_100_with_11_faulty_devices_backs_up_the_other_89() {
     let mut args = vec![
         "--corpus".to_string(),
         "tests/corpus/oxidized".into(),
@@ -177,7 +179,7 @@ async fn a_fleet_of_100_with_10_faulty_devices_backs_up_the_other_90() {
         assert_eq!(backup.config, reference, "{}", r.name);
         ok += 1;
     }
-    assert_eq!(ok, 90);
+    assert_eq!(ok, 100 - FAULTS.len());
 
     for (r, d) in results.iter().zip(&devices) {
         let Some(mode) = var(d, "sim_fault") else {

@@ -1016,18 +1016,15 @@ fn a_device_that_answers_in_user_mode_fails_and_keeps_its_last_good_configuratio
     assert_eq!(lab.commits(), 1);
     drop(sim);
 
-    // The same switch, logged in at the user prompt: IOS refuses
-    // `show running-config` there, while show version and friends answer.
-    let user_mode = ios_variant(|t| {
-        let start = t
-            .find("  \"show running-config\\n\": |-\n")
-            .expect("the config command");
-        let end = t.find("  \"exit\\n\"").expect("the exit");
-        let refused = "  \"show running-config\\n\": \"show running-config\\r\\n                ^\\r\\n% Invalid input detected at '^' marker.\\r\\n\\r\\nLAB-SW123_9200L#\"\n";
-        format!("{}{refused}{}", &t[..start], &t[end..])
-            .replace("LAB-SW123_9200L#", "LAB-SW123_9200L>")
-    });
-    let sim = serve(&user_mode);
+    // The same switch, logged in at the user prompt (netraven-sim's
+    // user-mode fault): IOS refuses `show running-config` there, while
+    // show version and friends answer.
+    let sim = lab.serve(&[
+        "--corpus",
+        &original.path().join("corpus").display().to_string(),
+        "--fault",
+        "user-mode=1",
+    ]);
     let out = lab.run(&["backup", "--all", "--json"]);
     assert_eq!(out.status.code(), Some(2), "no device was backed up");
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");

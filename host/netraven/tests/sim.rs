@@ -18,7 +18,7 @@ const IOS: &str = "ios#C9200L-24P-4G_17.09.04a#simulation.yaml";
 const JUNOS: &str = "junos#srx300_22.4#simulation.yaml";
 const APC: &str = "apcaos#SMT750IC_v2.5.0.8#custom_simulation.yaml";
 
-const FAULTS: [&str; 10] = [
+const FAULTS: [&str; 11] = [
     "refuse",
     "reject-password",
     "hang-before-prompt",
@@ -29,6 +29,7 @@ const FAULTS: [&str; 10] = [
     "garbage",
     "legacy-only",
     "changed-host-key",
+    "user-mode",
 ];
 
 /// A running simulator (stopped when dropped, or when this test process

@@ -27,10 +27,14 @@ pub enum Fault {
     LegacyOnly,
     /// A host key other than the inventory's (a replaced device, or an attack).
     ChangedHostKey,
+    /// The login lands at the user prompt (`>` where the recording has `#`)
+    /// and the configuration commands are refused with the vendor's error:
+    /// an account without enable, or an inventory that forgot `enable`.
+    UserMode,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 10] = [
+    pub const ALL: [Fault; 11] = [
         Fault::Refuse,
         Fault::RejectPassword,
         Fault::HangBeforePrompt,
@@ -41,6 +45,7 @@ impl Fault {
         Fault::Garbage,
         Fault::LegacyOnly,
         Fault::ChangedHostKey,
+        Fault::UserMode,
     ];
 
     pub fn name(self) -> &'static str {
@@ -55,6 +60,7 @@ impl Fault {
             Fault::Garbage => "garbage",
             Fault::LegacyOnly => "legacy-only",
             Fault::ChangedHostKey => "changed-host-key",
+            Fault::UserMode => "user-mode",
         }
     }
 
@@ -79,6 +85,9 @@ impl Fault {
                 "only diffie-hellman-group14-sha1, ssh-rsa, aes128-cbc and hmac-sha1"
             }
             Fault::ChangedHostKey => "presents a host key other than the inventory's",
+            Fault::UserMode => {
+                "prompts end in '>' not '#', and configuration commands get the vendor's error"
+            }
         }
     }
 

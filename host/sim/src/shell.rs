@@ -31,6 +31,7 @@ pub async fn run(mut io: ChannelIo, context: Context) {
     let mut replay = ReplayDevice::new((*device.transcript).clone(), Mode::Shell);
     let mut echo = Echo::new(device.transcript.clone());
     let strict = context.served.lab.strict;
+    let user_mode = device.fault == Some(Fault::UserMode);
     // What the device shows again after a line it does not know.
     let mut prompt = Vec::new();
     // A line the recording does not have, being typed.
@@ -38,6 +39,11 @@ pub async fn run(mut io: ChannelIo, context: Context) {
     // The line ended with `\r`: a `\n` right after it belongs to it.
     let mut after_cr = false;
     if let Read::Data(greeting) = replay.read() {
+        let greeting = if user_mode {
+            unrecorded::user_mode(&greeting)
+        } else {
+            greeting
+        };
         prompt = unrecorded::last_line(&greeting).to_vec();
         if !output.plain(&mut io, greeting).await {
             return;
@@ -104,6 +110,17 @@ pub async fn run(mut io: ChannelIo, context: Context) {
             }
             let more = match replay.read() {
                 Read::Data(reply) => {
+                    let reply = if user_mode {
+                        let mut input = echo.pending().to_vec();
+                        input.push(byte);
+                        if unrecorded::needs_privilege(&input) {
+                            unrecorded::refused(&device.model, &input, &prompt)
+                        } else {
+                            unrecorded::user_mode(&reply)
+                        }
+                    } else {
+                        reply
+                    };
                     if !unrecorded::last_line(&reply).is_empty() {
                         prompt = unrecorded::last_line(&reply).to_vec();
                     }
@@ -214,6 +231,11 @@ impl Echo {
             &format!("sent {}", show(&whole)),
             1,
         )
+    }
+
+    /// What has been typed of the input so far.
+    fn pending(&self) -> &[u8] {
+        &self.typed
     }
 
     /// The input being typed is not in the recording: forget it. Returns

@@ -29,6 +29,50 @@ fn first_word(line: &str) -> &str {
     line.split_whitespace().next().unwrap_or(line)
 }
 
+/// A user-mode prompt: the last line's final `#` (and what follows it on
+/// that line, a space at most) made `>`.
+pub fn user_mode(sent: &[u8]) -> Vec<u8> {
+    let start = sent.len() - last_line(sent).len();
+    let mut out = sent.to_vec();
+    if let Some(hash) = out[start..].iter().rposition(|&b| b == b'#')
+        && out[start + hash + 1..]
+            .iter()
+            .all(|b| b.is_ascii_whitespace())
+    {
+        out[start + hash] = b'>';
+    }
+    out
+}
+
+/// Whether a recorded input is a command a user-mode login may not run: it
+/// shows the configuration.
+pub fn needs_privilege(input: &[u8]) -> bool {
+    let line = String::from_utf8_lossy(input).to_ascii_lowercase();
+    [
+        "running-config",
+        "startup-config",
+        "show configuration",
+        "show full-configuration",
+    ]
+    .iter()
+    .any(|c| line.contains(c))
+}
+
+/// What a device answers a command it refuses: the echo, a new line, the
+/// vendor's error and the prompt.
+pub fn refused(model: &str, input: &[u8], prompt: &[u8]) -> Vec<u8> {
+    let mut line = Line::new(input.to_vec());
+    if !line.ended() {
+        line.push(b'\n');
+    }
+    let mut out = input.to_vec();
+    while out.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+        out.pop();
+    }
+    out.extend(line.answer(model, prompt));
+    out
+}
+
 /// The prompt a device shows again: the last line of what it sent last.
 pub fn last_line(sent: &[u8]) -> &[u8] {
     match sent.iter().rposition(|&b| b == b'\n') {
@@ -114,5 +158,21 @@ mod tests {
     fn the_prompt_is_the_last_line_sent() {
         assert_eq!(last_line(b"banner\r\nr1#"), b"r1#");
         assert_eq!(last_line(b"r1#"), b"r1#");
+    }
+
+    #[test]
+    fn user_mode_turns_the_privileged_prompt_and_refuses_the_configuration() {
+        assert_eq!(
+            user_mode(b"show clock\r\n12:00\r\nr1#"),
+            b"show clock\r\n12:00\r\nr1>"
+        );
+        assert_eq!(user_mode(b"banner\r\nr1# "), b"banner\r\nr1> ");
+        assert_eq!(user_mode(b"r1(config)#x"), b"r1(config)#x");
+        assert!(needs_privilege(b"show running-config\n"));
+        assert!(!needs_privilege(b"show version\n"));
+        assert_eq!(
+            String::from_utf8(refused("ios", b"show running-config\n", b"r1>")).unwrap(),
+            "show running-config\r\n% Invalid input detected at '^' marker.\r\nr1>"
+        );
     }
 }
