@@ -567,6 +567,24 @@ pub const REFUSALS: &[&str] = &[
     "Access denied",
     "not authorized",
     "Insufficient privilege",
+    "not enough permissions",
+    "Parse error",
+    "command parse error",
+    "Command fail",
+    "Unknown action",
+    "CLI syntax error",
+    "bad command name",
+    "expected end of command",
+    "Invalid entry",
+    "Too many parameters",
+];
+
+/// How a Unix shell or tool refuses, at the end of its line
+/// (`-bash: nv: command not found`, `cat: /conf/config.xml: Permission denied`).
+const SHELL_REFUSALS: &[&str] = &[
+    ": command not found",
+    ": Permission denied",
+    ": No such file or directory",
 ];
 
 /// How many lines at the start of an output a refusal is looked for in:
@@ -583,13 +601,17 @@ pub fn refusal(output: &str) -> Option<&str> {
         .filter(|l| !l.trim().is_empty() && l.trim() != "^")
         .take(REFUSAL_LINES)
         .find(|line| {
-            let bare = line.trim_start_matches(['%', ' ', '\t', '^']);
-            // `error: syntax error, ...` (Junos), `Error: Unknown command` (Huawei-style CLIs).
-            let bare = ["error: ", "Error: ", "ERROR: "]
+            // `% Invalid input`, `error: syntax error` (Junos), `ERROR: % Invalid
+            // input` (ASA): marks and an `error:` prefix, in any order.
+            let mut bare = line.trim_start_matches(['%', ' ', '\t', '^', '\r']);
+            while let Some(rest) = ["error: ", "Error: ", "ERROR: "]
                 .iter()
                 .find_map(|p| bare.strip_prefix(p))
-                .unwrap_or(bare);
+            {
+                bare = rest.trim_start_matches(['%', ' ', '\t', '^']);
+            }
             REFUSALS.iter().any(|r| bare.starts_with(r))
+                || SHELL_REFUSALS.iter().any(|r| bare.trim_end().ends_with(r))
         })
 }
 
@@ -1165,5 +1187,16 @@ mod refusal_tests {
             None
         );
         assert_eq!(refusal(""), None);
+        for refused in [
+            "ERROR: % Invalid input detected at '^' marker.",
+            "\rCLI syntax error: \"show version all\": Unknown command",
+            "command parse error before 'psu'",
+            "bad command name export (line 1 column 2)",
+            "-bash: nv: command not found",
+            "cat: /conf/config.xml: Permission denied",
+            "% Too many parameters found at '^' position.",
+        ] {
+            assert!(refusal(refused).is_some(), "{refused:?}");
+        }
     }
 }

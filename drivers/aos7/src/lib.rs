@@ -27,8 +27,23 @@ impl Aos7 {
     /// then the output without echo and prompt.
     fn output(session: &mut dyn Session, command: &str) -> Result<(String, String), DriverError> {
         let raw = session.command(command)?;
+        Ok(Self::headed(command, &raw))
+    }
+
+    /// As [`output`](Self::output), for the configuration itself: a device
+    /// that refuses it fails the backup instead of storing comments alone.
+    fn essential_output(
+        session: &mut dyn Session,
+        command: &str,
+    ) -> Result<(String, String), DriverError> {
+        let raw = session.essential(command)?;
+        Ok(Self::headed(command, &raw))
+    }
+
+    /// The `COMMAND:` comment and the output of `raw`.
+    fn headed(command: &str, raw: &str) -> (String, String) {
         let header = text::comment(&format!("COMMAND: {command}\n"), COMMENT);
-        Ok((header, text::command_output(&raw)))
+        (header, text::command_output(raw))
     }
 
     /// The `Description` line of `show system`, trimmed.
@@ -125,7 +140,7 @@ impl Driver for Aos7 {
         body.push_str(&text::comment(&head, COMMENT));
         body.push_str(&text::comment(&out, COMMENT));
 
-        let (head, out) = Self::output(session, "show configuration snapshot")?;
+        let (head, out) = Self::essential_output(session, "show configuration snapshot")?;
         body.push_str(&head);
         body.push_str(&out);
 
@@ -181,6 +196,7 @@ netraven_driver_sdk::export_driver!(Aos7);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use netraven_driver_sdk::harness::scripted;
 
     #[test]
     fn corpus_cases_pass() {
@@ -188,6 +204,30 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../../tests/corpus/oxidized"
         ));
+    }
+
+    #[test]
+    fn a_refused_configuration_fails_the_backup() {
+        let recording = r#"init_prompt: "sw1->"
+commands:
+  "show system\n": "show system\r\nSystem:\r\n  Description:  OS6860E 8.9.94.R03,\r\nsw1->"
+  "show chassis\n": "show chassis\r\nLocal Chassis ID 1 (Master)\r\nsw1->"
+  "show hardware-info\n": "show hardware-info\r\nCPU Manufacturer : Intel\r\nsw1->"
+  "show running-directory\n": "show running-directory\r\nRunning configuration : CERTIFIED\r\nsw1->"
+  "show configuration snapshot\n": "show configuration snapshot\r\nERROR: Authorization failed. No functional privileges for this command\r\nsw1->"
+"#;
+        let err = scripted::backup_partly::<Aos7>(
+            recording,
+            &Device::default(),
+            "the backup fails before the logout",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(
+                r#"essential command "show configuration snapshot": the device refused it"#
+            ),
+            "{err}"
+        );
     }
 
     #[test]

@@ -35,13 +35,19 @@ impl Aoscx {
     /// Output without echo and prompt, `\r\n` made `\n`, and without the
     /// `\r` that starts some lines.
     fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
-        let out = text::command_output(&session.command(command)?);
+        Ok(Self::printed(&session.command(command)?))
+    }
+
+    /// What `raw` (echo, output and prompt) printed, cleaned as by
+    /// [`output`](Self::output).
+    fn printed(raw: &str) -> String {
+        let out = text::command_output(raw);
         if !out.contains('\r') {
-            return Ok(out);
+            return out;
         }
-        Ok(text::lines(&out)
+        text::lines(&out)
             .map(|l| l.strip_prefix('\r').unwrap_or(l))
-            .collect())
+            .collect()
     }
 
     /// `show environment` with volatile readings masked, section by section.
@@ -175,7 +181,8 @@ impl Driver for Aoscx {
         }
         let system = Self::system(&Self::output(session, "show system")?);
         config.push_str(&text::comment(&system, COMMENT));
-        config.push_str(&Self::output(session, "show running-config")?);
+        // The configuration itself: a refusal fails the backup.
+        config.push_str(&Self::printed(&session.essential("show running-config")?));
         Ok(Backup::config(config))
     }
 
@@ -214,6 +221,7 @@ netraven_driver_sdk::export_driver!(Aoscx);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use netraven_driver_sdk::harness::scripted;
 
     #[test]
     fn corpus_cases_pass() {
@@ -221,6 +229,30 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../../tests/corpus/oxidized"
         ));
+    }
+
+    #[test]
+    fn a_refused_configuration_fails_the_backup() {
+        let recording = r#"init_prompt: "sw1> "
+commands:
+  "no page\n": "no page\r\nsw1> "
+  "show version\n": "show version\r\nVersion : PL.10.10.1090\r\nsw1> "
+  "show environment\n": "show environment\r\nsw1> "
+  "show module\n": "show module\r\nsw1> "
+  "show interface transceiver\n": "show interface transceiver\r\nsw1> "
+  "show system\n": "show system\r\nHostname : sw1\r\nsw1> "
+  "show running-config\n": "show running-config\r\nInvalid input: running-config\r\nsw1> "
+"#;
+        let err = scripted::backup_partly::<Aoscx>(
+            recording,
+            &Device::default(),
+            "the backup fails before the logout",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(r#"essential command "show running-config": the device refused it"#),
+            "{err}"
+        );
     }
 
     #[test]

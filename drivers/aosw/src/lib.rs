@@ -180,10 +180,9 @@ impl Driver for Aosw {
         for command in ["show slots", "show license", "show license passphrase"] {
             config.push_str(&Self::commented(&Self::output(session, command)?));
         }
-        config.push_str(&Self::running_config(&Self::output(
-            session,
-            "show running-config",
-        )?));
+        // The configuration itself: a refusal fails the backup.
+        let running = text::command_output(&session.essential("show running-config")?);
+        config.push_str(&Self::running_config(&running));
         Ok(Backup::config(config))
     }
 
@@ -249,6 +248,7 @@ netraven_driver_sdk::export_driver!(Aosw);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use netraven_driver_sdk::harness::scripted;
 
     #[test]
     fn corpus_cases_pass() {
@@ -256,6 +256,31 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../../tests/corpus/oxidized"
         ));
+    }
+
+    #[test]
+    fn a_refused_configuration_fails_the_backup() {
+        let recording = r#"init_prompt: "(c1) >"
+commands:
+  "no paging\n": "no paging\r\n(c1) >"
+  "encrypt disable\n": "encrypt disable\r\n(c1) >"
+  "show version\n": "show version\r\nArubaOS (MODEL: Aruba7210), Version 8.10.0.7\r\n(c1) >"
+  "show inventory\n": "show inventory\r\nSystem Serial#  : CW0000000\r\n(c1) >"
+  "show slots\n": "show slots\r\n(c1) >"
+  "show license\n": "show license\r\n(c1) >"
+  "show license passphrase\n": "show license passphrase\r\n(c1) >"
+  "show running-config\n": "show running-config\r\n     ^\r\n% Invalid input detected at '^' marker.\r\n\r\n(c1) >"
+"#;
+        let err = scripted::backup_partly::<Aosw>(
+            recording,
+            &Device::default(),
+            "the backup fails before the logout",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(r#"essential command "show running-config": the device refused it"#),
+            "{err}"
+        );
     }
 
     #[test]

@@ -175,7 +175,9 @@ impl Driver for ArubaInstant {
         config.push_str(&text::comment(&status, COMMENT));
         let aps = Self::aps(&Self::output(session, "show aps")?);
         config.push_str(&text::comment(&aps, COMMENT));
-        config.push_str(&Self::output(session, "show running-config no-encrypt")?);
+        // The configuration itself: a refusal fails the backup.
+        let running = session.essential("show running-config no-encrypt")?;
+        config.push_str(&text::command_output(&running));
         Ok(Backup::config(config))
     }
 
@@ -224,6 +226,7 @@ netraven_driver_sdk::export_driver!(ArubaInstant);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use netraven_driver_sdk::harness::scripted;
 
     #[test]
     fn corpus_cases_pass() {
@@ -231,6 +234,29 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../../tests/corpus/oxidized"
         ));
+    }
+
+    #[test]
+    fn a_refused_configuration_fails_the_backup() {
+        let recording = r#"init_prompt: "iap1> "
+commands:
+  "show version\n": "show version\r\nArubaOS (MODEL: 515), Version 8.10.0.6\r\niap1> "
+  "show activate status\n": "show activate status\r\nDevice Serial Number :CNXXXX\r\niap1> "
+  "show aps\n": "show aps\r\niap1> "
+  "show running-config no-encrypt\n": "show running-config no-encrypt\r\n     ^\r\n% Invalid input detected at '^' marker.\r\n\r\niap1> "
+"#;
+        let err = scripted::backup_partly::<ArubaInstant>(
+            recording,
+            &Device::default(),
+            "the backup fails before the logout",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(
+                r#"essential command "show running-config no-encrypt": the device refused it"#
+            ),
+            "{err}"
+        );
     }
 
     #[test]

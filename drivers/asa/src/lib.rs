@@ -34,7 +34,8 @@ impl Asa {
     }
 
     fn single_context(session: &mut dyn Session) -> Result<String, DriverError> {
-        let raw = Self::output(session, "more system:running-config")?;
+        // The configuration itself: a refusal fails the backup.
+        let raw = text::command_output(&session.essential("more system:running-config")?);
         let mut cfg = running_config(&raw);
         for profile in anyconnect_profiles(&cfg) {
             let xml = Self::output(session, &format!("more {profile}"))?;
@@ -51,7 +52,7 @@ impl Asa {
 
     fn multiple_context(session: &mut dyn Session) -> Result<String, DriverError> {
         session.command("changeto system")?;
-        let system = Self::output(session, "show running-config")?;
+        let system = text::command_output(&session.essential("show running-config")?);
         let mut cfg = format!("\n\n{system}\n\n");
         for (context, url) in context_files(&system) {
             cfg.push_str(&format!(
@@ -201,6 +202,7 @@ netraven_driver_sdk::export_driver!(Asa);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use netraven_driver_sdk::harness::scripted;
 
     #[test]
     fn corpus_cases_pass() {
@@ -208,6 +210,30 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../../tests/corpus/oxidized"
         ));
+    }
+
+    #[test]
+    fn a_refused_configuration_fails_the_backup() {
+        let recording = r#"init_prompt: "asa1#"
+commands:
+  "terminal pager 0\n": "terminal pager 0\r\nasa1#"
+  "show mode\n": "show mode\r\nSecurity context mode: single\r\nasa1#"
+  "show version\n": "show version\r\nCisco Adaptive Security Appliance Software Version 9.12(4)67\r\nasa1#"
+  "show inventory\n": "show inventory\r\nName: \"Chassis\", DESCR: \"ASA 5512-X\"\r\nasa1#"
+  "more system:running-config\n": "more system:running-config\r\nCommand authorization failed\r\n\r\nasa1#"
+"#;
+        let err = scripted::backup_partly::<Asa>(
+            recording,
+            &Device::default(),
+            "the backup fails before the logout",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(
+                r#"essential command "more system:running-config": the device refused it"#
+            ),
+            "{err}"
+        );
     }
 
     #[test]

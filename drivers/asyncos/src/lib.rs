@@ -48,7 +48,8 @@ impl Driver for AsyncOs {
         session.on_pattern(PAGER, " ")?;
         let version = text::unix_newlines(&session.command("version")?);
         let mut config = text::comment(&version, COMMENT);
-        let showconfig = text::unix_newlines(&session.command("showconfig")?);
+        // The configuration itself: a refusal fails the backup.
+        let showconfig = text::unix_newlines(&session.essential("showconfig")?);
         config.push_str(&clean_showconfig(&showconfig));
         Ok(Backup::config(config))
     }
@@ -165,6 +166,25 @@ mod tests {
                 "<?xml version=\"1.0\"?>\n<config>\n  <hostname>mail.example.com</hostname>\n",
                 "</config>\n\n",
             )
+        );
+    }
+
+    #[test]
+    fn a_refused_configuration_fails_the_backup() {
+        let recording = r#"init_prompt: "(mail1)> "
+commands:
+  "version\n": "version\r\nVersion: 14.0.0-692\r\n(mail1)> "
+  "showconfig\n": "showconfig\r\n\r\nUnknown command or missing feature key\r\n\r\n(mail1)> "
+"#;
+        let err = scripted::backup_partly::<AsyncOs>(
+            recording,
+            &Device::default(),
+            "the backup fails before the logout",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(r#"essential command "showconfig": the device refused it"#),
+            "{err}"
         );
     }
 

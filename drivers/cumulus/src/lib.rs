@@ -97,9 +97,19 @@ fn routing_daemon(device: &Device) -> String {
 
 fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
     let raw = session.command(command)?;
-    Ok(text::command_output(
-        &netraven_driver_sdk::unix::strip_leading_cr(&raw),
-    ))
+    Ok(printed(&raw))
+}
+
+/// As [`output`], for a command that prints the whole configuration: a
+/// refused or empty reply fails the backup.
+fn essential_output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
+    let raw = session.essential(command)?;
+    Ok(printed(&raw))
+}
+
+/// What `raw` (echo, output and prompt) printed.
+fn printed(raw: &str) -> String {
+    text::command_output(&netraven_driver_sdk::unix::strip_leading_cr(raw))
 }
 
 impl Driver for Cumulus {
@@ -127,13 +137,13 @@ impl Driver for Cumulus {
 
     fn backup(session: &mut dyn Session, device: &Device) -> Result<Backup, DriverError> {
         if device.flag("cumulus_use_nvue") {
-            return Ok(Backup::config(output(
+            return Ok(Backup::config(essential_output(
                 session,
                 "nv config show --color off",
             )?));
         }
         if device.flag("cumulus_use_nclu") {
-            return Ok(Backup::config(output(
+            return Ok(Backup::config(essential_output(
                 session,
                 "net show configuration commands",
             )?));
@@ -202,6 +212,27 @@ mod tests {
         let d = Device::with_vars(&[("cumulus_use_nvue", "true")]);
         let backup = scripted::backup::<Cumulus>(transcript, &d).expect("backup");
         assert_eq!(backup.config, "- header:\n    model: MSN2010\n");
+    }
+
+    #[test]
+    fn nvue_that_prints_no_configuration_fails_the_backup() {
+        let transcript = r#"init_prompt: "cumulus@sw1:~$ "
+commands:
+  "nv config show --color off\n": "nv config show --color off\r\n\r\ncumulus@sw1:~$ "
+"#;
+        let d = Device::with_vars(&[("cumulus_use_nvue", "true")]);
+        let err = scripted::backup_partly::<Cumulus>(
+            transcript,
+            &d,
+            "the backup fails before the logout",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(
+                r#"essential command "nv config show --color off": the device printed nothing"#
+            ),
+            "{err}"
+        );
     }
 
     #[test]

@@ -54,7 +54,8 @@ impl Driver for Efos {
             let output = text::command_output(&session.command(command)?);
             config.push_str(&text::comment(&output, COMMENT));
         }
-        let running = text::command_output(&session.command("show running-config")?);
+        // The configuration itself: a refusal fails the backup.
+        let running = text::command_output(&session.essential("show running-config")?);
         config.push_str(&drop_clock_lines(&running));
         Ok(Backup::config(config))
     }
@@ -82,6 +83,7 @@ netraven_driver_sdk::export_driver!(Efos);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use netraven_driver_sdk::harness::scripted;
 
     #[test]
     fn corpus_cases_pass() {
@@ -89,6 +91,27 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../../tests/corpus/oxidized"
         ));
+    }
+
+    #[test]
+    fn a_refused_configuration_fails_the_backup() {
+        let recording = r#"init_prompt: "(sw1)#"
+commands:
+  "terminal length 0\n": "terminal length 0\r\n(sw1)#"
+  "show bootvar\n": "show bootvar\r\nImage Descriptions\r\n(sw1)#"
+  "show fiber-ports optical-transceiver-info all\n": "show fiber-ports optical-transceiver-info all\r\n(sw1)#"
+  "show running-config\n": "show running-config\r\n                     ^\r\n% Invalid input detected at '^' marker.\r\n\r\n(sw1)#"
+"#;
+        let err = scripted::backup_partly::<Efos>(
+            recording,
+            &Device::default(),
+            "the backup fails before the logout",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(r#"essential command "show running-config": the device refused it"#),
+            "{err}"
+        );
     }
 
     #[test]
@@ -106,7 +129,6 @@ mod tests {
 
     #[test]
     fn user_prompt_triggers_enable() {
-        use netraven_driver_sdk::harness::scripted;
         let transcript = concat!(
             "init_prompt: \"(sw1)>\"\n",
             "commands:\n",

@@ -48,10 +48,9 @@ impl Driver for Eos {
         let prefix = Self::info().comment_prefix;
         let inventory = Self::output(session, "show inventory | no-more")?;
         let mut config = text::comment(&inventory, &prefix);
-        config.push_str(&Self::output(
-            session,
-            "show running-config | no-more | exclude ! Time:",
-        )?);
+        // The configuration itself: a refusal fails the backup.
+        let running = session.essential("show running-config | no-more | exclude ! Time:")?;
+        config.push_str(&text::command_output(&running));
         Ok(Backup::config(config))
     }
 
@@ -115,6 +114,25 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../../tests/corpus/oxidized"
         ));
+    }
+
+    #[test]
+    fn a_refused_configuration_fails_the_backup() {
+        let recording = r#"init_prompt: "sw1>"
+commands:
+  "show inventory | no-more\n": "show inventory | no-more\r\nSystem information\r\nsw1>"
+  "show running-config | no-more | exclude ! Time:\n": "show running-config | no-more | exclude ! Time:\r\n% Invalid input (privileged mode required)\r\nsw1>"
+"#;
+        let err = scripted::backup_partly::<Eos>(
+            recording,
+            &Device::default(),
+            "the backup fails before the logout",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(r#"essential command "show running-config | no-more | exclude ! Time:": the device refused it"#),
+            "{err}"
+        );
     }
 
     fn login_with(transcript: &str, vars: &[(&str, &str)]) -> Result<(), String> {

@@ -67,7 +67,8 @@ impl Driver for FastIron {
         ] {
             config.push_str(&text::comment(&command_output(session, command)?, COMMENT));
         }
-        config.push_str(&command_output(session, "show running-config")?);
+        // The configuration itself: a refusal fails the backup.
+        config.push_str(&printed(&session.essential("show running-config")?));
         Ok(Backup::config(config))
     }
 
@@ -81,12 +82,18 @@ impl Driver for FastIron {
 /// What `command` printed, without echo and prompt, and with the "Invalid
 /// input" complaint (and its caret line) blanked out.
 fn command_output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
-    let raw = text::unix_newlines(&session.command(command)?);
+    Ok(printed(&session.command(command)?))
+}
+
+/// What `raw` (echo, output and prompt) printed, cleaned as by
+/// [`command_output`].
+fn printed(raw: &str) -> String {
+    let raw = text::unix_newlines(raw);
     // Skip the regex (a full scan) unless one of its lines can be there.
     let complaint = raw.contains("% Invalid input detected at '^' marker.")
         || raw.lines().any(|l| l.trim_start() == "^");
     if !complaint {
-        return Ok(text::cut_echo_and_prompt(&raw));
+        return text::cut_echo_and_prompt(&raw);
     }
     let cleaned = text::replace_all(
         &raw,
@@ -95,7 +102,7 @@ fn command_output(session: &mut dyn Session, command: &str) -> Result<String, Dr
             "",
         )],
     );
-    Ok(text::cut_echo_and_prompt(&cleaned))
+    text::cut_echo_and_prompt(&cleaned)
 }
 
 /// The text after `label` on a line that starts with white space and then
@@ -192,6 +199,24 @@ mod tests {
         let transcript = format!("init_prompt: 'SSH@sw1/2#'\ncommands:\n{COMMANDS}");
         let backup = scripted::backup::<FastIron>(&transcript, &Device::default()).expect("backup");
         assert_eq!(backup.config, EXPECTED);
+    }
+
+    #[test]
+    fn a_refused_configuration_fails_the_backup() {
+        let before_config = COMMANDS.split("  - \"show running-config").next().unwrap();
+        let transcript = format!(
+            "init_prompt: 'SSH@sw1/2>'\ncommands:\n{before_config}  - \"show running-config\\n\": 'show running-config\\r\\n                     ^\\r\\nInvalid input -> show running-config\\r\\nType ? for a list\\r\\nSSH@sw1/2>'\n"
+        );
+        let err = scripted::backup_partly::<FastIron>(
+            &transcript,
+            &Device::default(),
+            "the backup fails before the logout",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(r#"essential command "show running-config": the device refused it"#),
+            "{err}"
+        );
     }
 
     #[test]

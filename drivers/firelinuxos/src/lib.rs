@@ -80,7 +80,9 @@ impl Driver for FireLinuxOs {
         let mut config = text::comment(&drop_uptime(&version), COMMENT);
         let inventory = Self::output(session, "show inventory")?;
         config.push_str(&text::comment(&inventory, COMMENT));
-        let running = Self::output(session, "show running-config all")?;
+        // The configuration itself: a refusal fails the backup.
+        let raw = session.essential("show running-config all")?;
+        let running = clean(&text::command_output(&raw));
         config.push_str(&running_config(&running));
         Ok(Backup::config(config))
     }
@@ -150,6 +152,7 @@ netraven_driver_sdk::export_driver!(FireLinuxOs);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use netraven_driver_sdk::harness::scripted;
 
     #[test]
     fn corpus_cases_pass() {
@@ -157,6 +160,26 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../../tests/corpus/oxidized"
         ));
+    }
+
+    #[test]
+    fn a_refused_configuration_fails_the_backup() {
+        let recording = r#"init_prompt: "> "
+commands:
+  "show version system\n": "show version system\r\nCisco Firepower Threat Defense for Firepower 1010 (7.4.2)\r\n> "
+  "show inventory\n": "show inventory\r\nName: \"module 0\"\r\n> "
+  "show running-config all\n": "show running-config all\r\n                     ^\r\n% Invalid input detected at '^' marker.\r\n> "
+"#;
+        let err = scripted::backup_partly::<FireLinuxOs>(
+            recording,
+            &Device::default(),
+            "the backup fails before the logout",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(r#"essential command "show running-config all": the device refused it"#),
+            "{err}"
+        );
     }
 
     #[test]

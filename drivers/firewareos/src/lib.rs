@@ -52,7 +52,9 @@ impl Driver for FirewareOs {
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
         let sysinfo = Self::output(session, "show sysinfo")?;
         let mut config = text::comment(&stable_sysinfo(&sysinfo), COMMENT);
-        config.push_str(&Self::output(session, "export config to console")?);
+        // The configuration itself: a refusal fails the backup.
+        let export = session.essential("export config to console")?;
+        config.push_str(&text::command_output(&export));
         Ok(Backup::config(config))
     }
 
@@ -106,6 +108,27 @@ mod tests {
                 .expect("backup, logged out with exit")
                 .config,
             EXPECTED
+        );
+    }
+
+    #[test]
+    fn a_configuration_that_prints_nothing_fails_the_backup() {
+        let transcript = r#"init_prompt: "WG>"
+commands:
+  "show sysinfo\n": "show sysinfo\r\nserial number : 80A1B2C3D4E5F\r\nWG>"
+  "export config to console\n": "export config to console\r\n\r\nWG>"
+"#;
+        let err = scripted::backup_partly::<FirewareOs>(
+            transcript,
+            &Device::default(),
+            "the backup fails before the logout",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(
+                r#"essential command "export config to console": the device printed nothing"#
+            ),
+            "{err}"
         );
     }
 

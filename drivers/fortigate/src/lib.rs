@@ -259,7 +259,11 @@ impl Driver for FortiGate {
         } else {
             "show | grep ."
         };
-        config.push_str(&clean_config(&Self::output(session, show)?));
+        // The configuration itself: a refused or empty reply fails the backup.
+        let raw = session.essential(show)?;
+        config.push_str(&clean_config(&text::cut_echo_and_prompt(&clean_newlines(
+            &raw,
+        ))));
         Ok(Backup::config(config))
     }
 
@@ -347,6 +351,7 @@ netraven_driver_sdk::export_driver!(FortiGate);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use netraven_driver_sdk::harness::scripted;
 
     #[test]
     fn corpus_cases_pass() {
@@ -354,6 +359,28 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../../tests/corpus/oxidized"
         ));
+    }
+
+    #[test]
+    fn a_configuration_that_prints_nothing_fails_the_backup() {
+        let recording = r#"init_prompt: "fw1 # "
+commands:
+  "get system status\n": "get system status\r\r\nVersion: FortiGate-91G v7.4.7\r\nfw1 # "
+  "get hardware status\n": "get hardware status\r\r\nModel name: FortiGate-91G\r\nfw1 # "
+  "diagnose hardware deviceinfo psu\n": "diagnose hardware deviceinfo psu\r\r\nCommand fail. Return code -61\r\nfw1 # "
+  "get system interface transceiver\n": "get system interface transceiver\r\r\nfw1 # "
+  "show | grep .\n": "show | grep .\r\r\n\r\nfw1 # "
+"#;
+        let err = scripted::backup_partly::<FortiGate>(
+            recording,
+            &Device::default(),
+            "the backup fails before the logout",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(r#"essential command "show | grep .": the device printed nothing"#),
+            "{err}"
+        );
     }
 
     #[test]
@@ -386,7 +413,6 @@ mod tests {
     /// `assert_corpus`, which passes no device variables).
     #[test]
     fn autoupdate_variable_case_matches_its_recording() {
-        use netraven_driver_sdk::harness::scripted;
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/corpus/oxidized");
         let case = format!("{dir}/fortigate#FortiGate-91G_7.4.7_autoupdate#");
         let recording = std::fs::read_to_string(format!("{case}custom_simulation.yaml")).unwrap();

@@ -111,7 +111,8 @@ impl Driver for FortiOs {
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
         let status = Self::output(session, "get system status")?;
         let mut config = text::comment(&format!("{}\n", system_status(&status)), COMMENT);
-        let show = Self::output(session, "show")?;
+        // The configuration itself: a refused or empty reply fails the backup.
+        let show = text::cut_echo_and_prompt(&clean_newlines(&session.essential("show")?));
         config.extend(text::lines(&show).filter(|line| !line.starts_with("#config-version=")));
         Ok(Backup::config(config))
     }
@@ -183,6 +184,26 @@ netraven_driver_sdk::export_driver!(FortiOs);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use netraven_driver_sdk::harness::scripted;
+
+    #[test]
+    fn a_configuration_that_prints_nothing_fails_the_backup() {
+        let recording = r#"init_prompt: "fmg1 # "
+commands:
+  "get system status\n": "get system status\r\r\nPlatform Type                   : FMG-VM64\r\nfmg1 # "
+  "show\n": "show\r\r\n\r\nfmg1 # "
+"#;
+        let err = scripted::backup_partly::<FortiOs>(
+            recording,
+            &Device::default(),
+            "the backup fails before the logout",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(r#"essential command "show": the device printed nothing"#),
+            "{err}"
+        );
+    }
 
     #[test]
     fn corpus_cases_pass() {

@@ -48,7 +48,8 @@ impl Driver for Fsos {
 
         let version = text::unix_newlines(&session.command("show version")?);
         let mut config = text::comment(&drop_uptime(&version), COMMENT);
-        let running = text::unix_newlines(&session.command("show running-config")?);
+        // The configuration itself: a refusal fails the backup.
+        let running = text::unix_newlines(&session.essential("show running-config")?);
         config.push_str(&running_config(&running));
         Ok(Backup::config(config))
     }
@@ -114,6 +115,7 @@ netraven_driver_sdk::export_driver!(Fsos);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use netraven_driver_sdk::harness::scripted;
 
     #[test]
     fn corpus_cases_pass() {
@@ -121,6 +123,28 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../../tests/corpus/oxidized"
         ));
+    }
+
+    #[test]
+    fn a_refused_configuration_fails_the_backup() {
+        let recording = r#"init_prompt: "sw1>"
+commands:
+  "enable\n": "enable\r\nsw1>"
+  "terminal length 0\n": "terminal length 0\r\nsw1>"
+  "terminal width 0\n": "terminal width 0\r\nsw1>"
+  "show version\n": "show version\r\nFS S3400-48T4SP 2.0.2J\r\nsw1>"
+  "show running-config\n": "show running-config\r\n                   ^\r\n% Invalid input detected at '^' marker.\r\n\r\nsw1>"
+"#;
+        let err = scripted::backup_partly::<Fsos>(
+            recording,
+            &Device::default(),
+            "the backup fails before the logout",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(r#"essential command "show running-config": the device refused it"#),
+            "{err}"
+        );
     }
 
     #[test]

@@ -77,7 +77,9 @@ impl Driver for Garderos {
             session,
             "show hardware wwan wwan0 sim",
         )?));
-        config.push_str(&Self::output(session, "show configuration running")?);
+        // The configuration itself: a refusal fails the backup.
+        let running = session.essential("show configuration running")?;
+        config.push_str(&text::command_output(&running));
         Ok(Backup::config(config))
     }
 
@@ -93,6 +95,7 @@ netraven_driver_sdk::export_driver!(Garderos);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use netraven_driver_sdk::harness::scripted;
 
     #[test]
     fn corpus_cases_pass() {
@@ -100,6 +103,29 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../../tests/corpus/oxidized"
         ));
+    }
+
+    #[test]
+    fn a_refused_configuration_fails_the_backup() {
+        let recording = r#"init_prompt: "r1# "
+commands:
+  "show system version\n": "show system version\r\ngrs 003_005_068\r\nr1# "
+  "show system serial\n": "show system serial\r\nR7709-0001\r\nr1# "
+  "show hardware wwan wwan0 sim\n": "show hardware wwan wwan0 sim\r\nUnknown command 'wwan'.\r\nr1# "
+  "show configuration running\n": "show configuration running\r\nUnknown command 'configuration'.\r\nr1# "
+"#;
+        let err = scripted::backup_partly::<Garderos>(
+            recording,
+            &Device::default(),
+            "the backup fails before the logout",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(
+                r#"essential command "show configuration running": the device refused it"#
+            ),
+            "{err}"
+        );
     }
 
     #[test]

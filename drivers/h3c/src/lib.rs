@@ -44,7 +44,9 @@ impl Driver for H3c {
         let mut config = text::comment(&version_without_uptime(&version), COMMENT);
         let device = Self::output(session, "display device")?;
         config.push_str(&text::comment(&device, COMMENT));
-        config.push_str(&Self::output(session, "display current-configuration")?);
+        // The configuration itself: a refusal fails the backup.
+        let running = session.essential("display current-configuration")?;
+        config.push_str(&text::command_output(&running));
         Ok(Backup::config(config))
     }
 
@@ -72,6 +74,7 @@ netraven_driver_sdk::export_driver!(H3c);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use netraven_driver_sdk::harness::scripted;
 
     #[test]
     fn corpus_cases_pass() {
@@ -79,6 +82,29 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../../tests/corpus/oxidized"
         ));
+    }
+
+    #[test]
+    fn a_refused_configuration_fails_the_backup() {
+        let recording = r#"init_prompt: "<sw1>"
+commands:
+  "screen-length disable\n": "screen-length disable\r\n<sw1>"
+  "display version\n": "display version\r\nHPE Comware Software, Version 7.1.070\r\n<sw1>"
+  "display device\n": "display device\r\nSlot Type State\r\n<sw1>"
+  "display current-configuration\n": "display current-configuration\r\n        ^\r\n % Unrecognized command found at '^' position.\r\n<sw1>"
+"#;
+        let err = scripted::backup_partly::<H3c>(
+            recording,
+            &Device::default(),
+            "the backup fails before the logout",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(
+                r#"essential command "display current-configuration": the device refused it"#
+            ),
+            "{err}"
+        );
     }
 
     #[test]

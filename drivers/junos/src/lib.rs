@@ -122,7 +122,9 @@ impl Driver for Junos {
         for output in [&version, &hardware, &licenses, &keys] {
             config.push_str(&text::comment(output, COMMENT));
         }
-        config.push_str(&Self::run(session, "show configuration | display omit")?);
+        // The configuration itself: a refusal fails the backup.
+        let configuration = session.essential_exec("show configuration | display omit")?;
+        config.push_str(&tidy(&configuration));
 
         if let Some(command) = model(&version).as_deref().and_then(status_command) {
             let output = Self::run(session, command)?;
@@ -163,6 +165,7 @@ netraven_driver_sdk::export_driver!(Junos);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use netraven_driver_sdk::harness::scripted;
 
     #[test]
     fn corpus_cases_pass() {
@@ -170,6 +173,29 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../../tests/corpus/oxidized"
         ));
+    }
+
+    #[test]
+    fn a_refused_configuration_fails_the_backup() {
+        let recording = r#"commands:
+  "show version\n": "Model: srx300\nJunos: 22.4R3-S2.11\n"
+  "show chassis hardware\n": "Hardware inventory:\n"
+  "show system license\n": "License usage: none\n"
+  "show system license keys\n": "\n"
+  "show configuration | display omit\n": "error: syntax error, expecting <command>: configuration\n"
+"#;
+        let err = scripted::backup_partly::<Junos>(
+            recording,
+            &Device::default(),
+            "the backup fails before the logout",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(
+                r#"essential command "show configuration | display omit": the device refused it"#
+            ),
+            "{err}"
+        );
     }
 
     #[test]

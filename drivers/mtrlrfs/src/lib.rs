@@ -47,7 +47,8 @@ impl Driver for Mtrlrfs {
             &Self::output(session, "show licenses")?,
             COMMENT,
         ));
-        config.push_str(&Self::output(session, "show running-config")?);
+        // The configuration itself: a refusal fails the backup.
+        config.push_str(&clean(&session.essential("show running-config")?));
         Ok(Backup::config(config))
     }
 
@@ -113,6 +114,27 @@ mod tests {
              # \n\
              # Serial Number : B1234567\n\
              !\nversion 2.7\n!\nhostname VX9k-WiNG7\nend\n"
+        );
+    }
+
+    #[test]
+    fn a_refused_configuration_fails_the_backup() {
+        let transcript = r#"init_prompt: "rfs1>"
+commands:
+  "terminal length 0\n": "terminal length 0\r\nrfs1>"
+  "show version\n": "show version\r\nRFS4000 version 5.9.1.0\r\nrfs1>"
+  "show licenses\n": "show licenses\r\nSerial Number : B1234567\r\nrfs1>"
+  "show running-config\n": "show running-config\r\n     ^\r\n% Invalid input detected at '^' marker.\r\nrfs1>"
+"#;
+        let err = scripted::backup_partly::<Mtrlrfs>(
+            transcript,
+            &Device::default(),
+            "the backup fails before the logout",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(r#"essential command "show running-config": the device refused it"#),
+            "{err}"
         );
     }
 

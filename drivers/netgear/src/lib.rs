@@ -51,7 +51,9 @@ impl Driver for Netgear {
         config.push_str(&text::comment(&hide_current_time(&version), COMMENT));
         let bootvar = command_block(session, "show bootvar")?;
         config.push_str(&text::comment(&bootvar, COMMENT));
-        let running = command_block(session, "show running-config")?;
+        // The configuration itself: a refusal fails the backup.
+        let command = "show running-config";
+        let running = block(command, &session.essential(command)?);
         config.push_str(&hide_running_clock(&running));
         Ok(Backup::config(config))
     }
@@ -92,8 +94,14 @@ impl Driver for Netgear {
 
 /// Run `command`; its output (no echo, no prompt) under a `COMMAND:` header.
 fn command_block(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
-    let output = text::command_output(&session.command(command)?);
-    Ok(format!("{COMMENT}COMMAND: {command}\n{output}"))
+    Ok(block(command, &session.command(command)?))
+}
+
+/// The output of `raw` (echo, output and prompt of `command`) under a
+/// `COMMAND:` header.
+fn block(command: &str, raw: &str) -> String {
+    let output = text::command_output(raw);
+    format!("{COMMENT}COMMAND: {command}\n{output}")
 }
 
 /// `Current Time........ <date>` in `show version` changes on every read.
@@ -124,6 +132,7 @@ netraven_driver_sdk::export_driver!(Netgear);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use netraven_driver_sdk::harness::scripted;
 
     #[test]
     fn corpus_cases_pass() {
@@ -131,6 +140,27 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../../tests/corpus/oxidized"
         ));
+    }
+
+    #[test]
+    fn a_refused_configuration_fails_the_backup() {
+        let recording = r#"init_prompt: "(GS752TPP) >"
+commands:
+  "terminal length 0\n": "terminal length 0\r\n(GS752TPP) >"
+  "show version\n": "show version\r\nMachine Model.................. GS752TPP\r\n(GS752TPP) >"
+  "show bootvar\n": "show bootvar\r\nImage Descriptions\r\n(GS752TPP) >"
+  "show running-config\n": "show running-config\r\n     ^\r\n% Invalid input detected at '^' marker.\r\n\r\n(GS752TPP) >"
+"#;
+        let err = scripted::backup_partly::<Netgear>(
+            recording,
+            &Device::default(),
+            "the backup fails before the logout",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(r#"essential command "show running-config": the device refused it"#),
+            "{err}"
+        );
     }
 
     #[test]

@@ -85,10 +85,9 @@ impl Driver for Nxos {
         }
         config.push_str(&text::comment(&inventory, &prefix));
 
-        config.push_str(&running_config(&Self::output(
-            session,
-            "show running-config",
-        )?));
+        // The configuration itself: a refusal fails the backup.
+        let running = text::command_output(&session.essential("show running-config")?);
+        config.push_str(&running_config(&running));
         Ok(Backup::config(config))
     }
 
@@ -134,6 +133,28 @@ netraven_driver_sdk::export_driver!(Nxos);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use netraven_driver_sdk::harness::scripted;
+
+    #[test]
+    fn a_refused_configuration_fails_the_backup() {
+        let recording = r#"init_prompt: "n1# "
+commands:
+  "terminal length 0\n": "terminal length 0\r\nn1# "
+  "show version\n": "show version\r\nCisco Nexus Operating System (NX-OS) Software\r\nn1# "
+  "show inventory all\n": "show inventory all\r\nNAME: \"Chassis\"\r\nn1# "
+  "show running-config\n": "show running-config\r\n% Permission denied for the role\r\n\r\nn1# "
+"#;
+        let err = scripted::backup_partly::<Nxos>(
+            recording,
+            &Device::default(),
+            "the backup fails before the logout",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(r#"essential command "show running-config": the device refused it"#),
+            "{err}"
+        );
+    }
 
     #[test]
     fn corpus_cases_pass() {

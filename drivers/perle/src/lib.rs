@@ -75,7 +75,8 @@ impl Driver for Perle {
             transceiver_identity(&Self::output(session, "show interfaces transceiver")?);
         optics.push('\n');
         config.push_str(&text::comment(&optics, COMMENT));
-        config.push_str(&Self::output(session, "show running-config")?);
+        // The configuration itself: a refusal fails the backup.
+        config.push_str(&printed(&session.essential("show running-config")?));
         Ok(Backup::config(config))
     }
 
@@ -97,6 +98,29 @@ netraven_driver_sdk::export_driver!(Perle);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use netraven_driver_sdk::harness::scripted;
+
+    #[test]
+    fn a_configuration_that_prints_nothing_fails_the_backup() {
+        let recording = r#"init_prompt: "scg1#"
+commands:
+  "terminal length 0\n": "terminal length 0\r\r\nscg1#"
+  "show version verbose\n": "show version verbose\r\r\nSoftware Version 6.2.G3\r\r\nscg1#"
+  "show system hardware\n": "show system hardware\r\r\nSCG50 RRU\r\r\nscg1#"
+  "show interfaces transceiver\n": "show interfaces transceiver\r\r\nscg1#"
+  "show running-config\n": "show running-config\r\r\n\r\r\nscg1#"
+"#;
+        let err = scripted::backup_partly::<Perle>(
+            recording,
+            &Device::default(),
+            "the backup fails before the logout",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(r#"essential command "show running-config": the device printed nothing"#),
+            "{err}"
+        );
+    }
 
     #[test]
     fn corpus_cases_pass() {

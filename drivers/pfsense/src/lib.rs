@@ -71,7 +71,8 @@ impl Driver for Pfsense {
     }
 
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
-        let config = text::unix_newlines(&session.exec(CONFIG)?);
+        // The configuration itself: a refused or empty reply fails the backup.
+        let config = text::unix_newlines(&session.essential_exec(CONFIG)?);
         if !config.contains("<pfsense>") {
             return Err(DriverError::Failed(format!(
                 "{CONFIG} did not return a pfSense configuration (<pfsense> missing)"
@@ -93,6 +94,24 @@ netraven_driver_sdk::export_driver!(Pfsense);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use netraven_driver_sdk::harness::scripted;
+
+    #[test]
+    fn a_configuration_that_prints_nothing_fails_the_backup() {
+        let recording = "commands:\n  \"cat /cf/conf/config.xml\\n\": \"\"\n";
+        let err = scripted::backup_partly::<Pfsense>(
+            recording,
+            &Device::default(),
+            "the backup fails before the logout",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(
+                r#"essential command "cat /cf/conf/config.xml": the device printed nothing"#
+            ),
+            "{err}"
+        );
+    }
 
     #[test]
     fn corpus_cases_pass() {

@@ -49,7 +49,8 @@ impl Driver for QuantaOs {
 
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
         session.command("terminal length 0")?;
-        let raw = text::unix_newlines(&session.command("show run")?);
+        // The configuration itself: a refusal fails the backup.
+        let raw = text::unix_newlines(&session.essential("show run")?);
         let config = running_config(&raw);
         Ok(Backup::config(config))
     }
@@ -91,6 +92,27 @@ netraven_driver_sdk::export_driver!(QuantaOs);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use netraven_driver_sdk::harness::scripted;
+
+    #[test]
+    fn a_refused_configuration_fails_the_backup() {
+        let recording = r#"init_prompt: "(sw1) >"
+commands:
+  "enable\n": "enable\r\n(sw1) >"
+  "terminal length 0\n": "terminal length 0\r\n(sw1) >"
+  "show run\n": "show run\r\n     ^\r\n% Invalid input detected at '^' marker.\r\n\r\n(sw1) >"
+"#;
+        let err = scripted::backup_partly::<QuantaOs>(
+            recording,
+            &Device::default(),
+            "the backup fails before the logout",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(r#"essential command "show run": the device refused it"#),
+            "{err}"
+        );
+    }
 
     #[test]
     fn corpus_cases_pass() {

@@ -173,7 +173,8 @@ impl Driver for Routeros {
         } else {
             "/export"
         };
-        config.push_str(&export(&session.exec(command)?));
+        // The configuration itself: a refusal fails the backup.
+        config.push_str(&export(&session.essential_exec(command)?));
         Ok(Backup::config(config))
     }
 
@@ -230,6 +231,27 @@ netraven_driver_sdk::export_driver!(Routeros);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use netraven_driver_sdk::harness::scripted;
+
+    #[test]
+    fn a_refused_configuration_fails_the_backup() {
+        let recording = r#"commands:
+  "/system resource print\n": "  version: 7.16 (stable)\r\n"
+  "/system package update print\n": "  installed-version: 7.16\r\n"
+  "/system history print without-paging\n": "\r\n"
+  "/export show-sensitive\n": "syntax error (line 1 column 9)\r\n"
+"#;
+        let err = scripted::backup_partly::<Routeros>(
+            recording,
+            &Device::default(),
+            "the backup fails before the logout",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(r#"essential command "/export show-sensitive": the device refused it"#),
+            "{err}"
+        );
+    }
 
     #[test]
     fn corpus_cases_pass() {

@@ -58,10 +58,9 @@ impl Driver for Saos10 {
         for command in COMMENTED {
             config.push_str(&text::comment(&Self::output(session, command)?, COMMENT));
         }
-        config.push_str(&running_config(&Self::output(
-            session,
-            "show running config",
-        )?));
+        // The configuration itself: a refused or empty reply fails the backup.
+        let running = text::command_output(&session.essential("show running config")?);
+        config.push_str(&running_config(&running));
         Ok(Backup::config(config))
     }
 
@@ -77,6 +76,31 @@ netraven_driver_sdk::export_driver!(Saos10);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use netraven_driver_sdk::harness::scripted;
+
+    #[test]
+    fn a_configuration_that_prints_nothing_fails_the_backup() {
+        let recording = r#"init_prompt: "cn1> "
+commands:
+  "set session more off\n": "set session more off\r\ncn1> "
+  "show system hostname\n": "show system hostname\r\n| Hostname | cn1 |\r\ncn1> "
+  "show software\n": "show software\r\n| Running Package | saos-10-09-02-0181 |\r\ncn1> "
+  "show system components\n": "show system components\r\ncn1> "
+  "show system health\n": "show system health\r\ncn1> "
+  "show system last-reset-reasons\n": "show system last-reset-reasons\r\ncn1> "
+  "show running config\n": "show running config\r\n\r\ncn1> "
+"#;
+        let err = scripted::backup_partly::<Saos10>(
+            recording,
+            &Device::default(),
+            "the backup fails before the logout",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(r#"essential command "show running config": the device printed nothing"#),
+            "{err}"
+        );
+    }
 
     #[test]
     fn corpus_cases_pass() {

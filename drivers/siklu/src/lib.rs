@@ -26,7 +26,9 @@ impl Driver for Siklu {
 
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
         let startup = text::unix_newlines(&session.command("copy startup-configuration display")?);
-        let running = text::unix_newlines(&session.command("copy running-configuration display")?);
+        // The configuration itself: a refused or empty reply fails the backup.
+        let running =
+            text::unix_newlines(&session.essential("copy running-configuration display")?);
         let mut config = startup_part(&startup);
         config.push_str(&running_part(&running));
         Ok(Backup::config(config))
@@ -84,6 +86,25 @@ mod tests {
              set system name \"EH-8010 Site A\"\n\
              set eth eth1 admin up\n\
              \n"
+        );
+    }
+
+    #[test]
+    fn a_configuration_that_prints_nothing_fails_the_backup() {
+        let transcript = r#"init_prompt: "EH-8010>"
+commands:
+  "copy startup-configuration display\n": "copy startup-configuration display\r\nSource: startup-configuration\r\n# startup config is stored\r\nEH-8010>"
+  "copy running-configuration display\n": "copy running-configuration display\r\n\r\nEH-8010>"
+"#;
+        let err = scripted::backup_partly::<Siklu>(
+            transcript,
+            &Device::default(),
+            "the backup fails before the logout",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(r#"essential command "copy running-configuration display": the device printed nothing"#),
+            "{err}"
         );
     }
 

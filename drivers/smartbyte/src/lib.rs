@@ -90,7 +90,9 @@ impl Driver for SmartByte {
 
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
         session.command("terminal length 0")?;
-        let mut config = Self::output(session, "show running-config")?;
+        // The configuration itself: a refused or empty reply fails the backup.
+        let running = session.essential("show running-config")?;
+        let mut config = text::cut_prompt(&unix_lines(&running));
         config.push_str(&text::comment(
             &Self::output(session, "show version")?,
             COMMENT,
@@ -120,6 +122,26 @@ netraven_driver_sdk::export_driver!(SmartByte);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use netraven_driver_sdk::harness::scripted;
+
+    #[test]
+    fn a_configuration_that_prints_nothing_fails_the_backup() {
+        let recording = r#"init_prompt: "sw1#"
+commands:
+  "terminal length 0\n": "terminal length 0\r\r\nsw1#"
+  "show running-config\n": "show running-config\r\r\n\r\r\nsw1#"
+"#;
+        let err = scripted::backup_partly::<SmartByte>(
+            recording,
+            &Device::default(),
+            "the backup fails before the logout",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(r#"essential command "show running-config": the device printed nothing"#),
+            "{err}"
+        );
+    }
 
     #[test]
     fn corpus_cases_pass() {

@@ -101,7 +101,10 @@ impl Driver for Tnsr {
             version = clean(&session.command("show version")?);
         }
         let mut config = text::comment(&version, COMMENT);
-        config.push_str(&clean(&session.command("show configuration running cli")?));
+        // The configuration itself: a refused or empty reply fails the backup.
+        config.push_str(&clean(
+            &session.essential("show configuration running cli")?,
+        ));
         Ok(Backup::config(config))
     }
 
@@ -129,6 +132,28 @@ netraven_driver_sdk::export_driver!(Tnsr);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use netraven_driver_sdk::harness::scripted;
+
+    #[test]
+    fn a_configuration_that_prints_nothing_fails_the_backup() {
+        let recording = r#"init_prompt: "r1 tnsr# "
+commands:
+  "show version all\n": "show version all\r\nVersion: tnsr-v24.10-3\r\nr1 tnsr# "
+  "show configuration running cli\n": "show configuration running cli\r\n\r\nr1 tnsr# "
+"#;
+        let err = scripted::backup_partly::<Tnsr>(
+            recording,
+            &Device::default(),
+            "the backup fails before the logout",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(
+                r#"essential command "show configuration running cli": the device printed nothing"#
+            ),
+            "{err}"
+        );
+    }
 
     #[test]
     fn corpus_cases_pass() {

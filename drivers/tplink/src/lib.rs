@@ -54,7 +54,8 @@ impl Driver for TpLink {
 
         let info = clean(&session.command("show system-info")?);
         let mut config = text::comment(&system_info(&info), COMMENT);
-        let running = clean(&session.command("show running-config")?);
+        // The configuration itself: a refused or empty reply fails the backup.
+        let running = clean(&session.essential("show running-config")?);
         config.push_str(&running_config(&running));
         Ok(Backup::config(config))
     }
@@ -139,6 +140,26 @@ netraven_driver_sdk::export_driver!(TpLink);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_configuration_that_prints_nothing_fails_the_backup() {
+        let recording = r#"init_prompt: "olt1#"
+commands:
+  "terminal length 0\r\n": "terminal length 0\r\nolt1#"
+  "show system-info\r\n": "show system-info\r\n System Name - olt1\r\nolt1#"
+  "show running-config\r\n": "show running-config\r\n\r\nolt1#"
+"#;
+        let err = scripted::backup_partly::<TpLink>(
+            recording,
+            &Device::default(),
+            "the backup fails before the logout",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(r#"essential command "show running-config": the device printed nothing"#),
+            "{err}"
+        );
+    }
     use netraven_driver_sdk::harness::scripted;
 
     #[test]

@@ -136,7 +136,8 @@ impl Driver for Vsololt {
         let mut config = text::comment(&version, COMMENT);
         let optics = output(&session.command("show pon transceiver-info all")?);
         config.push_str(&text::comment(&optics, COMMENT));
-        let running = output(&session.command("show running-config")?);
+        // The configuration itself: a refusal fails the backup.
+        let running = output(&session.essential("show running-config")?);
         config.push_str(&collapse_blank_lines(&running));
         Ok(Backup::config(config))
     }
@@ -207,6 +208,28 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../../tests/corpus/oxidized"
         ));
+    }
+
+    #[test]
+    fn a_refused_configuration_fails_the_backup() {
+        let recording = r#"init_prompt: "OLT> "
+commands:
+  "enable\n": "enable\r\nOLT# "
+  "configure terminal\n": "configure terminal\r\nOLT(config)# "
+  "show version\n": "show version\r\nV1600G0-B V1.4.13R\r\nOLT(config)# "
+  "show pon transceiver-info all\n": "show pon transceiver-info all\r\nOLT(config)# "
+  "show running-config\n": "show running-config\r\n% Unknown command.\r\nOLT(config)# "
+"#;
+        let err = scripted::backup_partly::<Vsololt>(
+            recording,
+            &Device::default(),
+            "the backup fails before the logout",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(r#"essential command "show running-config": the device refused it"#),
+            "{err}"
+        );
     }
 
     #[test]

@@ -49,7 +49,9 @@ impl Driver for Vyos {
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
         let version = output(session, "show version")?;
         let mut config = text::comment(&version, COMMENT);
-        config.push_str(&output(session, "show configuration commands | no-more")?);
+        // The configuration itself: a refusal fails the backup.
+        let raw = session.essential("show configuration commands | no-more")?;
+        config.push_str(&text::command_output(&raw).replace('\r', ""));
         Ok(Backup::config(config))
     }
 
@@ -96,6 +98,26 @@ netraven_driver_sdk::export_driver!(Vyos);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use netraven_driver_sdk::harness::scripted;
+
+    #[test]
+    fn a_refused_configuration_fails_the_backup() {
+        let recording = r#"init_prompt: "vyos@r1:~$ "
+commands:
+  "show version\n": "show version\r\nVersion:          VyOS 1.4.3\r\nvyos@r1:~$ "
+  "show configuration commands | no-more\n": "show configuration commands | no-more\r\n\r\n  Invalid command: show [configuration]\r\n\r\nvyos@r1:~$ "
+"#;
+        let err = scripted::backup_partly::<Vyos>(
+            recording,
+            &Device::default(),
+            "the backup fails before the logout",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(r#"essential command "show configuration commands | no-more": the device refused it"#),
+            "{err}"
+        );
+    }
 
     #[test]
     fn corpus_cases_pass() {
