@@ -70,6 +70,23 @@ pub fn backup_partly<D: Driver>(
     D::backup(&mut session, device).map_err(|e| format!("backup failed: {e}"))
 }
 
+/// Log in and back up with `D` over `recording`, which must fail with an
+/// error containing `expected` (a refused configuration, say). Panics
+/// otherwise; returns the error for further checks. The recording stops at
+/// the failure, so it is not checked for being used up.
+pub fn backup_fails_with<D: Driver>(recording: &str, device: &Device, expected: &str) -> String {
+    match backup_partly::<D>(recording, device, "the backup fails before the logout") {
+        Ok(backup) => panic!(
+            "the backup succeeded, expected a failure with {expected:?}: {:?}",
+            backup.config
+        ),
+        Err(err) => {
+            assert!(err.contains(expected), "{err}");
+            err
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,6 +127,30 @@ mod tests {
             "tests the backup alone",
         );
         assert_eq!(partly.unwrap().config, "hostname r1\n");
+    }
+
+    #[test]
+    fn a_failure_is_checked_for_its_message() {
+        let refused =
+            "init_prompt: r1#\ncommands:\n  - \"show run\\n\": \"show run\\r\\n\\r\\nr1#\"\n";
+        struct Strict;
+        impl Driver for Strict {
+            fn info() -> DriverInfo {
+                Acme::info()
+            }
+            fn backup(session: &mut dyn Session, _: &Device) -> Result<Backup, DriverError> {
+                Ok(Backup::config(session.essential("show run")?))
+            }
+        }
+        let err = backup_fails_with::<Strict>(refused, &Device::default(), "printed nothing");
+        assert!(err.starts_with("backup failed: "), "{err}");
+        let passed = std::panic::catch_unwind(|| {
+            backup_fails_with::<Acme>(RECORDING, &Device::default(), "anything")
+        });
+        assert!(
+            passed.is_err(),
+            "a backup that succeeds is no expected failure"
+        );
     }
 
     #[test]

@@ -216,17 +216,10 @@ commands:
   "show running-directory\n": "show running-directory\r\nRunning configuration : CERTIFIED\r\nsw1->"
   "show configuration snapshot\n": "show configuration snapshot\r\nERROR: Authorization failed. No functional privileges for this command\r\nsw1->"
 "#;
-        let err = scripted::backup_partly::<Aos7>(
+        scripted::backup_fails_with::<Aos7>(
             recording,
             &Device::default(),
-            "the backup fails before the logout",
-        )
-        .unwrap_err();
-        assert!(
-            err.contains(
-                r#"essential command "show configuration snapshot": the device refused it"#
-            ),
-            "{err}"
+            r#"essential command "show configuration snapshot": the device refused it"#,
         );
     }
 

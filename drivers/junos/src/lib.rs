@@ -184,17 +184,10 @@ mod tests {
   "show system license keys\n": "\n"
   "show configuration | display omit\n": "error: syntax error, expecting <command>: configuration\n"
 "#;
-        let err = scripted::backup_partly::<Junos>(
+        scripted::backup_fails_with::<Junos>(
             recording,
             &Device::default(),
-            "the backup fails before the logout",
-        )
-        .unwrap_err();
-        assert!(
-            err.contains(
-                r#"essential command "show configuration | display omit": the device refused it"#
-            ),
-            "{err}"
+            r#"essential command "show configuration | display omit": the device refused it"#,
         );
     }
 
