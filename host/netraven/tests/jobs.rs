@@ -887,30 +887,24 @@ fn netmiko_device_types_are_stored_as_our_models_and_one_without_a_driver_is_ref
 
     // A Netmiko type with no driver: one line naming it and the closest
     // models, and nothing stored.
-    let out = lab.run(&[
-        "devices",
-        "add",
-        "sw-9",
-        "--address",
-        "127.0.0.9",
-        "--model",
-        "cisco_xr",
-        "--credential",
-        "ops",
-    ]);
-    one_line_error(&out, &["\"cisco_xr\"", "Netmiko", "closest models: ios"]);
-    let out = lab.run(&[
-        "devices",
-        "add",
-        "sw-9",
-        "--address",
-        "127.0.0.9",
-        "--model",
-        "cisco_ios_telnet",
-        "--credential",
-        "ops",
-    ]);
-    one_line_error(&out, &["telnet", "use \"cisco_ios\""]);
+    let add = |model: &str| {
+        lab.run(&[
+            "devices",
+            "add",
+            "sw-9",
+            "--address",
+            "127.0.0.9",
+            "--model",
+            model,
+            "--credential",
+            "ops",
+        ])
+    };
+    one_line_error(
+        &add("cisco_xr"),
+        &["\"cisco_xr\"", "Netmiko", "closest models: ios"],
+    );
+    one_line_error(&add("cisco_ios_telnet"), &["telnet", "use \"cisco_ios\""]);
     let devices = lab.json(0, &["devices", "list", "--json"]);
     assert_eq!(devices.as_array().map(Vec::len), Some(2), "{devices}");
 
