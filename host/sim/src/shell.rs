@@ -67,6 +67,24 @@ pub async fn run(mut io: ChannelIo, context: Context) {
             if std::mem::take(&mut after_cr) && byte == b'\n' {
                 continue;
             }
+            if unknown.is_none()
+                && let Err(e) = replay.write(&[byte])
+            {
+                if strict {
+                    let message = echo.rejected(&e.to_string(), byte, &data[i + 1..]);
+                    echoed
+                        .extend_from_slice(format!("\r\n% netraven-sim: {message}\r\n").as_bytes());
+                    io.data(echoed).await;
+                    io.finish(Some(1)).await;
+                    return;
+                }
+                // Answer as the device would: echo the line as typed, then
+                // the error and the prompt once it ends.
+                let (typed, not_echoed) = echo.abandon();
+                replay.discard_typed();
+                echoed.extend_from_slice(&not_echoed);
+                unknown = Some(Line::new(typed));
+            }
             if let Some(line) = unknown.as_mut() {
                 line.push(byte);
                 if !line.ended() {
@@ -81,33 +99,6 @@ pub async fn run(mut io: ChannelIo, context: Context) {
                 }
                 continue;
             }
-            if let Err(e) = replay.write(&[byte]) {
-                if !strict {
-                    // Answer as the device would: echo the line as typed,
-                    // then the error and the prompt once it ends.
-                    let (typed, not_echoed) = echo.abandon();
-                    replay.discard_typed();
-                    echoed.extend_from_slice(&not_echoed);
-                    let mut line = Line::new(typed);
-                    line.push(byte);
-                    if line.ended() {
-                        after_cr = byte == b'\r';
-                        echoed.extend(line.answer(&device.model, &prompt));
-                        if !output.plain(&mut io, std::mem::take(&mut echoed)).await {
-                            return;
-                        }
-                    } else {
-                        echoed.push(byte);
-                        unknown = Some(line);
-                    }
-                    continue;
-                }
-                let message = echo.rejected(&e.to_string(), byte, &data[i + 1..]);
-                echoed.extend_from_slice(format!("\r\n% netraven-sim: {message}\r\n").as_bytes());
-                io.data(echoed).await;
-                io.finish(Some(1)).await;
-                return;
-            }
             let more = match replay.read() {
                 Read::Data(reply) => {
                     let reply = if user_mode {
@@ -121,8 +112,9 @@ pub async fn run(mut io: ChannelIo, context: Context) {
                     } else {
                         reply
                     };
-                    if !unrecorded::last_line(&reply).is_empty() {
-                        prompt = unrecorded::last_line(&reply).to_vec();
+                    let last = unrecorded::last_line(&reply);
+                    if !last.is_empty() {
+                        prompt = last.to_vec();
                     }
                     let mut out = std::mem::take(&mut echoed);
                     out.extend(echo.complete(reply));
