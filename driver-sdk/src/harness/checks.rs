@@ -259,45 +259,36 @@ pub fn run_case(target: &mut dyn Target, case: &Case) -> Vec<Check> {
         ));
     }
     if let Some(simulation) = &case.custom_simulation {
-        let (custom, replay) = custom_check(target, &info, case, simulation);
-        checks.push(check(CheckKind::Custom, custom));
-        if let Some(replay) = replay {
-            checks.push(check(CheckKind::Replay, replay));
+        match replay_recording(target, &info, case, simulation) {
+            Err(e) => checks.push(check(CheckKind::Custom, Err(e))),
+            Ok(replayed) => {
+                let custom = match (&replayed.backup, &case.custom_output) {
+                    (Err(e), _) => Err(format!("backup failed: {e}")),
+                    (Ok(backup), Some(path)) => output_check(&backup.config, path),
+                    (Ok(_), None) => Ok(()),
+                };
+                checks.push(check(CheckKind::Custom, custom));
+                if let Some(replay) = replayed.replay {
+                    checks.push(check(CheckKind::Replay, replay));
+                }
+            }
         }
     }
     let Some(simulation) = &case.simulation else {
         return checks;
     };
-    // Oxidized recorded its corpus with no credentials configured: a device
-    // that asks for a secret there was answered with an empty line. A
-    // `#vars.yaml` gives the device vars the recording was made with.
-    let vars = match case_vars(case.vars.as_deref()) {
-        Ok(vars) => vars,
-        Err(e) => {
-            checks.push(check(CheckKind::Replay, Err(e)));
-            return checks;
+    let replayed = replay_recording(target, &info, case, simulation);
+    let backup = match replayed {
+        Ok(Replayed {
+            backup: Ok(backup),
+            replay,
+        }) => {
+            if let Some(replay) = replay {
+                checks.push(check(CheckKind::Replay, replay));
+            }
+            backup
         }
-    };
-    let lenient = vars.lenient_replay;
-    let device = Device {
-        vars: vars.vars,
-        ..device
-    };
-    let mut replayed = None;
-    let backup = Transcript::load(simulation)
-        .map_err(|e| e.to_string())
-        .and_then(|t| {
-            ReplaySession::new(t, info.mode, &info.prompt)
-                .map(|s| s.with_secrets(&vars.password, &vars.enable))
-                .map_err(|e| e.to_string())
-        })
-        .and_then(|session| {
-            replayed = Some(session.device());
-            target.backup(session, &device)
-        });
-    let backup = match backup {
-        Ok(b) => b,
-        Err(e) => {
+        Ok(Replayed { backup: Err(e), .. }) | Err(e) => {
             let failed = format!("backup failed: {e}");
             for (kind, file) in [
                 (CheckKind::Output, &case.output),
@@ -311,9 +302,6 @@ pub fn run_case(target: &mut dyn Target, case: &Case) -> Vec<Check> {
             return checks;
         }
     };
-    if let (Some(device), None) = (&replayed, &lenient) {
-        checks.push(check(CheckKind::Replay, device.finish()));
-    }
     if let Some(path) = &case.output {
         checks.push(check(CheckKind::Output, output_check(&backup.config, path)));
     }
@@ -395,40 +383,37 @@ pub fn case_vars(path: Option<&Path>) -> Result<CaseVars, String> {
     Ok(out)
 }
 
-/// The custom check's outcome, and the replay check's when the backup ran
-/// to the end of a recording that must be replayed whole.
-fn custom_check(
+/// A recording replayed through a target.
+struct Replayed {
+    backup: Result<Backup, String>,
+    /// The replay check, for a backup that ran to the end of a recording
+    /// its case does not excuse (`lenient_replay`).
+    replay: Option<Result<(), String>>,
+}
+
+/// Replay `simulation` with the vars and secrets of the case's
+/// `#vars.yaml`. Oxidized recorded its corpus with no credentials
+/// configured: without the file, a device that asks for a secret is
+/// answered with an empty line. An error: the replay could not start.
+fn replay_recording(
     target: &mut dyn Target,
     info: &DriverInfo,
     case: &Case,
     simulation: &Path,
-) -> (Result<(), String>, Option<Result<(), String>>) {
-    let vars = match case_vars(case.vars.as_deref()) {
-        Ok(vars) => vars,
-        Err(e) => return (Err(e), None),
-    };
+) -> Result<Replayed, String> {
+    let vars = case_vars(case.vars.as_deref())?;
     let device = Device {
         vars: vars.vars,
         ..device_for(case)
     };
-    let session = Transcript::load(simulation)
-        .map_err(|e| e.to_string())
-        .and_then(|t| ReplaySession::new(t, info.mode, &info.prompt).map_err(|e| e.to_string()));
-    let session = match session {
-        Ok(s) => s.with_secrets(&vars.password, &vars.enable),
-        Err(e) => return (Err(e), None),
-    };
-    let replayed = session.device();
-    let backup = match target.backup(session, &device) {
-        Ok(b) => b,
-        Err(e) => return (Err(format!("backup failed: {e}")), None),
-    };
-    let replay = vars.lenient_replay.is_none().then(|| replayed.finish());
-    let output = match &case.custom_output {
-        Some(path) => output_check(&backup.config, path),
-        None => Ok(()),
-    };
-    (output, replay)
+    let transcript = Transcript::load(simulation).map_err(|e| e.to_string())?;
+    let session = ReplaySession::new(transcript, info.mode, &info.prompt)
+        .map_err(|e| e.to_string())?
+        .with_secrets(&vars.password, &vars.enable);
+    let recording = session.device();
+    let backup = target.backup(session, &device);
+    let replay = (backup.is_ok() && vars.lenient_replay.is_none()).then(|| recording.finish());
+    Ok(Replayed { backup, replay })
 }
 
 fn output_check(actual: &str, path: &Path) -> Result<(), String> {
