@@ -123,6 +123,26 @@ pub trait Session {
         Ok(output)
     }
 
+    /// Run a command the backup can do without (version, inventory, VTP,
+    /// environment…) and return its whole output, as `command` does, or
+    /// `None` when the device refused it
+    /// ([`text::refusal`](crate::text::refusal)). A refused command is
+    /// logged (a warning naming the command and quoting the device) and
+    /// left out of the backup, and the device goes on: it has answered
+    /// with its prompt, so the refusal costs one round trip.
+    fn optional(&mut self, line: &str) -> Result<Option<String>, SessionError> {
+        let raw = self.command(line)?;
+        let output = crate::text::command_output(&raw);
+        Ok(optional_check(self, line, &output).then_some(raw))
+    }
+
+    /// [`optional`](Session::optional) for exec-mode devices.
+    fn optional_exec(&mut self, line: &str) -> Result<Option<String>, SessionError> {
+        let output = self.exec(line)?;
+        let kept = optional_check(self, line, &crate::text::unix_newlines(&output));
+        Ok(kept.then_some(output))
+    }
+
     /// `command_with_timeout` with the host's default read timeout.
     fn command(&mut self, line: &str) -> Result<String, SessionError> {
         self.command_with_timeout(line, None)
@@ -132,6 +152,20 @@ pub trait Session {
     fn exec(&mut self, line: &str) -> Result<String, SessionError> {
         self.exec_with_timeout(line, None)
     }
+}
+
+/// Whether an optional command's output is kept: it is, unless the device
+/// refused the command, which is then logged.
+fn optional_check<S: Session + ?Sized>(session: &mut S, line: &str, output: &str) -> bool {
+    let Some(why) = crate::text::refusal(output) else {
+        return true;
+    };
+    let message = format!(
+        "optional command {line:?} left out: the device refused it: {:?}",
+        why.trim()
+    );
+    session.log(Level::Warn, &message);
+    false
 }
 
 /// The device's output for an essential command must be no refusal and not

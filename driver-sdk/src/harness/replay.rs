@@ -657,6 +657,33 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_optional_command_is_left_out_and_logged_and_the_session_goes_on() {
+        let yaml = "init_prompt: r1#\ncommands:\n  \"show vtp status\\n\": \"show vtp status\\r\\n                  ^\\r\\n% Invalid input detected at '^' marker.\\r\\n\\r\\nr1#\"\n  \"show version\\n\": \"show version\\r\\nIOS 17.9\\r\\nr1#\"\n";
+        let mut s =
+            ReplaySession::new(Transcript::parse(yaml).unwrap(), Mode::Shell, r"^r1#$").unwrap();
+        s.read_until(r"^r1#$", None).unwrap();
+        assert_eq!(s.optional("show vtp status").unwrap(), None);
+        assert_eq!(
+            s.logs,
+            [(
+                Level::Warn,
+                r#"optional command "show vtp status" left out: the device refused it: "% Invalid input detected at '^' marker.""#
+                    .to_string()
+            )]
+        );
+        let kept = s.optional("show version").unwrap().unwrap();
+        assert!(kept.contains("IOS 17.9"), "{kept:?}");
+        assert_eq!(s.logs.len(), 1);
+        assert_eq!(s.finish(), Ok(()));
+
+        let exec = "commands:\n  \"show chassis hardware\\n\": \"error: syntax error, expecting <command>: chassis\\n\"\n";
+        let mut s =
+            ReplaySession::new(Transcript::parse(exec).unwrap(), Mode::Exec, r"^r1#$").unwrap();
+        assert_eq!(s.optional_exec("show chassis hardware").unwrap(), None);
+        assert!(s.logs[0].1.contains("left out"), "{:?}", s.logs);
+    }
+
+    #[test]
     fn exec_needs_the_exact_key() {
         let yaml = "commands:\n  \"show\\n\": \"x\"\n";
         let mut d = ReplayDevice::new(Transcript::parse(yaml).unwrap(), Mode::Exec);

@@ -87,6 +87,46 @@ pub fn backup_fails_with<D: Driver>(recording: &str, device: &Device, expected: 
     }
 }
 
+/// As [`backup`], over a recording in which the device refuses some of
+/// the driver's optional commands (`refused`, as the driver sends them):
+/// the backup must succeed and use the recording up, each refused command
+/// must be logged as left out, and no other. Panics otherwise; returns the
+/// backup, for checks that the refusals left no trace in it.
+pub fn backup_without<D: Driver>(recording: &str, device: &Device, refused: &[&str]) -> Backup {
+    let mut session = match login::<D>(recording, device) {
+        Ok(s) => s,
+        Err(e) => panic!("{e}"),
+    };
+    let backup = match D::backup(&mut session, device) {
+        Ok(b) => b,
+        Err(e) => panic!("backup failed: {e}"),
+    };
+    if let Err(e) = D::logout(&mut session, device) {
+        panic!("logout failed: {e}");
+    }
+    if let Err(e) = session.finish() {
+        panic!("{e}");
+    }
+    let mut left_out: Vec<String> = session
+        .logs
+        .iter()
+        .filter_map(|(_, m)| {
+            let rest = m.strip_prefix("optional command ")?;
+            let (quoted, _) = rest.split_once(" left out")?;
+            Some(quoted.trim_matches('"').to_string())
+        })
+        .collect();
+    left_out.sort();
+    let mut expected: Vec<String> = refused.iter().map(|c| c.to_string()).collect();
+    expected.sort();
+    assert_eq!(
+        left_out, expected,
+        "the commands logged as left out (logs: {:?})",
+        session.logs
+    );
+    backup
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,6 +191,31 @@ mod tests {
             passed.is_err(),
             "a backup that succeeds is no expected failure"
         );
+    }
+
+    #[test]
+    fn backup_without_wants_each_refused_command_left_out_and_logged() {
+        struct Versioned;
+        impl Driver for Versioned {
+            fn info() -> DriverInfo {
+                Acme::info()
+            }
+            fn backup(session: &mut dyn Session, _: &Device) -> Result<Backup, DriverError> {
+                let mut config = String::new();
+                if let Some(v) = session.optional("show version")? {
+                    config.push_str(&text::comment(&text::command_output(&v), "! "));
+                }
+                config.push_str(&text::command_output(&session.essential("show run")?));
+                Ok(Backup::config(config))
+            }
+        }
+        let recording = "init_prompt: r1#\ncommands:\n  - \"show version\\n\": \"show version\\r\\n% Unknown command\\r\\nr1#\"\n  - \"show run\\n\": \"show run\\r\\nhostname r1\\r\\nr1#\"\n";
+        let backup = backup_without::<Versioned>(recording, &Device::default(), &["show version"]);
+        assert_eq!(backup.config, "hostname r1\n");
+        let unlogged = std::panic::catch_unwind(|| {
+            backup_without::<Acme>(RECORDING, &Device::default(), &["show version"])
+        });
+        assert!(unlogged.is_err(), "a command never logged as left out");
     }
 
     #[test]

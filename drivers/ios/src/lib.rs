@@ -48,12 +48,15 @@ impl Driver for Ios {
         session.command("terminal width 0")?;
 
         let mut config = String::new();
-        let version = command_output(session, "show version")?;
-        config.push_str(&version_comments(&version));
-        let vtp = command_output(session, "show vtp status")?;
-        config.push_str(&vtp_comments(&vtp));
-        let inventory = command_output(session, "show inventory")?;
-        config.push_str(&text::comment(&inventory, "! "));
+        if let Some(version) = optional_output(session, "show version")? {
+            config.push_str(&version_comments(&version));
+        }
+        if let Some(vtp) = optional_output(session, "show vtp status")? {
+            config.push_str(&vtp_comments(&vtp));
+        }
+        if let Some(inventory) = optional_output(session, "show inventory")? {
+            config.push_str(&text::comment(&inventory, "! "));
+        }
 
         let show_config = if device.flag("ios_rbac") {
             "show running-config view full"
@@ -91,15 +94,18 @@ impl Driver for Ios {
     }
 }
 
-/// Run `command` and return what it printed, as Oxidized sees it: unix line
-/// endings, IOS's "invalid input" complaint blanked out, and without the
-/// echo line and the prompt line.
-fn command_output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
-    Ok(cleaned_output(&session.command(command)?))
+/// Run an optional `command` and return what it printed, as Oxidized sees
+/// it: unix line endings, IOS's "invalid input" complaint blanked out, and
+/// without the echo line and the prompt line. `None`: the device refused it.
+fn optional_output(
+    session: &mut dyn Session,
+    command: &str,
+) -> Result<Option<String>, DriverError> {
+    Ok(session.optional(command)?.map(|raw| cleaned_output(&raw)))
 }
 
 /// What a command printed (its whole output, echo and prompt included),
-/// cleaned as [`command_output`] says.
+/// cleaned as [`optional_output`] says.
 fn cleaned_output(raw: &str) -> String {
     let raw = text::unix_newlines(raw);
     // Skip the regex (a full scan) unless one of its lines can be there: the
@@ -738,15 +744,35 @@ mod tests {
     }
 
     #[test]
-    fn unsupported_command_leaves_only_blank_lines() {
-        let mut session = scripted::login::<Ios>(
-            "init_prompt: |-\n  sw1>\ncommands:\n  \"show vtp status\\n\": \"show vtp status\\r\\n               ^\\r\\n% Invalid input detected at '^' marker.\\r\\n\\r\\nsw1>\"\n",
+    fn a_router_that_refuses_vtp_and_inventory_is_backed_up_without_them() {
+        let refused =
+            "\\r\\n               ^\\r\\n% Invalid input detected at '^' marker.\\r\\n\\r\\nr1#";
+        let recording = format!(
+            "init_prompt: r1#\ncommands:\n  \"terminal length 0\\n\": \"terminal length 0\\r\\nr1#\"\n  \"terminal width 0\\n\": \"terminal width 0\\r\\nr1#\"\n  \"show version\\n\": \"show version\\r\\nCisco IOS Software, Version 15.2\\r\\nr1#\"\n  \"show vtp status\\n\": \"show vtp status{refused}\"\n  \"show inventory\\n\": \"show inventory{refused}\"\n  \"show running-config\\n\": \"show running-config\\r\\nBuilding configuration...\\r\\n\\r\\nCurrent configuration : 30 bytes\\r\\n!\\r\\nhostname r1\\r\\nend\\r\\nr1#\"\n  \"exit\\n\": \"\"\n"
+        );
+        let backup = scripted::backup_without::<Ios>(
+            &recording,
             &Device::default(),
-        )
-        .expect("first prompt");
-        let out = command_output(&mut session, "show vtp status").expect("replayed");
-        assert_eq!(out, "\n\n\n");
-        assert_eq!(vtp_comments(&out), "! \n");
+            &["show vtp status", "show inventory"],
+        );
+        assert!(
+            backup
+                .config
+                .starts_with("! Cisco IOS Software, Version 15.2\n"),
+            "{}",
+            backup.config
+        );
+        assert!(
+            backup.config.ends_with("! \n!\nhostname r1\nend\n"),
+            "{}",
+            backup.config
+        );
+        assert!(
+            !backup.config.contains("Invalid input"),
+            "{}",
+            backup.config
+        );
+        assert!(!backup.config.contains("VTP"), "{}", backup.config);
     }
 
     #[test]

@@ -131,7 +131,10 @@ impl Fleet {
                 .catalog
                 .canonical_model(&device.model)
                 .err()
-                .unwrap_or_else(|| "no loaded driver handles it".to_string());
+                .map_or_else(
+                    || "no loaded driver handles it".to_string(),
+                    |e| e.to_string(),
+                );
             DeviceFailure::new(
                 ErrorClass::NoDriver,
                 format!("model {:?}: {why}", device.model),

@@ -30,6 +30,22 @@ pub struct LoadedDriver {
     pub pre: NetravenDriverPre<super::DeviceState>,
 }
 
+/// Why no loaded driver serves a model name, with the closest models that
+/// are loaded (comma-separated) where that helps.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UnknownModel {
+    #[error(
+        "the Netmiko device type for model {model:?}, whose driver is not loaded (closest models: {closest})"
+    )]
+    AliasNotLoaded { model: String, closest: String },
+    #[error("a Netmiko device type no NetRaven driver serves yet (closest models: {closest})")]
+    NetmikoWithoutDriver { closest: String },
+    #[error("a Netmiko telnet device type; NetRaven connects over SSH: use {ssh:?}")]
+    NetmikoTelnet { ssh: String },
+    #[error("no driver serves it (closest models: {closest})")]
+    NoDriver { closest: String },
+}
+
 /// A `.wasm` file (or the drivers directory) that did not load, and why.
 #[derive(Debug, thiserror::Error)]
 #[error("{}: {error}", file.display())]
@@ -165,7 +181,7 @@ impl Catalog {
     /// The model `name` stands for: itself when a driver serves it, ours
     /// for a Netmiko device type (`cisco_ios` is `ios`). The error says
     /// why there is none, with the closest models loaded.
-    pub fn canonical_model(&self, name: &str) -> Result<String, String> {
+    pub fn canonical_model(&self, name: &str) -> Result<String, UnknownModel> {
         if self.serving(name).is_some() || self.by_name(name).is_some() {
             return Ok(name.to_string());
         }
@@ -180,18 +196,15 @@ impl Catalog {
             crate::aliases::Alias::Model(ours) if self.serving(ours).is_some() => {
                 Ok(ours.to_string())
             }
-            crate::aliases::Alias::Model(ours) => Err(format!(
-                "the Netmiko device type for model {ours:?}, whose driver is not loaded (closest models: {closest})"
-            )),
-            crate::aliases::Alias::NoDriver => Err(format!(
-                "a Netmiko device type no NetRaven driver serves yet (closest models: {closest})"
-            )),
-            crate::aliases::Alias::Telnet(ssh) => Err(format!(
-                "a Netmiko telnet device type; NetRaven connects over SSH: use {ssh:?}"
-            )),
-            crate::aliases::Alias::Unknown => {
-                Err(format!("no driver serves it (closest models: {closest})"))
-            }
+            crate::aliases::Alias::Model(ours) => Err(UnknownModel::AliasNotLoaded {
+                model: ours.to_string(),
+                closest,
+            }),
+            crate::aliases::Alias::NoDriver => Err(UnknownModel::NetmikoWithoutDriver { closest }),
+            crate::aliases::Alias::Telnet(ssh) => Err(UnknownModel::NetmikoTelnet {
+                ssh: ssh.to_string(),
+            }),
+            crate::aliases::Alias::Unknown => Err(UnknownModel::NoDriver { closest }),
         }
     }
 

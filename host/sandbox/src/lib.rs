@@ -29,7 +29,7 @@ use tokio::sync::Semaphore;
 use wasmtime::component::{HasSelf, Linker};
 use wasmtime::{Config, Enabled, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
 
-pub use catalog::{Catalog, LoadedDriver};
+pub use catalog::{Catalog, LoadedDriver, UnknownModel};
 pub use instance::{DeviceState, DriverInstance, Link, NoDevice};
 
 /// The contract versions this host can run. A driver reports the version of
