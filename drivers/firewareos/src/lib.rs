@@ -9,7 +9,8 @@
 //! without the lines that change on their own (anything mentioning time,
 //! memory or cpu: uptime, clock, memory and CPU usage), then the XML of
 //! `export config to console`. XTM 11.9.3 and later may ask to accept a
-//! logon disclaimer first; the driver answers `yes`.
+//! logon disclaimer first; the driver answers `yes`. A refused `show
+//! sysinfo` is left out; a refused export fails the backup.
 
 use netraven_driver_sdk::prelude::*;
 
@@ -24,13 +25,6 @@ const DISCLAIMER: &str =
     r"^I have read and accept the Logon Disclaimer message\. \(yes or no\)\? $";
 
 const COMMENT: &str = "-- ";
-
-impl FirewareOs {
-    /// What `command` printed, without echo and prompt.
-    fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
-        Ok(text::command_output(&session.command(command)?))
-    }
-}
 
 impl Driver for FirewareOs {
     fn info() -> DriverInfo {
@@ -50,8 +44,11 @@ impl Driver for FirewareOs {
     }
 
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
-        let sysinfo = Self::output(session, "show sysinfo")?;
-        let mut config = text::comment(&stable_sysinfo(&sysinfo), COMMENT);
+        let mut config = String::new();
+        if let Some(sysinfo) = session.optional("show sysinfo")? {
+            let sysinfo = text::command_output(&sysinfo);
+            config.push_str(&text::comment(&stable_sysinfo(&sysinfo), COMMENT));
+        }
         // The configuration itself: a refusal fails the backup.
         let export = session.essential("export config to console")?;
         config.push_str(&text::command_output(&export));
@@ -123,6 +120,22 @@ commands:
             &Device::default(),
             r#"essential command "export config to console": the device printed nothing"#,
         );
+    }
+
+    #[test]
+    fn a_device_that_refuses_sysinfo_is_backed_up_without_it() {
+        let transcript = r#"init_prompt: "WG>"
+commands:
+  - "show sysinfo\n": "show sysinfo\r\n          ^\r\n% Invalid input detected at '^' marker.\r\n\r\nWG>"
+  - "export config to console\n": "export config to console\r\n<profile>\r\n  <name>fw1</name>\r\n</profile>\r\nWG>"
+  - "exit\n": ""
+"#;
+        let backup = scripted::backup_without::<FirewareOs>(
+            transcript,
+            &Device::default(),
+            &["show sysinfo"],
+        );
+        assert_eq!(backup.config, "<profile>\n  <name>fw1</name>\n</profile>\n");
     }
 
     #[test]

@@ -10,6 +10,9 @@
 //! flag) without the `#conf_file_ver=` line, which changes on every save.
 //! With VDOMs the hardware commands run inside `config global`.
 //!
+//! Every command but the configuration is optional: one the device refuses
+//! (`command parse error`, `Command fail. Return code -61`) is left out.
+//!
 //! Device variables (flags): `fullconfig` as above; `fortigate_autoupdate`
 //! (or the older `fortios_autoupdate`) adds `diagnose autoupdate version`.
 
@@ -30,11 +33,12 @@ const ACCEPT: &str = r"^\(Press\s'a'\sto\saccept\):";
 const COMMENT: &str = "# ";
 
 impl FortiGate {
-    /// What a command printed: without echo and prompt, line ends made `\n`
-    /// and the pager's erase sequence removed.
-    fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
-        let raw = session.command(command)?;
-        Ok(text::cut_echo_and_prompt(&clean_newlines(&raw)))
+    /// What an optional command printed: without echo and prompt, line ends
+    /// made `\n` and the pager's erase sequence removed. `None`: the device
+    /// refused it.
+    fn optional(session: &mut dyn Session, command: &str) -> Result<Option<String>, DriverError> {
+        let raw = session.optional(command)?;
+        Ok(raw.map(|raw| text::cut_echo_and_prompt(&clean_newlines(&raw))))
     }
 }
 
@@ -215,39 +219,51 @@ impl Driver for FortiGate {
     }
 
     fn backup(session: &mut dyn Session, device: &Device) -> Result<Backup, DriverError> {
-        let status = Self::output(session, "get system status")?;
-        let vdoms = status.lines().any(|l| {
+        // Without the status, the VDOM and HA modes are unknown: the
+        // hardware commands then run where the login put us.
+        let status = Self::optional(session, "get system status")?;
+        let lines = || status.iter().flat_map(|s| s.lines());
+        let vdoms = lines().any(|l| {
             l.starts_with("Virtual domain configuration: enable")
                 || l.starts_with("Virtual domain configuration: multiple")
         });
-        let ha = status.lines().any(|l| l.starts_with("Current HA mode: a-"));
-        let mut config = text::comment(&format!("{}\n", system_status(&status)), COMMENT);
+        let ha = lines().any(|l| l.starts_with("Current HA mode: a-"));
+        let mut config = String::new();
+        if let Some(status) = &status {
+            config.push_str(&text::comment(
+                &format!("{}\n", system_status(status)),
+                COMMENT,
+            ));
+        }
 
         if vdoms {
             session.command("config global")?;
         }
-        if ha {
-            let out = Self::output(session, "get system ha status")?;
+        if ha && let Some(out) = Self::optional(session, "get system ha status")? {
             config.push_str(&text::comment(&format!("{}\n", ha_status(&out)), COMMENT));
         }
-        let hardware = Self::output(session, "get hardware status")?;
-        config.push_str(&text::comment(&hardware, COMMENT));
+        if let Some(hardware) = Self::optional(session, "get hardware status")? {
+            config.push_str(&text::comment(&hardware, COMMENT));
+        }
 
-        let psu = Self::output(session, "diagnose hardware deviceinfo psu")?;
-        let no_serials =
-            psu.contains("Command fail.") || text::re(r"Power Supply +Status").is_match(&psu);
-        if !no_serials {
+        // Models without PSU serial numbers refuse the command or list only
+        // the supplies' status.
+        if let Some(psu) = Self::optional(session, "diagnose hardware deviceinfo psu")?
+            && !text::re(r"Power Supply +Status").is_match(&psu)
+        {
             config.push_str(&text::comment(&psu, COMMENT));
         }
 
-        let sfp = Self::output(session, "get system interface transceiver")?;
-        config.push_str(&text::comment(
-            &format!("{}\n", transceivers(&sfp)),
-            COMMENT,
-        ));
+        if let Some(sfp) = Self::optional(session, "get system interface transceiver")? {
+            config.push_str(&text::comment(
+                &format!("{}\n", transceivers(&sfp)),
+                COMMENT,
+            ));
+        }
 
-        if device.flag("fortigate_autoupdate") || device.flag("fortios_autoupdate") {
-            let out = Self::output(session, "diagnose autoupdate version")?;
+        if (device.flag("fortigate_autoupdate") || device.flag("fortios_autoupdate"))
+            && let Some(out) = Self::optional(session, "diagnose autoupdate version")?
+        {
             config.push_str(&text::comment(&autoupdate(&out), COMMENT));
         }
         if vdoms {
@@ -375,6 +391,33 @@ commands:
             recording,
             &Device::default(),
             r#"essential command "show | grep .": the device printed nothing"#,
+        );
+    }
+
+    #[test]
+    fn a_device_that_refuses_psu_and_transceivers_is_backed_up_without_them() {
+        let recording = r#"init_prompt: "fw1 # "
+commands:
+  "get system status\n": "get system status\r\r\nVersion: FortiGate-60E v6.0.4\r\nHostname: fw1\r\nfw1 # "
+  "get hardware status\n": "get hardware status\r\r\nModel name: FortiGate-60E\r\nfw1 # "
+  "diagnose hardware deviceinfo psu\n": "diagnose hardware deviceinfo psu\r\r\n\r\ncommand parse error before 'psu'\r\nCommand fail. Return code -61\r\n\r\nfw1 # "
+  "get system interface transceiver\n": "get system interface transceiver\r\r\ncommand parse error before 'transceiver'\r\nCommand fail. Return code -61\r\n\r\nfw1 # "
+  "show | grep .\n": "show | grep .\r\r\nconfig system global\r\n    set hostname \"fw1\"\r\nend\r\nfw1 # "
+  "exit\n": ""
+"#;
+        let backup = scripted::backup_without::<FortiGate>(
+            recording,
+            &Device::default(),
+            &[
+                "diagnose hardware deviceinfo psu",
+                "get system interface transceiver",
+            ],
+        );
+        assert_eq!(
+            backup.config,
+            "# Version: FortiGate-60E v6.0.4\n# Hostname: fw1\n# \n\
+             # Model name: FortiGate-60E\n\
+             config system global\n    set hostname \"fw1\"\nend\n"
         );
     }
 

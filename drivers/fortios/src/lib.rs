@@ -4,7 +4,8 @@
 //! Checked against a recording of FortiManager 7.4.6 on an FMG-VM64.
 //!
 //! The backup is the stable lines of `get system status` as `# ` comments,
-//! then `show` without the `#config-version=` line.
+//! then `show` without the `#config-version=` line. A refused status is
+//! left out; a refused `show` fails the backup.
 
 use netraven_driver_sdk::prelude::*;
 
@@ -34,15 +35,6 @@ const STATUS_FIELDS: &[&str] = &[
     "HA Mode",
     "License Status",
 ];
-
-impl FortiOs {
-    /// What a command printed: without echo and prompt, line ends made `\n`
-    /// and the pager's erase sequence removed.
-    fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
-        let raw = session.command(command)?;
-        Ok(text::cut_echo_and_prompt(&clean_newlines(&raw)))
-    }
-}
 
 /// `\r\n` and `\r\r\n` made `\n`, and the `\r<spaces>\r` printed to erase
 /// the `--More--` prompt removed.
@@ -109,8 +101,14 @@ impl Driver for FortiOs {
     }
 
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
-        let status = Self::output(session, "get system status")?;
-        let mut config = text::comment(&format!("{}\n", system_status(&status)), COMMENT);
+        let mut config = String::new();
+        if let Some(raw) = session.optional("get system status")? {
+            let status = text::cut_echo_and_prompt(&clean_newlines(&raw));
+            config.push_str(&text::comment(
+                &format!("{}\n", system_status(&status)),
+                COMMENT,
+            ));
+        }
         // The configuration itself: a refused or empty reply fails the backup.
         let show = text::cut_echo_and_prompt(&clean_newlines(&session.essential("show")?));
         config.extend(text::lines(&show).filter(|line| !line.starts_with("#config-version=")));
@@ -197,6 +195,25 @@ commands:
             recording,
             &Device::default(),
             r#"essential command "show": the device printed nothing"#,
+        );
+    }
+
+    #[test]
+    fn a_device_that_refuses_the_status_is_backed_up_without_it() {
+        let recording = r#"init_prompt: "fmg1 # "
+commands:
+  - "get system status\n": "get system status\r\r\nUnknown action 0\r\n\r\nfmg1 # "
+  - "show\n": "show\r\r\n#config-version=FMG-VM64-7.04-FW-build2598-240820:opmode=0:vdom=0\r\nconfig system global\r\n    set hostname \"fmg1\"\r\nend\r\nfmg1 # "
+  - "exit\n": ""
+"#;
+        let backup = scripted::backup_without::<FortiOs>(
+            recording,
+            &Device::default(),
+            &["get system status"],
+        );
+        assert_eq!(
+            backup.config,
+            "config system global\n    set hostname \"fmg1\"\nend\n"
         );
     }
 

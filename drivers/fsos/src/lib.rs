@@ -6,7 +6,8 @@
 //! The backup is `show version` as `! ` comments (without the uptime line),
 //! then `show running-config` without the `Building configuration...` line.
 //! As Oxidized stores it, the `show version` block keeps its echo and prompt
-//! lines and the config keeps its trailing prompt.
+//! lines and the config keeps its trailing prompt. A refused `show version`
+//! is left out; a refused configuration fails the backup.
 
 use netraven_driver_sdk::prelude::*;
 
@@ -46,8 +47,11 @@ impl Driver for Fsos {
         session.command("terminal length 0")?;
         session.command("terminal width 0")?;
 
-        let version = text::unix_newlines(&session.command("show version")?);
-        let mut config = text::comment(&drop_uptime(&version), COMMENT);
+        let mut config = String::new();
+        if let Some(version) = session.optional("show version")? {
+            let version = text::unix_newlines(&version);
+            config.push_str(&text::comment(&drop_uptime(&version), COMMENT));
+        }
         // The configuration itself: a refusal fails the backup.
         let running = text::unix_newlines(&session.essential("show running-config")?);
         config.push_str(&running_config(&running));
@@ -140,6 +144,22 @@ commands:
             &Device::default(),
             r#"essential command "show running-config": the device refused it"#,
         );
+    }
+
+    #[test]
+    fn a_device_that_refuses_show_version_is_backed_up_without_it() {
+        let recording = r#"init_prompt: "sw1#"
+commands:
+  "enable\n": "enable\r\nsw1#"
+  "terminal length 0\n": "terminal length 0\r\nsw1#"
+  "terminal width 0\n": "terminal width 0\r\nsw1#"
+  "show version\n": "show version\r\n     ^\r\n% Invalid input detected at '^' marker.\r\n\r\nsw1#"
+  "show running-config\n": "show running-config\r\nBuilding configuration...\r\n\r\nhostname sw1\r\n!\r\nsw1#"
+  "exit\n": "exit"
+"#;
+        let backup =
+            scripted::backup_without::<Fsos>(recording, &Device::default(), &["show version"]);
+        assert_eq!(backup.config, "\nhostname sw1\n!\nsw1#");
     }
 
     #[test]

@@ -6,7 +6,9 @@
 //! The backup is `show system version`, `show system serial` and, when a
 //! radio modem is fitted, `show hardware wwan wwan0 sim` as `# ` comments
 //! (each block followed by a blank comment line), then `show configuration
-//! running` as the device prints it.
+//! running` as the device prints it. A command GRS refuses (`Unknown
+//! command 'wwan'.` without a modem) is left out; a refused configuration
+//! fails the backup.
 //!
 //! GRS wraps its prompt in ANSI underline codes (`ESC[4m CR host# ESC[m `);
 //! the session strips escape codes so the plain `host# ` prompt matches.
@@ -20,13 +22,14 @@ const PROMPT: &str = r"^[\w-]+# $";
 
 const COMMENT: &str = "# ";
 
-/// What GRS prints for a command it does not know (no wwan module, e.g.).
-const UNKNOWN_COMMAND: &str = "Unknown command";
-
 impl Garderos {
-    /// What a command printed: without echo and prompt, with `\r\n` made `\n`.
-    fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
-        Ok(text::command_output(&session.command(command)?))
+    /// An optional command's block of comments; nothing when GRS refused
+    /// the command (no radio modem for the wwan one, e.g.).
+    fn optional_block(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
+        let output = session.optional(command)?;
+        Ok(output.map_or_else(String::new, |raw| {
+            comment_block(&text::command_output(&raw))
+        }))
     }
 }
 
@@ -38,16 +41,6 @@ fn comment_block(output: &str) -> String {
     }
     block.push('\n');
     text::comment(&block, COMMENT)
-}
-
-/// The SIM card block, or nothing when the router has no radio modem and
-/// GRS rejects the command.
-fn sim_block(output: &str) -> String {
-    if output.starts_with(UNKNOWN_COMMAND) {
-        String::new()
-    } else {
-        comment_block(output)
-    }
 }
 
 impl Driver for Garderos {
@@ -68,15 +61,12 @@ impl Driver for Garderos {
     }
 
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
-        let mut config = comment_block(&Self::output(session, "show system version")?);
-        config.push_str(&comment_block(&Self::output(
-            session,
-            "show system serial",
-        )?));
-        config.push_str(&sim_block(&Self::output(
+        let mut config = Self::optional_block(session, "show system version")?;
+        config.push_str(&Self::optional_block(session, "show system serial")?);
+        config.push_str(&Self::optional_block(
             session,
             "show hardware wwan wwan0 sim",
-        )?));
+        )?);
         // The configuration itself: a refusal fails the backup.
         let running = session.essential("show configuration running")?;
         config.push_str(&text::command_output(&running));
@@ -122,14 +112,27 @@ commands:
     }
 
     #[test]
-    fn unknown_wwan_command_leaves_no_trace() {
-        assert_eq!(sim_block("Unknown command 'wwan'.\n"), "");
+    fn a_device_that_refuses_serial_and_wwan_is_backed_up_without_them() {
+        let recording = r#"init_prompt: "r1# "
+commands:
+  "show system version\n": "show system version\r\ngrs 003_005_068\r\nr1# "
+  "show system serial\n": "show system serial\r\nUnknown command 'serial'.\r\nr1# "
+  "show hardware wwan wwan0 sim\n": "show hardware wwan wwan0 sim\r\nUnknown command 'wwan'.\r\nr1# "
+  "show configuration running\n": "show configuration running\r\nsystem hostname r1\r\nr1# "
+  "exit\n": ""
+"#;
+        let backup = scripted::backup_without::<Garderos>(
+            recording,
+            &Device::default(),
+            &["show system serial", "show hardware wwan wwan0 sim"],
+        );
+        assert_eq!(backup.config, "# grs 003_005_068\n# \nsystem hostname r1\n");
     }
 
     #[test]
     fn sim_information_is_commented_with_a_closing_blank_line() {
         assert_eq!(
-            sim_block("ICCID: 8949\nIMSI: 2620\n"),
+            comment_block("ICCID: 8949\nIMSI: 2620\n"),
             "# ICCID: 8949\n# IMSI: 2620\n# \n"
         );
     }

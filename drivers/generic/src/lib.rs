@@ -10,9 +10,12 @@
 //! - `pager_command`: sent once before anything else, its output ignored
 //!   (e.g. `terminal length 0`).
 //! - `comment_commands`: commands whose output goes into the backup as
-//!   comments, before the configuration (e.g. `show version`).
+//!   comments, before the configuration (e.g. `show version`). They are
+//!   optional: one the device refuses is left out.
 //! - `commands`: the commands whose output is the backup (default
-//!   `show running-config`).
+//!   `show running-config`). Each is essential: if the device refuses one
+//!   or prints nothing for it, the backup fails rather than store a
+//!   configuration with a part missing.
 //! - `comment`: the comment prefix (default `! `).
 //!
 //! Command lists are separated by `;` or newlines; blanks are ignored. Each
@@ -47,10 +50,6 @@ fn split_commands(list: &str) -> Vec<&str> {
         .collect()
 }
 
-fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
-    Ok(text::command_output(&session.command(command)?))
-}
-
 impl Driver for Generic {
     fn info() -> DriverInfo {
         DriverInfo::shell(
@@ -79,14 +78,16 @@ impl Driver for Generic {
         let prefix = device.var("comment").unwrap_or(DEFAULT_COMMENT);
         let mut config = String::new();
         for command in split_commands(device.var("comment_commands").unwrap_or("")) {
-            config.push_str(&text::comment(&output(session, command)?, prefix));
+            if let Some(raw) = session.optional(command)? {
+                config.push_str(&text::comment(&text::command_output(&raw), prefix));
+            }
         }
         let commands = device
             .var("commands")
             .filter(|c| !c.trim().is_empty())
             .unwrap_or(DEFAULT_COMMANDS);
         for command in split_commands(commands) {
-            config.push_str(&output(session, command)?);
+            config.push_str(&text::command_output(&session.essential(command)?));
         }
         Ok(Backup::config(config))
     }
@@ -149,6 +150,41 @@ mod tests {
                 .expect("backup, logged out with exit")
                 .config,
             "#   version: 7.14\n# \n#   model: RB5009\n/interface bridge\nadd name=br0\n 0 admin full\n"
+        );
+    }
+
+    #[test]
+    fn a_device_that_refuses_a_comment_command_is_backed_up_without_it() {
+        let transcript = r#"init_prompt: "sw1#"
+commands:
+  - "terminal length 0\n": "terminal length 0\r\nsw1#"
+  - "show version\n": "show version\r\nSoftware Version 2.1\r\nsw1#"
+  - "show inventory\n": "show inventory\r\n     ^\r\n% Invalid input detected at '^' marker.\r\n\r\nsw1#"
+  - "show running-config\n": "show running-config\r\nhostname sw1\r\nend\r\nsw1#"
+  - "exit\n": ""
+"#;
+        let vars = [
+            ("pager_command", "terminal length 0"),
+            ("comment_commands", "show version; show inventory"),
+        ];
+        let backup = scripted::backup_without::<Generic>(
+            transcript,
+            &Device::with_vars(&vars),
+            &["show inventory"],
+        );
+        assert_eq!(backup.config, "! Software Version 2.1\nhostname sw1\nend\n");
+    }
+
+    #[test]
+    fn a_refused_configuration_command_fails_the_backup() {
+        let transcript = r#"init_prompt: "sw1>"
+commands:
+  - "show running-config\n": "show running-config\r\n     ^\r\n% Invalid input detected at '^' marker.\r\n\r\nsw1>"
+"#;
+        scripted::backup_fails_with::<Generic>(
+            transcript,
+            &Device::default(),
+            r#"essential command "show running-config": the device refused it"#,
         );
     }
 

@@ -5,7 +5,8 @@
 //!
 //! After `screen-length disable`, the backup is `display version` (without
 //! its uptime lines) and `display device` as `# ` comments, then `display
-//! current-configuration` as the device prints it.
+//! current-configuration` as the device prints it. A refused version or
+//! device listing is left out; a refused configuration fails the backup.
 
 use netraven_driver_sdk::prelude::*;
 
@@ -18,9 +19,12 @@ const PROMPT: &str = r"^[^\s<\[]*[<\[][\w.-]+[>\]]$";
 const COMMENT: &str = "# ";
 
 impl H3c {
-    /// What a command printed: without echo and prompt, with `\r\n` made `\n`.
-    fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
-        Ok(text::command_output(&session.command(command)?))
+    /// What an optional command printed: without echo and prompt, with
+    /// `\r\n` made `\n`. `None`: the device refused it.
+    fn optional(session: &mut dyn Session, command: &str) -> Result<Option<String>, DriverError> {
+        Ok(session
+            .optional(command)?
+            .map(|raw| text::command_output(&raw)))
     }
 }
 
@@ -40,10 +44,13 @@ impl Driver for H3c {
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
         session.command("screen-length disable")?;
 
-        let version = Self::output(session, "display version")?;
-        let mut config = text::comment(&version_without_uptime(&version), COMMENT);
-        let device = Self::output(session, "display device")?;
-        config.push_str(&text::comment(&device, COMMENT));
+        let mut config = String::new();
+        if let Some(version) = Self::optional(session, "display version")? {
+            config.push_str(&text::comment(&version_without_uptime(&version), COMMENT));
+        }
+        if let Some(device) = Self::optional(session, "display device")? {
+            config.push_str(&text::comment(&device, COMMENT));
+        }
         // The configuration itself: a refusal fails the backup.
         let running = session.essential("display current-configuration")?;
         config.push_str(&text::command_output(&running));
@@ -97,6 +104,24 @@ commands:
             recording,
             &Device::default(),
             r#"essential command "display current-configuration": the device refused it"#,
+        );
+    }
+
+    #[test]
+    fn a_device_that_refuses_display_device_is_backed_up_without_it() {
+        let recording = r#"init_prompt: "<sw1>"
+commands:
+  "screen-length disable\n": "screen-length disable\r\n<sw1>"
+  "display version\n": "display version\r\nHPE Comware Software, Version 7.1.070\r\n<sw1>"
+  "display device\n": "display device\r\n        ^\r\n % Unrecognized command found at '^' position.\r\n<sw1>"
+  "display current-configuration\n": "display current-configuration\r\n#\r\n sysname sw1\r\n#\r\nreturn\r\n<sw1>"
+  "quit\n": ""
+"#;
+        let backup =
+            scripted::backup_without::<H3c>(recording, &Device::default(), &["display device"]);
+        assert_eq!(
+            backup.config,
+            "# HPE Comware Software, Version 7.1.070\n#\n sysname sw1\n#\nreturn\n"
         );
     }
 

@@ -7,7 +7,9 @@
 //! `show system license` and `show system license keys`; then the
 //! configuration (`show configuration | display omit`); then, depending on
 //! the model `show version` reports, the fabric (MX960), virtual-chassis
-//! (EX/QFX) or chassis-cluster (SRX) status, also commented.
+//! (EX/QFX) or chassis-cluster (SRX) status, also commented. A command the
+//! device refuses (`error: syntax error, expecting <command>`) is left out,
+//! except the configuration: its refusal fails the backup.
 
 use netraven_driver_sdk::prelude::*;
 
@@ -97,8 +99,9 @@ fn is_lone_error(output: &str) -> bool {
 }
 
 impl Junos {
-    fn run(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
-        Ok(tidy(&session.exec(command)?))
+    /// An optional command's output, tidied; `None`: the device refused it.
+    fn optional(session: &mut dyn Session, command: &str) -> Result<Option<String>, DriverError> {
+        Ok(session.optional_exec(command)?.map(|output| tidy(&output)))
     }
 }
 
@@ -114,23 +117,28 @@ impl Driver for Junos {
     }
 
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
-        let version = Self::run(session, "show version")?;
-        let hardware = Self::run(session, "show chassis hardware")?;
-        let licenses = license(&Self::run(session, "show system license")?);
-        let keys = Self::run(session, "show system license keys")?;
+        let version = Self::optional(session, "show version")?;
+        let hardware = Self::optional(session, "show chassis hardware")?;
+        let licenses = Self::optional(session, "show system license")?.map(|l| license(&l));
+        let keys = Self::optional(session, "show system license keys")?;
         let mut config = String::new();
-        for output in [&version, &hardware, &licenses, &keys] {
+        for output in [&version, &hardware, &licenses, &keys]
+            .into_iter()
+            .flatten()
+        {
             config.push_str(&text::comment(output, COMMENT));
         }
         // The configuration itself: a refusal fails the backup.
         let configuration = session.essential_exec("show configuration | display omit")?;
         config.push_str(&tidy(&configuration));
 
-        if let Some(command) = model(&version).as_deref().and_then(status_command) {
-            let output = Self::run(session, command)?;
-            if !is_lone_error(&output) {
-                config.push_str(&text::comment(&output, COMMENT));
-            }
+        // Without `show version`, the model and so its status are unknown.
+        let model = version.as_deref().and_then(model);
+        if let Some(command) = model.as_deref().and_then(status_command)
+            && let Some(output) = Self::optional(session, command)?
+            && !is_lone_error(&output)
+        {
+            config.push_str(&text::comment(&output, COMMENT));
         }
         Ok(Backup::config(config))
     }
@@ -188,6 +196,28 @@ mod tests {
             recording,
             &Device::default(),
             r#"essential command "show configuration | display omit": the device refused it"#,
+        );
+    }
+
+    #[test]
+    fn a_device_that_refuses_the_licenses_is_backed_up_without_them() {
+        let recording = r#"commands:
+  "show version\n": "Model: srx300\nJunos: 22.4R3-S2.11\n"
+  "show chassis hardware\n": "Hardware inventory:\n"
+  "show system license\n": "error: syntax error, expecting <command>: license\n"
+  "show system license keys\n": "error: syntax error, expecting <command>: license\n"
+  "show configuration | display omit\n": "system {\n    host-name r1;\n}\n"
+  "show chassis cluster status\n": "error: Chassis cluster is not enabled.\n"
+"#;
+        let backup = scripted::backup_without::<Junos>(
+            recording,
+            &Device::default(),
+            &["show system license", "show system license keys"],
+        );
+        assert_eq!(
+            backup.config,
+            "# Model: srx300\n# Junos: 22.4R3-S2.11\n# Hardware inventory:\n\
+             system {\n    host-name r1;\n}\n"
         );
     }
 

@@ -8,6 +8,12 @@
 //! resolver, IPv4 and IPv6 routes, motd, passwd, group, nsswitch.conf and
 //! the release (`/etc/issue`), as Oxidized's `linuxgeneric` model does.
 //!
+//! No single command is the configuration here, so each one is optional: a
+//! command the host refuses (`No such file or directory`, `Permission
+//! denied`, `command not found`) is left out with its header. Only when the
+//! host refuses them all does the backup fail, since there is nothing to
+//! store.
+//!
 //! Device variables:
 //! - `commands`: replaces the default list; one command per line (or
 //!   separated by `;;`), each titled with the command itself.
@@ -61,12 +67,11 @@ fn commands(device: &Device) -> Vec<(String, String)> {
     }
 }
 
-/// A command's output: without echo and prompt, `\r\n` made `\n`.
-fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
-    let raw = session.command(command)?;
-    Ok(text::command_output(
-        &netraven_driver_sdk::unix::strip_leading_cr(&raw),
-    ))
+/// An optional command's output: without echo and prompt, `\r\n` made
+/// `\n`. `None`: the host refused it.
+fn optional(session: &mut dyn Session, command: &str) -> Result<Option<String>, DriverError> {
+    let raw = session.optional(command)?;
+    Ok(raw.map(|raw| text::command_output(&netraven_driver_sdk::unix::strip_leading_cr(&raw))))
 }
 
 /// Oxidized hides password-expiry defaults (`default ... expires ...`).
@@ -100,8 +105,16 @@ impl Driver for LinuxGeneric {
     fn backup(session: &mut dyn Session, device: &Device) -> Result<Backup, DriverError> {
         let mut config = String::new();
         for (title, command) in commands(device) {
-            config.push_str(&format!("\n###### {title} ######\n"));
-            config.push_str(&hide_expiry(output(session, &command)?));
+            if let Some(output) = optional(session, &command)? {
+                config.push_str(&format!("\n###### {title} ######\n"));
+                config.push_str(&hide_expiry(output));
+            }
+        }
+        if config.is_empty() {
+            return Err(SessionError::Rejected(
+                "the host refused every command: nothing to back up".to_string(),
+            )
+            .into());
         }
         Ok(Backup::config(config))
     }
@@ -144,6 +157,34 @@ mod tests {
         let titles: Vec<String> = commands(&d).into_iter().map(|(t, _)| t).collect();
         assert_eq!(titles, ["uname -a", "cat /etc/fstab", "ss -ltn"]);
         assert_eq!(commands(&Device::default()).len(), DEFAULT_COMMANDS.len());
+    }
+
+    #[test]
+    fn a_device_that_refuses_a_file_is_backed_up_without_it() {
+        let transcript = concat!(
+            "init_prompt: \"bob@h1:~$ \"\n",
+            "commands:\n",
+            "  - \"cat /etc/hostname\\n\": \"cat /etc/hostname\\r\\nh1\\r\\nbob@h1:~$ \"\n",
+            "  - \"cat /etc/motd\\n\": \"cat /etc/motd\\r\\ncat: /etc/motd: No such file or directory\\r\\nbob@h1:~$ \"\n",
+        );
+        let d = Device::with_vars(&[("commands", "cat /etc/hostname;; cat /etc/motd")]);
+        let backup = scripted::backup_without::<LinuxGeneric>(transcript, &d, &["cat /etc/motd"]);
+        assert_eq!(backup.config, "\n###### cat /etc/hostname ######\nh1\n");
+    }
+
+    #[test]
+    fn a_device_that_refuses_every_command_fails_the_backup() {
+        let transcript = concat!(
+            "init_prompt: \"bob@h1:~$ \"\n",
+            "commands:\n",
+            "  - \"cat /etc/shadow\\n\": \"cat /etc/shadow\\r\\ncat: /etc/shadow: Permission denied\\r\\nbob@h1:~$ \"\n",
+        );
+        let d = Device::with_vars(&[("commands", "cat /etc/shadow")]);
+        scripted::backup_fails_with::<LinuxGeneric>(
+            transcript,
+            &d,
+            "rejected: the host refused every command",
+        );
     }
 
     #[test]

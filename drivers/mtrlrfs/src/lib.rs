@@ -7,11 +7,12 @@
 //! unit tests replay a small transcript written here.
 //!
 //! The backup is what Oxidized stores: `show version` and `show licenses`
-//! as `# ` comments, then `show running-config`. WiNG pads its output with
-//! carriage returns and trailing blanks, so every reply loses its `\r`s and
-//! each line its trailing white space. The pager is turned off with
-//! `terminal length 0`. On logout WiNG asks whether to save uncommitted
-//! changes (the `*` in the prompt); the driver answers `n`.
+//! as `# ` comments (each left out if the controller refuses it), then
+//! `show running-config` (whose refusal fails the backup). WiNG pads its
+//! output with carriage returns and trailing blanks, so every reply loses
+//! its `\r`s and each line its trailing white space. The pager is turned
+//! off with `terminal length 0`. On logout WiNG asks whether to save
+//! uncommitted changes (the `*` in the prompt); the driver answers `n`.
 
 use netraven_driver_sdk::prelude::*;
 
@@ -23,9 +24,11 @@ const PROMPT: &str = r"^([\w.@-]+\*?[#>])\s?$";
 const COMMENT: &str = "# ";
 
 impl Mtrlrfs {
-    /// What `command` printed, cleaned as described in [`clean`].
-    fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
-        Ok(clean(&session.command(command)?))
+    /// An optional command's block of comments, cleaned as described in
+    /// [`clean`]; nothing when the controller refused the command.
+    fn optional_block(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
+        let output = session.optional(command)?;
+        Ok(output.map_or_else(String::new, |raw| text::comment(&clean(&raw), COMMENT)))
     }
 }
 
@@ -42,11 +45,8 @@ impl Driver for Mtrlrfs {
 
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
         session.command("terminal length 0")?;
-        let mut config = text::comment(&Self::output(session, "show version")?, COMMENT);
-        config.push_str(&text::comment(
-            &Self::output(session, "show licenses")?,
-            COMMENT,
-        ));
+        let mut config = Self::optional_block(session, "show version")?;
+        config.push_str(&Self::optional_block(session, "show licenses")?);
         // The configuration itself: a refusal fails the backup.
         config.push_str(&clean(&session.essential("show running-config")?));
         Ok(Backup::config(config))
@@ -130,6 +130,25 @@ commands:
             transcript,
             &Device::default(),
             r#"essential command "show running-config": the device refused it"#,
+        );
+    }
+
+    #[test]
+    fn a_device_that_refuses_the_licenses_is_backed_up_without_them() {
+        let transcript = r#"init_prompt: "rfs1*#"
+commands:
+  - "terminal length 0\n": "terminal length 0\r\nrfs1*#"
+  - "show version\n": "show version\r\nRFS4000 version 5.9.1.0\r\nrfs1*#"
+  - "show licenses\n": "show licenses\r\n     ^\r\n% Invalid input detected at '^' marker.\r\nrfs1*#"
+  - "show running-config\n": "show running-config\r\n!\r\nhostname rfs1\r\nend\r\nrfs1*#"
+  - "exit\n": "exit\r\nDo you want to save the changes? [y/n]: "
+  - "n\n": ""
+"#;
+        let backup =
+            scripted::backup_without::<Mtrlrfs>(transcript, &Device::default(), &["show licenses"]);
+        assert_eq!(
+            backup.config,
+            "# RFS4000 version 5.9.1.0\n!\nhostname rfs1\nend\n"
         );
     }
 

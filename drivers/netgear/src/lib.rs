@@ -5,7 +5,8 @@
 //! The backup has one block per command, each opened by a `!COMMAND: <cmd>`
 //! comment: `show version` and `show bootvar` as `!` comments, then
 //! `show running-config`. Volatile values (current time, uptime, SNTP time)
-//! are replaced with `<removed>`.
+//! are replaced with `<removed>`. A refused `show version` or `show bootvar`
+//! is left out, header and all; a refused configuration fails the backup.
 //!
 //! Device variable `enable` (flag): run `enable` after login and answer a
 //! password prompt with the host's enable secret.
@@ -47,10 +48,12 @@ impl Driver for Netgear {
         session.command("terminal length 0")?;
 
         let mut config = String::new();
-        let version = command_block(session, "show version")?;
-        config.push_str(&text::comment(&hide_current_time(&version), COMMENT));
-        let bootvar = command_block(session, "show bootvar")?;
-        config.push_str(&text::comment(&bootvar, COMMENT));
+        if let Some(version) = optional_block(session, "show version")? {
+            config.push_str(&text::comment(&hide_current_time(&version), COMMENT));
+        }
+        if let Some(bootvar) = optional_block(session, "show bootvar")? {
+            config.push_str(&text::comment(&bootvar, COMMENT));
+        }
         // The configuration itself: a refusal fails the backup.
         let command = "show running-config";
         let running = block(command, &session.essential(command)?);
@@ -92,9 +95,10 @@ impl Driver for Netgear {
     }
 }
 
-/// Run `command`; its output (no echo, no prompt) under a `COMMAND:` header.
-fn command_block(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
-    Ok(block(command, &session.command(command)?))
+/// Run the optional `command`; its output (no echo, no prompt) under a
+/// `COMMAND:` header, or `None` when the switch refused it.
+fn optional_block(session: &mut dyn Session, command: &str) -> Result<Option<String>, DriverError> {
+    Ok(session.optional(command)?.map(|raw| block(command, &raw)))
 }
 
 /// The output of `raw` (echo, output and prompt of `command`) under a
@@ -155,6 +159,26 @@ commands:
             recording,
             &Device::default(),
             r#"essential command "show running-config": the device refused it"#,
+        );
+    }
+
+    #[test]
+    fn a_device_that_refuses_show_bootvar_is_backed_up_without_it() {
+        let recording = r#"init_prompt: "(GS752TPP) #"
+commands:
+  - "terminal length 0\n": "terminal length 0\r\n(GS752TPP) #"
+  - "show version\n": "show version\r\nMachine Model.................. GS752TPP\r\n(GS752TPP) #"
+  - "show bootvar\n": "show bootvar\r\n     ^\r\n% Invalid input detected at '^' marker.\r\n\r\n(GS752TPP) #"
+  - "show running-config\n": "show running-config\r\n!System Description \"GS752TPP\"\r\nhostname \"sw1\"\r\n(GS752TPP) #"
+  - "quit\n": "quit\r\n(GS752TPP) >"
+  - "n\n": ""
+"#;
+        let backup =
+            scripted::backup_without::<Netgear>(recording, &Device::default(), &["show bootvar"]);
+        assert_eq!(
+            backup.config,
+            "!!COMMAND: show version\n!Machine Model.................. GS752TPP\n\
+             !COMMAND: show running-config\n!System Description \"GS752TPP\"\nhostname \"sw1\"\n"
         );
     }
 

@@ -6,7 +6,8 @@
 //! The backup is, in order: `show version` up to the volatile uptime and
 //! flash-usage lines, `show inventory all` (or plain `show inventory` where
 //! the `all` keyword is unknown), both as `! ` comments, then the running
-//! configuration without its `!Time:` stamp.
+//! configuration without its `!Time:` stamp. A refused version or inventory
+//! is left out; a refused configuration fails the backup.
 
 use netraven_driver_sdk::prelude::*;
 
@@ -22,14 +23,17 @@ const PROMPT: &str = r"^\r?[\w.@()-]+#\s?$";
 const VERSION_VOLATILE: &str = r"(?i)uptime|bootflash:\s+\d+\skB|sysmgrcli_show_flash_size";
 
 impl Nxos {
-    /// What a command printed: without echo and prompt, with `\r\n` made `\n`.
-    fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
-        let raw = session.command(command)?;
-        Ok(text::command_output(&raw))
+    /// What an optional command printed: without echo and prompt, with
+    /// `\r\n` made `\n`. `None`: the device refused it.
+    fn optional(session: &mut dyn Session, command: &str) -> Result<Option<String>, DriverError> {
+        Ok(session
+            .optional(command)?
+            .map(|raw| text::command_output(&raw)))
     }
 
     /// NX-OS answers a command or keyword it does not know with
-    /// `% Invalid command ...` or `% Invalid parameter detected ...`.
+    /// `% Invalid command ...` or `% Invalid parameter detected ...`; the
+    /// second is no refusal to `optional`, so the inventory checks for both.
     fn rejected(output: &str) -> bool {
         text::re(r"(?m)^% Invalid ").is_match(output)
     }
@@ -76,14 +80,19 @@ impl Driver for Nxos {
         let prefix = Self::info().comment_prefix;
         session.command("terminal length 0")?;
 
-        let mut config = version_section(&Self::output(session, "show version")?, &prefix);
+        let mut config = String::new();
+        if let Some(version) = Self::optional(session, "show version")? {
+            config.push_str(&version_section(&version, &prefix));
+        }
 
         // `all` adds the transceivers; releases before it reject the keyword.
-        let mut inventory = Self::output(session, "show inventory all")?;
-        if Self::rejected(&inventory) {
-            inventory = Self::output(session, "show inventory")?;
+        let inventory = match Self::optional(session, "show inventory all")? {
+            Some(all) if !Self::rejected(&all) => Some(all),
+            _ => Self::optional(session, "show inventory")?,
+        };
+        if let Some(inventory) = inventory {
+            config.push_str(&text::comment(&inventory, &prefix));
         }
-        config.push_str(&text::comment(&inventory, &prefix));
 
         // The configuration itself: a refusal fails the backup.
         let running = text::command_output(&session.essential("show running-config")?);
@@ -148,6 +157,32 @@ commands:
             recording,
             &Device::default(),
             r#"essential command "show running-config": the device refused it"#,
+        );
+    }
+
+    #[test]
+    fn a_device_that_refuses_the_inventory_is_backed_up_without_it() {
+        let refused = r"\r\n                 ^\r\n% Invalid command at '^' marker.\r\n\r\nn1# ";
+        let recording = format!(
+            r#"init_prompt: "n1# "
+commands:
+  "terminal length 0\n": "terminal length 0\r\nn1# "
+  "show version\n": "show version\r\nCisco Nexus Operating System (NX-OS) Software\r\nn1# "
+  "show inventory all\n": "show inventory all{refused}"
+  "show inventory\n": "show inventory{refused}"
+  "show running-config\n": "show running-config\r\n\r\n!Command: show running-config\r\n!Time: Mon Dec  1 14:37:04 2025\r\nhostname n1\r\nn1# "
+  "exit\n": ""
+"#
+        );
+        let backup = scripted::backup_without::<Nxos>(
+            &recording,
+            &Device::default(),
+            &["show inventory all", "show inventory"],
+        );
+        assert_eq!(
+            backup.config,
+            "! Cisco Nexus Operating System (NX-OS) Software\n! \n\
+             \n!Command: show running-config\nhostname n1\n"
         );
     }
 

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use netraven_driver_sdk::Backup;
+use netraven_driver_sdk::{Backup, Level};
 use tokio::sync::Semaphore;
 
 use netraven_inventory::Device;
@@ -76,6 +76,9 @@ pub(crate) struct DeviceRun {
     pub outcome: Result<Backup, DeviceFailure>,
     /// The session transcript after the driver's `redact`.
     pub transcript: Option<String>,
+    /// What the driver logged at warning level and above (an optional
+    /// command left out, say), for the job log.
+    pub notes: Vec<(Level, String)>,
 }
 
 impl Fleet {
@@ -113,6 +116,7 @@ impl Fleet {
             Err(failure) => DeviceRun {
                 outcome: Err(failure),
                 transcript: None,
+                notes: Vec::new(),
             },
         }
     }
@@ -202,12 +206,19 @@ impl Fleet {
                 ),
             });
         }
+        let notes = instance
+            .logs()
+            .iter()
+            .filter(|(level, _)| *level >= Level::Warn)
+            .cloned()
+            .collect();
         if let Link::Device(session) = instance.into_link() {
             session.close().await;
         }
         Ok(DeviceRun {
             outcome: result,
             transcript,
+            notes,
         })
     }
 

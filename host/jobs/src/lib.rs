@@ -28,6 +28,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use netraven_driver_sdk::Level;
 use serde::Serialize;
 use tokio::sync::{Semaphore, mpsc};
 use tracing::Instrument;
@@ -551,6 +552,14 @@ impl DeviceContext {
             let permit = self.gate.clone().acquire_owned().await;
             let run = self.fleet.run(&device, &work).await;
             drop(permit);
+            for (level, note) in &run.notes {
+                let level = if *level == Level::Error {
+                    "error"
+                } else {
+                    "warn"
+                };
+                self.row(self.log_row(&name, level, self.scrub(note)));
+            }
             if let Some(transcript) = run.transcript {
                 self.row(Write::Connection(ConnectionLogRow {
                     job_id: self.job,

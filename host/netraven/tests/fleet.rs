@@ -104,7 +104,7 @@ async fn every_corpus_case_backs_up_over_ssh_exactly_as_it_replays() {
     assert_eq!(compared, recordings);
 }
 
-const FAULTS: [(&str, Option<ErrorClass>); 11] = [
+const FAULTS: [(&str, Option<ErrorClass>); 13] = [
     ("refuse", Some(ErrorClass::ConnectionRefused)),
     ("reject-password", Some(ErrorClass::AuthFailed)),
     ("hang-before-prompt", Some(ErrorClass::PromptTimeout)),
@@ -118,13 +118,57 @@ const FAULTS: [(&str, Option<ErrorClass>); 11] = [
     ("changed-host-key", Some(ErrorClass::HostKeyChanged)),
     // The configuration refused at the user prompt: no backup without it.
     ("user-mode", Some(ErrorClass::CommandRejected)),
+    // The essential command refused: fail, never store the comments alone.
+    (
+        "reject:show running-config",
+        Some(ErrorClass::CommandRejected),
+    ),
+    // An optional command refused: backed up without it (checked below).
+    ("reject:show inventory", None),
 ];
+
+/// A login banner with lines that look like prompts and pagers; the fault
+/// is added with the file's path, and the backup must not change.
+const BANNER: &str = "*** Authorised access only ***\nswitch#\nswitch>\n --More-- \nPress any key to continue\nPassword:\n";
+
+/// `actual` is `reference` without one run of lines, the whole part one
+/// optional command gave (its comment lines, one of which holds `marker`).
+fn assert_one_part_left_out(reference: &str, actual: &str, marker: &str) {
+    let want: Vec<&str> = reference.lines().collect();
+    let got: Vec<&str> = actual.lines().collect();
+    let head = want.iter().zip(&got).take_while(|(a, b)| a == b).count();
+    let tail = want[head..]
+        .iter()
+        .rev()
+        .zip(got[head..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    assert_eq!(
+        head + tail,
+        got.len(),
+        "more than one part changed:\n{actual}"
+    );
+    let gone = &want[head..want.len() - tail];
+    assert!(
+        gone.iter().any(|l| l.contains(marker)),
+        "the part left out is not the command's: {gone:?}"
+    );
+    assert!(gone.iter().all(|l| l.starts_with('!')), "{gone:?}");
+    assert!(
+        !actual.contains(marker) && !actual.contains("Invalid input"),
+        "{actual}"
+    );
+}
 
 const READ_TIMEOUT: Duration = Duration::from_secs(3);
 const DEADLINE_SECS: u64 = 10;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_fleet_of_100_with_11_faulty_devices_backs_up_the_other_89() {
+async fn a_fleet_of_100_with_14_faulty_devices_backs_up_the_other_86() {
+    let scratch = tempfile::tempdir().unwrap();
+    let banner = scratch.path().join("motd.txt");
+    std::fs::write(&banner, BANNER).unwrap();
+    let banner_fault = format!("banner:{}", banner.display());
     let mut args = vec![
         "--corpus".to_string(),
         "tests/corpus/oxidized".into(),
@@ -137,7 +181,11 @@ async fn a_fleet_of_100_with_11_faulty_devices_backs_up_the_other_89() {
         "--trickle-ms".into(),
         "0".into(),
     ];
-    for (mode, _) in FAULTS {
+    for mode in FAULTS
+        .iter()
+        .map(|(m, _)| *m)
+        .chain([banner_fault.as_str()])
+    {
         args.push("--fault".into());
         args.push(format!("{mode}=1"));
     }
@@ -179,7 +227,7 @@ async fn a_fleet_of_100_with_11_faulty_devices_backs_up_the_other_89() {
         assert_eq!(backup.config, reference, "{}", r.name);
         ok += 1;
     }
-    assert_eq!(ok, 100 - FAULTS.len());
+    assert_eq!(ok, 100 - FAULTS.len() - 1);
 
     for (r, d) in results.iter().zip(&devices) {
         let Some(mode) = var(d, "sim_fault") else {
@@ -194,6 +242,8 @@ async fn a_fleet_of_100_with_11_faulty_devices_backs_up_the_other_89() {
         );
         let expected = if d.name.ends_with("-no-opt-in") {
             Some(ErrorClass::NegotiationFailed)
+        } else if mode == banner_fault {
+            None
         } else {
             FAULTS
                 .iter()
@@ -202,6 +252,9 @@ async fn a_fleet_of_100_with_11_faulty_devices_backs_up_the_other_89() {
                 .1
         };
         match (expected, &r.outcome) {
+            (None, Ok(backup)) if mode == "reject:show inventory" => {
+                assert_one_part_left_out(&reference, &backup.config, "PID: ")
+            }
             (None, Ok(backup)) => assert_eq!(backup.config, reference, "{mode}"),
             (Some(class), Err(f)) => assert_eq!(f.class, class, "{mode}: {f}"),
             (expected, outcome) => panic!("{mode}: expected {expected:?}, got {outcome:?}"),

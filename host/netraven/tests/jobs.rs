@@ -1041,6 +1041,80 @@ fn a_device_that_answers_in_user_mode_fails_and_keeps_its_last_good_configuratio
 }
 
 #[test]
+fn refused_commands_and_a_banner_through_a_job_store_exactly_what_they_should() {
+    let lab = Lab::new(Db::Sqlite, &["ios"]);
+    let sim = lab.serve_ios(4, &[]);
+    lab.expect(0, &["backup", "--all", "--json"]);
+    assert_eq!(lab.commits(), 1);
+    let stored = |name: &str| lab.git(&["show", &format!("HEAD:sim/{name}")]);
+    let before = stored("ios-1");
+    drop(sim);
+
+    // Faults go to the last devices: ios-4 refuses its configuration,
+    // ios-3 its inventory, ios-2 greets with a banner full of prompt- and
+    // pager-like lines. ios-1 stays healthy.
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let banner = scratch.path().join("motd.txt");
+    std::fs::write(
+        &banner,
+        "Authorised access only\nswitch#\n --More-- \nPassword:\n",
+    )
+    .expect("banner");
+    let banner = format!("banner:{}=1", banner.display());
+    let sim = lab.serve_ios(
+        4,
+        &[
+            "reject:show running-config=1",
+            "reject:show inventory=1",
+            &banner,
+        ],
+    );
+    let out = lab.run(&["backup", "--all", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "one device failed");
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(summary["succeeded"], 3, "{summary}");
+    let failure = &summary["failures"][0];
+    assert_eq!(failure["device"], "ios-4", "{summary}");
+    assert_eq!(failure["class"], "command_rejected", "{summary}");
+    assert!(
+        failure["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("\"show running-config\"") && m.contains("% Invalid input")),
+        "{summary}"
+    );
+    // ios-4 keeps its last good configuration; ios-1 and ios-2 (banner)
+    // are unchanged; ios-3 lost exactly its inventory comments.
+    assert_eq!(stored("ios-4"), before);
+    assert_eq!(stored("ios-1"), before);
+    assert_eq!(stored("ios-2"), before);
+    let without = stored("ios-3");
+    assert!(before.contains("! PID: C9200L-24P-4G"), "{before}");
+    assert!(
+        !without.contains("PID: ") && !without.contains("Invalid input"),
+        "{without}"
+    );
+    let kept: Vec<&str> = before
+        .lines()
+        .filter(|l| !l.contains("PID: ") && !l.contains("NAME: "))
+        .collect();
+    let got: Vec<&str> = without.lines().filter(|l| *l != "! ").collect();
+    let kept: Vec<&str> = kept.into_iter().filter(|l| *l != "! ").collect();
+    assert_eq!(got, kept, "only the inventory's lines are gone");
+    // The job log says what was left out and why.
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let store = rt.block_on(lab.store());
+    let logs = rt.block_on(store.logs(2)).expect("logs");
+    assert!(
+        logs.iter().any(|l| l.device.as_deref() == Some("ios-3")
+            && l.level == "warn"
+            && l.message
+                .contains("optional command \"show inventory\" left out")),
+        "{logs:?}"
+    );
+    drop(sim);
+}
+
+#[test]
 fn a_job_runs_in_one_process_at_a_time() {
     let lab = Lab::new(Db::Sqlite, &["ios"]);
     let sim = lab.serve_ios(2, &["hang-before-prompt=1"]);

@@ -786,7 +786,7 @@ fn help_teaches_an_example_and_every_fault() {
     assert!(out.status.success());
     let help = String::from_utf8(out.stdout).unwrap();
     assert!(help.contains("netraven-sim --corpus"), "{help}");
-    for fault in FAULTS {
+    for fault in FAULTS.iter().chain(&["reject:COMMAND", "banner:FILE"]) {
         assert!(
             help.lines().any(|l| l.trim_start().starts_with(fault)),
             "{fault} missing from --help"

@@ -80,7 +80,11 @@ pub struct Connection {
 
 impl Connection {
     pub fn new(served: Arc<Served>, cut: Arc<Cut>) -> Self {
-        let output = Arc::new(Output::new(served.device.fault, served.lab.trickle, cut));
+        let output = Arc::new(Output::new(
+            served.device.fault.clone(),
+            served.lab.trickle,
+            cut,
+        ));
         Connection {
             exec: Arc::new(Mutex::new(None)),
             served,

@@ -7,6 +7,7 @@ use russh::ChannelMsg;
 
 use crate::channel::{ChannelIo, Context};
 use crate::fault::Fault;
+use crate::unrecorded;
 
 /// The exit status of a command the transcript does not know, as a shell
 /// reports a command it cannot find.
@@ -20,6 +21,22 @@ pub async fn run(mut io: ChannelIo, context: Context, command: Vec<u8>) {
     let command = String::from_utf8_lossy(&command).into_owned();
     if let Some(path) = scp_source_path(&command) {
         return scp(io, context, &path).await;
+    }
+    if let Some(Fault::Reject(refused)) = &context.served.device.fault
+        && *refused == command.trim_end()
+    {
+        // Recorded or not, the command is answered the way the device
+        // refuses one; it still uses the recording's step.
+        let _ = answer(&context, |device| device.exec(&command));
+        let error = unrecorded::error_line(&context.served.device.model, &command);
+        if context
+            .output
+            .reply(&mut io, format!("{error}\n").into_bytes())
+            .await
+        {
+            io.finish(Some(1)).await;
+        }
+        return;
     }
     match answer(&context, |device| device.exec(&command)) {
         Ok(reply) => {

@@ -3,9 +3,11 @@
 //! be tested without a broken lab.
 
 use std::fmt;
+use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Fault {
     /// Nothing listens: the connect is refused (device down, wrong port).
     Refuse,
@@ -31,9 +33,25 @@ pub enum Fault {
     /// and the configuration commands are refused with the vendor's error:
     /// an account without enable, or an inventory that forgot `enable`.
     UserMode,
+    /// `reject:COMMAND`: the device refuses this one recorded command with
+    /// its vendor's error and prompts again (a licence or feature missing
+    /// on this box, a command older firmware lacks).
+    Reject(String),
+    /// `banner:FILE`: the file's text is shown before the greeting, as a
+    /// login banner or MOTD is; make it hold prompt- and pager-like lines.
+    Banner(Arc<Banner>),
+}
+
+/// A banner's text, and the file it came from (for the fault's name).
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct Banner {
+    pub file: String,
+    /// With CR LF line endings, as a device sends them.
+    pub text: Vec<u8>,
 }
 
 impl Fault {
+    /// The faults that take no argument.
     pub const ALL: [Fault; 11] = [
         Fault::Refuse,
         Fault::RejectPassword,
@@ -48,7 +66,8 @@ impl Fault {
         Fault::UserMode,
     ];
 
-    pub fn name(self) -> &'static str {
+    /// The fault's kind, without its argument.
+    pub fn name(&self) -> &'static str {
         match self {
             Fault::Refuse => "refuse",
             Fault::RejectPassword => "reject-password",
@@ -61,11 +80,13 @@ impl Fault {
             Fault::LegacyOnly => "legacy-only",
             Fault::ChangedHostKey => "changed-host-key",
             Fault::UserMode => "user-mode",
+            Fault::Reject(_) => "reject",
+            Fault::Banner(_) => "banner",
         }
     }
 
     /// One line for `--help`.
-    pub fn describe(self) -> &'static str {
+    pub fn describe(&self) -> &'static str {
         match self {
             Fault::Refuse => "nothing listens on the device's address: connect is refused",
             Fault::RejectPassword => "every password and keyboard-interactive attempt fails",
@@ -88,22 +109,87 @@ impl Fault {
             Fault::UserMode => {
                 "prompts end in '>' not '#', and configuration commands get the vendor's error"
             }
+            Fault::Reject(_) => "that recorded command gets the vendor's error, then the prompt",
+            Fault::Banner(_) => "the file's text comes before the greeting, as a login banner",
         }
     }
 
     /// The fault list as `--help` shows it.
     pub fn help() -> String {
+        let with_arg = [
+            Fault::Reject(String::new()),
+            Fault::Banner(Arc::new(Banner {
+                file: String::new(),
+                text: Vec::new(),
+            })),
+        ];
         Fault::ALL
             .iter()
-            .map(|f| format!("  {:<22} {}", f.name(), f.describe()))
+            .chain(&with_arg)
+            .map(|f| {
+                let usage = match f {
+                    Fault::Reject(_) => "reject:COMMAND",
+                    Fault::Banner(_) => "banner:FILE",
+                    other => other.name(),
+                };
+                format!("  {usage:<22} {}", f.describe())
+            })
             .collect::<Vec<_>>()
             .join("\n")
     }
+
+    /// A fault as written: `MODE`, or `reject:COMMAND` and `banner:FILE`,
+    /// the file relative to `base`.
+    pub fn parse_in(s: &str, base: &Path) -> Result<Fault, String> {
+        if let Some(command) = s.strip_prefix("reject:") {
+            let command = command.trim();
+            if command.is_empty() {
+                return Err(format!(
+                    "{s:?}: reject: name the command, e.g. reject:show inventory"
+                ));
+            }
+            return Ok(Fault::Reject(command.to_string()));
+        }
+        if let Some(file) = s.strip_prefix("banner:") {
+            let path = base.join(file);
+            let text = std::fs::read(&path)
+                .map_err(|e| format!("{s:?}: cannot read {}: {e}", path.display()))?;
+            return Ok(Fault::Banner(Arc::new(Banner {
+                file: file.to_string(),
+                text: crlf(&text),
+            })));
+        }
+        Fault::ALL
+            .into_iter()
+            .find(|f| f.name() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Fault::ALL.iter().map(|f| f.name()).collect();
+                format!(
+                    "unknown fault {s:?} (one of {}, reject:COMMAND, banner:FILE)",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+/// Text with every line ending made CR LF, and one at its end.
+fn crlf(text: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len() + text.len() / 16);
+    for line in text.split_inclusive(|&b| b == b'\n') {
+        let body = line.strip_suffix(b"\n").unwrap_or(line);
+        out.extend_from_slice(body.strip_suffix(b"\r").unwrap_or(body));
+        out.extend_from_slice(b"\r\n");
+    }
+    out
 }
 
 impl fmt::Display for Fault {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        match self {
+            Fault::Reject(command) => write!(f, "reject:{command}"),
+            Fault::Banner(banner) => write!(f, "banner:{}", banner.file),
+            other => f.write_str(other.name()),
+        }
     }
 }
 
@@ -111,18 +197,12 @@ impl FromStr for Fault {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Fault::ALL
-            .into_iter()
-            .find(|f| f.name() == s)
-            .ok_or_else(|| {
-                let names: Vec<&str> = Fault::ALL.iter().map(|f| f.name()).collect();
-                format!("unknown fault {s:?} (one of {})", names.join(", "))
-            })
+        Fault::parse_in(s, Path::new("."))
     }
 }
 
 /// `--fault MODE=N`: make N devices use MODE.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FaultCount {
     pub fault: Fault,
     pub count: usize,
@@ -133,7 +213,7 @@ impl FromStr for FaultCount {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let (mode, count) = s
-            .split_once('=')
+            .rsplit_once('=')
             .ok_or_else(|| format!("{s:?}: expected MODE=N, e.g. trickle=2"))?;
         let fault = mode.parse()?;
         let count = count
@@ -152,6 +232,29 @@ mod tests {
         for fault in Fault::ALL {
             assert_eq!(fault.name().parse::<Fault>(), Ok(fault));
         }
+    }
+
+    #[test]
+    fn reject_and_banner_take_their_argument() {
+        let counted = "reject:show inventory=2".parse::<FaultCount>().unwrap();
+        assert_eq!(counted.fault, Fault::Reject("show inventory".to_string()));
+        assert_eq!(counted.count, 2);
+        assert_eq!(counted.fault.to_string(), "reject:show inventory");
+        let err = "reject:=1".parse::<FaultCount>().unwrap_err();
+        assert!(err.contains("name the command"), "{err}");
+
+        let dir = std::env::temp_dir().join(format!("netraven-sim-banner-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("motd.txt"), "Authorised use only\nr1#\r\n--More--").unwrap();
+        let Fault::Banner(banner) = Fault::parse_in("banner:motd.txt", &dir).unwrap() else {
+            panic!("a banner");
+        };
+        assert_eq!(banner.text, b"Authorised use only\r\nr1#\r\n--More--\r\n");
+        let err = Fault::parse_in("banner:absent.txt", &dir).unwrap_err();
+        assert!(
+            err.contains("cannot read") && err.contains("absent.txt"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -122,7 +122,7 @@ pub fn plan(selection: &Selection) -> Result<Vec<Device>, String> {
                     .unwrap_or_else(|| DEFAULT_GROUP.to_string()),
                 transcript: transcripts.load(&entry.transcript)?,
                 copies: entry.copies,
-                fault: entry.fault,
+                fault: entry.fault.clone(),
                 vars: BTreeMap::new(),
                 password: None,
                 enable: None,
@@ -150,7 +150,7 @@ pub fn plan(selection: &Selection) -> Result<Vec<Device>, String> {
     assign_faults(&mut devices, &selection.faults)?;
     for d in &mut devices {
         d.vars.insert("sim_case".to_string(), d.case_id.clone());
-        if let Some(fault) = d.fault {
+        if let Some(fault) = &d.fault {
             d.vars.insert("sim_fault".to_string(), fault.to_string());
         }
     }
@@ -255,7 +255,7 @@ fn expand(blueprints: Vec<Blueprint>) -> Result<Vec<Device>, String> {
                 case_id: b.case_id.clone(),
                 group: b.group.clone(),
                 transcript: b.transcript.clone(),
-                fault: b.fault,
+                fault: b.fault.clone(),
                 vars: b.vars.clone(),
                 password: b.password.clone(),
                 enable: b.enable.clone(),
@@ -281,7 +281,7 @@ fn assign_faults(devices: &mut [Device], faults: &[FaultCount]) -> Result<(), St
     while left.iter().any(|f| f.count > 0) {
         for f in left.iter_mut().filter(|f| f.count > 0) {
             if let Some(device) = slots.next() {
-                device.fault = Some(f.fault);
+                device.fault = Some(f.fault.clone());
             }
             f.count -= 1;
         }
@@ -367,7 +367,7 @@ mod tests {
             },
         ];
         assign_faults(&mut devices, &faults).unwrap();
-        let got: Vec<Option<Fault>> = devices.iter().map(|d| d.fault).collect();
+        let got: Vec<Option<Fault>> = devices.iter().map(|d| d.fault.clone()).collect();
         assert_eq!(
             got,
             [

@@ -72,11 +72,16 @@ Examples:
   netraven-sim --corpus tests/corpus/oxidized --copies 3 --fault trickle=2 \\
       --inventory-out /tmp/lab.toml
 
+  # ten IOS switches; one refuses `show inventory`, one shows a login banner
+  netraven-sim --corpus tests/corpus/oxidized --case 'ios#C9200L*' --copies 10 \\
+      --fault 'reject:show inventory=1' --fault banner:motd.txt=1
+
   # 2,000 IOS devices on 127.0.1.1, 127.0.1.2, ... port 2222
   netraven-sim --corpus tests/corpus/oxidized --case 'ios#C9200L*' --copies 2000 \\
       --address-base 127.0.1.1 --port 2222 --inventory-out /tmp/lab.toml
 
-Faults (--fault MODE=N, or `fault = \"MODE\"` in a manifest):
+Faults (--fault MODE=N, or `fault = \"MODE\"` in a manifest; a banner FILE is
+found from the working directory, or beside the manifest):
 {}
 
 Manifest (--manifest FILE, TOML; relative paths are found beside it):
@@ -301,7 +306,7 @@ async fn run(args: Args) -> Result<(), Failure> {
         bound.push(listen::bind(
             &device.name,
             placement.address(i),
-            device.fault,
+            device.fault.clone(),
         )?);
     }
 
@@ -320,7 +325,12 @@ async fn run(args: Args) -> Result<(), Failure> {
     let summary: Vec<String> = listings
         .iter()
         .map(|l| {
-            let fault = l.device.fault.map(|f| format!(" {f}")).unwrap_or_default();
+            let fault = l
+                .device
+                .fault
+                .as_ref()
+                .map(|f| format!(" {f}"))
+                .unwrap_or_default();
             format!(
                 "{} {} {}{fault}",
                 l.device.name, l.address, l.device.case_id
@@ -406,7 +416,7 @@ fn host_keys(devices: &[lab::Device]) -> Result<Vec<HostKeys>> {
     Ok(devices
         .iter()
         .enumerate()
-        .map(|(i, d)| match (d.fault, rsa.remove(&i)) {
+        .map(|(i, d)| match (&d.fault, rsa.remove(&i)) {
             (_, Some(key)) => HostKeys {
                 presented: key.clone(),
                 listed: key,

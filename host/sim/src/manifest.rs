@@ -90,8 +90,7 @@ fn parse(text: &str, base: &Path) -> Result<Manifest, String> {
         let at = |span: std::ops::Range<usize>| format!("line {}", line_of(text, span.start));
         let fault = match &entry.fault {
             Some(f) => Some(
-                f.get_ref()
-                    .parse::<Fault>()
+                Fault::parse_in(f.get_ref(), base)
                     .map_err(|e| format!("{}: fault: {e}", at(f.span())))?,
             ),
             None => None,

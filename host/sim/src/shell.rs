@@ -32,6 +32,10 @@ pub async fn run(mut io: ChannelIo, context: Context) {
     let mut echo = Echo::new(device.transcript.clone());
     let strict = context.served.lab.strict;
     let user_mode = device.fault == Some(Fault::UserMode);
+    let rejected = match &device.fault {
+        Some(Fault::Reject(command)) => Some(command.as_bytes()),
+        _ => None,
+    };
     // What the device shows again after a line it does not know.
     let mut prompt = Vec::new();
     // A line the recording does not have, being typed.
@@ -39,11 +43,14 @@ pub async fn run(mut io: ChannelIo, context: Context) {
     // The line ended with `\r`: a `\n` right after it belongs to it.
     let mut after_cr = false;
     if let Read::Data(greeting) = replay.read() {
-        let greeting = if user_mode {
+        let mut greeting = if user_mode {
             unrecorded::user_mode(&greeting)
         } else {
             greeting
         };
+        if let Some(Fault::Banner(banner)) = &device.fault {
+            greeting.splice(0..0, banner.text.iter().copied());
+        }
         prompt = unrecorded::last_line(&greeting).to_vec();
         if !output.plain(&mut io, greeting).await {
             return;
@@ -101,9 +108,11 @@ pub async fn run(mut io: ChannelIo, context: Context) {
             }
             let more = match replay.read() {
                 Read::Data(reply) => {
-                    let reply = if user_mode {
-                        let mut input = echo.pending().to_vec();
-                        input.push(byte);
+                    let mut input = echo.pending().to_vec();
+                    input.push(byte);
+                    let reply = if rejected.is_some_and(|c| unrecorded::is_line(&input, c)) {
+                        unrecorded::refused(&device.model, &input, &prompt)
+                    } else if user_mode {
                         if unrecorded::needs_privilege(&input) {
                             unrecorded::refused(&device.model, &input, &prompt)
                         } else {

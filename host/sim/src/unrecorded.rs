@@ -58,6 +58,18 @@ pub fn needs_privilege(input: &[u8]) -> bool {
     .any(|c| line.contains(c))
 }
 
+/// Whether the input `typed` (line ending included) is the command `line`.
+pub fn is_line(typed: &[u8], line: &[u8]) -> bool {
+    let mut typed = typed;
+    while let Some(rest) = typed
+        .strip_suffix(b"\n")
+        .or_else(|| typed.strip_suffix(b"\r"))
+    {
+        typed = rest;
+    }
+    typed == line
+}
+
 /// What a device answers a command it refuses: the echo, a new line, the
 /// vendor's error and the prompt.
 pub fn refused(model: &str, input: &[u8], prompt: &[u8]) -> Vec<u8> {
