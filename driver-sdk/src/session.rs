@@ -136,9 +136,19 @@ pub trait Session {
         Ok(optional_check(self, line, &output).then_some(raw))
     }
 
-    /// [`optional`](Session::optional) for exec-mode devices.
+    /// [`optional`](Session::optional) for exec-mode devices. A command
+    /// that printed nothing but its error and exited non-zero (the host's
+    /// `rejected` for an exec channel) is refused too.
     fn optional_exec(&mut self, line: &str) -> Result<Option<String>, SessionError> {
-        let output = self.exec(line)?;
+        let output = match self.exec(line) {
+            Ok(output) => output,
+            Err(SessionError::Rejected(why)) => {
+                let message = format!("optional command {line:?} left out: {why}");
+                self.log(Level::Warn, &message);
+                return Ok(None);
+            }
+            Err(e) => return Err(e),
+        };
         let kept = optional_check(self, line, &crate::text::unix_newlines(&output));
         Ok(kept.then_some(output))
     }

@@ -577,12 +577,25 @@ pub const REFUSALS: &[&str] = &[
     "expected end of command",
     "Invalid entry",
     "Too many parameters",
+    // NX-OS, for a keyword an older release lacks (`show inventory all`).
+    "Invalid parameter",
+    // Arista, for a command AAA authorisation refuses.
+    "Authorization denied",
+    // TP-Link JetStream (`Error: Bad command`).
+    "Bad command",
+    // SonicOS.
+    "No matching command found",
+    // APC network management cards: unknown command, user level too low.
+    "E101: Command Not Found",
+    "E104: User Level Denial",
 ];
 
 /// How a Unix shell or tool refuses, at the end of its line
 /// (`-bash: nv: command not found`, `cat: /conf/config.xml: Permission denied`).
 const SHELL_REFUSALS: &[&str] = &[
     ": command not found",
+    // csh (FreeBSD appliances: pfSense, OPNsense).
+    ": Command not found.",
     ": Permission denied",
     ": No such file or directory",
 ];

@@ -23,6 +23,7 @@ pub mod engine;
 pub mod replay;
 pub mod scripted;
 pub mod transcript;
+pub mod vendor;
 
 pub use checks::{Case, Check, CheckKind, NativeTarget, Target, assert_corpus, discover, run_case};
 pub use engine::{PromptEngine, Step};

@@ -107,17 +107,18 @@ pub fn backup_without<D: Driver>(recording: &str, device: &Device, refused: &[&s
     if let Err(e) = session.finish() {
         panic!("{e}");
     }
+    // Commands as the log quotes them (`{:?}`), inner quotes escaped.
     let mut left_out: Vec<String> = session
         .logs
         .iter()
         .filter_map(|(_, m)| {
             let rest = m.strip_prefix("optional command ")?;
             let (quoted, _) = rest.split_once(" left out")?;
-            Some(quoted.trim_matches('"').to_string())
+            Some(quoted.to_string())
         })
         .collect();
     left_out.sort();
-    let mut expected: Vec<String> = refused.iter().map(|c| c.to_string()).collect();
+    let mut expected: Vec<String> = refused.iter().map(|c| format!("{c:?}")).collect();
     expected.sort();
     assert_eq!(
         left_out, expected,

@@ -23,11 +23,15 @@ const PROMPT: &str = r"^[\w.@-]+ ?[#>]\s?$";
 const COMMENT: &str = "! ";
 
 impl Aos7 {
-    /// One command as Oxidized's `cmd :all` stores it: a `COMMAND:` comment,
-    /// then the output without echo and prompt.
-    fn output(session: &mut dyn Session, command: &str) -> Result<(String, String), DriverError> {
-        let raw = session.command(command)?;
-        Ok(Self::headed(command, &raw))
+    /// One optional command as Oxidized's `cmd :all` stores it: a
+    /// `COMMAND:` comment, then the output without echo and prompt. `None`:
+    /// the switch refused it, and the backup goes on without it.
+    fn output(
+        session: &mut dyn Session,
+        command: &str,
+    ) -> Result<Option<(String, String)>, DriverError> {
+        let raw = session.optional(command)?;
+        Ok(raw.map(|raw| Self::headed(command, &raw)))
     }
 
     /// As [`output`](Self::output), for the configuration itself: a device
@@ -124,21 +128,27 @@ impl Driver for Aos7 {
 
         // Oxidized keeps only the Description line here, so not even the
         // COMMAND header survives.
-        let (_, out) = Self::output(session, "show system")?;
-        body.push_str(&text::comment(&Self::description(&out), COMMENT));
+        if let Some((_, out)) = Self::output(session, "show system")? {
+            body.push_str(&text::comment(&Self::description(&out), COMMENT));
+        }
 
-        let (head, chassis) = Self::output(session, "show chassis")?;
-        body.push_str(&text::comment(&head, COMMENT));
-        body.push_str(&text::comment(&chassis, COMMENT));
-        let (master, slaves) = Self::virtual_chassis(&chassis);
+        // Without `show chassis`, the switch is backed up as a single one.
+        let (mut master, mut slaves) = (None, Vec::new());
+        if let Some((head, chassis)) = Self::output(session, "show chassis")? {
+            body.push_str(&text::comment(&head, COMMENT));
+            body.push_str(&text::comment(&chassis, COMMENT));
+            (master, slaves) = Self::virtual_chassis(&chassis);
+        }
 
-        let (head, out) = Self::output(session, "show hardware-info")?;
-        body.push_str(&text::comment(&head, COMMENT));
-        body.push_str(&text::comment(&Self::clean_hardware_info(&out), COMMENT));
+        if let Some((head, out)) = Self::output(session, "show hardware-info")? {
+            body.push_str(&text::comment(&head, COMMENT));
+            body.push_str(&text::comment(&Self::clean_hardware_info(&out), COMMENT));
+        }
 
-        let (head, out) = Self::output(session, "show running-directory")?;
-        body.push_str(&text::comment(&head, COMMENT));
-        body.push_str(&text::comment(&out, COMMENT));
+        if let Some((head, out)) = Self::output(session, "show running-directory")? {
+            body.push_str(&text::comment(&head, COMMENT));
+            body.push_str(&text::comment(&out, COMMENT));
+        }
 
         let (head, out) = Self::essential_output(session, "show configuration snapshot")?;
         body.push_str(&head);
@@ -147,22 +157,22 @@ impl Driver for Aos7 {
         // Virtual chassis boot configs go first, as in Oxidized.
         let mut front = Vec::new();
         if let Some(master) = master {
+            // The boot configs are extras beside the running one: a chassis
+            // whose snapshot is refused is left out, title and all.
             for id in &slaves {
-                front.push(text::comment(
-                    &format!("vc_boot.cfg for slave chassis {id}"),
-                    COMMENT,
-                ));
-                let (head, out) = Self::output(
-                    session,
-                    &format!("show configuration vcm-snapshot chassis-id {id}"),
-                )?;
-                front.push(text::comment(&format!("{head}{out}"), COMMENT));
+                let command = format!("show configuration vcm-snapshot chassis-id {id}");
+                if let Some((head, out)) = Self::output(session, &command)? {
+                    front.push(text::comment(
+                        &format!("vc_boot.cfg for slave chassis {id}"),
+                        COMMENT,
+                    ));
+                    front.push(text::comment(&format!("{head}{out}"), COMMENT));
+                }
             }
-            let (head, out) = Self::output(
-                session,
-                &format!("show configuration vcm-snapshot chassis-id {master}"),
-            )?;
-            front.push(format!("{head}{out}"));
+            let command = format!("show configuration vcm-snapshot chassis-id {master}");
+            if let Some((head, out)) = Self::output(session, &command)? {
+                front.push(format!("{head}{out}"));
+            }
         }
         let mut config = front.join("\n");
         config.push_str(&body);
@@ -221,6 +231,41 @@ commands:
             &Device::default(),
             r#"essential command "show configuration snapshot": the device refused it"#,
         );
+    }
+
+    #[test]
+    fn a_device_that_refuses_hardware_info_and_running_directory_is_backed_up_without_them() {
+        let recording = r#"init_prompt: "sw1->"
+commands:
+  "show system\n": "show system\r\nSystem:\r\n  Description:  OS6860E 8.9.94.R03,\r\nsw1->"
+  "show chassis\n": "show chassis\r\nLocal Chassis ID 1 (Master)\r\nsw1->"
+  "show hardware-info\n": "show hardware-info\r\n     ^\r\nERROR: Invalid entry: \"hardware-info\"\r\nsw1->"
+  "show running-directory\n": "show running-directory\r\n     ^\r\nERROR: Invalid entry: \"running-directory\"\r\nsw1->"
+  "show configuration snapshot\n": "show configuration snapshot\r\n! System Service:\r\nvlan 10 admin-state enable\r\nsw1->"
+  "show configuration vcm-snapshot chassis-id 1\n": "show configuration vcm-snapshot chassis-id 1\r\nvirtual-chassis chassis-id 1 configured-chassis-id 1\r\nsw1->"
+"#;
+        let backup = scripted::backup_without::<Aos7>(
+            recording,
+            &Device::default(),
+            &["show hardware-info", "show running-directory"],
+        );
+        assert!(
+            backup.config.ends_with(
+                "! Description:  OS6860E 8.9.94.R03,\n! ! COMMAND: show chassis\n! Local Chassis ID 1 (Master)\n! COMMAND: show configuration snapshot\n! System Service:\nvlan 10 admin-state enable\n"
+            ),
+            "{}",
+            backup.config
+        );
+        assert!(
+            backup
+                .config
+                .starts_with("! COMMAND: show configuration vcm-snapshot chassis-id 1\n"),
+            "{}",
+            backup.config
+        );
+        for gone in ["Invalid entry", "hardware-info", "running-directory"] {
+            assert!(!backup.config.contains(gone), "{}", backup.config);
+        }
     }
 
     #[test]

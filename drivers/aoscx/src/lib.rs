@@ -32,10 +32,11 @@ const ENABLE_PASSWORD: &str = r"[pP]assword:\s?$";
 const COMMENT: &str = "! ";
 
 impl Aoscx {
-    /// Output without echo and prompt, `\r\n` made `\n`, and without the
-    /// `\r` that starts some lines.
-    fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
-        Ok(Self::printed(&session.command(command)?))
+    /// An optional command's output without echo and prompt, `\r\n` made
+    /// `\n`, and without the `\r` that starts some lines. `None`: the
+    /// switch refused it, and the backup goes on without it.
+    fn output(session: &mut dyn Session, command: &str) -> Result<Option<String>, DriverError> {
+        Ok(session.optional(command)?.map(|raw| Self::printed(&raw)))
     }
 
     /// What `raw` (echo, output and prompt) printed, cleaned as by
@@ -173,14 +174,21 @@ impl Driver for Aoscx {
     }
 
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
-        let mut config = text::comment(&Self::output(session, "show version")?, COMMENT);
-        let environment = Self::environment(&Self::output(session, "show environment")?);
-        config.push_str(&text::comment(&environment, COMMENT));
-        for command in ["show module", "show interface transceiver"] {
-            config.push_str(&text::comment(&Self::output(session, command)?, COMMENT));
+        let mut config = String::new();
+        if let Some(version) = Self::output(session, "show version")? {
+            config.push_str(&text::comment(&version, COMMENT));
         }
-        let system = Self::system(&Self::output(session, "show system")?);
-        config.push_str(&text::comment(&system, COMMENT));
+        if let Some(environment) = Self::output(session, "show environment")? {
+            config.push_str(&text::comment(&Self::environment(&environment), COMMENT));
+        }
+        for command in ["show module", "show interface transceiver"] {
+            if let Some(out) = Self::output(session, command)? {
+                config.push_str(&text::comment(&out, COMMENT));
+            }
+        }
+        if let Some(system) = Self::output(session, "show system")? {
+            config.push_str(&text::comment(&Self::system(&system), COMMENT));
+        }
         // The configuration itself: a refusal fails the backup.
         config.push_str(&Self::printed(&session.essential("show running-config")?));
         Ok(Backup::config(config))
@@ -247,6 +255,30 @@ commands:
             recording,
             &Device::default(),
             r#"essential command "show running-config": the device refused it"#,
+        );
+    }
+
+    #[test]
+    fn a_device_that_refuses_module_and_transceivers_is_backed_up_without_them() {
+        let recording = r#"init_prompt: "sw1> "
+commands:
+  "no page\n": "no page\r\nsw1> "
+  "show version\n": "show version\r\nVersion : PL.10.10.1090\r\nsw1> "
+  "show environment\n": "show environment\r\nsw1> "
+  "show module\n": "show module\r\nInvalid input: module\r\nsw1> "
+  "show interface transceiver\n": "show interface transceiver\r\nInvalid input: transceiver\r\nsw1> "
+  "show system\n": "show system\r\nHostname : sw1\r\nsw1> "
+  "show running-config\n": "show running-config\r\nhostname sw1\r\nvlan 1\r\nsw1> "
+  "exit\n": ""
+"#;
+        let backup = scripted::backup_without::<Aoscx>(
+            recording,
+            &Device::default(),
+            &["show module", "show interface transceiver"],
+        );
+        assert_eq!(
+            backup.config,
+            "! Version : PL.10.10.1090\n! Hostname : sw1\nhostname sw1\nvlan 1\n"
         );
     }
 

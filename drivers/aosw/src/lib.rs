@@ -28,13 +28,13 @@ const ENABLE_PASSWORD: &str = r"[pP]assword:\s?$";
 const COMMENT: &str = "# ";
 
 impl Aosw {
-    fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
-        Ok(text::command_output(&session.command(command)?))
-    }
-
-    /// The command does not exist on this platform (IAP, MAS).
-    fn unsupported(output: &str) -> bool {
-        output.contains("Invalid input detected at '^' marker") || output.contains("Parse error")
+    /// An optional command's output without echo and prompt. `None`: the
+    /// command does not exist on this platform (IAP, MAS), and the backup
+    /// goes on without it.
+    fn output(session: &mut dyn Session, command: &str) -> Result<Option<String>, DriverError> {
+        Ok(session
+            .optional(command)?
+            .map(|raw| text::command_output(&raw)))
     }
 
     /// Every line without trailing blanks (a lone `\r` included), each
@@ -64,9 +64,6 @@ impl Aosw {
     /// `show inventory` without readings that change on every run; each
     /// line stripped of surrounding blanks.
     fn inventory(output: &str) -> String {
-        if Self::unsupported(output) {
-            return "\n".to_string();
-        }
         let kept: Vec<&str> = text::lines(output)
             .filter(|l| !Self::volatile_inventory_line(l))
             .map(|l| l.trim())
@@ -124,11 +121,8 @@ impl Aosw {
         false
     }
 
-    /// A comment block, or nothing when the command is unsupported.
+    /// A comment block with trailing blanks removed.
     fn commented(output: &str) -> String {
-        if Self::unsupported(output) {
-            return "\n".to_string();
-        }
         Self::rstrip_lines(&text::comment(output, COMMENT))
     }
 
@@ -175,10 +169,17 @@ impl Driver for Aosw {
     }
 
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
-        let mut config = Self::version(&Self::output(session, "show version")?);
-        config.push_str(&Self::inventory(&Self::output(session, "show inventory")?));
+        let mut config = String::new();
+        if let Some(version) = Self::output(session, "show version")? {
+            config.push_str(&Self::version(&version));
+        }
+        if let Some(inventory) = Self::output(session, "show inventory")? {
+            config.push_str(&Self::inventory(&inventory));
+        }
         for command in ["show slots", "show license", "show license passphrase"] {
-            config.push_str(&Self::commented(&Self::output(session, command)?));
+            if let Some(out) = Self::output(session, command)? {
+                config.push_str(&Self::commented(&out));
+            }
         }
         // The configuration itself: a refusal fails the backup.
         let running = text::command_output(&session.essential("show running-config")?);
@@ -297,8 +298,31 @@ commands:
     }
 
     #[test]
-    fn unsupported_commands_leave_an_empty_line() {
-        assert_eq!(Aosw::commented("\n% Parse error\n"), "\n");
+    fn a_device_that_refuses_inventory_and_license_passphrase_is_backed_up_without_them() {
+        let refused = r"\r\n     ^\r\n% Invalid input detected at '^' marker.\r\n\r\n(c1) #";
+        let recording = format!(
+            r#"init_prompt: "(c1) #"
+commands:
+  "no paging\n": "no paging\r\n(c1) #"
+  "encrypt disable\n": "encrypt disable\r\n(c1) #"
+  "show version\n": "show version\r\nArubaOS (MODEL: Aruba7210), Version 8.10.0.7\r\n(c1) #"
+  "show inventory\n": "show inventory{refused}"
+  "show slots\n": "show slots\r\nSlot 0 : present\r\n(c1) #"
+  "show license\n": "show license\r\n(c1) #"
+  "show license passphrase\n": "show license passphrase{refused}"
+  "show running-config\n": "show running-config\r\nversion 8.10\r\nhostname \"c1\"\r\n(c1) #"
+  "exit\n": ""
+"#
+        );
+        let backup = scripted::backup_without::<Aosw>(
+            &recording,
+            &Device::default(),
+            &["show inventory", "show license passphrase"],
+        );
+        assert_eq!(
+            backup.config,
+            "# ArubaOS (MODEL: Aruba7210), Version 8.10.0.7\n# Slot 0 : present\n\nversion 8.10\nhostname \"c1\"\n"
+        );
     }
 
     #[test]

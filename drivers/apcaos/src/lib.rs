@@ -4,7 +4,8 @@
 //! on an SMT750IC with an AP9640 card.
 //!
 //! The backup is the output of `about`, `upsabout` and `detstatus -ss` as
-//! `; ` comments, then the card's `config.ini`, fetched as a file (SCP).
+//! `; ` comments (each optional), then the card's `config.ini`, fetched as a
+//! file (SCP).
 //! Every shell command answers with its echo and an `E000: Success` status
 //! line before the output; both are dropped, as is the prompt. From `about`
 //! the uptime and the firmware build date/time lines are dropped. The
@@ -71,11 +72,16 @@ impl Driver for Apcaos {
     }
 
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
-        let about = session.command("about")?;
-        let mut config = text::comment(&clean_about(&about), COMMENT);
+        // The card's and the UPS's details are extras: a card that refuses
+        // one (a PDU's card has no `upsabout`) is backed up without it.
+        let mut config = String::new();
+        if let Some(about) = session.optional("about")? {
+            config.push_str(&text::comment(&clean_about(&about), COMMENT));
+        }
         for command in ["upsabout", "detstatus -ss"] {
-            let raw = session.command(command)?;
-            config.push_str(&text::comment(&clean(&raw), COMMENT));
+            if let Some(raw) = session.optional(command)? {
+                config.push_str(&text::comment(&clean(&raw), COMMENT));
+            }
         }
         let file = session.fetch_file(CONFIG_FILE, None)?;
         config.push_str(&config_ini(&file));
@@ -118,6 +124,7 @@ netraven_driver_sdk::export_driver!(Apcaos);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use netraven_driver_sdk::harness::scripted;
 
     #[test]
     fn corpus_cases_pass() {
@@ -125,6 +132,29 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../../tests/corpus/oxidized"
         ));
+    }
+
+    /// The card answers a command it does not have with `E101: Command Not
+    /// Found`.
+    #[test]
+    fn a_device_that_refuses_the_ups_details_is_backed_up_without_them() {
+        let recording = r#"init_prompt: "apc>"
+commands:
+  "about\n": "about\r\nE000: Success\r\nName: \t\taos\r\n\r\napc>"
+  "upsabout\n": "upsabout\r\nE101: Command Not Found\r\n\r\napc>"
+  "detstatus -ss\n": "detstatus -ss\r\nE101: Command Not Found\r\n\r\napc>"
+  "config.ini": "[NetworkTCP/IP]\nHostName=pdu1\n"
+  "exit\n": ""
+"#;
+        let backup = scripted::backup_without::<Apcaos>(
+            recording,
+            &Device::default(),
+            &["upsabout", "detstatus -ss"],
+        );
+        assert_eq!(
+            backup.config,
+            "; Name: \t\taos\n; \n; ========== config.ini ==========\n[NetworkTCP/IP]\nHostName=pdu1\n"
+        );
     }
 
     #[test]

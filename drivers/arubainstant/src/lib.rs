@@ -35,8 +35,12 @@ const STABLE_AP_COLUMNS: &[&str] = &[
 ];
 
 impl ArubaInstant {
-    fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
-        Ok(text::command_output(&session.command(command)?))
+    /// An optional command's output without echo and prompt. `None`: the
+    /// AP refused it, and the backup goes on without it.
+    fn output(session: &mut dyn Session, command: &str) -> Result<Option<String>, DriverError> {
+        Ok(session
+            .optional(command)?
+            .map(|raw| text::command_output(&raw)))
     }
 
     fn version(output: &str) -> String {
@@ -169,12 +173,17 @@ impl Driver for ArubaInstant {
     }
 
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
-        let version = Self::version(&Self::output(session, "show version")?);
-        let mut config = text::comment(&version, COMMENT);
-        let status = Self::activate_status(&Self::output(session, "show activate status")?);
-        config.push_str(&text::comment(&status, COMMENT));
-        let aps = Self::aps(&Self::output(session, "show aps")?);
-        config.push_str(&text::comment(&aps, COMMENT));
+        let mut config = String::new();
+        if let Some(version) = Self::output(session, "show version")? {
+            config.push_str(&text::comment(&Self::version(&version), COMMENT));
+        }
+        if let Some(status) = Self::output(session, "show activate status")? {
+            let status = Self::activate_status(&status);
+            config.push_str(&text::comment(&status, COMMENT));
+        }
+        if let Some(aps) = Self::output(session, "show aps")? {
+            config.push_str(&text::comment(&Self::aps(&aps), COMMENT));
+        }
         // The configuration itself: a refusal fails the backup.
         let running = session.essential("show running-config no-encrypt")?;
         config.push_str(&text::command_output(&running));
@@ -249,6 +258,30 @@ commands:
             recording,
             &Device::default(),
             r#"essential command "show running-config no-encrypt": the device refused it"#,
+        );
+    }
+
+    #[test]
+    fn a_device_that_refuses_activate_status_and_aps_is_backed_up_without_them() {
+        let refused = r"\r\n     ^\r\n% Invalid input detected at '^' marker.\r\n\r\niap1# ";
+        let recording = format!(
+            r#"init_prompt: "iap1# "
+commands:
+  "show version\n": "show version\r\nArubaOS (MODEL: 515), Version 8.10.0.6\r\niap1# "
+  "show activate status\n": "show activate status{refused}"
+  "show aps\n": "show aps{refused}"
+  "show running-config no-encrypt\n": "show running-config no-encrypt\r\nversion 8.10.0.0-8.10.0\r\nname iap1\r\niap1# "
+  "exit\n": ""
+"#
+        );
+        let backup = scripted::backup_without::<ArubaInstant>(
+            &recording,
+            &Device::default(),
+            &["show activate status", "show aps"],
+        );
+        assert_eq!(
+            backup.config,
+            "# ArubaOS (MODEL: 515), Version 8.10.0.6\nversion 8.10.0.0-8.10.0\nname iap1\n"
         );
     }
 

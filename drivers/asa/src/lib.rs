@@ -33,17 +33,32 @@ impl Asa {
         Ok(text::command_output(&raw))
     }
 
+    /// As [`output`](Self::output), for a command the backup can do
+    /// without. `None`: the firewall refused it.
+    fn optional_output(
+        session: &mut dyn Session,
+        command: &str,
+    ) -> Result<Option<String>, DriverError> {
+        Ok(session
+            .optional(command)?
+            .map(|raw| text::command_output(&raw)))
+    }
+
     fn single_context(session: &mut dyn Session) -> Result<String, DriverError> {
         // The configuration itself: a refusal fails the backup.
         let raw = text::command_output(&session.essential("more system:running-config")?);
         let mut cfg = running_config(&raw);
+        // The XML files are extras beside the configuration: a refused one
+        // is left out, its title too.
         for profile in anyconnect_profiles(&cfg) {
-            let xml = Self::output(session, &format!("more {profile}"))?;
-            cfg.push_str(&text::comment(&format!("{profile}\n"), COMMENT));
-            cfg.push_str(&text::comment(&xml, COMMENT));
+            if let Some(xml) = Self::optional_output(session, &format!("more {profile}"))? {
+                cfg.push_str(&text::comment(&format!("{profile}\n"), COMMENT));
+                cfg.push_str(&text::comment(&xml, COMMENT));
+            }
         }
-        if uses_dap(&cfg) {
-            let xml = Self::output(session, "more disk0:/dap.xml")?;
+        if uses_dap(&cfg)
+            && let Some(xml) = Self::optional_output(session, "more disk0:/dap.xml")?
+        {
             cfg.push_str(&text::comment("disk0:/dap.xml\n", COMMENT));
             cfg.push_str(&text::comment(&xml, COMMENT));
         }
@@ -58,7 +73,9 @@ impl Asa {
             cfg.push_str(&format!(
                 "\n\n----------========== [ CONTEXT {context} FILE {url} ] ==========----------\n\n"
             ));
-            let context_cfg = Self::output(session, &format!("more {url}"))?;
+            // A context's configuration is as essential as the system's: a
+            // backup without it would read as the context's removal.
+            let context_cfg = text::command_output(&session.essential(&format!("more {url}"))?);
             cfg.push_str("\n\n");
             cfg.push_str(&context_cfg);
         }
@@ -145,13 +162,16 @@ impl Driver for Asa {
 
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
         session.command("terminal pager 0")?;
+        // Read, not stored: a firewall that refuses it is a single context.
         let mode = Self::output(session, "show mode")?;
         let multiple = mode.contains("multiple");
-        let mut config = text::comment(&version(&Self::output(session, "show version")?), COMMENT);
-        config.push_str(&text::comment(
-            &Self::output(session, "show inventory")?,
-            COMMENT,
-        ));
+        let mut config = String::new();
+        if let Some(out) = Self::optional_output(session, "show version")? {
+            config.push_str(&text::comment(&version(&out), COMMENT));
+        }
+        if let Some(inventory) = Self::optional_output(session, "show inventory")? {
+            config.push_str(&text::comment(&inventory, COMMENT));
+        }
         if multiple {
             config.push_str(&Self::multiple_context(session)?);
         } else {
@@ -226,6 +246,29 @@ commands:
             recording,
             &Device::default(),
             r#"essential command "more system:running-config": the device refused it"#,
+        );
+    }
+
+    #[test]
+    fn a_device_that_refuses_inventory_and_a_profile_is_backed_up_without_them() {
+        let recording = r#"init_prompt: "asa1#"
+commands:
+  "terminal pager 0\n": "terminal pager 0\r\nasa1#"
+  "show mode\n": "show mode\r\nSecurity context mode: single\r\nasa1#"
+  "show version\n": "show version\r\nCisco Adaptive Security Appliance Software Version 9.12(4)67\r\nasa1#"
+  "show inventory\n": "show inventory\r\n               ^\r\nERROR: % Invalid input detected at '^' marker.\r\n\r\nasa1#"
+  "more system:running-config\n": "more system:running-config\r\n: Saved\r\n\r\n: \r\nhostname asa1\r\nwebvpn\r\n anyconnect profiles corp disk0:/corp.xml\r\n: end\r\nasa1#"
+  "more disk0:/corp.xml\n": "more disk0:/corp.xml\r\nCommand authorization failed\r\n\r\nasa1#"
+  "exit\n": ""
+"#;
+        let backup = scripted::backup_without::<Asa>(
+            recording,
+            &Device::default(),
+            &["show inventory", "more disk0:/corp.xml"],
+        );
+        assert_eq!(
+            backup.config,
+            "! Cisco Adaptive Security Appliance Software Version 9.12(4)67\nhostname asa1\nwebvpn\n anyconnect profiles corp disk0:/corp.xml\n"
         );
     }
 

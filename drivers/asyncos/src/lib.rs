@@ -8,7 +8,8 @@
 //! replay a small transcript written here.
 //!
 //! The backup is what Oxidized stores: the whole `version` exchange (echo,
-//! output and prompt) as `! ` comments, then the `showconfig` exchange.
+//! output and prompt) as `! ` comments, left out when the appliance refuses
+//! it, then the `showconfig` exchange.
 //! `showconfig` first asks how to show passphrases; the driver picks
 //! "3. Plain passphrases" and the question is removed from the backup. The
 //! CLI wraps long XML lines with a deep indent; those are joined again, and
@@ -46,8 +47,10 @@ impl Driver for AsyncOs {
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
         session.on_pattern(PASSPHRASE_CHOICE, "3\n")?;
         session.on_pattern(PAGER, " ")?;
-        let version = text::unix_newlines(&session.command("version")?);
-        let mut config = text::comment(&version, COMMENT);
+        let mut config = String::new();
+        if let Some(version) = session.optional("version")? {
+            config.push_str(&text::comment(&text::unix_newlines(&version), COMMENT));
+        }
         // The configuration itself: a refusal fails the backup.
         let showconfig = text::unix_newlines(&session.essential("showconfig")?);
         config.push_str(&clean_showconfig(&showconfig));
@@ -180,6 +183,23 @@ commands:
             recording,
             &Device::default(),
             r#"essential command "showconfig": the device refused it"#,
+        );
+    }
+
+    #[test]
+    fn a_device_that_refuses_version_is_backed_up_without_it() {
+        let recording = r#"init_prompt: "(mail1)> "
+commands:
+  "version\n": "version\r\n\r\nUnknown command or missing feature key\r\n\r\n(mail1)> "
+  "showconfig\n": "showconfig\r\n\r\nChoose the passphrase option:\r\n1. Mask passphrases (Files with masked passphrases cannot be loaded using\r\nloadconfig command)\r\n2. Encrypt passphrases\r\n3. Plain passphrases\r\n[1]> "
+  "3\n": "3\r\n\r\n<config>\r\n  <hostname>mail1</hostname>\r\n</config>\r\n\r\n(mail1)> "
+  "exit\n": ""
+"#;
+        let backup =
+            scripted::backup_without::<AsyncOs>(recording, &Device::default(), &["version"]);
+        assert_eq!(
+            backup.config,
+            "showconfig\n\n\n\n\n\n\n\n\n<config>\n  <hostname>mail1</hostname>\n</config>\n\n"
         );
     }
 

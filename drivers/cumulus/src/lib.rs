@@ -30,7 +30,10 @@ const COMMENT: &str = "# ";
 /// colon-less `user@host~$`.
 const PROMPT: &str = r"^[\w.-]+@[^\s#$]*[#$]\s?$";
 
-/// (title, command) for the file-based backup of routing daemon `daemon`.
+/// (title, command) for the file-based backup of routing daemon `daemon`:
+/// the files that make up the configuration. They stay plain commands: a
+/// file that is missing (`zebra.conf` with FRR's integrated config) is kept
+/// as `cat` reports it, as Oxidized stores it.
 fn file_commands(daemon: &str) -> Vec<(String, String)> {
     let shout = daemon.to_ascii_uppercase();
     let conf = if daemon == "frr" {
@@ -75,14 +78,20 @@ fn file_commands(daemon: &str) -> Vec<(String, String)> {
             ("TRAFFIC", "cat /etc/cumulus/datapath/traffic.conf"),
             ("ACL", "cat /etc/cumulus/acl/policy.conf"),
             ("DHCP-RELAY", "cat /etc/default/isc-dhcp-relay"),
-            ("VERSION", "cat /etc/cumulus/etc.replace/os-release"),
-            ("License", "cl-license"),
         ]
         .iter()
         .map(|(t, c)| (t.to_string(), c.to_string())),
     );
     list
 }
+
+/// (title, command) of what the file-based backup adds after the files:
+/// the release and the licence, optional, so a switch that lacks the file
+/// or the tool is backed up without their sections.
+const INFO_COMMANDS: [(&str, &str); 2] = [
+    ("VERSION", "cat /etc/cumulus/etc.replace/os-release"),
+    ("License", "cl-license"),
+];
 
 /// The routing daemon from `cumulus_routing_daemon`; only names that are
 /// safe in a path are taken.
@@ -98,6 +107,15 @@ fn routing_daemon(device: &Device) -> String {
 fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
     let raw = session.command(command)?;
     Ok(printed(&raw))
+}
+
+/// As [`output`], for a command the backup can do without. `None`: the
+/// switch refused it (`command not found`, `No such file or directory`).
+fn optional_output(
+    session: &mut dyn Session,
+    command: &str,
+) -> Result<Option<String>, DriverError> {
+    Ok(session.optional(command)?.map(|raw| printed(&raw)))
 }
 
 /// As [`output`], for a command that prints the whole configuration: a
@@ -152,6 +170,12 @@ impl Driver for Cumulus {
         for (title, command) in file_commands(&routing_daemon(device)) {
             config.push_str(&format!("\n###### {title} ######\n"));
             config.push_str(&output(session, &command)?);
+        }
+        for (title, command) in INFO_COMMANDS {
+            if let Some(out) = optional_output(session, command)? {
+                config.push_str(&format!("\n###### {title} ######\n"));
+                config.push_str(&out);
+            }
         }
         Ok(Backup::config(config))
     }
@@ -226,6 +250,53 @@ commands:
             &d,
             r#"essential command "nv config show --color off": the device printed nothing"#,
         );
+    }
+
+    #[test]
+    fn a_device_that_refuses_the_release_and_license_is_backed_up_without_them() {
+        let quoted = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"");
+        let mut recording = String::from("init_prompt: \"cumulus@sw1:~$ \"\ncommands:\n");
+        let mut reply = |command: &str, output: &str| {
+            let command = quoted(command);
+            recording.push_str(&format!(
+                "  \"{command}\\n\": \"{command}\\r\\n{output}cumulus@sw1:~$ \"\n"
+            ));
+        };
+        for (_, command) in file_commands("frr") {
+            let output = if command == "cat /etc/hostname" {
+                "sw1\\r\\n"
+            } else {
+                ""
+            };
+            reply(&command, output);
+        }
+        reply(
+            "cat /etc/cumulus/etc.replace/os-release",
+            "cat: /etc/cumulus/etc.replace/os-release: No such file or directory\\r\\n",
+        );
+        reply("cl-license", "-bash: cl-license: command not found\\r\\n");
+        recording.push_str("  \"exit\\n\": \"\"\n");
+        let device = Device::with_vars(&[("cumulus_routing_daemon", "frr")]);
+        let backup = scripted::backup_without::<Cumulus>(
+            &recording,
+            &device,
+            &["cat /etc/cumulus/etc.replace/os-release", "cl-license"],
+        );
+        assert!(
+            backup
+                .config
+                .starts_with("\n###### THE HOSTNAME ######\nsw1\n"),
+            "{}",
+            backup.config
+        );
+        assert!(
+            backup.config.ends_with("\n###### DHCP-RELAY ######\n"),
+            "{}",
+            backup.config
+        );
+        for gone in ["VERSION", "License", "No such file", "not found"] {
+            assert!(!backup.config.contains(gone), "{}", backup.config);
+        }
     }
 
     #[test]

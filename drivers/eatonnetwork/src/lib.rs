@@ -66,6 +66,8 @@ impl Driver for EatonNetwork {
 
     fn backup(session: &mut dyn Session, device: &Device) -> Result<Backup, DriverError> {
         let passphrase = device.var("passphrase").unwrap_or("");
+        // Not `essential_exec`: its error quotes the command, passphrase
+        // and all. A reply without JSON fails the backup in `normalize`.
         let raw = session.exec(&format!("save_configuration -p {passphrase}"))?;
         let config = normalize(&raw).map_err(DriverError::Failed)?;
         Ok(Backup::config(config))

@@ -51,8 +51,11 @@ impl Driver for Efos {
             "show bootvar",
             "show fiber-ports optical-transceiver-info all",
         ] {
-            let output = text::command_output(&session.command(command)?);
-            config.push_str(&text::comment(&output, COMMENT));
+            // Left out when the switch refuses it (no fiber ports, say).
+            if let Some(raw) = session.optional(command)? {
+                let output = text::command_output(&raw);
+                config.push_str(&text::comment(&output, COMMENT));
+            }
         }
         // The configuration itself: a refusal fails the backup.
         let running = text::command_output(&session.essential("show running-config")?);
@@ -106,6 +109,27 @@ commands:
             recording,
             &Device::default(),
             r#"essential command "show running-config": the device refused it"#,
+        );
+    }
+
+    #[test]
+    fn a_device_that_refuses_the_transceivers_is_backed_up_without_them() {
+        let recording = r#"init_prompt: "(sw1)#"
+commands:
+  "terminal length 0\n": "terminal length 0\r\n(sw1)#"
+  "show bootvar\n": "show bootvar\r\nImage Descriptions\r\n(sw1)#"
+  "show fiber-ports optical-transceiver-info all\n": "show fiber-ports optical-transceiver-info all\r\n           ^\r\n% Invalid input detected at '^' marker.\r\n\r\n(sw1)#"
+  "show running-config\n": "show running-config\r\n!Current Configuration:\r\nhostname \"sw1\"\r\n(sw1)#"
+  "logout\n": ""
+"#;
+        let backup = scripted::backup_without::<Efos>(
+            recording,
+            &Device::default(),
+            &["show fiber-ports optical-transceiver-info all"],
+        );
+        assert_eq!(
+            backup.config,
+            "! Image Descriptions\n!Current Configuration:\nhostname \"sw1\"\n"
         );
     }
 

@@ -21,10 +21,12 @@ const PROMPT: &str = r"^[\w.@/:()-]+[#>]\s?$";
 const ENABLE_PASSWORD: &str = r"[pP]assword:\s?$";
 
 impl Eos {
-    /// What a command printed: without echo and prompt, with `\r\n` made `\n`.
-    fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
-        let raw = session.command(command)?;
-        Ok(text::command_output(&raw))
+    /// What an optional command printed: without echo and prompt, with
+    /// `\r\n` made `\n`. `None`: the switch refused it.
+    fn output(session: &mut dyn Session, command: &str) -> Result<Option<String>, DriverError> {
+        Ok(session
+            .optional(command)?
+            .map(|raw| text::command_output(&raw)))
     }
 }
 
@@ -46,8 +48,10 @@ impl Driver for Eos {
 
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
         let prefix = Self::info().comment_prefix;
-        let inventory = Self::output(session, "show inventory | no-more")?;
-        let mut config = text::comment(&inventory, &prefix);
+        let mut config = String::new();
+        if let Some(inventory) = Self::output(session, "show inventory | no-more")? {
+            config.push_str(&text::comment(&inventory, &prefix));
+        }
         // The configuration itself: a refusal fails the backup.
         let running = session.essential("show running-config | no-more | exclude ! Time:")?;
         config.push_str(&text::command_output(&running));
@@ -127,6 +131,25 @@ commands:
             recording,
             &Device::default(),
             r#"essential command "show running-config | no-more | exclude ! Time:": the device refused it"#,
+        );
+    }
+
+    #[test]
+    fn a_device_that_refuses_the_inventory_is_backed_up_without_it() {
+        let recording = r#"init_prompt: "sw1#"
+commands:
+  "show inventory | no-more\n": "show inventory | no-more\r\n% Invalid input (at token 1: 'inventory')\r\nsw1#"
+  "show running-config | no-more | exclude ! Time:\n": "show running-config | no-more | exclude ! Time:\r\n! Command: show running-config\r\nhostname sw1\r\nend\r\nsw1#"
+  "exit\n": ""
+"#;
+        let backup = scripted::backup_without::<Eos>(
+            recording,
+            &Device::default(),
+            &["show inventory | no-more"],
+        );
+        assert_eq!(
+            backup.config,
+            "! Command: show running-config\nhostname sw1\nend\n"
         );
     }
 

@@ -11,8 +11,9 @@
 //! boot-monitor version and serial number picked from it (not the uptime),
 //! `show module` with each line tagged `Modules: `, `show media | exclude
 //! EMPTY`, `show hardware-info` and `show stack`, then `show running-config`.
-//! Commands a model does not know answer "Invalid input"; that complaint is
-//! blanked out. The pager is turned off with `skip-page-display`.
+//! All but the configuration are optional: a command the model does not know
+//! (it answers "Invalid input") is left out. The pager is turned off with
+//! `skip-page-display`.
 //!
 //! Device variable `enable` (flag): run `enable` after login, answering a
 //! password prompt with the host's enable secret.
@@ -54,18 +55,21 @@ impl Driver for FastIron {
 
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
         session.command("skip-page-display")?;
-        let mut config = text::comment(
-            &version_facts(&command_output(session, "show version")?),
-            COMMENT,
-        );
-        let modules = command_output(session, "show module")?;
-        config.push_str(&text::comment(&tag_modules(&modules), COMMENT));
+        let mut config = String::new();
+        if let Some(version) = optional_output(session, "show version")? {
+            config.push_str(&text::comment(&version_facts(&version), COMMENT));
+        }
+        if let Some(modules) = optional_output(session, "show module")? {
+            config.push_str(&text::comment(&tag_modules(&modules), COMMENT));
+        }
         for command in [
             "show media | exclude EMPTY",
             "show hardware-info",
             "show stack",
         ] {
-            config.push_str(&text::comment(&command_output(session, command)?, COMMENT));
+            if let Some(out) = optional_output(session, command)? {
+                config.push_str(&text::comment(&out, COMMENT));
+            }
         }
         // The configuration itself: a refusal fails the backup.
         config.push_str(&printed(&session.essential("show running-config")?));
@@ -79,30 +83,18 @@ impl Driver for FastIron {
     }
 }
 
-/// What `command` printed, without echo and prompt, and with the "Invalid
-/// input" complaint (and its caret line) blanked out.
-fn command_output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
-    Ok(printed(&session.command(command)?))
+/// What an optional `command` printed, without echo and prompt. `None`:
+/// the switch refused it ("Invalid input"), and the backup goes on without.
+fn optional_output(
+    session: &mut dyn Session,
+    command: &str,
+) -> Result<Option<String>, DriverError> {
+    Ok(session.optional(command)?.map(|raw| printed(&raw)))
 }
 
-/// What `raw` (echo, output and prompt) printed, cleaned as by
-/// [`command_output`].
+/// What `raw` (echo, output and prompt) printed.
 fn printed(raw: &str) -> String {
-    let raw = text::unix_newlines(raw);
-    // Skip the regex (a full scan) unless one of its lines can be there.
-    let complaint = raw.contains("% Invalid input detected at '^' marker.")
-        || raw.lines().any(|l| l.trim_start() == "^");
-    if !complaint {
-        return text::cut_echo_and_prompt(&raw);
-    }
-    let cleaned = text::replace_all(
-        &raw,
-        &[(
-            r"(?m)^% Invalid input detected at '\^' marker\.$|^\s+\^$",
-            "",
-        )],
-    );
-    text::cut_echo_and_prompt(&cleaned)
+    text::cut_echo_and_prompt(&text::unix_newlines(raw))
 }
 
 /// The text after `label` on a line that starts with white space and then
@@ -190,14 +182,17 @@ mod tests {
         ! Modules: U1:M1 ICX7150-24P 24-port   OK      24     609c.9f00.0001\n\
         ! \n\
         ! Port 1/2/1: Type  : 10GE SR 300m (SFP +)\n\
-        ! \n\
         ! alone: standalone, D: dynamic config\n\
         Current configuration:\n!\nver 08.0.95T213\n!\nhostname sw1\nend\n\n";
 
     #[test]
-    fn backup_comments_facts_and_blanks_invalid_input() {
+    fn a_device_that_refuses_hardware_info_is_backed_up_without_it() {
         let transcript = format!("init_prompt: 'SSH@sw1/2#'\ncommands:\n{COMMANDS}");
-        let backup = scripted::backup::<FastIron>(&transcript, &Device::default()).expect("backup");
+        let backup = scripted::backup_without::<FastIron>(
+            &transcript,
+            &Device::default(),
+            &["show hardware-info"],
+        );
         assert_eq!(backup.config, EXPECTED);
     }
 

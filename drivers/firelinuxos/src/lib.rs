@@ -17,25 +17,14 @@ const PROMPT: &str = r"^[\w.@/:()-]*[#>]\s?$";
 
 const COMMENT: &str = "! ";
 
-/// Lines an unsupported command leaves behind (the caret and the error).
-fn clean(output: &str) -> String {
-    if !output.contains('^') {
-        return output.to_string();
-    }
-    text::replace_all(
-        output,
-        &[(
-            r"(?m)^% Invalid input detected at '\^' marker\.$|^\s+\^$",
-            "",
-        )],
-    )
-}
-
 impl FireLinuxOs {
-    /// What a command printed: without echo and prompt, `\r\n` made `\n`.
-    fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
-        let raw = session.command(command)?;
-        Ok(clean(&text::command_output(&raw)))
+    /// What an optional command printed: without echo and prompt, `\r\n`
+    /// made `\n`. `None`: the device refused it (`% Invalid input`), and
+    /// the backup goes on without it.
+    fn output(session: &mut dyn Session, command: &str) -> Result<Option<String>, DriverError> {
+        Ok(session
+            .optional(command)?
+            .map(|raw| text::command_output(&raw)))
     }
 }
 
@@ -76,14 +65,16 @@ impl Driver for FireLinuxOs {
     }
 
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
-        let version = Self::output(session, "show version system")?;
-        let mut config = text::comment(&drop_uptime(&version), COMMENT);
-        let inventory = Self::output(session, "show inventory")?;
-        config.push_str(&text::comment(&inventory, COMMENT));
+        let mut config = String::new();
+        if let Some(version) = Self::output(session, "show version system")? {
+            config.push_str(&text::comment(&drop_uptime(&version), COMMENT));
+        }
+        if let Some(inventory) = Self::output(session, "show inventory")? {
+            config.push_str(&text::comment(&inventory, COMMENT));
+        }
         // The configuration itself: a refusal fails the backup.
         let raw = session.essential("show running-config all")?;
-        let running = clean(&text::command_output(&raw));
-        config.push_str(&running_config(&running));
+        config.push_str(&running_config(&text::command_output(&raw)));
         Ok(Backup::config(config))
     }
 
@@ -196,10 +187,22 @@ commands:
     }
 
     #[test]
-    fn invalid_input_marker_lines_are_blanked() {
+    fn a_device_that_refuses_the_inventory_is_backed_up_without_it() {
+        let recording = r#"init_prompt: "> "
+commands:
+  "show version system\n": "show version system\r\nCisco Firepower Threat Defense for Firepower 1010 (7.4.2)\r\n> "
+  "show inventory\n": "show inventory\r\n                ^\r\n% Invalid input detected at '^' marker.\r\n> "
+  "show running-config all\n": "show running-config all\r\n: Saved\r\n\r\n: \r\nNGFW Version 7.4.2 \r\nhostname fw\r\n: end\r\n> "
+  "exit\n": ""
+"#;
+        let backup = scripted::backup_without::<FireLinuxOs>(
+            recording,
+            &Device::default(),
+            &["show inventory"],
+        );
         assert_eq!(
-            clean("    ^\n% Invalid input detected at '^' marker.\nok\n"),
-            "\n\nok\n"
+            backup.config,
+            "! Cisco Firepower Threat Defense for Firepower 1010 (7.4.2)\nNGFW Version 7.4.2 \nhostname fw\n"
         );
     }
 

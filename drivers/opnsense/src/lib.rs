@@ -4,7 +4,8 @@
 //!
 //! The backup is `/conf/config.xml` followed by the OPNsense version as an
 //! XML comment (an XML document may not start with a comment, so it goes at
-//! the end). The account needs "System: Shell account access".
+//! the end; it is left out when the version cannot be read). The account
+//! needs "System: Shell account access".
 //!
 //! Volatile parts dropped from the XML, as Oxidized does: a `<revision>`
 //! block that starts with its `<time>` element, and `<last_rule_upd_time>`.
@@ -79,8 +80,11 @@ impl Driver for Opnsense {
             )));
         }
         let mut out = drop_volatile(&config);
-        let version = text::unix_newlines(&session.exec(VERSION)?);
-        out.push_str(&text::xml_comment(&version));
+        // The version is worth having, not worth failing for: without it the
+        // XML simply ends without its comment.
+        if let Some(version) = session.optional_exec(VERSION)? {
+            out.push_str(&text::xml_comment(&text::unix_newlines(&version)));
+        }
         Ok(Backup::config(out))
     }
 
@@ -103,6 +107,23 @@ mod tests {
             recording,
             &Device::default(),
             r#"essential command "cat /conf/config.xml": the device printed nothing"#,
+        );
+    }
+
+    #[test]
+    fn a_device_that_refuses_the_version_is_backed_up_without_it() {
+        // An old release without `opnsense-version` nor its version file:
+        // csh complains of the one, cat of the other.
+        let refused = "opnsense-version: Command not found.\\ncat: /usr/local/opnsense/version/opnsense: No such file or directory\\nOPNsense \\n";
+        let recording = format!(
+            "commands:\n  \"cat /conf/config.xml\\n\": \"<?xml version=\\\"1.0\\\"?>\\n<opnsense>\\n  <system></system>\\n</opnsense>\\n\"\n  {:?}: \"{refused}\"\n  \"exit\\n\": \"\"\n",
+            format!("{VERSION}\n")
+        );
+        let backup =
+            scripted::backup_without::<Opnsense>(&recording, &Device::default(), &[VERSION]);
+        assert_eq!(
+            backup.config,
+            "<?xml version=\"1.0\"?>\n<opnsense>\n  <system></system>\n</opnsense>\n"
         );
     }
 

@@ -4,7 +4,8 @@
 //!
 //! After `terminal length 0`, the backup is `show version verbose`, `show
 //! system hardware` and the SFP vendor lines of `show interfaces
-//! transceiver` as `! ` comments, then `show running-config`.
+//! transceiver` as `! ` comments (each left out when the device refuses
+//! it), then `show running-config`.
 //!
 //! The IOLAN ends lines with `\r\r\n`; every carriage return is dropped.
 //!
@@ -21,9 +22,10 @@ const PROMPT: &str = r"^[\w.-]+(?:\([\w.-]+\))?#\s?$";
 const COMMENT: &str = "! ";
 
 impl Perle {
-    /// What a command printed, without echo, prompt and carriage returns.
-    fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
-        Ok(printed(&session.command(command)?))
+    /// What an optional command printed, without echo, prompt and carriage
+    /// returns. `None`: the device refused it, and the backup goes without.
+    fn output(session: &mut dyn Session, command: &str) -> Result<Option<String>, DriverError> {
+        Ok(session.optional(command)?.map(|raw| printed(&raw)))
     }
 }
 
@@ -67,14 +69,19 @@ impl Driver for Perle {
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
         session.command("terminal length 0")?;
 
-        let mut config = text::comment(&Self::output(session, "show version verbose")?, COMMENT);
-        let mut hardware = Self::output(session, "show system hardware")?;
-        hardware.push('\n');
-        config.push_str(&text::comment(&hardware, COMMENT));
-        let mut optics =
-            transceiver_identity(&Self::output(session, "show interfaces transceiver")?);
-        optics.push('\n');
-        config.push_str(&text::comment(&optics, COMMENT));
+        let mut config = String::new();
+        if let Some(version) = Self::output(session, "show version verbose")? {
+            config.push_str(&text::comment(&version, COMMENT));
+        }
+        if let Some(mut hardware) = Self::output(session, "show system hardware")? {
+            hardware.push('\n');
+            config.push_str(&text::comment(&hardware, COMMENT));
+        }
+        if let Some(transceivers) = Self::output(session, "show interfaces transceiver")? {
+            let mut optics = transceiver_identity(&transceivers);
+            optics.push('\n');
+            config.push_str(&text::comment(&optics, COMMENT));
+        }
         // The configuration itself: a refusal fails the backup.
         config.push_str(&printed(&session.essential("show running-config")?));
         Ok(Backup::config(config))
@@ -115,6 +122,25 @@ commands:
             &Device::default(),
             r#"essential command "show running-config": the device printed nothing"#,
         );
+    }
+
+    #[test]
+    fn a_device_that_refuses_hardware_and_transceivers_is_backed_up_without_them() {
+        let recording = r#"init_prompt: "scg1#"
+commands:
+  "terminal length 0\n": "terminal length 0\r\r\nscg1#"
+  "show version verbose\n": "show version verbose\r\r\nSoftware Version 6.2.G3\r\r\nscg1#"
+  "show system hardware\n": "show system hardware\r\r\n              ^\r\r\n% Invalid input detected at '^' marker.\r\r\n\r\r\nscg1#"
+  "show interfaces transceiver\n": "show interfaces transceiver\r\r\n                ^\r\r\n% Invalid input detected at '^' marker.\r\r\n\r\r\nscg1#"
+  "show running-config\n": "show running-config\r\r\nhostname scg1\r\r\nscg1#"
+  "exit\n": ""
+"#;
+        let backup = scripted::backup_without::<Perle>(
+            recording,
+            &Device::default(),
+            &["show system hardware", "show interfaces transceiver"],
+        );
+        assert_eq!(backup.config, "! Software Version 6.2.G3\nhostname scg1\n");
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! Checked against a recording of pfSense CE 2.7.2.
 //!
 //! The backup is `/cf/conf/config.xml` followed by `PFsense <version>` (from
-//! `/etc/version`) as an XML comment at the end, where a comment is allowed.
+//! `/etc/version`) as an XML comment at the end, where a comment is allowed;
+//! it is left out when `/etc/version` cannot be read.
 //! Use an account other than `admin`: `admin` gets the console menu, not a
 //! shell, on SSH exec.
 //!
@@ -79,8 +80,12 @@ impl Driver for Pfsense {
             )));
         }
         let mut out = drop_volatile(&config);
-        let version = text::unix_newlines(&session.exec(VERSION)?);
-        out.push_str(&text::xml_comment(&format!("PFsense {version}")));
+        // The version is worth having, not worth failing for: without it the
+        // XML simply ends without its comment.
+        if let Some(version) = session.optional_exec(VERSION)? {
+            let version = text::unix_newlines(&version);
+            out.push_str(&text::xml_comment(&format!("PFsense {version}")));
+        }
         Ok(Backup::config(out))
     }
 
@@ -103,6 +108,16 @@ mod tests {
             recording,
             &Device::default(),
             r#"essential command "cat /cf/conf/config.xml": the device printed nothing"#,
+        );
+    }
+
+    #[test]
+    fn a_device_that_refuses_the_version_is_backed_up_without_it() {
+        let recording = "commands:\n  \"cat /cf/conf/config.xml\\n\": \"<?xml version=\\\"1.0\\\"?>\\n<pfsense>\\n\\t<version>23.3</version>\\n</pfsense>\"\n  \"cat /etc/version\\n\": \"cat: /etc/version: No such file or directory\\n\"\n  \"exit\\n\": \"\"\n";
+        let backup = scripted::backup_without::<Pfsense>(recording, &Device::default(), &[VERSION]);
+        assert_eq!(
+            backup.config,
+            "<?xml version=\"1.0\"?>\n<pfsense>\n\t<version>23.3</version>\n</pfsense>"
         );
     }
 

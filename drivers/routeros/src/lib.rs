@@ -6,8 +6,9 @@
 //! The backup is, as `# ` comments: `/system resource print` without its
 //! changing values (uptime, free memory, CPU load, ...), the installed
 //! version from `/system package update print`, and
-//! `/system history print without-paging`; then the configuration export.
-//! Every line loses its trailing white space.
+//! `/system history print without-paging`, each left out when the router
+//! refuses it; then the configuration export. Every line loses its trailing
+//! white space.
 //!
 //! The export is `/export show-sensitive` on RouterOS 7 and later and
 //! `/export` before (where it shows everything). Its first line (the time of
@@ -153,18 +154,26 @@ impl Driver for Routeros {
     }
 
     fn backup(session: &mut dyn Session, device: &Device) -> Result<Backup, DriverError> {
-        let resource = text::unix_newlines(&session.exec("/system resource print")?);
-        let mut config = resources(&resource);
+        let mut config = String::new();
+        if let Some(resource) = session.optional_exec("/system resource print")? {
+            config.push_str(&resources(&text::unix_newlines(&resource)));
+        }
 
-        let update = text::unix_newlines(&session.exec("/system package update print")?);
-        let version = installed_version(&update);
+        // Without the installed version the export is the one every release
+        // knows, `/export`.
+        let update = session
+            .optional_exec("/system package update print")?
+            .map(|update| text::unix_newlines(&update));
+        let version = update.as_deref().and_then(installed_version);
         if let Some(line) = version {
             config.push_str(&commented(&[line]));
         }
         let major = version.and_then(major_version);
 
-        let history = text::unix_newlines(&session.exec("/system history print without-paging")?);
-        config.push_str(&commented(&trimmed_lines(&history)));
+        if let Some(history) = session.optional_exec("/system history print without-paging")? {
+            let history = text::unix_newlines(&history);
+            config.push_str(&commented(&trimmed_lines(&history)));
+        }
 
         let command = if device.flag("remove_secret") {
             "/export hide-sensitive"
@@ -245,6 +254,29 @@ mod tests {
             recording,
             &Device::default(),
             r#"essential command "/export show-sensitive": the device refused it"#,
+        );
+    }
+
+    #[test]
+    fn a_device_that_refuses_the_update_and_history_is_backed_up_without_them() {
+        let recording = r##"commands:
+  "/system resource print\n": "  version: 6.49.10 (long-term)\r\n"
+  "/system package update print\n": "bad command name update (line 1 column 17)\r\n"
+  "/system history print without-paging\n": "bad command name history (line 1 column 9)\r\n"
+  "/export\n": "# jan/02/1970 00:00:00 by RouterOS 6.49.10\r\n/system identity\r\nset name=r1\r\n"
+  "quit\n": ""
+"##;
+        let backup = scripted::backup_without::<Routeros>(
+            recording,
+            &Device::default(),
+            &[
+                "/system package update print",
+                "/system history print without-paging",
+            ],
+        );
+        assert_eq!(
+            backup.config,
+            "#   version: 6.49.10 (long-term)\n/system identity\nset name=r1\n"
         );
     }
 

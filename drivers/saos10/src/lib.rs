@@ -3,9 +3,10 @@
 //! Checked against a recording of SAOS 10-09-02-0181-RS3 on a CN5171.
 //!
 //! After `set session more off`, the backup is the hostname, software,
-//! components, health and last-reset-reason tables as `# ` comments, then
-//! `show running config` without its `! Created:` and `! On terminal:`
-//! header lines (they change on every read).
+//! components, health and last-reset-reason tables as `# ` comments (a
+//! refused one is left out), then `show running config` without its
+//! `! Created:` and `! On terminal:` header lines (they change on every
+//! read).
 
 use netraven_driver_sdk::prelude::*;
 
@@ -24,13 +25,6 @@ const COMMENTED: &[&str] = &[
     "show system health",
     "show system last-reset-reasons",
 ];
-
-impl Saos10 {
-    /// What a command printed: without echo and prompt, with `\r\n` made `\n`.
-    fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
-        Ok(text::command_output(&session.command(command)?))
-    }
-}
 
 /// The running config without the header lines naming when and from which
 /// terminal it was shown.
@@ -55,8 +49,12 @@ impl Driver for Saos10 {
         session.command("set session more off")?;
 
         let mut config = String::new();
+        // Each table is worth having, none worth failing for: a release or
+        // an account without one leaves it out.
         for command in COMMENTED {
-            config.push_str(&text::comment(&Self::output(session, command)?, COMMENT));
+            if let Some(raw) = session.optional(command)? {
+                config.push_str(&text::comment(&text::command_output(&raw), COMMENT));
+            }
         }
         // The configuration itself: a refused or empty reply fails the backup.
         let running = text::command_output(&session.essential("show running config")?);
@@ -94,6 +92,30 @@ commands:
             recording,
             &Device::default(),
             r#"essential command "show running config": the device printed nothing"#,
+        );
+    }
+
+    #[test]
+    fn a_device_that_refuses_health_and_reset_reasons_is_backed_up_without_them() {
+        let recording = r#"init_prompt: "cn1> "
+commands:
+  "set session more off\n": "set session more off\r\ncn1> "
+  "show system hostname\n": "show system hostname\r\n| Hostname | cn1 |\r\ncn1> "
+  "show software\n": "show software\r\n| Running Package | saos-10-09-02-0181 |\r\ncn1> "
+  "show system components\n": "show system components\r\n| Name | CN5171 |\r\ncn1> "
+  "show system health\n": "show system health\r\nError: Unknown command\r\ncn1> "
+  "show system last-reset-reasons\n": "show system last-reset-reasons\r\nError: Unknown command\r\ncn1> "
+  "show running config\n": "show running config\r\n! Created: Fri Jun 27 12:30:00 2025\r\nsystem config hostname cn1\r\ncn1> "
+  "exit\n": ""
+"#;
+        let backup = scripted::backup_without::<Saos10>(
+            recording,
+            &Device::default(),
+            &["show system health", "show system last-reset-reasons"],
+        );
+        assert_eq!(
+            backup.config,
+            "# | Hostname | cn1 |\n# | Running Package | saos-10-09-02-0181 |\n# | Name | CN5171 |\nsystem config hostname cn1\n"
         );
     }
 

@@ -7,8 +7,9 @@
 //!
 //! The backup is what Oxidized stores: the third line of `copy
 //! startup-configuration display` (the echo and two status lines come
-//! first), then `copy running-configuration display` without its echo, its
-//! two leading status lines and the closing prompt. The EtherHaul CLI prints
+//! first; left out when the radio refuses the command), then `copy
+//! running-configuration display` without its echo, its two leading status
+//! lines and the closing prompt. The EtherHaul CLI prints
 //! the configuration in one go, so no pager setting is needed.
 
 use netraven_driver_sdk::prelude::*;
@@ -25,11 +26,15 @@ impl Driver for Siklu {
     }
 
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
-        let startup = text::unix_newlines(&session.command("copy startup-configuration display")?);
+        // The startup configuration's status line is worth having, not worth
+        // failing for.
+        let startup = session
+            .optional("copy startup-configuration display")?
+            .map(|raw| text::unix_newlines(&raw));
         // The configuration itself: a refused or empty reply fails the backup.
         let running =
             text::unix_newlines(&session.essential("copy running-configuration display")?);
-        let mut config = startup_part(&startup);
+        let mut config = startup.as_deref().map(startup_part).unwrap_or_default();
         config.push_str(&running_part(&running));
         Ok(Backup::config(config))
     }
@@ -101,6 +106,22 @@ commands:
             &Device::default(),
             r#"essential command "copy running-configuration display": the device printed nothing"#,
         );
+    }
+
+    #[test]
+    fn a_device_that_refuses_the_startup_configuration_is_backed_up_without_it() {
+        let transcript = r#"init_prompt: "EH-8010>"
+commands:
+  "copy startup-configuration display\n": "copy startup-configuration display\r\n% Unknown command\r\nEH-8010>"
+  "copy running-configuration display\n": "copy running-configuration display\r\n\r\nSource: running-configuration\r\nset system name EH-8010\r\n\r\nEH-8010>"
+  "exit\n": ""
+"#;
+        let backup = scripted::backup_without::<Siklu>(
+            transcript,
+            &Device::default(),
+            &["copy startup-configuration display"],
+        );
+        assert_eq!(backup.config, "set system name EH-8010\n\n");
     }
 
     #[test]

@@ -5,9 +5,9 @@
 //! The backup is the running configuration as the switch prints it (its
 //! echo line included, as Oxidized stores it), then `show version`, the
 //! optical transceiver details and the power supplies as `! ` comments, each
-//! headed by the command that printed it. The per-port "current alarm"
-//! block of the transceiver report changes with light levels and is left
-//! out.
+//! headed by the command that printed it and left out when the switch
+//! refuses that command. The per-port "current alarm" block of the
+//! transceiver report changes with light levels and is left out.
 //!
 //! Device variable `enable` (flag): run `enable` first, answering a password
 //! prompt with the host's enable secret.
@@ -24,11 +24,12 @@ const ENABLE_PASSWORD: &str = r"^[pP]assword:\s?$";
 const COMMENT: &str = "! ";
 
 impl SmartByte {
-    /// What a command printed, echo line kept and prompt line dropped, with
-    /// the switch's `\r\r\n` / `\r\n` line ends made `\n`.
-    fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
-        let raw = session.command(command)?;
-        Ok(text::cut_prompt(&unix_lines(&raw)))
+    /// What an optional command printed, echo line kept and prompt line
+    /// dropped, with the switch's `\r\r\n` / `\r\n` line ends made `\n`.
+    /// `None`: the switch refused it, and the backup goes without.
+    fn output(session: &mut dyn Session, command: &str) -> Result<Option<String>, DriverError> {
+        let raw = session.optional(command)?;
+        Ok(raw.map(|raw| text::cut_prompt(&unix_lines(&raw))))
     }
 }
 
@@ -93,16 +94,15 @@ impl Driver for SmartByte {
         // The configuration itself: a refused or empty reply fails the backup.
         let running = session.essential("show running-config")?;
         let mut config = text::cut_prompt(&unix_lines(&running));
-        config.push_str(&text::comment(
-            &Self::output(session, "show version")?,
-            COMMENT,
-        ));
-        let optics = Self::output(session, "show interface optical-transceiver info")?;
-        config.push_str(&text::comment(&drop_transceiver_alarms(&optics), COMMENT));
-        config.push_str(&text::comment(
-            &Self::output(session, "show power")?,
-            COMMENT,
-        ));
+        if let Some(version) = Self::output(session, "show version")? {
+            config.push_str(&text::comment(&version, COMMENT));
+        }
+        if let Some(optics) = Self::output(session, "show interface optical-transceiver info")? {
+            config.push_str(&text::comment(&drop_transceiver_alarms(&optics), COMMENT));
+        }
+        if let Some(power) = Self::output(session, "show power")? {
+            config.push_str(&text::comment(&power, COMMENT));
+        }
         Ok(Backup::config(config))
     }
 
@@ -135,6 +135,28 @@ commands:
             recording,
             &Device::default(),
             r#"essential command "show running-config": the device printed nothing"#,
+        );
+    }
+
+    #[test]
+    fn a_device_that_refuses_optics_and_power_is_backed_up_without_them() {
+        let recording = r#"init_prompt: "sw1>"
+commands:
+  "terminal length 0\n": "terminal length 0\r\r\nsw1>"
+  "show running-config\n": "show running-config\r\r\nhostname sw1\r\nsw1>"
+  "show version\n": "show version\r\r\n Software Version: 7.4.7\r\nsw1>"
+  "show interface optical-transceiver info\n": "show interface optical-transceiver info\r\r\n                    ^\r\n% Invalid input detected at '^' marker.\r\n\r\nsw1>"
+  "show power\n": "show power\r\r\n          ^\r\n% Invalid input detected at '^' marker.\r\n\r\nsw1>"
+  "exit\n": ""
+"#;
+        let backup = scripted::backup_without::<SmartByte>(
+            recording,
+            &Device::default(),
+            &["show interface optical-transceiver info", "show power"],
+        );
+        assert_eq!(
+            backup.config,
+            "show running-config\nhostname sw1\n! show version\n!  Software Version: 7.4.7\n"
         );
     }
 

@@ -3,8 +3,8 @@
 //! Checked against recordings of TNSR 23.02-3, 23.06-3, 24.10-3 and 25.02-2.
 //!
 //! The backup is `show version all` as `! ` comments (TNSR before 24.x does
-//! not know it, then `show version` is used), then
-//! `show configuration running cli`.
+//! not know it, then `show version` is used; if that is refused too, the
+//! version is left out), then `show configuration running cli`.
 //!
 //! TNSR pages with `--More--`, which the driver answers with a space. The
 //! pager does not always start a line (it can follow a line cut short), and
@@ -68,10 +68,6 @@ fn clean(raw: &str) -> String {
     text::cut_echo_and_prompt(&out)
 }
 
-fn unknown_command(output: &str) -> bool {
-    output.contains("CLI syntax error") && output.contains("Unknown command")
-}
-
 impl Driver for Tnsr {
     /// Leave with `exit`, as the device expects.
     fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {
@@ -96,11 +92,13 @@ impl Driver for Tnsr {
     }
 
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
-        let mut version = clean(&session.command("show version all")?);
-        if unknown_command(&version) {
-            version = clean(&session.command("show version")?);
-        }
-        let mut config = text::comment(&version, COMMENT);
+        let version = match session.optional("show version all")? {
+            Some(version) => Some(version),
+            None => session.optional("show version")?,
+        };
+        let mut config = version
+            .map(|version| text::comment(&clean(&version), COMMENT))
+            .unwrap_or_default();
         // The configuration itself: a refused or empty reply fails the backup.
         config.push_str(&clean(
             &session.essential("show configuration running cli")?,
@@ -174,10 +172,36 @@ commands:
 
     #[test]
     fn old_releases_fall_back_to_show_version() {
-        assert!(unknown_command(
-            "\rCLI syntax error: \"show version all\": Unknown command\n"
-        ));
-        assert!(!unknown_command("tnsr-release 24.10-3\n"));
+        let recording = r#"init_prompt: "r1 tnsr# "
+commands:
+  "show version all\n": "show version all\r\n\rCLI syntax error: \"show version all\": Unknown command\r\n\rr1 tnsr# "
+  "show version\n": "show version\r\nVersion: 23.02-3+tnsr-v23.02-3+jammy\r\n\rr1 tnsr# "
+  "show configuration running cli\n": "show configuration running cli\r\n\rnacm disable\r\n\rr1 tnsr# "
+  "exit\n": ""
+"#;
+        let backup =
+            scripted::backup_without::<Tnsr>(recording, &Device::default(), &["show version all"]);
+        assert_eq!(
+            backup.config,
+            "! Version: 23.02-3+tnsr-v23.02-3+jammy\nnacm disable\n"
+        );
+    }
+
+    #[test]
+    fn a_device_that_refuses_both_versions_is_backed_up_without_them() {
+        let recording = r#"init_prompt: "r1 tnsr# "
+commands:
+  "show version all\n": "show version all\r\n\rCLI syntax error: \"show version all\": Unknown command\r\n\rr1 tnsr# "
+  "show version\n": "show version\r\n\rCLI syntax error: \"show version\": Unknown command\r\n\rr1 tnsr# "
+  "show configuration running cli\n": "show configuration running cli\r\n\rnacm disable\r\n\rr1 tnsr# "
+  "exit\n": ""
+"#;
+        let backup = scripted::backup_without::<Tnsr>(
+            recording,
+            &Device::default(),
+            &["show version all", "show version"],
+        );
+        assert_eq!(backup.config, "nacm disable\n");
     }
 
     #[test]

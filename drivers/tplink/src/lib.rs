@@ -6,8 +6,8 @@
 //! TP-Link CLIs want `\r\n` after a command and mix `\r`, `\r\n` and `\n\r`
 //! in what they print; the backup has every line break made `\n` and blank
 //! or `#`-only lines dropped. It is `show system-info` as `! ` comments
-//! (system time blanked, running time dropped), then `show running-config`
-//! up to its `end` line.
+//! (system time blanked, running time dropped; left out when refused), then
+//! `show running-config` up to its `end` line.
 //!
 //! Device variable `enable` (flag): run `enable` after login and answer a
 //! password prompt with the host's enable secret.
@@ -52,8 +52,10 @@ impl Driver for TpLink {
         session.on_pattern(PAGER, " ")?;
         session.command("terminal length 0")?;
 
-        let info = clean(&session.command("show system-info")?);
-        let mut config = text::comment(&system_info(&info), COMMENT);
+        let mut config = String::new();
+        if let Some(info) = session.optional("show system-info")? {
+            config.push_str(&text::comment(&system_info(&clean(&info)), COMMENT));
+        }
         // The configuration itself: a refused or empty reply fails the backup.
         let running = clean(&session.essential("show running-config")?);
         config.push_str(&running_config(&running));
@@ -156,6 +158,27 @@ commands:
         );
     }
     use netraven_driver_sdk::harness::scripted;
+
+    /// TP-Link's own answer to an unknown command, `Error: Bad command`, is
+    /// not among the SDK's refusals yet: this switch refuses in the
+    /// Cisco-like wording the SDK knows.
+    #[test]
+    fn a_device_that_refuses_the_system_info_is_backed_up_without_it() {
+        let recording = r#"init_prompt: "olt1#"
+commands:
+  "terminal length 0\r\n": "terminal length 0\r\nolt1#"
+  "show system-info\r\n": "show system-info\r\n            ^\r\n% Invalid input detected at '^' marker.\r\n\r\nolt1#"
+  "show running-config\r\n": "show running-config\r\n#\r\nhostname \"olt1\"\r\nend\r\n\r\nolt1#"
+  "exit\r\n": "exit\r\n\r\n\rolt1>"
+  "logout\r\n": ""
+"#;
+        let backup = scripted::backup_without::<TpLink>(
+            recording,
+            &Device::default(),
+            &["show system-info"],
+        );
+        assert_eq!(backup.config, "hostname \"olt1\"\nend\n");
+    }
 
     #[test]
     fn corpus_cases_pass() {

@@ -5,8 +5,9 @@
 //! The show commands only exist in config mode, so the login runs `enable`
 //! (answering `Password:` with the host's enable secret; on these OLTs it
 //! is usually the login password) and `configure terminal`. The backup is
-//! `show version` and `show pon transceiver-info all` as `! ` comments, then
-//! `show running-config` with runs of blank lines collapsed.
+//! `show version` and `show pon transceiver-info all` as `! ` comments (a
+//! refused one is left out), then `show running-config` with runs of blank
+//! lines collapsed.
 //!
 //! Two quirks shape the clean-up, which follows Oxidized byte for byte:
 //! - The OLT prints log events (`YYYY/MM/DD HH:MM:SS ...`) into the session
@@ -132,10 +133,12 @@ impl Driver for Vsololt {
     }
 
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
-        let version = output(&session.command("show version")?);
-        let mut config = text::comment(&version, COMMENT);
-        let optics = output(&session.command("show pon transceiver-info all")?);
-        config.push_str(&text::comment(&optics, COMMENT));
+        let mut config = String::new();
+        for command in ["show version", "show pon transceiver-info all"] {
+            if let Some(raw) = session.optional(command)? {
+                config.push_str(&text::comment(&output(&raw), COMMENT));
+            }
+        }
         // The configuration itself: a refusal fails the backup.
         let running = output(&session.essential("show running-config")?);
         config.push_str(&collapse_blank_lines(&running));
@@ -225,6 +228,26 @@ commands:
             &Device::default(),
             r#"essential command "show running-config": the device refused it"#,
         );
+    }
+
+    #[test]
+    fn a_device_that_refuses_the_transceivers_is_backed_up_without_them() {
+        let recording = r#"init_prompt: "OLT> "
+commands:
+  "enable\n": "enable\r\nOLT# "
+  "configure terminal\n": "configure terminal\r\nOLT(config)# "
+  "show version\n": "show version\r\nV1600G0-B V1.4.13R\r\nOLT(config)# "
+  "show pon transceiver-info all\n": "show pon transceiver-info all\r\n% Unknown command.\r\nOLT(config)# "
+  "show running-config\n": "show running-config\r\nhostname OLT\r\n!\r\nOLT(config)# "
+  "end\n": "end\r\nOLT# "
+  "exit\n": ""
+"#;
+        let backup = scripted::backup_without::<Vsololt>(
+            recording,
+            &Device::default(),
+            &["show pon transceiver-info all"],
+        );
+        assert_eq!(backup.config, "! V1600G0-B V1.4.13R\nhostname OLT\n!\n");
     }
 
     #[test]

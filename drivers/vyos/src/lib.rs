@@ -2,10 +2,11 @@
 //!
 //! Checked against a recording of VyOS 1.4.3 (sagitta) on a Supermicro box.
 //!
-//! The backup is `show version` as `# ` comments, then
-//! `show configuration commands | no-more`. VyOS pipes operational output
-//! through a pager that sends terminal escape codes and carriage returns;
-//! the session strips the escape codes and the driver drops the stray `\r`.
+//! The backup is `show version` as `# ` comments (left out when refused),
+//! then `show configuration commands | no-more`. VyOS pipes operational
+//! output through a pager that sends terminal escape codes and carriage
+//! returns; the session strips the escape codes and the driver drops the
+//! stray `\r`.
 
 use netraven_driver_sdk::prelude::*;
 
@@ -18,9 +19,8 @@ const COMMENT: &str = "# ";
 const PROMPT: &str = r"^\S+@\S+(?::\S*[$#]|[>#]) ?$";
 
 /// What a command printed: without echo and prompt, `\r` removed.
-fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
-    let raw = session.command(command)?;
-    Ok(text::command_output(&raw).replace('\r', ""))
+fn output(raw: &str) -> String {
+    text::command_output(raw).replace('\r', "")
 }
 
 impl Driver for Vyos {
@@ -47,11 +47,13 @@ impl Driver for Vyos {
     }
 
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
-        let version = output(session, "show version")?;
-        let mut config = text::comment(&version, COMMENT);
+        let mut config = String::new();
+        if let Some(version) = session.optional("show version")? {
+            config.push_str(&text::comment(&output(&version), COMMENT));
+        }
         // The configuration itself: a refusal fails the backup.
         let raw = session.essential("show configuration commands | no-more")?;
-        config.push_str(&text::command_output(&raw).replace('\r', ""));
+        config.push_str(&output(&raw));
         Ok(Backup::config(config))
     }
 
@@ -112,6 +114,19 @@ commands:
             &Device::default(),
             r#"essential command "show configuration commands | no-more": the device refused it"#,
         );
+    }
+
+    #[test]
+    fn a_device_that_refuses_the_version_is_backed_up_without_it() {
+        let recording = r#"init_prompt: "vyos@r1:~$ "
+commands:
+  "show version\n": "show version\r\n\r\n  Invalid command: show [version]\r\n\r\nvyos@r1:~$ "
+  "show configuration commands | no-more\n": "show configuration commands | no-more\r\nset system host-name 'r1'\r\nvyos@r1:~$ "
+  "exit\n": ""
+"#;
+        let backup =
+            scripted::backup_without::<Vyos>(recording, &Device::default(), &["show version"]);
+        assert_eq!(backup.config, "set system host-name 'r1'\n");
     }
 
     #[test]

@@ -3,31 +3,8 @@
 //! device answers with its error message and the prompt again; so does the
 //! simulator, unless it runs with `--strict`.
 
-/// The error a device of `model` prints for the unknown command `line`
-/// (without the line endings around it). The messages are the vendors'
-/// own wording for an unrecognised command.
-pub fn error_line(model: &str, line: &str) -> String {
-    match model {
-        // Cisco and the many CLIs shaped like it mark the position with `^`.
-        "ios" | "nxos" | "eos" | "asa" | "aosw" | "arubainstant" | "smartbyte" | "efos"
-        | "fsos" | "fastiron" | "netgear" | "tplink" | "quantaos" | "vsololt" | "firelinuxos" => {
-            "% Invalid input detected at '^' marker.".to_string()
-        }
-        "h3c" => "% Unrecognized command found at '^' position.".to_string(),
-        "junos" => "unknown command.".to_string(),
-        "aoscx" => "Invalid input: ".to_string() + first_word(line),
-        "routeros" => format!("bad command name {} (line 1 column 1)", first_word(line)),
-        "fortigate" | "fortios" => "Unknown action 0".to_string(),
-        "vyos" | "cumulus" | "linuxgeneric" | "opnsense" | "pfsense" | "tnsr" => {
-            format!("-bash: {}: command not found", first_word(line))
-        }
-        _ => format!("% Unknown command: {line}"),
-    }
-}
-
-fn first_word(line: &str) -> &str {
-    line.split_whitespace().next().unwrap_or(line)
-}
+/// The error a device of `model` prints for the unknown command `line`.
+pub use netraven_driver_sdk::harness::vendor::refusal_line as error_line;
 
 /// A user-mode prompt: the last line's final `#` (and what follows it on
 /// that line, a space at most) made `>`.

@@ -1,0 +1,70 @@
+//! How each vendor's CLI refuses a command it does not know: what the
+//! simulator answers a line its recording lacks, and what the chaos replay
+//! puts in place of a command's output to refuse it.
+
+/// The error a device of `model` prints for the unknown command `line`
+/// (without the line endings around it): the vendors' own wording, which
+/// [`text::refusal`](crate::text::refusal) recognises.
+pub fn refusal_line(model: &str, line: &str) -> String {
+    let word = first_word(line);
+    match model {
+        // Cisco and the many CLIs shaped like it mark the position with `^`.
+        "ios" | "eos" | "asa" | "aosw" | "arubainstant" | "smartbyte" | "efos" | "fsos"
+        | "fastiron" | "netgear" | "quantaos" | "vsololt" | "firelinuxos" | "perle" | "mtrlrfs"
+        | "firewareos" => "% Invalid input detected at '^' marker.".to_string(),
+        "nxos" => "% Invalid command at '^' marker.".to_string(),
+        "h3c" => "% Unrecognized command found at '^' position.".to_string(),
+        "junos" => "unknown command.".to_string(),
+        "aoscx" => format!("Invalid input: {word}"),
+        "aos7" => format!("ERROR: Invalid entry: \"{word}\""),
+        "routeros" => format!("bad command name {word} (line 1 column 1)"),
+        "fortigate" | "fortios" => "Unknown action 0".to_string(),
+        "tplink" => "Error: Bad command".to_string(),
+        "tnsr" => format!("CLI syntax error: \"{line}\": Unknown command"),
+        "garderos" => format!("Unknown command '{word}'."),
+        "vyos" => format!("  Invalid command: [{line}]"),
+        "apcaos" => "E101: Command Not Found".to_string(),
+        "asyncos" => "Unknown command or missing feature key".to_string(),
+        "cumulus" | "linuxgeneric" => format!("-bash: {word}: command not found"),
+        "opnsense" | "pfsense" => format!("{word}: Command not found."),
+        _ => format!("% Unknown command: {line}"),
+    }
+}
+
+fn first_word(line: &str) -> &str {
+    line.split_whitespace().next().unwrap_or(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_vendor_wording_is_a_refusal_the_sdk_recognises() {
+        for model in [
+            "ios",
+            "nxos",
+            "h3c",
+            "junos",
+            "aoscx",
+            "aos7",
+            "routeros",
+            "fortigate",
+            "tplink",
+            "tnsr",
+            "garderos",
+            "vyos",
+            "apcaos",
+            "asyncos",
+            "cumulus",
+            "pfsense",
+            "saos10",
+        ] {
+            let line = refusal_line(model, "show widgets");
+            assert!(
+                crate::text::refusal(&line).is_some(),
+                "{model}: {line:?} is not recognised"
+            );
+        }
+    }
+}
