@@ -32,7 +32,8 @@ use yaml_rust2::{Yaml, YamlLoader};
 use super::engine::compile;
 use super::replay::{LOGIN_PROBE_DONE, ReplaySession};
 use super::transcript::Transcript;
-use crate::driver::{Backup, Device, Driver, DriverInfo};
+use crate::driver::{Backup, Device, Driver, DriverError, DriverInfo};
+use crate::session::{Level, SessionError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum CheckKind {
@@ -42,6 +43,8 @@ pub enum CheckKind {
     Prompt,
     Custom,
     Replay,
+    /// A recording replayed with a change real devices make (`chaos`).
+    Chaos,
 }
 
 impl fmt::Display for CheckKind {
@@ -53,6 +56,7 @@ impl fmt::Display for CheckKind {
             CheckKind::Prompt => "prompt",
             CheckKind::Custom => "custom",
             CheckKind::Replay => "replay",
+            CheckKind::Chaos => "chaos",
         })
     }
 }
@@ -180,6 +184,8 @@ impl Case {
 pub struct Check {
     pub case: String,
     pub kind: CheckKind,
+    /// For a chaos check, the change made to the recording.
+    pub change: Option<String>,
     pub outcome: Result<(), String>,
 }
 
@@ -187,14 +193,64 @@ impl Check {
     pub fn passed(&self) -> bool {
         self.outcome.is_ok()
     }
+
+    /// The kind, and for a chaos check its change: `chaos banner`.
+    pub fn label(&self) -> String {
+        match &self.change {
+            Some(change) => format!("{} {change}", self.kind),
+            None => self.kind.to_string(),
+        }
+    }
+}
+
+/// How a replayed backup failed: the class a job would report
+/// (`command_rejected`, `prompt_timeout`, ...) and the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub class: String,
+    pub message: String,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl Failure {
+    /// The class the host gives a driver's error.
+    pub fn from_driver(e: &DriverError) -> Failure {
+        let class = match e {
+            DriverError::Session(SessionError::Timeout(_)) => "prompt_timeout",
+            DriverError::Session(SessionError::Closed(_)) => "connection_closed",
+            DriverError::Session(SessionError::Rejected(_)) => "command_rejected",
+            DriverError::Session(_) | DriverError::Failed(_) => "driver_error",
+        };
+        Failure {
+            class: class.to_string(),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// A replayed login, backup and logout: the backup, and what the driver
+/// logged on the way.
+#[derive(Debug)]
+pub struct Run {
+    pub backup: Result<Backup, Failure>,
+    pub logs: Vec<(Level, String)>,
 }
 
 /// What the checks need from a driver: implemented natively for a
 /// [`Driver`] type here, and over a wasm component by the host.
 pub trait Target {
     fn info(&mut self) -> Result<DriverInfo, String>;
-    /// Log in and back up through `session`.
-    fn backup(&mut self, session: ReplaySession, device: &Device) -> Result<Backup, String>;
+    /// Log in, back up and log out through `session`.
+    fn run(&mut self, session: ReplaySession, device: &Device) -> Run;
+    /// [`run`](Target::run), for the backup alone.
+    fn backup(&mut self, session: ReplaySession, device: &Device) -> Result<Backup, String> {
+        self.run(session, device).backup.map_err(|f| f.to_string())
+    }
     fn redact(&mut self, config: &str) -> Result<String, String>;
     fn significant(&mut self, config: &str) -> Result<String, String>;
 }
@@ -212,13 +268,26 @@ impl<D: Driver> Target for NativeTarget<D> {
     fn info(&mut self) -> Result<DriverInfo, String> {
         Ok(D::info())
     }
-    fn backup(&mut self, mut session: ReplaySession, device: &Device) -> Result<Backup, String> {
-        D::login(&mut session, device).map_err(|e| e.to_string())?;
-        let backup = D::backup(&mut session, device).map_err(|e| e.to_string())?;
-        // As the SDK does on a device: a failed logout is no failed backup
-        // (the replay check tells whether the logout was the recorded one).
-        let _ = D::logout(&mut session, device);
-        Ok(backup)
+    fn run(&mut self, mut session: ReplaySession, device: &Device) -> Run {
+        let backup = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            D::login(&mut session, device)?;
+            let backup = D::backup(&mut session, device)?;
+            // As the SDK does on a device: a failed logout is no failed
+            // backup (the replay check tells whether it was the recorded one).
+            let _ = D::logout(&mut session, device);
+            Ok(backup)
+        }));
+        let backup = match backup {
+            Ok(result) => result.map_err(|e: DriverError| Failure::from_driver(&e)),
+            Err(panic) => Err(Failure {
+                class: "driver_error".to_string(),
+                message: format!("the driver panicked: {}", panic_text(&*panic)),
+            }),
+        };
+        Run {
+            backup,
+            logs: std::mem::take(&mut session.logs),
+        }
     }
     fn redact(&mut self, config: &str) -> Result<String, String> {
         Ok(D::redact(config))
@@ -228,7 +297,15 @@ impl<D: Driver> Target for NativeTarget<D> {
     }
 }
 
-fn device_for(case: &Case) -> Device {
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".to_string())
+}
+
+pub(crate) fn device_for(case: &Case) -> Device {
     Device {
         name: case.description.clone(),
         address: "replay".to_string(),
@@ -243,6 +320,7 @@ pub fn run_case(target: &mut dyn Target, case: &Case) -> Vec<Check> {
     let check = |kind, outcome| Check {
         case: id.clone(),
         kind,
+        change: None,
         outcome,
     };
     let mut checks = Vec::new();
@@ -583,7 +661,7 @@ pub fn assert_corpus<D: Driver>(dir: impl AsRef<Path>) {
             c.outcome
                 .as_ref()
                 .err()
-                .map(|e| format!("FAIL {} {}: {e}", c.case, c.kind))
+                .map(|e| format!("FAIL {} {}: {e}", c.case, c.label()))
         })
         .collect();
     assert!(

@@ -14,6 +14,12 @@
 //!   rest of the match stays in the output: so `(?<drop>--More--)(?s:.*)`
 //!   answers a pager that the device follows with more output before it
 //!   waits (see `Session::on_pager_anywhere`).
+//! - A prompt may be followed by blanks the device printed after it
+//!   (`r1#   `): they are left out of the match, not of the output.
+//! - Unless the driver turns it off (`strip_ansi(false)`), output is
+//!   cleaned as a terminal shows it: ANSI escape sequences are removed, and
+//!   so are the carriage returns that move nothing (a run of them before a
+//!   line feed keeps one; one at the start of a line goes).
 
 use std::sync::Arc;
 
@@ -90,6 +96,19 @@ enum Ansi {
     Csi,
 }
 
+/// Carriage returns seen and not yet written out: what follows them says
+/// whether a terminal would show them.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Returns {
+    /// How many in a row.
+    held: usize,
+    /// The next byte starts a line (after a line feed, or at the start).
+    line_start: bool,
+}
+
+/// Most blanks after a prompt that still let it count.
+const PROMPT_BLANKS: usize = 16;
+
 /// An auto-reply pattern and what it sends.
 #[derive(Debug, Clone)]
 struct Pattern {
@@ -108,6 +127,7 @@ pub struct PromptEngine {
     patterns: Vec<Pattern>,
     strip_ansi: bool,
     ansi: Ansi,
+    returns: Returns,
     buf: Vec<u8>,
     /// Matches must start at or after this offset (bytes before it were
     /// already answered as a pager).
@@ -119,8 +139,12 @@ impl PromptEngine {
         Ok(PromptEngine {
             prompt: compile(prompt)?,
             patterns: Vec::new(),
-            strip_ansi: false,
+            strip_ansi: true,
             ansi: Ansi::Text,
+            returns: Returns {
+                held: 0,
+                line_start: true,
+            },
             buf: Vec::new(),
             floor: 0,
         })
@@ -159,6 +183,29 @@ impl PromptEngine {
         self.strip_ansi = on;
     }
 
+    /// `bytes` cleaned as this session cleans its shell output (an exec
+    /// channel's whole output, say).
+    pub fn clean(&self, bytes: Vec<u8>) -> Vec<u8> {
+        if !self.strip_ansi {
+            return bytes;
+        }
+        let mut fresh = PromptEngine {
+            prompt: self.prompt.clone(),
+            patterns: Vec::new(),
+            strip_ansi: true,
+            ansi: Ansi::Text,
+            returns: Returns {
+                held: 0,
+                line_start: true,
+            },
+            buf: Vec::with_capacity(bytes.len()),
+            floor: 0,
+        };
+        fresh.feed(&bytes);
+        // Returns held at the very end move nothing either.
+        fresh.buf
+    }
+
     /// Bytes received and not yet returned.
     pub fn pending(&self) -> &[u8] {
         &self.buf
@@ -173,7 +220,7 @@ impl PromptEngine {
             self.ansi = match (self.ansi, b) {
                 (Ansi::Text, 0x1b) => Ansi::Escape,
                 (Ansi::Text, b) => {
-                    self.buf.push(b);
+                    self.shown(b);
                     Ansi::Text
                 }
                 (Ansi::Escape, b'[') => Ansi::Csi,
@@ -182,6 +229,26 @@ impl PromptEngine {
                 (Ansi::Csi, _) => Ansi::Csi,
             };
         }
+    }
+
+    /// Write out a byte that is not part of an escape sequence, holding
+    /// carriage returns until the next byte says what they do.
+    fn shown(&mut self, b: u8) {
+        let r = &mut self.returns;
+        match b {
+            b'\r' => {
+                r.held += 1;
+                return;
+            }
+            b'\n' if r.held > 0 => self.buf.push(b'\r'),
+            _ if r.held > 0 && !r.line_start => {
+                self.buf.extend(std::iter::repeat_n(b'\r', r.held));
+            }
+            _ => {}
+        }
+        r.held = 0;
+        r.line_start = b == b'\n';
+        self.buf.push(b);
     }
 
     /// Look for a pager pattern, then for `target`, at the end of the data.
@@ -218,11 +285,28 @@ impl PromptEngine {
             }
             return Step::Send(pattern.reply.clone());
         }
-        if match_at_end(target, &self.buf, start).is_some() {
+        if match_at_end(target, &self.buf, start).is_some() || self.prompt_then_blanks(target, start) {
             self.floor = 0;
             return Step::Done(std::mem::take(&mut self.buf));
         }
         Step::NeedMore
+    }
+
+    /// Whether `target` matches at the end of the data but for up to
+    /// [`PROMPT_BLANKS`] spaces or tabs the device printed after it.
+    fn prompt_then_blanks(&self, target: &Regex, start: usize) -> bool {
+        let blanks = self
+            .buf
+            .iter()
+            .rev()
+            .take(PROMPT_BLANKS + 1)
+            .take_while(|&&b| b == b' ' || b == b'\t')
+            .count()
+            .min(PROMPT_BLANKS);
+        (1..=blanks).any(|k| {
+            let end = self.buf.len() - k;
+            end > start && match_at_end(target, &self.buf[..end], start.min(end)).is_some()
+        })
     }
 
     /// Drop everything received (after a timeout, before a fresh command).
@@ -350,6 +434,35 @@ mod tests {
         e.feed(b"4;1Hr1\x1b");
         e.feed(b"[K#");
         assert_eq!(step_str(&mut e), Step::Done(b"r1#".to_vec()));
+    }
+
+    #[test]
+    fn carriage_returns_that_move_nothing_are_dropped_across_reads() {
+        let mut e = PromptEngine::new(r"^r1#$").unwrap();
+        e.feed(b"\rline 1\r\r");
+        e.feed(b"\nline 2\r\n\r");
+        e.feed(b"\rprogress 50%\rprogress 100%\r\nr1#");
+        assert_eq!(
+            step_str(&mut e),
+            Step::Done(b"line 1\r\nline 2\r\nprogress 50%\rprogress 100%\r\nr1#".to_vec())
+        );
+        let mut raw = PromptEngine::new(r"^r1#$").unwrap();
+        raw.set_strip_ansi(false);
+        raw.feed(b"\x1b[1mx\x1b[0m\r\r\nr1#");
+        assert_eq!(step_str(&mut raw), Step::Done(b"\x1b[1mx\x1b[0m\r\r\nr1#".to_vec()));
+    }
+
+    #[test]
+    fn a_prompt_may_be_followed_by_blanks_which_stay_in_the_output() {
+        let mut e = PromptEngine::new(r"^r1# $").unwrap();
+        e.feed(b"show clock\r\n12:00\r\nr1#   ");
+        assert_eq!(
+            step_str(&mut e),
+            Step::Done(b"show clock\r\n12:00\r\nr1#   ".to_vec())
+        );
+        // Blanks after something that is not the prompt change nothing.
+        e.feed(b"show clock\r\n12:00   ");
+        assert_eq!(step_str(&mut e), Step::NeedMore);
     }
 
     #[test]

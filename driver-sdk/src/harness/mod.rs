@@ -6,6 +6,8 @@
 //! - [`checks`]: the corpus checks (`output`, `secret`, `prompt`,
 //!   `significant`, `replay`) run by `cargo test` here and by `netraven
 //!   driver test`.
+//! - [`chaos`]: each recording replayed with the changes real devices
+//!   make, each change its own check (`netraven driver test --chaos`).
 //! - [`scripted`]: a driver's own tests over recordings written in the
 //!   test: log in, back up, and check that the recording was used up.
 //!
@@ -18,6 +20,7 @@
 //! }
 //! ```
 
+pub mod chaos;
 pub mod checks;
 pub mod engine;
 pub mod replay;

@@ -41,6 +41,22 @@ struct DeviceState {
     closed: bool,
     /// How many times each exchange was replayed.
     uses: Vec<u32>,
+    /// The exchange after whose reply the connection drops (a chaos
+    /// replay's "closed mid-output").
+    close_after: Option<usize>,
+    /// Answer a line the recording lacks as a device of this model would
+    /// (its error, then the prompt again) instead of failing the replay.
+    unrecorded: Option<String>,
+    /// The last line of the device's latest output: its prompt.
+    prompt: Vec<u8>,
+}
+
+/// The last line of `bytes` (all of it when it has no line feed).
+fn last_line(bytes: &[u8]) -> &[u8] {
+    bytes
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(bytes, |i| &bytes[i + 1..])
 }
 
 /// Show bytes as a readable, escaped string.
@@ -56,6 +72,7 @@ impl ReplayDevice {
             Mode::Exec => Vec::new(),
         };
         let uses = vec![0; transcript.exchanges.len()];
+        let prompt = last_line(&outbox).to_vec();
         ReplayDevice {
             state: Arc::new(Mutex::new(DeviceState {
                 transcript,
@@ -64,6 +81,9 @@ impl ReplayDevice {
                 outbox,
                 closed: false,
                 uses,
+                close_after: None,
+                unrecorded: None,
+                prompt,
             })),
         }
     }
@@ -94,6 +114,18 @@ impl ReplayDevice {
     /// newline (Oxidized's `config.ini` style).
     pub fn fetch_file(&mut self, path: &str) -> Result<Vec<u8>, SessionError> {
         self.state().answer(path.as_bytes(), "fetch-file")
+    }
+
+    /// Drop the connection right after the reply to exchange `i` (an exec
+    /// channel for it fails as closed instead of answering).
+    pub fn close_after(&mut self, i: usize) {
+        self.state().close_after = Some(i);
+    }
+
+    /// Answer lines the recording lacks as a device of `model` does: with
+    /// its vendor's refusal and the prompt again (exec: the refusal alone).
+    pub fn answer_unrecorded(&mut self, model: &str) {
+        self.state().unrecorded = Some(model.to_string());
     }
 
     /// Forget what was typed since the last complete input (a simulator
@@ -129,7 +161,9 @@ impl DeviceState {
         while !self.typed.is_empty() {
             match self.take_input()? {
                 Some(reply) => {
-                    if reply.is_empty() {
+                    let drops = self.close_after.is_some_and(|i| self.next == i + 1);
+                    if reply.is_empty() || drops {
+                        self.outbox.extend_from_slice(&reply);
                         self.closed = true;
                         self.typed.clear();
                         return Ok(());
@@ -169,6 +203,18 @@ impl DeviceState {
         {
             return Ok(None);
         }
+        if let Some(model) = &self.unrecorded {
+            let Some(end) = self.typed.iter().position(|&b| b == b'\n') else {
+                return Ok(None);
+            };
+            let line: Vec<u8> = self.typed.drain(..=end).collect();
+            let line = String::from_utf8_lossy(&line);
+            let line = line.trim_end_matches(['\r', '\n']);
+            let error = super::vendor::refusal_line(model, line);
+            let mut reply = format!("{line}\r\n{error}\r\n").into_bytes();
+            reply.extend_from_slice(&self.prompt);
+            return Ok(Some(reply));
+        }
         Err(SessionError::Rejected(format!(
             "sent {}, but the recording expects {}",
             show(&self.typed),
@@ -179,7 +225,12 @@ impl DeviceState {
     fn consume(&mut self, i: usize) -> Vec<u8> {
         self.next = i + 1;
         self.uses[i] += 1;
-        self.transcript.exchanges[i].reply.clone()
+        let reply = self.transcript.exchanges[i].reply.clone();
+        let prompt = last_line(&reply);
+        if !prompt.is_empty() {
+            self.prompt = prompt.to_vec();
+        }
+        reply
     }
 
     /// What the recording would accept next, for error messages.
@@ -221,7 +272,20 @@ impl DeviceState {
     fn answer(&mut self, input: &[u8], what: &str) -> Result<Vec<u8>, SessionError> {
         let exchanges = &self.transcript.exchanges;
         if let Some(i) = self.candidates().find(|&i| exchanges[i].input == input) {
+            if self.close_after == Some(i) {
+                self.consume(i);
+                self.closed = true;
+                return Err(SessionError::Closed(format!(
+                    "{what} {}: the connection was lost mid-output",
+                    show(input)
+                )));
+            }
             return Ok(self.consume(i));
+        }
+        if let Some(model) = &self.unrecorded {
+            let line = String::from_utf8_lossy(input);
+            let error = super::vendor::refusal_line(model, line.trim_end_matches(['\r', '\n']));
+            return Ok(format!("{error}\n").into_bytes());
         }
         Err(SessionError::Rejected(format!(
             "{what} {}, but the recording expects {}",
@@ -499,7 +563,7 @@ impl Session for ReplaySession {
             return Err(SessionError::Closed(LOGIN_PROBE_DONE.to_string()));
         }
         let reply = self.device.exec(line)?;
-        Ok(device_text(reply))
+        Ok(device_text(self.engine.clean(reply)))
     }
 
     fn fetch_file(

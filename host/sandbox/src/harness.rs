@@ -6,9 +6,12 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
-use netraven_driver_sdk::harness::checks::{Case, Check, Target, discover, run_case};
+use netraven_driver_sdk::harness::chaos::run_chaos;
+use netraven_driver_sdk::harness::checks::{
+    Case, Check, Failure, Run, Target, discover, run_case,
+};
 use netraven_driver_sdk::harness::replay::ReplaySession;
-use netraven_driver_sdk::{Backup, Device, DriverInfo};
+use netraven_driver_sdk::{Device, DriverInfo};
 use tokio::runtime::Handle;
 
 use crate::instance::{DriverInstance, NoDevice};
@@ -44,11 +47,30 @@ impl Target for WasmTarget<'_> {
         Ok(self.driver.info.clone())
     }
 
-    fn backup(&mut self, session: ReplaySession, device: &Device) -> Result<Backup, String> {
-        let mut instance = self.instance(Box::new(session), &device.name)?;
-        self.handle
+    fn run(&mut self, session: ReplaySession, device: &Device) -> Run {
+        let mut instance = match self.instance(Box::new(session), &device.name) {
+            Ok(i) => i,
+            Err(message) => {
+                return Run {
+                    backup: Err(Failure {
+                        class: "driver_trap".to_string(),
+                        message,
+                    }),
+                    logs: Vec::new(),
+                };
+            }
+        };
+        let backup = self
+            .handle
             .block_on(instance.backup(device))
-            .map_err(|e| e.to_string())
+            .map_err(|e| Failure {
+                class: e.class.to_string(),
+                message: e.to_string(),
+            });
+        Run {
+            backup,
+            logs: instance.logs().to_vec(),
+        }
     }
 
     fn redact(&mut self, config: &str) -> Result<String, String> {
@@ -84,18 +106,30 @@ impl Report {
     }
 }
 
+/// Which checks a harness run makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checks {
+    /// The corpus checks: output, secrets, prompts, significant, replay.
+    Corpus,
+    /// The chaos replay (the 50 MB configuration once per driver).
+    Chaos,
+}
+
 /// Run `cases` against the drivers of `catalog`, printing a line per check
 /// to `out` as it completes. Must run outside the async runtime's threads.
+#[allow(clippy::too_many_arguments)]
 pub fn run_cases(
     runtime: &Arc<Runtime>,
     catalog: &Catalog,
     cases: &[Case],
     forced: Option<&LoadedDriver>,
+    checks: Checks,
     verbose: bool,
     handle: Handle,
     out: &mut dyn Write,
 ) -> Report {
     let mut report = Report::default();
+    let mut huge_done = BTreeSet::new();
     for case in cases {
         let driver = match forced {
             Some(d) => d,
@@ -112,16 +146,23 @@ pub fn run_cases(
             driver,
             handle: handle.clone(),
         };
-        for check in run_case(&mut target, case) {
+        let made = match checks {
+            Checks::Corpus => run_case(&mut target, case),
+            Checks::Chaos => {
+                let huge = huge_done.insert(driver.info.name.clone());
+                run_chaos(&mut target, case, huge)
+            }
+        };
+        for check in made {
             // A broken pipe (e.g. `| head`) must not stop the checks.
             let _ = match &check.outcome {
-                Ok(()) => writeln!(out, "ok   {} {}", check.case, check.kind),
-                Err(e) if verbose => writeln!(out, "FAIL {} {}: {e}", check.case, check.kind),
+                Ok(()) => writeln!(out, "ok   {} {}", check.case, check.label()),
+                Err(e) if verbose => writeln!(out, "FAIL {} {}: {e}", check.case, check.label()),
                 Err(e) => {
                     let mut lines = e.lines();
                     let first = lines.next().unwrap_or_default();
                     let rest: Vec<&str> = lines.take(40).collect();
-                    writeln!(out, "FAIL {} {}: {first}", check.case, check.kind).and_then(|_| {
+                    writeln!(out, "FAIL {} {}: {first}", check.case, check.label()).and_then(|_| {
                         if rest.is_empty() {
                             Ok(())
                         } else {

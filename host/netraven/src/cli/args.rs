@@ -201,6 +201,16 @@ pub(crate) enum DriverCommand {
     /// Each replay is also checked for using the whole recording (the `replay` check): every
     /// step of a list, every key of a map, no input left half typed. A case whose recording
     /// cannot be used up says why in its #vars.yaml (`lenient_replay: <reason>`).
+    ///
+    /// With --chaos, each recording is replayed again with the changes real devices make, one
+    /// check each: a login banner full of prompt- and pager-like lines; each command refused
+    /// with the vendor's error (the configuration command must fail the backup as
+    /// command_rejected, any other must be left out and logged); the connection closed
+    /// mid-output (must fail as connection_closed); \r\r\n and lone \r line endings, ANSI
+    /// codes, backspaces, blank lines and trailing spaces at prompts; a Latin-1 byte, a 1 MB
+    /// line and, once per driver, a 50 MB configuration. Cosmetic changes must give the same
+    /// configuration as the unchanged recording.
+    ///   netraven driver test --chaos --corpus tests/corpus/oxidized
     #[command(verbatim_doc_comment)]
     Test {
         #[command(flatten)]
@@ -228,6 +238,10 @@ pub(crate) enum DriverCommand {
         /// tests/corpus/vars].
         #[arg(long, value_name = "DIR")]
         vars: Option<PathBuf>,
+        /// Replay each recording with the changes real devices make (see above) instead of the
+        /// corpus checks.
+        #[arg(long)]
+        chaos: bool,
         /// Show full failure messages and diffs.
         #[arg(short, long)]
         verbose: bool,

@@ -27,6 +27,7 @@ pub(crate) async fn demo(config: Config, corpus: &Path) -> anyhow::Result<ExitCo
         Some(corpus.to_path_buf()),
         super::drivers::Selection::Loaded,
         None,
+        netraven_sandbox::harness::Checks::Corpus,
         false,
     )
     .await?;

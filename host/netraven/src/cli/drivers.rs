@@ -159,6 +159,7 @@ pub(crate) async fn test_drivers(
     corpus: Option<PathBuf>,
     selection: Selection,
     vars: Option<PathBuf>,
+    checks: harness::Checks,
     verbose: bool,
 ) -> anyhow::Result<ExitCode> {
     // A crate's own cases sit in its tests/ folder.
@@ -272,6 +273,7 @@ pub(crate) async fn test_drivers(
             &catalog,
             &cases,
             forced,
+            checks,
             verbose,
             handle,
             &mut out,

@@ -154,14 +154,20 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
                 driver,
                 case,
                 vars,
+                chaos,
                 verbose,
             } => {
+                let checks = if chaos {
+                    netraven_sandbox::harness::Checks::Chaos
+                } else {
+                    netraven_sandbox::harness::Checks::Corpus
+                };
                 let selection = match (krate, driver, case) {
                     (Some(krate), _, _) => drivers::Selection::Crate { krate, target_dir },
                     (None, Some(driver), Some(case)) => drivers::Selection::One { driver, case },
                     _ => drivers::Selection::Loaded,
                 };
-                drivers::test_drivers(config, dir, corpus, selection, vars, verbose).await
+                drivers::test_drivers(config, dir, corpus, selection, vars, checks, verbose).await
             }
             DriverCommand::Record {
                 inventory,

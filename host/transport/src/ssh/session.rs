@@ -391,7 +391,7 @@ impl DeviceSession for SshSession {
         if let Some(r) = &mut self.recorder {
             r.exchange(format!("{line}\n").as_bytes(), &out.stdout);
         }
-        Ok(device_text(out.stdout))
+        Ok(device_text(self.engine.clean(out.stdout)))
     }
 
     /// Fetch a file with SCP (`scp -f`), the one transfer every SSH device
