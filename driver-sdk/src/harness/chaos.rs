@@ -5,18 +5,21 @@
 //! | change | passes when |
 //! |---|---|
 //! | `banner`: a login banner with prompt-, pager- and login-like lines | the same configuration |
-//! | `reject <command>`: the command refused with its vendor's error | essential: the backup fails as `command_rejected` naming it; optional: logged as left out, and only its part is missing; otherwise the same configuration |
+//! | `reject <command>`: the command refused with its vendor's error | essential: the backup fails as `command_rejected` naming it; optional: logged as left out, no line of the configuration's own reply lost and no line added that no recorded reply holds; otherwise the same configuration |
 //! | `essential`: over all the `reject` runs | one refused command failed the backup as essential |
-//! | `closed mid-output`: the connection drops half-way through the longest reply | the backup fails as `connection_closed` |
+//! | `closed mid-output`: the connection drops half-way through the configuration's reply | the backup fails as `connection_closed` |
 //! | `line endings \r\r\n`, `lone \r`, `ANSI codes`, `backspaces` in echoes | the same configuration |
 //! | `blank lines and trailing spaces at prompts` | the same configuration, blank lines and trailing blanks aside |
-//! | `latin-1 byte`, `1 MB line`: a line added to the configuration | the same configuration with that line in it |
+//! | `latin-1 byte`, `1 MB line`: a line added to the configuration's reply | the same configuration with that line in it |
 //! | `50 MB configuration` (once per model) | the same configuration with every added line |
 //!
 //! A check fails on a panic, a trap or the deadline as on anything else.
-//! The baseline is the unchanged recording; a case whose baseline does not
+//! The configuration's reply is that of the command whose refusal failed
+//! the backup as essential, else the longest. The baseline is the unchanged
+//! recording; a case whose baseline does not
 //! back up gets one failed check saying so.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::time::Instant;
 
@@ -73,7 +76,7 @@ enum Expect {
     /// blanks aside.
     SameContent,
     /// The command of exchange `exchange` refused.
-    Refused { command: String, reply_lines: usize },
+    Refused { exchange: usize, command: String },
     /// A failure of this class.
     Fails(&'static str),
     /// The configuration with `lines` lines added, each holding the marker.
@@ -171,22 +174,76 @@ fn chaos_recording(
             )];
         }
     };
-    let mut checks = Vec::new();
-    let mut essential = Vec::new();
-    for change in changes(&original, info, &case.model, huge) {
+    // The recording's own changes first, judged once their runs tell
+    // which refused command is the configuration's.
+    let mut runs = Vec::new();
+    for change in changes(&original, info, &case.model) {
         let started = Instant::now();
         let run = replay(target, change.transcript, change.close_after, true);
-        let mut outcome = judge(&change.expect, info, &baseline, &run);
-        if let (Expect::Refused { command, .. }, Err(f)) = (&change.expect, &run.backup)
-            && outcome.is_ok()
-            && f.class == "command_rejected"
-        {
-            essential.push(command.clone());
-        }
+        runs.push((change.name, change.expect, run, started.elapsed()));
+    }
+    let essential: Vec<(usize, String)> = runs
+        .iter()
+        .filter_map(|(_, expect, run, _)| match (expect, &run.backup) {
+            (Expect::Refused { exchange, command, .. }, Err(f))
+                if f.class == "command_rejected" && names_essential(&f.message, command) =>
+            {
+                Some((*exchange, command.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    // The configuration's reply: the refused command that failed the
+    // backup as essential, else the longest reply.
+    let config_exchange = essential
+        .first()
+        .map(|(i, _)| *i)
+        .or_else(|| longest_reply(&original));
+    let context = Context {
+        info,
+        baseline: &baseline,
+        config_lines: config_exchange
+            .map(|i| reply_lines(&original.exchanges[i].reply, &info.comment_prefix))
+            .unwrap_or_default(),
+        recorded_lines: original
+            .exchanges
+            .iter()
+            .flat_map(|e| reply_lines(&e.reply, &info.comment_prefix))
+            .collect(),
+        other_lines: {
+            let mut counts = HashMap::new();
+            for (i, e) in original.exchanges.iter().enumerate() {
+                if Some(i) == config_exchange {
+                    continue;
+                }
+                for line in String::from_utf8_lossy(&e.reply).lines() {
+                    let bare = bare_line(line.trim_end_matches('\r'), &info.comment_prefix);
+                    if !bare.is_empty() {
+                        *counts.entry(bare.to_string()).or_default() += 1;
+                    }
+                }
+            }
+            counts
+        },
+    };
+    let mut checks = Vec::new();
+    let mut judged = |name: &str, expect: &Expect, run: &Run, took: std::time::Duration| {
+        let mut outcome = judge(expect, &context, run);
         if let Err(e) = &mut outcome {
-            e.push_str(&format!(" ({:.1} s)", started.elapsed().as_secs_f64()));
+            e.push_str(&format!(" ({:.1} s)", took.as_secs_f64()));
         }
-        checks.push(check(case, &change.name, outcome));
+        checks.push(check(case, name, outcome));
+    };
+    for (name, expect, run, took) in &runs {
+        judged(name, expect, run, *took);
+    }
+    drop(runs);
+    if let Some(i) = config_exchange {
+        for change in config_changes(&original, i, info.mode == Mode::Shell, huge) {
+            let started = Instant::now();
+            let run = replay(target, change.transcript, change.close_after, true);
+            judged(&change.name, &change.expect, &run, started.elapsed());
+        }
     }
     let rejects = checks
         .iter()
@@ -205,14 +262,37 @@ fn chaos_recording(
     checks
 }
 
-/// Whether `run` is what `expect` wants, the unchanged backup being
-/// `baseline`.
-fn judge(expect: &Expect, info: &DriverInfo, baseline: &str, run: &Run) -> Result<(), String> {
+/// What a changed replay is judged against.
+struct Context<'a> {
+    info: &'a DriverInfo,
+    /// The unchanged recording's backup.
+    baseline: &'a str,
+    /// The lines of the configuration's reply (bare).
+    config_lines: HashSet<String>,
+    /// How often each line shows in the other replies (bare): a line the
+    /// configuration shares with them may go with them.
+    other_lines: HashMap<String, isize>,
+    /// The lines of every recorded reply (trimmed).
+    recorded_lines: HashSet<String>,
+}
+
+/// The failure message of an essential command names it (or the start of
+/// it: a driver may leave arguments out of its messages).
+fn names_essential(message: &str, command: &str) -> bool {
+    let Some(rest) = message.split("essential command \"").nth(1) else {
+        return false;
+    };
+    let named = rest.split('"').next().unwrap_or_default();
+    !named.is_empty() && format!("{command:?}").trim_matches('"').starts_with(named)
+}
+
+/// Whether `run` is what `expect` wants.
+fn judge(expect: &Expect, cx: &Context, run: &Run) -> Result<(), String> {
+    let baseline = cx.baseline;
     let config = match (&run.backup, expect) {
         (Err(f), Expect::Fails(class)) if f.class == *class => return Ok(()),
         (Err(f), Expect::Refused { command, .. }) if f.class == "command_rejected" => {
-            let quoted = format!("essential command {command:?}");
-            return if f.message.contains(&quoted) {
+            return if names_essential(&f.message, command) {
                 Ok(())
             } else {
                 Err(format!(
@@ -231,14 +311,11 @@ fn judge(expect: &Expect, info: &DriverInfo, baseline: &str, run: &Run) -> Resul
     match expect {
         Expect::Same => same(baseline, config),
         Expect::SameContent => same(
-            &content(baseline, &info.comment_prefix),
-            &content(config, &info.comment_prefix),
+            &content(baseline, &cx.info.comment_prefix),
+            &content(config, &cx.info.comment_prefix),
         ),
         Expect::Added { lines } => added(baseline, config, *lines),
-        Expect::Refused {
-            command,
-            reply_lines,
-        } => {
+        Expect::Refused { command, .. } => {
             if config == baseline {
                 return Ok(());
             }
@@ -249,7 +326,7 @@ fn judge(expect: &Expect, info: &DriverInfo, baseline: &str, run: &Run) -> Resul
                     diff_excerpt(baseline, config)
                 ));
             }
-            left_out(baseline, config, *reply_lines)
+            left_out(cx, config)
         }
         Expect::Fails(_) => unreachable!("handled above"),
     }
@@ -292,32 +369,65 @@ fn added(baseline: &str, config: &str, lines: usize) -> Result<(), String> {
     same(baseline, &rest)
 }
 
-/// `config` must be `baseline` less one run of lines no longer than the
-/// refused command's reply, and hold no line the baseline lacks.
-fn left_out(baseline: &str, config: &str, reply_lines: usize) -> Result<(), String> {
-    let want: Vec<&str> = baseline.lines().collect();
-    let got: Vec<&str> = config.lines().collect();
-    let head = want.iter().zip(&got).take_while(|(a, b)| a == b).count();
-    let tail = want[head..]
-        .iter()
-        .rev()
-        .zip(got[head..].iter().rev())
-        .take_while(|(a, b)| a == b)
-        .count();
-    if head + tail != got.len() {
-        return Err(format!(
-            "the configuration is not the unchanged one less the refused command's part:\n{}",
-            diff_excerpt(baseline, config)
-        ));
+/// An optional command left out: no line of the configuration's own reply
+/// may be lost, and no line may appear that no recorded reply holds (the
+/// refusal, say).
+fn left_out(cx: &Context, config: &str) -> Result<(), String> {
+    let prefix = &cx.info.comment_prefix;
+    let mut counts: HashMap<&str, isize> = HashMap::new();
+    for line in cx.baseline.lines() {
+        *counts.entry(line).or_default() += 1;
     }
-    let gone = want.len() - head - tail;
-    // A block's header and trailing blank may go with it.
-    if gone > reply_lines + 3 {
-        return Err(format!(
-            "{gone} lines went missing for a command whose reply had {reply_lines}"
-        ));
+    for line in config.lines() {
+        *counts.entry(line).or_default() -= 1;
     }
-    Ok(())
+    let mut lost = Vec::new();
+    let mut new = Vec::new();
+    for (line, n) in counts {
+        let bare = bare_line(line, prefix);
+        if bare.is_empty() {
+            continue;
+        }
+        let shared = cx.other_lines.get(bare).copied().unwrap_or(0);
+        if n > shared && cx.config_lines.contains(bare) {
+            lost.push(line);
+        }
+        if n < 0 && !cx.recorded_lines.contains(bare) {
+            new.push(line);
+        }
+    }
+    if lost.is_empty() && new.is_empty() {
+        return Ok(());
+    }
+    lost.sort_unstable();
+    new.sort_unstable();
+    Err(format!(
+        "leaving the command out lost lines of the configuration {:?} or added lines no device sent {:?}:\n{}",
+        &lost[..lost.len().min(5)],
+        &new[..new.len().min(5)],
+        diff_excerpt(cx.baseline, config)
+    ))
+}
+
+/// A line without its trailing blanks and the driver's comment prefix.
+fn bare_line<'a>(line: &'a str, comment: &str) -> &'a str {
+    let line = line.trim_end();
+    let comment = comment.trim_end();
+    let line = if comment.is_empty() {
+        line
+    } else {
+        line.strip_prefix(comment).unwrap_or(line)
+    };
+    line.trim()
+}
+
+/// The lines of a recorded reply, bare (see [`bare_line`]).
+fn reply_lines(reply: &[u8], comment: &str) -> HashSet<String> {
+    String::from_utf8_lossy(reply)
+        .lines()
+        .map(|l| bare_line(l.trim_end_matches('\r'), comment).to_string())
+        .filter(|l| !l.is_empty())
+        .collect()
 }
 
 /// The first lines of a unified diff.
@@ -345,7 +455,7 @@ fn diff_excerpt(expected: &str, actual: &str) -> String {
 }
 
 /// Every change of `original`, built for a driver of `info`.
-fn changes(original: &Transcript, info: &DriverInfo, model: &str, huge: bool) -> Vec<Change> {
+fn changes(original: &Transcript, info: &DriverInfo, model: &str) -> Vec<Change> {
     let shell = info.mode == Mode::Shell;
     let mut out = Vec::new();
     let change = |name: &str, transcript: Transcript, expect: Expect| Change {
@@ -370,20 +480,10 @@ fn changes(original: &Transcript, info: &DriverInfo, model: &str, huge: bool) ->
             &format!("reject {command:?}"),
             t,
             Expect::Refused {
-                reply_lines: exchange.reply.split(|&b| b == b'\n').count(),
+                exchange: i,
                 command,
             },
         ));
-    }
-    let longest = longest_reply(original);
-    if let Some(i) = longest {
-        let mut t = original.clone();
-        let reply = &mut t.exchanges[i].reply;
-        reply.truncate(reply.len() / 2);
-        out.push(Change {
-            close_after: Some(i),
-            ..change("closed mid-output", t, Expect::Fails("connection_closed"))
-        });
     }
     if shell {
         out.push(change(
@@ -450,7 +550,32 @@ fn changes(original: &Transcript, info: &DriverInfo, model: &str, huge: bool) ->
             Expect::SameContent,
         ));
     }
-    if let Some(i) = longest {
+    out
+}
+
+/// The changes to the configuration's own reply, exchange `i`: cut short
+/// by a dropped connection, and lines added to it.
+fn config_changes(original: &Transcript, i: usize, shell: bool, huge: bool) -> Vec<Change> {
+    let change = |name: &str, transcript: Transcript, expect: Expect| Change {
+        name: name.to_string(),
+        transcript,
+        close_after: None,
+        expect,
+    };
+    let mut out = Vec::new();
+    let mut t = original.clone();
+    let reply = &mut t.exchanges[i].reply;
+    reply.truncate(reply.len() / 2);
+    out.push(Change {
+        close_after: Some(i),
+        ..change("closed mid-output", t, Expect::Fails("connection_closed"))
+    });
+    // A structured document (JSON) takes no added line; it is no text
+    // configuration a device would print lines into.
+    let body = original.exchanges[i].reply.trim_ascii();
+    if body.starts_with(b"{") || body.starts_with(b"[") {
+        return out;
+    }
         let latin1 = [
             b"description ",
             MARKER.as_bytes(),
@@ -478,7 +603,6 @@ fn changes(original: &Transcript, info: &DriverInfo, model: &str, huge: bool) ->
                 Expect::Added { lines: count },
             ));
         }
-    }
     out
 }
 
@@ -634,11 +758,22 @@ fn insert_lines(t: &Transcript, i: usize, line: &[u8], count: usize, shell: bool
         .collect();
     let crlf = text::find(&String::from_utf8_lossy(reply), "\r\n").is_some();
     let eol: &[u8] = if crlf { b"\r\n" } else { b"\n" };
-    // After the middle line ending, but after the echo's at the least.
+    // After the middle line ending (after the echo's at the least), or
+    // the first after it that does not end a continued line (`\`).
+    let continued = |end: usize| {
+        let line = reply[..end].trim_ascii_end();
+        line.ends_with(b"\\")
+    };
     let at = match ends.len() {
         0 => 0,
-        n if shell => ends[(n / 2).max(1).min(n - 1)],
-        n => ends[n / 2],
+        n => {
+            let from = if shell { (n / 2).max(1).min(n - 1) } else { n / 2 };
+            ends[from..]
+                .iter()
+                .copied()
+                .find(|&end| !continued(end))
+                .unwrap_or(ends[from])
+        }
     };
     let mut block = Vec::with_capacity((line.len() + 2) * count);
     for _ in 0..count {

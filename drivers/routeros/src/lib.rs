@@ -89,6 +89,14 @@ fn installed_version(output: &str) -> Option<&str> {
         .find(|line| line.contains("installed-version: "))
 }
 
+/// The major version in the `  version: 7.16 (stable)` line of
+/// `/system resource print`.
+fn running_major_version(resource: &str) -> Option<u32> {
+    text::lines(resource)
+        .find_map(|line| line.trim_start().strip_prefix("version: "))
+        .and_then(|v| v.split('.').next()?.trim().parse().ok())
+}
+
 /// The major version in `  installed-version: 7.16`.
 fn major_version(line: &str) -> Option<u32> {
     let version = line.split("installed-version: ").nth(1)?.trim();
@@ -155,12 +163,16 @@ impl Driver for Routeros {
 
     fn backup(session: &mut dyn Session, device: &Device) -> Result<Backup, DriverError> {
         let mut config = String::new();
-        if let Some(resource) = session.optional_exec("/system resource print")? {
-            config.push_str(&resources(&text::unix_newlines(&resource)));
+        let resource = session
+            .optional_exec("/system resource print")?
+            .map(|resource| text::unix_newlines(&resource));
+        if let Some(resource) = &resource {
+            config.push_str(&resources(resource));
         }
 
-        // Without the installed version the export is the one every release
-        // knows, `/export`.
+        // The major version picks the export: from the installed version,
+        // else from the resource table's `version:`; without either, the
+        // export every release knows, `/export`.
         let update = session
             .optional_exec("/system package update print")?
             .map(|update| text::unix_newlines(&update));
@@ -168,7 +180,9 @@ impl Driver for Routeros {
         if let Some(line) = version {
             config.push_str(&commented(&[line]));
         }
-        let major = version.and_then(major_version);
+        let major = version
+            .and_then(major_version)
+            .or_else(|| resource.as_deref().and_then(running_major_version));
 
         if let Some(history) = session.optional_exec("/system history print without-paging")? {
             let history = text::unix_newlines(&history);
@@ -311,6 +325,9 @@ mod tests {
         assert_eq!(major_version("  installed-version: 7.16"), Some(7));
         assert_eq!(major_version("  installed-version: 6.49.10"), Some(6));
         assert_eq!(major_version("status: unknown"), None);
+        let resource = "   uptime: 3h\n  version: 7.18.2 (stable)\n  board-name: RB5009\n";
+        assert_eq!(running_major_version(resource), Some(7));
+        assert_eq!(running_major_version("  cpu: ARM\n"), None);
     }
 
     #[test]
