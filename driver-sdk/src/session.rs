@@ -153,6 +153,28 @@ pub trait Session {
         Ok(kept.then_some(output))
     }
 
+    /// Read a file that is the configuration itself (SCP/SFTP): a file the
+    /// device refuses, or one that is empty, fails with
+    /// [`SessionError::Rejected`] naming it as essential, so that a backup
+    /// without its configuration is never stored.
+    fn essential_file(&mut self, path: &str) -> Result<String, SessionError> {
+        let text = match self.fetch_file(path, None) {
+            Ok(text) => text,
+            Err(SessionError::Rejected(why)) => {
+                return Err(SessionError::Rejected(format!(
+                    "essential file {path:?}: the device refused it: {why}"
+                )));
+            }
+            Err(e) => return Err(e),
+        };
+        if text.trim().is_empty() {
+            return Err(SessionError::Rejected(format!(
+                "essential file {path:?}: the device sent it empty"
+            )));
+        }
+        Ok(text)
+    }
+
     /// `command_with_timeout` with the host's default read timeout.
     fn command(&mut self, line: &str) -> Result<String, SessionError> {
         self.command_with_timeout(line, None)

@@ -87,6 +87,8 @@ struct Change {
     name: String,
     transcript: Transcript,
     close_after: Option<usize>,
+    /// A file transfer the device refuses.
+    refused_file: Option<usize>,
     expect: Expect,
 }
 
@@ -140,15 +142,19 @@ fn chaos_recording(
     };
     // A changed recording may lead the driver to a command the device was
     // never asked (a fallback for a refused one): the device refuses it.
-    let replay = |target: &mut dyn Target,
-                  transcript: Transcript,
-                  close_after: Option<usize>,
-                  lenient: bool| {
+    let replay = |target: &mut dyn Target, change: Option<&Change>| {
+        let (transcript, close_after, refused_file, lenient) = match change {
+            Some(c) => (c.transcript.clone(), c.close_after, c.refused_file, true),
+            None => (original.clone(), None, None, false),
+        };
         match ReplaySession::new(transcript, info.mode, &info.prompt) {
             Ok(session) => {
                 let session = session.with_secrets(&vars.password, &vars.enable);
                 if let Some(i) = close_after {
                     session.device().close_after(i);
+                }
+                if let Some(i) = refused_file {
+                    session.device().refuse_file(i);
                 }
                 if lenient {
                     session.device().answer_unrecorded(&case.model);
@@ -164,7 +170,7 @@ fn chaos_recording(
             },
         }
     };
-    let baseline = match replay(target, original.clone(), None, false).backup {
+    let baseline = match replay(target, None).backup {
         Ok(b) => b.config,
         Err(e) => {
             return vec![check(
@@ -179,15 +185,18 @@ fn chaos_recording(
     let mut runs = Vec::new();
     for change in changes(&original, info, &case.model) {
         let started = Instant::now();
-        let run = replay(target, change.transcript, change.close_after, true);
+        let run = replay(target, Some(&change));
         runs.push((change.name, change.expect, run, started.elapsed()));
     }
     let essential: Vec<(usize, String)> = runs
         .iter()
         .filter_map(|(_, expect, run, _)| match (expect, &run.backup) {
-            (Expect::Refused { exchange, command, .. }, Err(f))
-                if f.class == "command_rejected" && names_essential(&f.message, command) =>
-            {
+            (
+                Expect::Refused {
+                    exchange, command, ..
+                },
+                Err(f),
+            ) if f.class == "command_rejected" && names_essential(&f.message, command) => {
                 Some((*exchange, command.clone()))
             }
             _ => None,
@@ -241,13 +250,17 @@ fn chaos_recording(
     if let Some(i) = config_exchange {
         for change in config_changes(&original, i, info.mode == Mode::Shell, huge) {
             let started = Instant::now();
-            let run = replay(target, change.transcript, change.close_after, true);
+            let run = replay(target, Some(&change));
             judged(&change.name, &change.expect, &run, started.elapsed());
         }
     }
     let rejects = checks
         .iter()
-        .filter(|c| c.change.as_deref().is_some_and(|n| n.starts_with("reject ")))
+        .filter(|c| {
+            c.change
+                .as_deref()
+                .is_some_and(|n| n.starts_with("reject "))
+        })
         .count();
     if rejects > 0 {
         let outcome = if essential.is_empty() {
@@ -279,7 +292,11 @@ struct Context<'a> {
 /// The failure message of an essential command names it (or the start of
 /// it: a driver may leave arguments out of its messages).
 fn names_essential(message: &str, command: &str) -> bool {
-    let Some(rest) = message.split("essential command \"").nth(1) else {
+    let Some(rest) = message
+        .split("essential command \"")
+        .nth(1)
+        .or_else(|| message.split("essential file \"").nth(1))
+    else {
         return false;
     };
     let named = rest.split('"').next().unwrap_or_default();
@@ -462,6 +479,7 @@ fn changes(original: &Transcript, info: &DriverInfo, model: &str) -> Vec<Change>
         name: name.to_string(),
         transcript,
         close_after: None,
+        refused_file: None,
         expect,
     };
     if shell && let Some(greeting) = &original.init_prompt {
@@ -470,6 +488,20 @@ fn changes(original: &Transcript, info: &DriverInfo, model: &str) -> Vec<Change>
         banner.extend_from_slice(greeting);
         t.init_prompt = Some(banner);
         out.push(change("banner", t, Expect::Same));
+    }
+    for i in fetched_files(original) {
+        let path = command_of(&original.exchanges[i].input);
+        out.push(Change {
+            refused_file: Some(i),
+            ..change(
+                &format!("reject file {path:?}"),
+                original.clone(),
+                Expect::Refused {
+                    exchange: i,
+                    command: path,
+                },
+            )
+        });
     }
     for i in refusable(original, shell) {
         let exchange = &original.exchanges[i];
@@ -532,7 +564,7 @@ fn changes(original: &Transcript, info: &DriverInfo, model: &str) -> Vec<Change>
     ));
     if shell {
         let mut t = original.clone();
-        for e in &mut t.exchanges {
+        for e in t.exchanges.iter_mut().filter(|e| is_command(e)) {
             e.reply = backspaced_echo(&e.input, &e.reply);
         }
         out.push(change("backspaces", t, Expect::Same));
@@ -560,6 +592,7 @@ fn config_changes(original: &Transcript, i: usize, shell: bool, huge: bool) -> V
         name: name.to_string(),
         transcript,
         close_after: None,
+        refused_file: None,
         expect,
     };
     let mut out = Vec::new();
@@ -572,38 +605,53 @@ fn config_changes(original: &Transcript, i: usize, shell: bool, huge: bool) -> V
     });
     // A structured document (JSON) takes no added line; it is no text
     // configuration a device would print lines into.
-    let body = original.exchanges[i].reply.trim_ascii();
+    let reply = &original.exchanges[i].reply;
+    let body = reply.trim_ascii();
     if body.starts_with(b"{") || body.starts_with(b"[") {
         return out;
     }
-        let latin1 = [
-            b"description ",
-            MARKER.as_bytes(),
-            b" caf\xe9 M\xfcller",
-        ]
-        .concat();
+    // Nor does an empty configuration (a shell reply of echo and prompt).
+    let lines = reply.split(|&b| b == b'\n').count();
+    if shell && lines < 3 {
+        return out;
+    }
+    let latin1 = [b"description ", MARKER.as_bytes(), b" caf\xe9 M\xfcller"].concat();
+    out.push(change(
+        "latin-1 byte",
+        insert_lines(original, i, &latin1, 1, shell),
+        Expect::Added { lines: 1 },
+    ));
+    let mut long = format!("description {MARKER} ").into_bytes();
+    long.resize(LONG_LINE, b'x');
+    out.push(change(
+        "1 MB line",
+        insert_lines(original, i, &long, 1, shell),
+        Expect::Added { lines: 1 },
+    ));
+    if huge {
+        let line = format!(" description {MARKER} interface description of some length");
+        let count = HUGE_CONFIG / (line.len() + 2);
         out.push(change(
-            "latin-1 byte",
-            insert_lines(original, i, &latin1, 1, shell),
-            Expect::Added { lines: 1 },
+            "50 MB configuration",
+            insert_lines(original, i, line.as_bytes(), count, shell),
+            Expect::Added { lines: count },
         ));
-        let mut long = format!("description {MARKER} ").into_bytes();
-        long.resize(LONG_LINE, b'x');
-        out.push(change(
-            "1 MB line",
-            insert_lines(original, i, &long, 1, shell),
-            Expect::Added { lines: 1 },
-        ));
-        if huge {
-            let line = format!(" description {MARKER} interface description of some length");
-            let count = HUGE_CONFIG / (line.len() + 2);
-            out.push(change(
-                "50 MB configuration",
-                insert_lines(original, i, line.as_bytes(), count, shell),
-                Expect::Added { lines: count },
-            ));
-        }
+    }
     out
+}
+
+/// The exchanges that are files fetched by SCP: keyed by a path, with no
+/// line ending (a pager's key is a character or two).
+fn fetched_files(t: &Transcript) -> Vec<usize> {
+    (0..t.exchanges.len())
+        .filter(|&i| {
+            let input = &t.exchanges[i].input;
+            input.len() > 2
+                && !input.ends_with(b"\n")
+                && !input.iter().any(u8::is_ascii_whitespace)
+                && input.iter().any(|b| *b == b'.' || *b == b'/')
+        })
+        .collect()
 }
 
 /// The exchanges whose command can be refused: a whole line whose reply
@@ -656,7 +704,11 @@ fn refused_reply(e: &Exchange, command: &str, model: &str, shell: bool) -> Vec<u
     if !shell {
         return format!("{error}\n").into_bytes();
     }
-    let echo_end = e.reply.iter().position(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let echo_end = e
+        .reply
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
     let mut out = e.reply[..echo_end].to_vec();
     if echo_end == 0 {
         out.extend_from_slice(command.as_bytes());
@@ -682,12 +734,18 @@ fn map_output(t: &Transcript, shell: bool, f: impl Fn(&[u8]) -> Vec<u8>) -> Tran
     if shell && let Some(greeting) = &mut t.init_prompt {
         *greeting = f(greeting);
     }
-    for e in &mut t.exchanges {
+    for e in t.exchanges.iter_mut().filter(|e| is_command(e)) {
         if !e.reply.is_empty() {
             e.reply = f(&e.reply);
         }
     }
     t
+}
+
+/// A typed command (a line), not a file transfer or a pager's key: only
+/// terminal output gets terminal changes.
+fn is_command(e: &Exchange) -> bool {
+    e.input.ends_with(b"\n")
 }
 
 /// Apply `f` to each line (without its `\n`); `last` is the line after the
@@ -767,7 +825,11 @@ fn insert_lines(t: &Transcript, i: usize, line: &[u8], count: usize, shell: bool
     let at = match ends.len() {
         0 => 0,
         n => {
-            let from = if shell { (n / 2).max(1).min(n - 1) } else { n / 2 };
+            let from = if shell {
+                (n / 2).max(1).min(n - 1)
+            } else {
+                n / 2
+            };
             ends[from..]
                 .iter()
                 .copied()
@@ -823,7 +885,8 @@ mod tests {
     }
 
     fn clean(raw: &str) -> String {
-        let lines: String = text::unix_newlines(&text::remove_lone_cr(&text::apply_backspaces(raw)));
+        let lines: String =
+            text::unix_newlines(&text::remove_lone_cr(&text::apply_backspaces(raw)));
         text::command_output(&lines)
             .lines()
             .map(|l| format!("{}\n", l.trim_end()))
@@ -845,17 +908,27 @@ mod tests {
     }
 
     fn scratch(name: &str) -> std::path::PathBuf {
-        let dir = std::env::temp_dir().join(format!("netraven-chaos-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("netraven-chaos-{name}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         dir
     }
 
     #[test]
     fn a_careful_driver_passes_every_change() {
-        let checks = run_chaos(&mut NativeTarget::<Careful>::default(), &case(&scratch("careful")), true);
+        let checks = run_chaos(
+            &mut NativeTarget::<Careful>::default(),
+            &case(&scratch("careful")),
+            true,
+        );
         let failed: Vec<String> = checks
             .iter()
-            .filter_map(|c| c.outcome.as_ref().err().map(|e| format!("{}: {e}", c.label())))
+            .filter_map(|c| {
+                c.outcome
+                    .as_ref()
+                    .err()
+                    .map(|e| format!("{}: {e}", c.label()))
+            })
             .collect();
         assert!(failed.is_empty(), "{failed:#?}");
         let names: Vec<String> = checks.iter().map(Check::label).collect();
@@ -867,7 +940,10 @@ mod tests {
             "chaos closed mid-output",
             "chaos 50 MB configuration",
         ] {
-            assert!(names.iter().any(|n| n == wanted), "{wanted} missing: {names:?}");
+            assert!(
+                names.iter().any(|n| n == wanted),
+                "{wanted} missing: {names:?}"
+            );
         }
     }
 
@@ -885,7 +961,10 @@ mod tests {
             Ok(())
         }
         fn backup(session: &mut dyn Session, _: &Device) -> Result<Backup, DriverError> {
-            let mut config = text::comment(&text::command_output(&session.command("show version")?), "! ");
+            let mut config = text::comment(
+                &text::command_output(&session.command("show version")?),
+                "! ",
+            );
             config.push_str(&text::command_output(&session.command("show run")?));
             session.log(Level::Debug, "done");
             Ok(Backup::config(config))
@@ -894,7 +973,11 @@ mod tests {
 
     #[test]
     fn a_careless_driver_fails_the_changes_it_mishandles() {
-        let checks = run_chaos(&mut NativeTarget::<Careless>::default(), &case(&scratch("careless")), false);
+        let checks = run_chaos(
+            &mut NativeTarget::<Careless>::default(),
+            &case(&scratch("careless")),
+            false,
+        );
         let outcome = |label: &str| {
             checks
                 .iter()
@@ -905,15 +988,25 @@ mod tests {
         };
         // Its refusal is stored as configuration, its config is not essential.
         let err = outcome("chaos reject \"show run\"").unwrap_err();
-        assert!(err.contains("neither logged as left out nor failed as essential"), "{err}");
-        assert!(outcome("chaos essential").unwrap_err().contains("not essential"));
+        assert!(
+            err.contains("neither logged as left out nor failed as essential"),
+            "{err}"
+        );
+        assert!(
+            outcome("chaos essential")
+                .unwrap_err()
+                .contains("not essential")
+        );
         let err = outcome("chaos ANSI codes").unwrap_err();
         assert!(err.contains("differs"), "{err}");
         let err = outcome("chaos lone \\r").unwrap_err();
         assert!(err.contains("differs"), "{err}");
         // Blank lines before a prompt (commented as bare `!`) and blanks
         // after it are no change of content.
-        assert_eq!(outcome("chaos blank lines and trailing spaces at prompts"), Ok(()));
+        assert_eq!(
+            outcome("chaos blank lines and trailing spaces at prompts"),
+            Ok(())
+        );
         // A dropped connection is noticed by any driver.
         assert_eq!(outcome("chaos closed mid-output"), Ok(()));
         assert_eq!(outcome("chaos banner"), Ok(()));

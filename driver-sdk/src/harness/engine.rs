@@ -285,7 +285,9 @@ impl PromptEngine {
             }
             return Step::Send(pattern.reply.clone());
         }
-        if match_at_end(target, &self.buf, start).is_some() || self.prompt_then_blanks(target, start) {
+        if match_at_end(target, &self.buf, start).is_some()
+            || self.prompt_then_blanks(target, start)
+        {
             self.floor = 0;
             return Step::Done(std::mem::take(&mut self.buf));
         }
@@ -449,7 +451,10 @@ mod tests {
         let mut raw = PromptEngine::new(r"^r1#$").unwrap();
         raw.set_strip_ansi(false);
         raw.feed(b"\x1b[1mx\x1b[0m\r\r\nr1#");
-        assert_eq!(step_str(&mut raw), Step::Done(b"\x1b[1mx\x1b[0m\r\r\nr1#".to_vec()));
+        assert_eq!(
+            step_str(&mut raw),
+            Step::Done(b"\x1b[1mx\x1b[0m\r\r\nr1#".to_vec())
+        );
     }
 
     #[test]

@@ -44,6 +44,9 @@ struct DeviceState {
     /// The exchange after whose reply the connection drops (a chaos
     /// replay's "closed mid-output").
     close_after: Option<usize>,
+    /// The exchange a file transfer of is refused (a chaos replay's "file
+    /// missing").
+    refused_file: Option<usize>,
     /// Answer a line the recording lacks as a device of this model would
     /// (its error, then the prompt again) instead of failing the replay.
     unrecorded: Option<String>,
@@ -82,6 +85,7 @@ impl ReplayDevice {
                 closed: false,
                 uses,
                 close_after: None,
+                refused_file: None,
                 unrecorded: None,
                 prompt,
             })),
@@ -120,6 +124,12 @@ impl ReplayDevice {
     /// channel for it fails as closed instead of answering).
     pub fn close_after(&mut self, i: usize) {
         self.state().close_after = Some(i);
+    }
+
+    /// Refuse the file transfer of exchange `i`, as a device refuses a file
+    /// it does not have.
+    pub fn refuse_file(&mut self, i: usize) {
+        self.state().refused_file = Some(i);
     }
 
     /// Answer lines the recording lacks as a device of `model` does: with
@@ -272,6 +282,13 @@ impl DeviceState {
     fn answer(&mut self, input: &[u8], what: &str) -> Result<Vec<u8>, SessionError> {
         let exchanges = &self.transcript.exchanges;
         if let Some(i) = self.candidates().find(|&i| exchanges[i].input == input) {
+            if self.refused_file == Some(i) {
+                self.consume(i);
+                return Err(SessionError::Rejected(format!(
+                    "{what} {}: no such file or directory",
+                    show(input)
+                )));
+            }
             if self.close_after == Some(i) {
                 self.consume(i);
                 self.closed = true;

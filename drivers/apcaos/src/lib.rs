@@ -83,7 +83,8 @@ impl Driver for Apcaos {
                 config.push_str(&text::comment(&clean(&raw), COMMENT));
             }
         }
-        let file = session.fetch_file(CONFIG_FILE, None)?;
+        // The configuration itself: a refused or empty file fails the backup.
+        let file = session.essential_file(CONFIG_FILE)?;
         config.push_str(&config_ini(&file));
         Ok(Backup::config(config))
     }

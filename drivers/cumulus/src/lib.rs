@@ -31,9 +31,14 @@ const COMMENT: &str = "# ";
 const PROMPT: &str = r"^[\w.-]+@[^\s#$]*[#$]\s?$";
 
 /// (title, command) for the file-based backup of routing daemon `daemon`:
-/// the files that make up the configuration. They stay plain commands: a
-/// file that is missing (`zebra.conf` with FRR's integrated config) is kept
-/// as `cat` reports it, as Oxidized stores it.
+/// the files that make up the configuration. The interfaces are essential
+/// (see [`ESSENTIAL_FILES`]); any other file may be missing (`zebra.conf`
+/// with FRR's integrated config) and is then left out, and logged, where
+/// Oxidized stored `cat`'s complaint.
+/// The file-based section a switch always has: the interfaces. Without it
+/// there is no configuration to store.
+const ESSENTIAL_FILES: &str = "THE INTERFACES";
+
 fn file_commands(daemon: &str) -> Vec<(String, String)> {
     let shout = daemon.to_ascii_uppercase();
     let conf = if daemon == "frr" {
@@ -104,12 +109,7 @@ fn routing_daemon(device: &Device) -> String {
     }
 }
 
-fn output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
-    let raw = session.command(command)?;
-    Ok(printed(&raw))
-}
-
-/// As [`output`], for a command the backup can do without. `None`: the
+/// What a command the backup can do without printed. `None`: the
 /// switch refused it (`command not found`, `No such file or directory`).
 fn optional_output(
     session: &mut dyn Session,
@@ -118,7 +118,7 @@ fn optional_output(
     Ok(session.optional(command)?.map(|raw| printed(&raw)))
 }
 
-/// As [`output`], for a command that prints the whole configuration: a
+/// What a command that prints the configuration printed: a
 /// refused or empty reply fails the backup.
 fn essential_output(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
     let raw = session.essential(command)?;
@@ -168,8 +168,15 @@ impl Driver for Cumulus {
         }
         let mut config = String::new();
         for (title, command) in file_commands(&routing_daemon(device)) {
-            config.push_str(&format!("\n###### {title} ######\n"));
-            config.push_str(&output(session, &command)?);
+            let out = if title == ESSENTIAL_FILES {
+                Some(essential_output(session, &command)?)
+            } else {
+                optional_output(session, &command)?
+            };
+            if let Some(out) = out {
+                config.push_str(&format!("\n###### {title} ######\n"));
+                config.push_str(&out);
+            }
         }
         for (title, command) in INFO_COMMANDS {
             if let Some(out) = optional_output(session, command)? {
@@ -263,10 +270,10 @@ commands:
             ));
         };
         for (_, command) in file_commands("frr") {
-            let output = if command == "cat /etc/hostname" {
-                "sw1\\r\\n"
-            } else {
-                ""
+            let output = match command.as_str() {
+                "cat /etc/hostname" => "sw1\\r\\n",
+                c if c.starts_with("grep -r") => "interfaces:auto lo\\r\\n",
+                _ => "",
             };
             reply(&command, output);
         }

@@ -67,8 +67,16 @@ impl Driver for EatonNetwork {
     fn backup(session: &mut dyn Session, device: &Device) -> Result<Backup, DriverError> {
         let passphrase = device.var("passphrase").unwrap_or("");
         // Not `essential_exec`: its error quotes the command, passphrase
-        // and all. A reply without JSON fails the backup in `normalize`.
-        let raw = session.exec(&format!("save_configuration -p {passphrase}"))?;
+        // and all. A refusal names the command alone; any other reply
+        // without JSON fails the backup in `normalize`.
+        let raw = match session.exec(&format!("save_configuration -p {passphrase}")) {
+            Ok(raw) => raw,
+            Err(SessionError::Rejected(_)) => return Err(refused("exited with an error").into()),
+            Err(e) => return Err(e.into()),
+        };
+        if let Some(why) = text::refusal(&text::unix_newlines(&raw)) {
+            return Err(refused(&format!("{:?}", why.trim())).into());
+        }
         let config = normalize(&raw).map_err(DriverError::Failed)?;
         Ok(Backup::config(config))
     }
@@ -83,6 +91,13 @@ impl Driver for EatonNetwork {
             Err(_) => config.to_string(),
         }
     }
+}
+
+/// The configuration command refused, named without its passphrase.
+fn refused(why: &str) -> SessionError {
+    SessionError::Rejected(format!(
+        "essential command \"save_configuration\": the device refused it: {why}"
+    ))
 }
 
 /// The JSON lines of the command output, cleaned and pretty-printed.

@@ -49,11 +49,14 @@ impl Driver for Fsos {
 
         let mut config = String::new();
         if let Some(version) = session.optional("show version")? {
-            let version = text::unix_newlines(&version);
+            // Its echo is stored: as the terminal shows it.
+            let version = text::unix_newlines(&text::apply_backspaces(&version));
             config.push_str(&text::comment(&drop_uptime(&version), COMMENT));
         }
         // The configuration itself: a refusal fails the backup.
-        let running = text::unix_newlines(&session.essential("show running-config")?);
+        let running = text::unix_newlines(&text::apply_backspaces(
+            &session.essential("show running-config")?,
+        ));
         config.push_str(&running_config(&running));
         Ok(Backup::config(config))
     }

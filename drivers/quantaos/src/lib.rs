@@ -50,7 +50,7 @@ impl Driver for QuantaOs {
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
         session.command("terminal length 0")?;
         // The configuration itself: a refusal fails the backup.
-        let raw = text::unix_newlines(&session.essential("show run")?);
+        let raw = text::unix_newlines(&text::apply_backspaces(&session.essential("show run")?));
         let config = running_config(&raw);
         Ok(Backup::config(config))
     }
@@ -65,7 +65,8 @@ impl Driver for QuantaOs {
 
 /// Whether `line` (without its newline) is a QuantaOS prompt.
 fn is_prompt(line: &str) -> bool {
-    let Some(rest) = line.strip_prefix('(') else {
+    // Blanks the device printed after its prompt are no part of it.
+    let Some(rest) = line.trim_end().strip_prefix('(') else {
         return false;
     };
     let Some(name) = rest

@@ -35,6 +35,8 @@ impl SmartByte {
 
 /// `\r\n` and `\r\r\n` become `\n`; a lone `\r` stays.
 fn unix_lines(raw: &str) -> String {
+    // The echo is stored: as the terminal shows it, backspaces applied.
+    let raw = &text::apply_backspaces(raw);
     if raw.contains("\r\r\n") {
         text::unix_newlines(&raw.replace("\r\r\n", "\n"))
     } else {

@@ -91,6 +91,66 @@ fn corpus_run_passes_every_check_of_the_corpus() {
 }
 
 #[test]
+fn chaos_run_passes_every_change_of_every_recording() {
+    let bundled = support::bundled();
+    let names: Vec<&str> = bundled.iter().map(String::as_str).collect();
+    let dir = support::drivers_dir(&names);
+    let out = netraven(
+        &[
+            "driver",
+            "test",
+            "--chaos",
+            "--drivers",
+            &dir.path().display().to_string(),
+            "--corpus",
+            &support::corpus().display().to_string(),
+        ],
+        dir.path(),
+    );
+    let stdout = text(&out.stdout);
+    let recordings = std::fs::read_dir(support::corpus())
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with("#simulation.yaml") || n.ends_with("#custom_simulation.yaml"))
+        .count();
+    let last = stdout.lines().last().unwrap_or_default();
+    let (passed, failed) = last
+        .strip_suffix(" failed")
+        .and_then(|l| l.split_once(" passed, "))
+        .unwrap_or_else(|| panic!("no summary line:\n{stdout}\n{}", text(&out.stderr)));
+    let passed: usize = passed.parse().unwrap();
+    assert_eq!(
+        failed,
+        "0",
+        "{}",
+        stdout
+            .lines()
+            .filter(|l| l.starts_with("FAIL"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert!(
+        passed >= 10 * recordings,
+        "{passed} chaos checks for {recordings} recordings: fewer than ten each"
+    );
+    // A line per check, each change named, the refusals among them.
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with("ok   ")).count(),
+        passed
+    );
+    for change in [
+        "chaos banner",
+        "chaos reject \"show running-config\"",
+        "chaos essential",
+        "chaos closed mid-output",
+        "chaos 50 MB configuration",
+    ] {
+        assert!(stdout.contains(change), "{change} missing:\n{stdout}");
+    }
+    assert!(out.status.success());
+}
+
+#[test]
 fn a_changed_golden_file_fails_with_a_unified_diff() {
     let drivers = support::drivers_dir(&["ios"]);
     let cases = tempfile::tempdir().unwrap();

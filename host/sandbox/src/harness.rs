@@ -7,9 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use netraven_driver_sdk::harness::chaos::run_chaos;
-use netraven_driver_sdk::harness::checks::{
-    Case, Check, Failure, Run, Target, discover, run_case,
-};
+use netraven_driver_sdk::harness::checks::{Case, Check, Failure, Run, Target, discover, run_case};
 use netraven_driver_sdk::harness::replay::ReplaySession;
 use netraven_driver_sdk::{Device, DriverInfo};
 use tokio::runtime::Handle;

@@ -63,7 +63,8 @@ pub struct RuntimeConfig {
     /// Each slot reserves `memory_mib` of address space (not RAM).
     /// Default 1000.
     pub max_instances: u32,
-    /// Linear memory cap per driver instance, in MiB. Default 64.
+    /// Linear memory cap per driver instance, in MiB. Default 512: enough
+    /// for a 50 MB configuration in the bundled drivers.
     pub memory_mib: u32,
     /// Wall-clock budget for one driver call on one device, in seconds,
     /// including time spent waiting on the device. Default 300.
@@ -76,7 +77,7 @@ impl Default for RuntimeConfig {
             drivers_dir: PathBuf::from("data/drivers"),
             cache_dir: PathBuf::from("data/cache/drivers"),
             max_instances: 1000,
-            memory_mib: 64,
+            memory_mib: 512,
             deadline_secs: 300,
         }
     }
