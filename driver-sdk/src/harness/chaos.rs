@@ -8,6 +8,7 @@
 //! | `reject <command>`: the command refused with its vendor's error | essential: the backup fails as `command_rejected` naming it; optional: logged as left out, no line of the configuration's own reply lost and no line added that no recorded reply holds; otherwise the same configuration |
 //! | `essential`: over all the `reject` runs | one refused command failed the backup as essential |
 //! | `closed mid-output`: the connection drops half-way through the configuration's reply | the backup fails as `connection_closed` |
+//! | `pager mid-output`, `pager before the prompt`: the vendor's pager in the configuration | the same configuration; `prompt_timeout` for a vendor that pages nothing once paging is off |
 //! | `line endings \r\r\n`, `lone \r`, `ANSI codes`, `backspaces` in echoes | the same configuration |
 //! | `blank lines and trailing spaces at prompts` | the same configuration, blank lines and trailing blanks aside |
 //! | `latin-1 byte`, `1 MB line`: a line added to the configuration's reply | the same configuration with that line in it |
@@ -25,7 +26,7 @@ use std::time::Instant;
 
 use super::checks::{Case, Check, CheckKind, Failure, Run, Target, case_vars, device_for};
 use super::replay::ReplaySession;
-use super::transcript::{Exchange, Transcript};
+use super::transcript::{Exchange, Order, Transcript};
 use super::vendor::refusal_line;
 use crate::driver::{Device, DriverInfo, Mode};
 use crate::text;
@@ -58,6 +59,8 @@ pub const CHANGES: &[&str] = &[
     "reject <command>",
     "essential",
     "closed mid-output",
+    "pager mid-output",
+    "pager before the prompt",
     "line endings \\r\\r\\n",
     "lone \\r",
     "ANSI codes",
@@ -248,7 +251,7 @@ fn chaos_recording(
     }
     drop(runs);
     if let Some(i) = config_exchange {
-        for change in config_changes(&original, i, info.mode == Mode::Shell, huge) {
+        for change in config_changes(&original, i, &case.model, info.mode == Mode::Shell, huge) {
             let started = Instant::now();
             let run = replay(target, Some(&change));
             judged(&change.name, &change.expect, &run, started.elapsed());
@@ -587,7 +590,13 @@ fn changes(original: &Transcript, info: &DriverInfo, model: &str) -> Vec<Change>
 
 /// The changes to the configuration's own reply, exchange `i`: cut short
 /// by a dropped connection, and lines added to it.
-fn config_changes(original: &Transcript, i: usize, shell: bool, huge: bool) -> Vec<Change> {
+fn config_changes(
+    original: &Transcript,
+    i: usize,
+    model: &str,
+    shell: bool,
+    huge: bool,
+) -> Vec<Change> {
     let change = |name: &str, transcript: Transcript, expect: Expect| Change {
         name: name.to_string(),
         transcript,
@@ -603,6 +612,27 @@ fn config_changes(original: &Transcript, i: usize, shell: bool, huge: bool) -> V
         close_after: Some(i),
         ..change("closed mid-output", t, Expect::Fails("connection_closed"))
     });
+    // A pager where the driver did not expect one: in the middle of the
+    // configuration, and right before the prompt. A driver that answers
+    // its vendor's pager gets the same configuration; one whose device
+    // pages nothing (paging turned off at login) must time out, not hang.
+    let reply = &original.exchanges[i].reply;
+    let prompt_at = reply.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    if shell && prompt_at > 0 && is_command(&original.exchanges[i]) {
+        for (name, at) in [
+            ("pager mid-output", middle_line_start(reply, shell)),
+            ("pager before the prompt", prompt_at),
+        ] {
+            let made = match super::vendor::pager(model) {
+                Some((pager, key)) => {
+                    paged(original, i, at, pager, key).map(|t| change(name, t, Expect::Same))
+                }
+                None => paged(original, i, at, "--More-- ", "\u{0}unanswered")
+                    .map(|t| change(name, t, Expect::Fails("prompt_timeout"))),
+            };
+            out.extend(made);
+        }
+    }
     // A structured document (JSON) takes no added line; it is no text
     // configuration a device would print lines into.
     let reply = &original.exchanges[i].reply;
@@ -808,21 +838,36 @@ fn blank_lines_at_prompt(reply: &[u8]) -> Vec<u8> {
 fn insert_lines(t: &Transcript, i: usize, line: &[u8], count: usize, shell: bool) -> Transcript {
     let mut t = t.clone();
     let reply = &t.exchanges[i].reply;
+    let crlf = text::find(&String::from_utf8_lossy(reply), "\r\n").is_some();
+    let eol: &[u8] = if crlf { b"\r\n" } else { b"\n" };
+    let at = middle_line_start(reply, shell);
+    let mut block = Vec::with_capacity((line.len() + 2) * count);
+    for _ in 0..count {
+        block.extend_from_slice(line);
+        block.extend_from_slice(eol);
+    }
+    let mut new = reply[..at].to_vec();
+    new.extend_from_slice(&block);
+    new.extend_from_slice(&reply[at..]);
+    t.exchanges[i].reply = new;
+    t
+}
+
+/// Where a line starts in the middle of `reply`'s body: after the middle
+/// line ending (after the echo's at the least), or the first after it that
+/// does not end a continued line (`\`).
+fn middle_line_start(reply: &[u8], shell: bool) -> usize {
     let ends: Vec<usize> = reply
         .iter()
         .enumerate()
         .filter(|(_, b)| **b == b'\n')
         .map(|(i, _)| i + 1)
         .collect();
-    let crlf = text::find(&String::from_utf8_lossy(reply), "\r\n").is_some();
-    let eol: &[u8] = if crlf { b"\r\n" } else { b"\n" };
-    // After the middle line ending (after the echo's at the least), or
-    // the first after it that does not end a continued line (`\`).
     let continued = |end: usize| {
         let line = reply[..end].trim_ascii_end();
         line.ends_with(b"\\")
     };
-    let at = match ends.len() {
+    match ends.len() {
         0 => 0,
         n => {
             let from = if shell {
@@ -836,17 +881,27 @@ fn insert_lines(t: &Transcript, i: usize, line: &[u8], count: usize, shell: bool
                 .find(|&end| !continued(end))
                 .unwrap_or(ends[from])
         }
-    };
-    let mut block = Vec::with_capacity((line.len() + 2) * count);
-    for _ in 0..count {
-        block.extend_from_slice(line);
-        block.extend_from_slice(eol);
     }
-    let mut new = reply[..at].to_vec();
-    new.extend_from_slice(&block);
-    new.extend_from_slice(&reply[at..]);
-    t.exchanges[i].reply = new;
-    t
+}
+
+/// Exchange `i`'s reply stopped by a pager at `at`, the rest sent once
+/// the driver answers it with `key` (a new exchange right after it). `None`
+/// when a map recording already has that key.
+fn paged(t: &Transcript, i: usize, at: usize, pager: &str, key: &str) -> Option<Transcript> {
+    let mut t = t.clone();
+    let reply = t.exchanges[i].reply.clone();
+    let continuation = Exchange {
+        input: key.as_bytes().to_vec(),
+        reply: reply[at..].to_vec(),
+    };
+    if t.order == Order::Any && t.exchanges.iter().any(|e| e.input == continuation.input) {
+        return None;
+    }
+    let mut first = reply[..at].to_vec();
+    first.extend_from_slice(pager.as_bytes());
+    t.exchanges[i].reply = first;
+    t.exchanges.insert(i + 1, continuation);
+    Some(t)
 }
 
 #[cfg(test)]

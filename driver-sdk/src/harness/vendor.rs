@@ -31,6 +31,21 @@ pub fn refusal_line(model: &str, line: &str) -> String {
     }
 }
 
+/// The pager a device of `model` stops its output with, and the key that
+/// goes on, for the vendors whose drivers answer one (the others turn
+/// paging off at login).
+pub fn pager(model: &str) -> Option<(&'static str, &'static str)> {
+    Some(match model {
+        "asyncos" => ("-Press Any Key For More-", " "),
+        "fortigate" | "fortios" => ("--More-- ", " "),
+        "fsos" | "vsololt" => (" --More-- ", " "),
+        "netgear" => ("--More-- or (q)uit", " "),
+        "tnsr" => ("--More--", " "),
+        "tplink" => ("Press any key to continue (Q to quit)", " "),
+        _ => return None,
+    })
+}
+
 fn first_word(line: &str) -> &str {
     line.split_whitespace().next().unwrap_or(line)
 }
