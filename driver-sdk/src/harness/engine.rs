@@ -216,7 +216,18 @@ impl PromptEngine {
             self.buf.extend_from_slice(bytes);
             return;
         }
-        for &b in bytes {
+        let mut rest = bytes;
+        while let Some((&b, tail)) = rest.split_first() {
+            // Plain text up to the next escape or carriage return goes in
+            // whole: the byte-by-byte path is only for what needs judging.
+            if self.ansi == Ansi::Text && self.returns.held == 0 && b != 0x1b && b != b'\r' {
+                let run = memchr::memchr2(0x1b, b'\r', rest).unwrap_or(rest.len());
+                self.buf.extend_from_slice(&rest[..run]);
+                self.returns.line_start = rest[run - 1] == b'\n';
+                rest = &rest[run..];
+                continue;
+            }
+            rest = tail;
             self.ansi = match (self.ansi, b) {
                 (Ansi::Text, 0x1b) => Ansi::Escape,
                 (Ansi::Text, b) => {
@@ -455,6 +466,25 @@ mod tests {
             step_str(&mut raw),
             Step::Done(b"\x1b[1mx\x1b[0m\r\r\nr1#".to_vec())
         );
+    }
+
+    #[test]
+    fn cleaning_is_the_same_however_the_output_is_split() {
+        let sample: &[u8] =
+            b"\rshow run\r\r\n\x1b[1mhostname\x1b[0m r1\r\n\r\rx\ry\r\n\x1b[K\r\nr1#";
+        let whole = {
+            let mut e = PromptEngine::new(r"^r1#$").unwrap();
+            e.feed(sample);
+            e.take_pending()
+        };
+        for size in 1..sample.len() {
+            let mut e = PromptEngine::new(r"^r1#$").unwrap();
+            for chunk in sample.chunks(size) {
+                e.feed(chunk);
+            }
+            assert_eq!(e.take_pending(), whole, "chunks of {size}");
+        }
+        assert_eq!(whole, b"show run\r\nhostname r1\r\nx\ry\r\n\r\nr1#");
     }
 
     #[test]

@@ -622,9 +622,15 @@ impl Driver for {ty} {{
 
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {{
         session.command("terminal length 0")?;
-        let version = text::cut_echo_and_prompt(&session.command("show version")?);
-        let config = text::cut_echo_and_prompt(&session.command("show running-config")?);
-        Ok(Backup::config(text::comment(&version, &Self::info().comment_prefix) + &config))
+        let mut backup = String::new();
+        // Optional: left out (and logged) when the device refuses it.
+        if let Some(version) = session.optional("show version")? {{
+            let version = text::cut_echo_and_prompt(&version);
+            backup.push_str(&text::comment(&version, &Self::info().comment_prefix));
+        }}
+        // Essential: refused or empty, the backup fails and nothing is stored.
+        backup.push_str(&text::cut_echo_and_prompt(&session.essential("show running-config")?));
+        Ok(Backup::config(backup))
     }}
 
     fn logout(session: &mut dyn Session, _device: &Device) -> Result<(), DriverError> {{
