@@ -46,7 +46,7 @@ pub mod guest;
 pub mod harness;
 
 pub use driver::{Backup, CommandOutput, Device, Driver, DriverError, DriverInfo, Mode};
-pub use session::{Level, Secret, Session, SessionError};
+pub use session::{Level, Secret, Session, SessionError, complete};
 
 /// A fixed-seed xorshift generator: the tests' generated inputs repeat
 /// from run to run, so a failure can be replayed.
@@ -67,7 +67,7 @@ pub const CONTRACT_VERSION: &str = "0.1.0";
 pub mod prelude {
     pub use crate::{
         Backup, CommandOutput, Device, Driver, DriverError, DriverInfo, Level, Mode, Secret,
-        Session, SessionError,
+        Session, SessionError, complete,
     };
     pub use crate::{login, text};
 }

@@ -186,6 +186,36 @@ pub trait Session {
     }
 }
 
+/// A configuration must end with its vendor's closing line (`end`,
+/// `</pfsense>`): `output` (what the essential command `line` printed,
+/// without echo and prompt) whose last line that is not blank does not end
+/// with `closing` was cut short, by a buffer limit or a device that gave up
+/// mid-way and printed its prompt, and fails like a refusal instead of
+/// being stored.
+pub fn complete(line: &str, output: &str, closing: &str) -> Result<(), SessionError> {
+    let last = output.lines().map(str::trim_end).rfind(|l| !l.is_empty());
+    match last {
+        Some(last) if last.ends_with(closing) => Ok(()),
+        Some(last) => Err(SessionError::Rejected(format!(
+            "essential command {line:?}: the configuration stops at {:?}, before its closing {closing:?}: cut short",
+            tail_chars(last, 60)
+        ))),
+        None => Err(SessionError::Rejected(format!(
+            "essential command {line:?}: the device printed nothing"
+        ))),
+    }
+}
+
+/// The last `n` characters of `s`.
+fn tail_chars(s: &str, n: usize) -> &str {
+    let start = s
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(i, _)| i);
+    &s[start..]
+}
+
 /// Whether an optional command's output is kept: it is, unless the device
 /// refused the command, which is then logged.
 fn optional_check<S: Session + ?Sized>(session: &mut S, line: &str, output: &str) -> bool {

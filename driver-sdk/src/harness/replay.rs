@@ -738,6 +738,21 @@ mod tests {
     }
 
     #[test]
+    fn a_configuration_without_its_closing_line_is_cut_short() {
+        assert_eq!(
+            crate::complete("show run", "hostname r1\n!\nend\n\n", "end"),
+            Ok(())
+        );
+        let err = crate::complete("show run", "hostname r1\ninterface Gi1/0/1\n desc", "end")
+            .unwrap_err();
+        assert!(
+            matches!(&err, SessionError::Rejected(m) if m.contains(r#"stops at " desc", before its closing "end": cut short"#)),
+            "{err:?}"
+        );
+        assert!(crate::complete("show run", "\n \n", "end").is_err());
+    }
+
+    #[test]
     fn a_refused_optional_command_is_left_out_and_logged_and_the_session_goes_on() {
         let yaml = "init_prompt: r1#\ncommands:\n  \"show vtp status\\n\": \"show vtp status\\r\\n                  ^\\r\\n% Invalid input detected at '^' marker.\\r\\n\\r\\nr1#\"\n  \"show version\\n\": \"show version\\r\\nIOS 17.9\\r\\nr1#\"\n";
         let mut s =

@@ -183,6 +183,8 @@ impl Driver for Aosw {
         }
         // The configuration itself: a refusal fails the backup.
         let running = text::command_output(&session.essential("show running-config")?);
+        // ArubaOS closes its configuration with `end`.
+        complete("show running-config", &running, "end")?;
         config.push_str(&Self::running_config(&running));
         Ok(Backup::config(config))
     }
@@ -310,7 +312,7 @@ commands:
   "show slots\n": "show slots\r\nSlot 0 : present\r\n(c1) #"
   "show license\n": "show license\r\n(c1) #"
   "show license passphrase\n": "show license passphrase{refused}"
-  "show running-config\n": "show running-config\r\nversion 8.10\r\nhostname \"c1\"\r\n(c1) #"
+  "show running-config\n": "show running-config\r\nversion 8.10\r\nhostname \"c1\"\r\nend\r\n(c1) #"
   "exit\n": ""
 "#
         );
@@ -321,7 +323,7 @@ commands:
         );
         assert_eq!(
             backup.config,
-            "# ArubaOS (MODEL: Aruba7210), Version 8.10.0.7\n# Slot 0 : present\n\nversion 8.10\nhostname \"c1\"\n"
+            "# ArubaOS (MODEL: Aruba7210), Version 8.10.0.7\n# Slot 0 : present\n\nversion 8.10\nhostname \"c1\"\nend\n"
         );
     }
 

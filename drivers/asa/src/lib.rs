@@ -47,6 +47,8 @@ impl Asa {
     fn single_context(session: &mut dyn Session) -> Result<String, DriverError> {
         // The configuration itself: a refusal fails the backup.
         let raw = text::command_output(&session.essential("more system:running-config")?);
+        // ASA closes its configuration with `: end`.
+        complete("more system:running-config", &raw, ": end")?;
         let mut cfg = running_config(&raw);
         // The XML files are extras beside the configuration: a refused one
         // is left out, its title too.

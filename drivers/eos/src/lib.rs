@@ -53,8 +53,11 @@ impl Driver for Eos {
             config.push_str(&text::comment(&inventory, &prefix));
         }
         // The configuration itself: a refusal fails the backup.
-        let running = session.essential("show running-config | no-more | exclude ! Time:")?;
-        config.push_str(&text::command_output(&running));
+        let command = "show running-config | no-more | exclude ! Time:";
+        let running = text::command_output(&session.essential(command)?);
+        // EOS closes its configuration with `end`: without it, it was cut short.
+        complete(command, &running, "end")?;
+        config.push_str(&running);
         Ok(Backup::config(config))
     }
 

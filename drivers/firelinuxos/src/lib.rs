@@ -74,6 +74,12 @@ impl Driver for FireLinuxOs {
         }
         // The configuration itself: a refusal fails the backup.
         let raw = session.essential("show running-config all")?;
+        // FTD closes its configuration with `: end`.
+        complete(
+            "show running-config all",
+            &text::command_output(&raw),
+            ": end",
+        )?;
         config.push_str(&running_config(&text::command_output(&raw)));
         Ok(Backup::config(config))
     }

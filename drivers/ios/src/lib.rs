@@ -66,6 +66,8 @@ impl Driver for Ios {
         // The configuration itself: a device that refuses it (a user-mode
         // login without enable) fails instead of storing the comments alone.
         let running = cleaned_output(&session.essential(show_config)?);
+        // IOS closes its configuration with `end`: without it, it was cut short.
+        complete(show_config, &running, "end")?;
         let keep_change_line = device.var("output_store_mode") == Some("on_significant");
         config.push_str(&running_config(&running, keep_change_line));
         Ok(Backup::config(config))
@@ -740,6 +742,16 @@ mod tests {
             &recording,
             &Device::default(),
             r#"essential command "show running-config": the device refused it: "% Invalid input detected at '^' marker.""#,
+        );
+    }
+
+    #[test]
+    fn a_configuration_cut_short_before_its_end_fails_instead_of_being_stored() {
+        let recording = "init_prompt: r1#\ncommands:\n  \"terminal length 0\\n\": \"terminal length 0\\r\\nr1#\"\n  \"terminal width 0\\n\": \"terminal width 0\\r\\nr1#\"\n  \"show version\\n\": \"show version\\r\\nCisco IOS Software, Version 15.2\\r\\nr1#\"\n  \"show vtp status\\n\": \"show vtp status\\r\\nr1#\"\n  \"show inventory\\n\": \"show inventory\\r\\nr1#\"\n  \"show running-config\\n\": \"show running-config\\r\\nBuilding configuration...\\r\\n\\r\\nCurrent configuration : 9000 bytes\\r\\n!\\r\\nhostname r1\\r\\ninterface GigabitEthernet1/0/1\\r\\n description upl\\r\\nr1#\"\n";
+        scripted::backup_fails_with::<Ios>(
+            recording,
+            &Device::default(),
+            r#"essential command "show running-config": the configuration stops at " description upl", before its closing "end": cut short"#,
         );
     }
 

@@ -83,7 +83,14 @@ impl Driver for Perle {
             config.push_str(&text::comment(&optics, COMMENT));
         }
         // The configuration itself: a refusal fails the backup.
-        config.push_str(&printed(&session.essential("show running-config")?));
+        let raw = session.essential("show running-config")?;
+        // The IOLAN closes its configuration with a banner line.
+        complete(
+            "show running-config",
+            &text::command_output(&raw),
+            "***** END of configuration *****",
+        )?;
+        config.push_str(&printed(&raw));
         Ok(Backup::config(config))
     }
 
@@ -132,7 +139,7 @@ commands:
   "show version verbose\n": "show version verbose\r\r\nSoftware Version 6.2.G3\r\r\nscg1#"
   "show system hardware\n": "show system hardware\r\r\n              ^\r\r\n% Invalid input detected at '^' marker.\r\r\n\r\r\nscg1#"
   "show interfaces transceiver\n": "show interfaces transceiver\r\r\n                ^\r\r\n% Invalid input detected at '^' marker.\r\r\n\r\r\nscg1#"
-  "show running-config\n": "show running-config\r\r\nhostname scg1\r\r\nscg1#"
+  "show running-config\n": "show running-config\r\r\nhostname scg1\r\r\n! ***** END of configuration *****\r\r\nscg1#"
   "exit\n": ""
 "#;
         let backup = scripted::backup_without::<Perle>(
@@ -140,7 +147,10 @@ commands:
             &Device::default(),
             &["show system hardware", "show interfaces transceiver"],
         );
-        assert_eq!(backup.config, "! Software Version 6.2.G3\nhostname scg1\n");
+        assert_eq!(
+            backup.config,
+            "! Software Version 6.2.G3\nhostname scg1\n! ***** END of configuration *****\n"
+        );
     }
 
     #[test]

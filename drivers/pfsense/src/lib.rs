@@ -74,6 +74,8 @@ impl Driver for Pfsense {
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
         // The configuration itself: a refused or empty reply fails the backup.
         let config = text::unix_newlines(&session.essential_exec(CONFIG)?);
+        // The XML document closes with its root element.
+        complete(CONFIG, &config, "</pfsense>")?;
         if !config.contains("<pfsense>") {
             return Err(DriverError::Failed(format!(
                 "{CONFIG} did not return a pfSense configuration (<pfsense> missing)"

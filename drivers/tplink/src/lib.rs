@@ -57,7 +57,10 @@ impl Driver for TpLink {
             config.push_str(&text::comment(&system_info(&clean(&info)), COMMENT));
         }
         // The configuration itself: a refused or empty reply fails the backup.
-        let running = clean(&session.essential("show running-config")?);
+        let raw = session.essential("show running-config")?;
+        // JetStream closes its configuration with `end`.
+        complete("show running-config", &text::command_output(&raw), "end")?;
+        let running = clean(&raw);
         config.push_str(&running_config(&running));
         Ok(Backup::config(config))
     }
