@@ -58,22 +58,22 @@ fn expected_checks() -> usize {
     checks
 }
 
-#[test]
-fn corpus_run_passes_every_check_of_the_corpus() {
+/// `netraven driver test [extra] --corpus CORPUS` with every bundled driver.
+fn driver_test_over_the_corpus(extra: &[&str]) -> Output {
     let bundled = support::bundled();
     let names: Vec<&str> = bundled.iter().map(String::as_str).collect();
     let dir = support::drivers_dir(&names);
-    let out = netraven(
-        &[
-            "driver",
-            "test",
-            "--drivers",
-            &dir.path().display().to_string(),
-            "--corpus",
-            &support::corpus().display().to_string(),
-        ],
-        dir.path(),
-    );
+    let drivers = dir.path().display().to_string();
+    let corpus = support::corpus().display().to_string();
+    let mut args = vec!["driver", "test"];
+    args.extend(extra);
+    args.extend(["--drivers", &drivers, "--corpus", &corpus]);
+    netraven(&args, dir.path())
+}
+
+#[test]
+fn corpus_run_passes_every_check_of_the_corpus() {
+    let out = driver_test_over_the_corpus(&[]);
     let stdout = text(&out.stdout);
     let expected = expected_checks();
     // The Oxidized corpus holds 47 sessions; fewer checks means files went missing.
@@ -92,21 +92,7 @@ fn corpus_run_passes_every_check_of_the_corpus() {
 
 #[test]
 fn chaos_run_passes_every_change_of_every_recording() {
-    let bundled = support::bundled();
-    let names: Vec<&str> = bundled.iter().map(String::as_str).collect();
-    let dir = support::drivers_dir(&names);
-    let out = netraven(
-        &[
-            "driver",
-            "test",
-            "--chaos",
-            "--drivers",
-            &dir.path().display().to_string(),
-            "--corpus",
-            &support::corpus().display().to_string(),
-        ],
-        dir.path(),
-    );
+    let out = driver_test_over_the_corpus(&["--chaos"]);
     let stdout = text(&out.stdout);
     let recordings = std::fs::read_dir(support::corpus())
         .unwrap()
