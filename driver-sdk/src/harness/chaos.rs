@@ -8,7 +8,7 @@
 //! | `reject <command>`: the command refused with its vendor's error | essential: the backup fails as `command_rejected` naming it; optional: logged as left out, no line of the configuration's own reply lost and no line added that no recorded reply holds; otherwise the same configuration |
 //! | `essential`: over all the `reject` runs | one refused command failed the backup as essential |
 //! | `closed mid-output`: the connection drops half-way through the configuration's reply | the backup fails as `connection_closed` |
-//! | `pager mid-output`, `pager before the prompt`: the vendor's pager in the configuration | the same configuration; `prompt_timeout` for a vendor that pages nothing once paging is off |
+//! | `pager mid-output`, `pager mid-line`, `pager before the prompt`: the vendor's pager in the configuration | the same configuration; `prompt_timeout` for a vendor that pages nothing once paging is off |
 //! | `line endings \r\r\n`, `lone \r`, `ANSI codes`, `backspaces` in echoes | the same configuration |
 //! | `blank lines and trailing spaces at prompts` | the same configuration, blank lines and trailing blanks aside |
 //! | `latin-1 byte`, `1 MB line`: a line added to the configuration's reply | the same configuration with that line in it |
@@ -60,6 +60,7 @@ pub const CHANGES: &[&str] = &[
     "essential",
     "closed mid-output",
     "pager mid-output",
+    "pager mid-line",
     "pager before the prompt",
     "line endings \\r\\r\\n",
     "lone \\r",
@@ -619,10 +620,20 @@ fn config_changes(
     let reply = &original.exchanges[i].reply;
     let prompt_at = reply.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
     if shell && prompt_at > 0 && is_command(&original.exchanges[i]) {
+        let line_start = middle_line_start(reply, shell);
+        // Mid-line: after the first blank of that line, as a device whose
+        // pager counts wrapped lines stops in the middle of a long one.
+        let mid_line = reply[line_start..prompt_at]
+            .iter()
+            .position(|&b| b == b' ' || b == b'\n')
+            .filter(|&i| reply[line_start + i] == b' ')
+            .map(|i| line_start + i + 1);
         for (name, at) in [
-            ("pager mid-output", middle_line_start(reply, shell)),
-            ("pager before the prompt", prompt_at),
+            ("pager mid-output", Some(line_start)),
+            ("pager mid-line", mid_line),
+            ("pager before the prompt", Some(prompt_at)),
         ] {
+            let Some(at) = at else { continue };
             let made = match super::vendor::pager(model) {
                 Some((pager, key)) => {
                     paged(original, i, at, pager, key).map(|t| change(name, t, Expect::Same))

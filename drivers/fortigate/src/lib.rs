@@ -24,8 +24,10 @@ pub struct FortiGate;
 /// `(M) host $ `.
 const PROMPT: &str = r"^(?:\(\w\) )?[-\w.~]+(?:\([\w.-]+\))?(?:\s[()\w.-]+)?~?\s?[#>$]\s?$";
 
-/// The pager; the text after it starts with `\r` + spaces + `\r`.
-const MORE: &str = r"^--More--\s$";
+/// The pager; the text after it starts with `\r` + spaces + `\r`. Not
+/// anchored to a line start: it may stop a long line part-way (the
+/// engine still wants it to be the last thing the device sent).
+const MORE: &str = r"--More--\s$";
 
 /// "Press 'a' to accept" after a post-login banner.
 const ACCEPT: &str = r"^\(Press\s'a'\sto\saccept\):";

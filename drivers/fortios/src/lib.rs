@@ -14,8 +14,10 @@ pub struct FortiOs;
 /// `host # `, `host (global) # `, `host(Primary) # `.
 const PROMPT: &str = r"^(?:\(\w\) )?[-\w.~]+(?:\([\w.-]+\))?(?:\s[()\w.-]+)?~?\s?[#>$]\s?$";
 
-/// The pager; the text after it starts with `\r` + spaces + `\r`.
-const MORE: &str = r"^--More--\s$";
+/// The pager; the text after it starts with `\r` + spaces + `\r`. Not
+/// anchored to a line start: it may stop a long line part-way (the
+/// engine still wants it to be the last thing the device sent).
+const MORE: &str = r"--More--\s$";
 
 const COMMENT: &str = "# ";
 

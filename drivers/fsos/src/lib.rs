@@ -18,8 +18,9 @@ const PROMPT: &str = r"^([\w.@\-/()]+[#>]\s?)$";
 
 const ENABLE_PASSWORD: &str = r"^[pP]assword:\s?$";
 
-/// The pager line, answered with a space.
-const PAGER: &str = r"^ --More--.*$";
+/// The pager, answered with a space: at a line start as a rule, part-way
+/// through a long line at times.
+const PAGER: &str = r" --More--.*$";
 
 const COMMENT: &str = "! ";
 
