@@ -28,6 +28,7 @@ pub mod scripted;
 pub mod transcript;
 pub mod vendor;
 
+pub use chaos::assert_chaos;
 pub use checks::{Case, Check, CheckKind, NativeTarget, Target, assert_corpus, discover, run_case};
 pub use engine::{PromptEngine, Step};
 pub use replay::{ReplayDevice, ReplaySession};

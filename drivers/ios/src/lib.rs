@@ -29,7 +29,13 @@ const ENABLE_PASSWORD: &str = r"^[pP]assword:\s?$";
 
 impl Driver for Ios {
     fn info() -> DriverInfo {
-        DriverInfo::shell("ios", env!("CARGO_PKG_VERSION"), &["ios"], PROMPT, "! ")
+        DriverInfo::shell(
+            "ios",
+            env!("CARGO_PKG_VERSION"),
+            &["ios", "iosxe"],
+            PROMPT,
+            "! ",
+        )
     }
 
     fn login(session: &mut dyn Session, device: &Device) -> Result<(), DriverError> {
@@ -614,6 +620,14 @@ mod tests {
     #[test]
     fn corpus_cases_pass() {
         netraven_driver_sdk::harness::assert_corpus::<Ios>(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/corpus/oxidized"
+        ));
+    }
+
+    #[test]
+    fn chaos_replay_passes() {
+        netraven_driver_sdk::harness::assert_chaos::<Ios>(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../../tests/corpus/oxidized"
         ));
