@@ -585,6 +585,10 @@ pub const REFUSALS: &[&str] = &[
     "Bad command",
     // SonicOS.
     "No matching command found",
+    // Huawei VRP: a user level too low, a wrong keyword.
+    "You do not have permission",
+    "No permission",
+    "Wrong parameter",
     // APC network management cards: unknown command, user level too low.
     "E101: Command Not Found",
     "E104: User Level Denial",
@@ -617,15 +621,28 @@ pub fn refusal(output: &str) -> Option<&str> {
             // `% Invalid input`, `error: syntax error` (Junos), `ERROR: % Invalid
             // input` (ASA): marks and an `error:` prefix, in any order.
             let mut bare = line.trim_start_matches(['%', ' ', '\t', '^', '\r']);
-            while let Some(rest) = ["error: ", "Error: ", "ERROR: "]
-                .iter()
-                .find_map(|p| bare.strip_prefix(p))
-            {
+            while let Some(rest) = strip_error_prefix(bare) {
                 bare = rest.trim_start_matches(['%', ' ', '\t', '^']);
             }
             REFUSALS.iter().any(|r| bare.starts_with(r))
                 || SHELL_REFUSALS.iter().any(|r| bare.trim_end().ends_with(r))
         })
+}
+
+/// `line` without a leading `error:` (any case), `Error[2]:` (Huawei's
+/// numbered form) or `Error:` with no space after it.
+fn strip_error_prefix(line: &str) -> Option<&str> {
+    let rest = ["error", "Error", "ERROR"]
+        .iter()
+        .find_map(|p| line.strip_prefix(p))?;
+    let rest = match rest.strip_prefix('[') {
+        Some(numbered) => {
+            let digits = numbered.bytes().take_while(u8::is_ascii_digit).count();
+            numbered[digits..].strip_prefix(']')?
+        }
+        None => rest,
+    };
+    rest.strip_prefix(':')
 }
 
 /// Where the last line of `text` starts (0 when it has one line).
@@ -1208,8 +1225,16 @@ mod refusal_tests {
             "-bash: nv: command not found",
             "cat: /conf/config.xml: Permission denied",
             "% Too many parameters found at '^' position.",
+            // Huawei VRP, as published in gnetcli's tests (pkg/device/huawei).
+            "Error: You do not have permission to run the command or the command is incomplete.",
+            "Error: No permission to run the command.",
+            "Error:Too many parameters found at '^' position.",
+            "Error[1]: Unrecognized command found at '^' position.",
+            "Error[2]: Incomplete command found at '^' position.",
         ] {
             assert!(refusal(refused).is_some(), "{refused:?}");
         }
+        // Only a whole prefix is stripped.
+        assert_eq!(refusal("Errors[1]: Unrecognized command\n"), None);
     }
 }

@@ -58,13 +58,19 @@ fn expected_checks() -> usize {
     checks
 }
 
-/// `netraven driver test [extra] --corpus CORPUS` with every bundled driver.
+/// `netraven driver test [extra] --corpus CORPUS` with every bundled driver,
+/// over the Oxidized corpus.
 fn driver_test_over_the_corpus(extra: &[&str]) -> Output {
+    driver_test_over(&support::corpus(), extra)
+}
+
+/// `netraven driver test [extra] --corpus DIR` with every bundled driver.
+fn driver_test_over(corpus: &Path, extra: &[&str]) -> Output {
     let bundled = support::bundled();
     let names: Vec<&str> = bundled.iter().map(String::as_str).collect();
     let dir = support::drivers_dir(&names);
     let drivers = dir.path().display().to_string();
-    let corpus = support::corpus().display().to_string();
+    let corpus = corpus.display().to_string();
     let mut args = vec!["driver", "test"];
     args.extend(extra);
     args.extend(["--drivers", &drivers, "--corpus", &corpus]);
@@ -134,6 +140,30 @@ fn chaos_run_passes_every_change_of_every_recording() {
         assert!(stdout.contains(change), "{change} missing:\n{stdout}");
     }
     assert!(out.status.success());
+}
+
+#[test]
+fn our_own_corpus_passes_its_checks_and_the_chaos_replay() {
+    let corpus = support::root().join("tests/corpus/netraven");
+    let sessions = std::fs::read_dir(&corpus)
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with("#simulation.yaml"))
+        .count();
+    assert!(sessions > 0, "no session in {}", corpus.display());
+    for extra in [&[][..], &["--chaos"]] {
+        let out = driver_test_over(&corpus, extra);
+        let stdout = text(&out.stdout);
+        let last = stdout.lines().last().unwrap_or_default();
+        let passed: usize = last
+            .strip_suffix(" passed, 0 failed")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{extra:?}: {last}\n{stdout}\n{}", text(&out.stderr)));
+        // At least the output and replay checks of each session.
+        assert!(passed >= 2 * sessions, "{extra:?}: {passed} checks for {sessions} sessions");
+        assert!(!stdout.contains("skipped models"), "{stdout}");
+        assert!(out.status.success());
+    }
 }
 
 #[test]
