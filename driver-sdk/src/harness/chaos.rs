@@ -53,25 +53,6 @@ const MARKER: &str = "netraven-chaos";
 const LONG_LINE: usize = 1 << 20;
 const HUGE_CONFIG: usize = 50 << 20;
 
-/// The changes with the case replayed once each, for `--help` and counts.
-pub const CHANGES: &[&str] = &[
-    "banner",
-    "reject <command>",
-    "essential",
-    "closed mid-output",
-    "pager mid-output",
-    "pager mid-line",
-    "pager before the prompt",
-    "line endings \\r\\r\\n",
-    "lone \\r",
-    "ANSI codes",
-    "backspaces",
-    "blank lines and trailing spaces at prompts",
-    "latin-1 byte",
-    "1 MB line",
-    "50 MB configuration",
-];
-
 /// What a changed replay must produce.
 enum Expect {
     /// The configuration of the unchanged recording.
