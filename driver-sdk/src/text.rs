@@ -585,6 +585,8 @@ pub const REFUSALS: &[&str] = &[
     "Bad command",
     // SonicOS.
     "No matching command found",
+    // IOS XR, for a command AAA command authorisation denies.
+    "This command is not authorized",
     // Huawei VRP: a user level too low, a wrong keyword.
     "You do not have permission",
     "No permission",

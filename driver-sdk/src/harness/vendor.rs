@@ -9,9 +9,9 @@ pub fn refusal_line(model: &str, line: &str) -> String {
     let word = first_word(line);
     match model {
         // Cisco and the many CLIs shaped like it mark the position with `^`.
-        "ios" | "eos" | "asa" | "aosw" | "arubainstant" | "smartbyte" | "efos" | "fsos"
-        | "fastiron" | "netgear" | "quantaos" | "vsololt" | "firelinuxos" | "perle" | "mtrlrfs"
-        | "firewareos" => "% Invalid input detected at '^' marker.".to_string(),
+        "ios" | "iosxr" | "eos" | "asa" | "aosw" | "arubainstant" | "smartbyte" | "efos"
+        | "fsos" | "fastiron" | "netgear" | "quantaos" | "vsololt" | "firelinuxos" | "perle"
+        | "mtrlrfs" | "firewareos" => "% Invalid input detected at '^' marker.".to_string(),
         "nxos" => "% Invalid command at '^' marker.".to_string(),
         "h3c" => "% Unrecognized command found at '^' position.".to_string(),
         "vrp" => "Error: Unrecognized command found at '^' position.".to_string(),

@@ -160,7 +160,10 @@ fn our_own_corpus_passes_its_checks_and_the_chaos_replay() {
             .and_then(|n| n.parse().ok())
             .unwrap_or_else(|| panic!("{extra:?}: {last}\n{stdout}\n{}", text(&out.stderr)));
         // At least the output and replay checks of each session.
-        assert!(passed >= 2 * sessions, "{extra:?}: {passed} checks for {sessions} sessions");
+        assert!(
+            passed >= 2 * sessions,
+            "{extra:?}: {passed} checks for {sessions} sessions"
+        );
         assert!(!stdout.contains("skipped models"), "{stdout}");
         assert!(out.status.success());
     }
