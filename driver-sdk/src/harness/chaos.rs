@@ -900,42 +900,14 @@ fn paged(t: &Transcript, i: usize, at: usize, pager: &str, key: &str) -> Option<
 /// `dir` (with the vars beside it); panic with every failed check, or if
 /// there is no case. The 50 MB configuration runs once, on the first case.
 pub fn assert_chaos<D: crate::driver::Driver>(dir: impl AsRef<Path>) {
-    use super::checks::{NativeTarget, attach_vars, cases_for, sibling_vars_dir};
-    let dir = dir.as_ref();
-    let info = D::info();
-    let mut cases = match cases_for(dir, &info.models) {
-        Ok(c) => c,
-        Err(e) => panic!("{e}"),
-    };
-    attach_vars(&mut cases, &sibling_vars_dir(dir));
-    assert!(
-        !cases.is_empty(),
-        "no corpus case in {} for models {:?}",
-        dir.display(),
-        info.models
-    );
+    use super::checks::{NativeTarget, assert_passed, driver_cases};
     let mut target = NativeTarget::<D>::default();
-    let checks: Vec<Check> = cases
+    let checks: Vec<Check> = driver_cases::<D>(dir.as_ref())
         .iter()
         .enumerate()
         .flat_map(|(i, case)| run_chaos(&mut target, case, i == 0))
         .collect();
-    let failures: Vec<String> = checks
-        .iter()
-        .filter_map(|c| {
-            c.outcome
-                .as_ref()
-                .err()
-                .map(|e| format!("FAIL {} {}: {e}", c.case, c.label()))
-        })
-        .collect();
-    assert!(
-        failures.is_empty(),
-        "{} of {} chaos checks failed:\n{}",
-        failures.len(),
-        checks.len(),
-        failures.join("\n\n")
-    );
+    assert_passed("chaos checks", &checks);
 }
 
 #[cfg(test)]

@@ -637,7 +637,17 @@ pub fn cases_for(dir: &Path, models: &[String]) -> Result<Vec<Case>, String> {
 /// Run every corpus case of `D`'s models natively; panic with every failure
 /// (and its diff) if any check fails, or if there is no case at all.
 pub fn assert_corpus<D: Driver>(dir: impl AsRef<Path>) {
-    let dir = dir.as_ref();
+    let mut target = NativeTarget::<D>::default();
+    let checks: Vec<Check> = driver_cases::<D>(dir.as_ref())
+        .iter()
+        .flat_map(|c| run_case(&mut target, c))
+        .collect();
+    assert_passed("checks", &checks);
+}
+
+/// The cases in `dir` of `D`'s models, with the vars beside the corpus;
+/// panics when there is none.
+pub(crate) fn driver_cases<D: Driver>(dir: &Path) -> Vec<Case> {
     let info = D::info();
     let mut cases = match cases_for(dir, &info.models) {
         Ok(c) => c,
@@ -650,11 +660,11 @@ pub fn assert_corpus<D: Driver>(dir: impl AsRef<Path>) {
         dir.display(),
         info.models
     );
-    let mut target = NativeTarget::<D>::default();
-    let checks: Vec<Check> = cases
-        .iter()
-        .flat_map(|c| run_case(&mut target, c))
-        .collect();
+    cases
+}
+
+/// Panic with every failed check (`what`: "checks", "chaos checks").
+pub(crate) fn assert_passed(what: &str, checks: &[Check]) {
     let failures: Vec<String> = checks
         .iter()
         .filter_map(|c| {
@@ -666,7 +676,7 @@ pub fn assert_corpus<D: Driver>(dir: impl AsRef<Path>) {
         .collect();
     assert!(
         failures.is_empty(),
-        "{} of {} checks failed:\n{}",
+        "{} of {} {what} failed:\n{}",
         failures.len(),
         checks.len(),
         failures.join("\n\n")
