@@ -143,8 +143,7 @@ pub trait Session {
         let output = match self.exec(line) {
             Ok(output) => output,
             Err(SessionError::Rejected(why)) => {
-                let message = format!("optional command {line:?} left out: {why}");
-                self.log(Level::Warn, &message);
+                left_out(self, line, &why);
                 return Ok(None);
             }
             Err(e) => return Err(e),
@@ -222,12 +221,17 @@ fn optional_check<S: Session + ?Sized>(session: &mut S, line: &str, output: &str
     let Some(why) = crate::text::refusal(output) else {
         return true;
     };
-    let message = format!(
-        "optional command {line:?} left out: the device refused it: {:?}",
-        why.trim()
-    );
-    session.log(Level::Warn, &message);
+    let why = format!("the device refused it: {:?}", why.trim());
+    left_out(session, line, &why);
     false
+}
+
+/// Log that the optional command `line` was left out, and why.
+fn left_out<S: Session + ?Sized>(session: &mut S, line: &str, why: &str) {
+    session.log(
+        Level::Warn,
+        &format!("optional command {line:?} left out: {why}"),
+    );
 }
 
 /// The device's output for an essential command must be no refusal and not

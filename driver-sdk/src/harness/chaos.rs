@@ -25,7 +25,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use super::checks::{Case, Check, CheckKind, Failure, Run, Target, case_vars, device_for};
-use super::replay::ReplaySession;
+use super::replay::{ReplaySession, last_line};
 use super::transcript::{Exchange, Order, Transcript};
 use super::vendor::refusal_line;
 use crate::driver::{Device, DriverInfo, Mode};
@@ -710,13 +710,6 @@ fn command_of(input: &[u8]) -> String {
     String::from_utf8_lossy(input)
         .trim_end_matches(['\r', '\n'])
         .to_string()
-}
-
-fn last_line(bytes: &[u8]) -> &[u8] {
-    match bytes.iter().rposition(|&b| b == b'\n') {
-        Some(i) => &bytes[i + 1..],
-        None => bytes,
-    }
 }
 
 /// The reply of a device refusing `command`: its echo line, the vendor's

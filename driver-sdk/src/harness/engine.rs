@@ -96,14 +96,75 @@ enum Ansi {
     Csi,
 }
 
-/// Carriage returns seen and not yet written out: what follows them says
-/// whether a terminal would show them.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-struct Returns {
-    /// How many in a row.
+/// Output cleaned as a terminal shows it, fed in chunks: ANSI escape
+/// sequences removed, and carriage returns that move nothing (a run of
+/// them before a line feed keeps one; one at the start of a line goes).
+/// Returns are held until the next byte says what they do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Terminal {
+    ansi: Ansi,
+    /// Carriage returns seen and not yet written out.
     held: usize,
     /// The next byte starts a line (after a line feed, or at the start).
     line_start: bool,
+}
+
+impl Default for Terminal {
+    fn default() -> Self {
+        Terminal {
+            ansi: Ansi::Text,
+            held: 0,
+            line_start: true,
+        }
+    }
+}
+
+impl Terminal {
+    /// Clean `bytes` into `out`.
+    fn feed(&mut self, bytes: &[u8], out: &mut Vec<u8>) {
+        let mut rest = bytes;
+        while let Some((&b, tail)) = rest.split_first() {
+            // Plain text up to the next escape or carriage return goes in
+            // whole: the byte-by-byte path is only for what needs judging.
+            if self.ansi == Ansi::Text && self.held == 0 && b != 0x1b && b != b'\r' {
+                let run = memchr::memchr2(0x1b, b'\r', rest).unwrap_or(rest.len());
+                out.extend_from_slice(&rest[..run]);
+                self.line_start = rest[run - 1] == b'\n';
+                rest = &rest[run..];
+                continue;
+            }
+            rest = tail;
+            self.ansi = match (self.ansi, b) {
+                (Ansi::Text, 0x1b) => Ansi::Escape,
+                (Ansi::Text, b) => {
+                    self.shown(b, out);
+                    Ansi::Text
+                }
+                (Ansi::Escape, b'[') => Ansi::Csi,
+                (Ansi::Escape, _) => Ansi::Text,
+                (Ansi::Csi, 0x40..=0x7e) => Ansi::Text,
+                (Ansi::Csi, _) => Ansi::Csi,
+            };
+        }
+    }
+
+    /// Write out a byte that is not part of an escape sequence.
+    fn shown(&mut self, b: u8, out: &mut Vec<u8>) {
+        match b {
+            b'\r' => {
+                self.held += 1;
+                return;
+            }
+            b'\n' if self.held > 0 => out.push(b'\r'),
+            _ if self.held > 0 && !self.line_start => {
+                out.extend(std::iter::repeat_n(b'\r', self.held));
+            }
+            _ => {}
+        }
+        self.held = 0;
+        self.line_start = b == b'\n';
+        out.push(b);
+    }
 }
 
 /// Most blanks after a prompt that still let it count.
@@ -126,8 +187,7 @@ pub struct PromptEngine {
     prompt: Arc<Regex>,
     patterns: Vec<Pattern>,
     strip_ansi: bool,
-    ansi: Ansi,
-    returns: Returns,
+    terminal: Terminal,
     buf: Vec<u8>,
     /// Matches must start at or after this offset (bytes before it were
     /// already answered as a pager).
@@ -140,11 +200,7 @@ impl PromptEngine {
             prompt: compile(prompt)?,
             patterns: Vec::new(),
             strip_ansi: true,
-            ansi: Ansi::Text,
-            returns: Returns {
-                held: 0,
-                line_start: true,
-            },
+            terminal: Terminal::default(),
             buf: Vec::new(),
             floor: 0,
         })
@@ -189,21 +245,10 @@ impl PromptEngine {
         if !self.strip_ansi {
             return bytes;
         }
-        let mut fresh = PromptEngine {
-            prompt: self.prompt.clone(),
-            patterns: Vec::new(),
-            strip_ansi: true,
-            ansi: Ansi::Text,
-            returns: Returns {
-                held: 0,
-                line_start: true,
-            },
-            buf: Vec::with_capacity(bytes.len()),
-            floor: 0,
-        };
-        fresh.feed(&bytes);
+        let mut out = Vec::with_capacity(bytes.len());
         // Returns held at the very end move nothing either.
-        fresh.buf
+        Terminal::default().feed(&bytes, &mut out);
+        out
     }
 
     /// Bytes received and not yet returned.
@@ -216,50 +261,7 @@ impl PromptEngine {
             self.buf.extend_from_slice(bytes);
             return;
         }
-        let mut rest = bytes;
-        while let Some((&b, tail)) = rest.split_first() {
-            // Plain text up to the next escape or carriage return goes in
-            // whole: the byte-by-byte path is only for what needs judging.
-            if self.ansi == Ansi::Text && self.returns.held == 0 && b != 0x1b && b != b'\r' {
-                let run = memchr::memchr2(0x1b, b'\r', rest).unwrap_or(rest.len());
-                self.buf.extend_from_slice(&rest[..run]);
-                self.returns.line_start = rest[run - 1] == b'\n';
-                rest = &rest[run..];
-                continue;
-            }
-            rest = tail;
-            self.ansi = match (self.ansi, b) {
-                (Ansi::Text, 0x1b) => Ansi::Escape,
-                (Ansi::Text, b) => {
-                    self.shown(b);
-                    Ansi::Text
-                }
-                (Ansi::Escape, b'[') => Ansi::Csi,
-                (Ansi::Escape, _) => Ansi::Text,
-                (Ansi::Csi, 0x40..=0x7e) => Ansi::Text,
-                (Ansi::Csi, _) => Ansi::Csi,
-            };
-        }
-    }
-
-    /// Write out a byte that is not part of an escape sequence, holding
-    /// carriage returns until the next byte says what they do.
-    fn shown(&mut self, b: u8) {
-        let r = &mut self.returns;
-        match b {
-            b'\r' => {
-                r.held += 1;
-                return;
-            }
-            b'\n' if r.held > 0 => self.buf.push(b'\r'),
-            _ if r.held > 0 && !r.line_start => {
-                self.buf.extend(std::iter::repeat_n(b'\r', r.held));
-            }
-            _ => {}
-        }
-        r.held = 0;
-        r.line_start = b == b'\n';
-        self.buf.push(b);
+        self.terminal.feed(bytes, &mut self.buf);
     }
 
     /// Look for a pager pattern, then for `target`, at the end of the data.

@@ -55,7 +55,7 @@ struct DeviceState {
 }
 
 /// The last line of `bytes` (all of it when it has no line feed).
-fn last_line(bytes: &[u8]) -> &[u8] {
+pub(crate) fn last_line(bytes: &[u8]) -> &[u8] {
     bytes
         .iter()
         .rposition(|&b| b == b'\n')

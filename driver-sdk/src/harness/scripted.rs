@@ -48,11 +48,16 @@ pub fn login<D: Driver>(recording: &str, device: &Device) -> Result<ReplaySessio
 /// the whole recording was used. The error says which step failed, or what was
 /// never sent.
 pub fn backup<D: Driver>(recording: &str, device: &Device) -> Result<Backup, String> {
+    whole::<D>(recording, device).map(|(backup, _)| backup)
+}
+
+/// [`backup`], also handing back the session (for its logs).
+fn whole<D: Driver>(recording: &str, device: &Device) -> Result<(Backup, ReplaySession), String> {
     let mut session = login::<D>(recording, device)?;
     let backup = D::backup(&mut session, device).map_err(|e| format!("backup failed: {e}"))?;
     D::logout(&mut session, device).map_err(|e| format!("logout failed: {e}"))?;
     session.finish()?;
-    Ok(backup)
+    Ok((backup, session))
 }
 
 /// As [`backup`], for a recording that cannot be used up (say, one that
@@ -93,20 +98,7 @@ pub fn backup_fails_with<D: Driver>(recording: &str, device: &Device, expected: 
 /// must be logged as left out, and no other. Panics otherwise; returns the
 /// backup, for checks that the refusals left no trace in it.
 pub fn backup_without<D: Driver>(recording: &str, device: &Device, refused: &[&str]) -> Backup {
-    let mut session = match login::<D>(recording, device) {
-        Ok(s) => s,
-        Err(e) => panic!("{e}"),
-    };
-    let backup = match D::backup(&mut session, device) {
-        Ok(b) => b,
-        Err(e) => panic!("backup failed: {e}"),
-    };
-    if let Err(e) = D::logout(&mut session, device) {
-        panic!("logout failed: {e}");
-    }
-    if let Err(e) = session.finish() {
-        panic!("{e}");
-    }
+    let (backup, session) = whole::<D>(recording, device).unwrap_or_else(|e| panic!("{e}"));
     // Commands as the log quotes them (`{:?}`), inner quotes escaped.
     let mut left_out: Vec<String> = session
         .logs

@@ -32,12 +32,12 @@ const PROMPT: &str = r"^[\w.-]+@[^\s#$]*[#$]\s?$";
 
 /// (title, command) for the file-based backup of routing daemon `daemon`:
 /// the files that make up the configuration. The interfaces are essential
-/// (see [`ESSENTIAL_FILES`]); any other file may be missing (`zebra.conf`
+/// (see [`ESSENTIAL_FILE`]); any other file may be missing (`zebra.conf`
 /// with FRR's integrated config) and is then left out, and logged, where
 /// Oxidized stored `cat`'s complaint.
 /// The file-based section a switch always has: the interfaces. Without it
 /// there is no configuration to store.
-const ESSENTIAL_FILES: &str = "THE INTERFACES";
+const ESSENTIAL_FILE: &str = "THE INTERFACES";
 
 fn file_commands(daemon: &str) -> Vec<(String, String)> {
     let shout = daemon.to_ascii_uppercase();
@@ -168,7 +168,7 @@ impl Driver for Cumulus {
         }
         let mut config = String::new();
         for (title, command) in file_commands(&routing_daemon(device)) {
-            let out = if title == ESSENTIAL_FILES {
+            let out = if title == ESSENTIAL_FILE {
                 Some(essential_output(session, &command)?)
             } else {
                 optional_output(session, &command)?

@@ -42,6 +42,18 @@ pub enum Fault {
     Banner(Arc<Banner>),
 }
 
+/// The faults that take an argument, as written and described.
+const WITH_ARGUMENT: [(&str, &str); 2] = [
+    (
+        "reject:COMMAND",
+        "that recorded command gets the vendor's error, then the prompt",
+    ),
+    (
+        "banner:FILE",
+        "the file's text comes before the greeting, as a login banner",
+    ),
+];
+
 /// A banner's text, and the file it came from (for the fault's name).
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct Banner {
@@ -109,31 +121,18 @@ impl Fault {
             Fault::UserMode => {
                 "prompts end in '>' not '#', and configuration commands get the vendor's error"
             }
-            Fault::Reject(_) => "that recorded command gets the vendor's error, then the prompt",
-            Fault::Banner(_) => "the file's text comes before the greeting, as a login banner",
+            Fault::Reject(_) => WITH_ARGUMENT[0].1,
+            Fault::Banner(_) => WITH_ARGUMENT[1].1,
         }
     }
 
     /// The fault list as `--help` shows it.
     pub fn help() -> String {
-        let with_arg = [
-            Fault::Reject(String::new()),
-            Fault::Banner(Arc::new(Banner {
-                file: String::new(),
-                text: Vec::new(),
-            })),
-        ];
         Fault::ALL
             .iter()
-            .chain(&with_arg)
-            .map(|f| {
-                let usage = match f {
-                    Fault::Reject(_) => "reject:COMMAND",
-                    Fault::Banner(_) => "banner:FILE",
-                    other => other.name(),
-                };
-                format!("  {usage:<22} {}", f.describe())
-            })
+            .map(|f| (f.name(), f.describe()))
+            .chain(WITH_ARGUMENT)
+            .map(|(usage, what)| format!("  {usage:<22} {what}"))
             .collect::<Vec<_>>()
             .join("\n")
     }
