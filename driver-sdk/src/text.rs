@@ -594,6 +594,12 @@ pub const REFUSALS: &[&str] = &[
     // APC network management cards: unknown command, user level too low.
     "E101: Command Not Found",
     "E104: User Level Denial",
+    // ScreenOS, for a word it does not know (`unknown keyword foo`).
+    "unknown keyword",
+    // PAN-OS, for a command or keyword it does not know.
+    "Invalid syntax",
+    // F5 tmsh (`Syntax Error: "foo" unknown property`).
+    "Syntax Error",
 ];
 
 /// How a Unix shell or tool refuses, at the end of its line
@@ -623,6 +629,10 @@ pub fn refusal(output: &str) -> Option<&str> {
             // `% Invalid input`, `error: syntax error` (Junos), `ERROR: % Invalid
             // input` (ASA): marks and an `error:` prefix, in any order.
             let mut bare = line.trim_start_matches(['%', ' ', '\t', '^', '\r']);
+            // ScreenOS points at the word it does not know with `^-----`.
+            if line.trim_start().starts_with("^-") {
+                bare = bare.trim_start_matches('-');
+            }
             while let Some(rest) = strip_error_prefix(bare) {
                 bare = rest.trim_start_matches(['%', ' ', '\t', '^']);
             }
@@ -1233,6 +1243,8 @@ mod refusal_tests {
             "Error:Too many parameters found at '^' position.",
             "Error[1]: Unrecognized command found at '^' position.",
             "Error[2]: Incomplete command found at '^' position.",
+            // ScreenOS marks the word under the echo.
+            "         ^-----unknown keyword widgets",
         ] {
             assert!(refusal(refused).is_some(), "{refused:?}");
         }

@@ -13,21 +13,39 @@ pub fn refusal_line(model: &str, line: &str) -> String {
         | "fsos" | "fastiron" | "netgear" | "quantaos" | "vsololt" | "firelinuxos" | "perle"
         | "mtrlrfs" | "firewareos" => "% Invalid input detected at '^' marker.".to_string(),
         "nxos" => "% Invalid command at '^' marker.".to_string(),
+        // ExtremeXOS doubles the `%`.
+        "xos" => "%% Invalid input detected at '^' marker.".to_string(),
+        // Dell Networking OS 9 / Force10 FTOS.
+        "dnos" | "ftos" => "% Error: Invalid input at \"^\" marker.".to_string(),
+        // Dell OS10: no caret marker.
+        "os10" => "% Error: Unrecognized command.".to_string(),
         "h3c" => "% Unrecognized command found at '^' position.".to_string(),
         "vrp" => "Error: Unrecognized command found at '^' position.".to_string(),
         "junos" => "unknown command.".to_string(),
-        "aoscx" => format!("Invalid input: {word}"),
+        "aoscx" | "procurve" => format!("Invalid input: {word}"),
         "aos7" => format!("ERROR: Invalid entry: \"{word}\""),
         "routeros" => format!("bad command name {word} (line 1 column 1)"),
         "fortigate" | "fortios" => "Unknown action 0".to_string(),
         "tplink" => "Error: Bad command".to_string(),
         "tnsr" => format!("CLI syntax error: \"{line}\": Unknown command"),
         "garderos" => format!("Unknown command '{word}'."),
-        "vyos" => format!("  Invalid command: [{line}]"),
+        "vyos" | "vyatta" => format!("  Invalid command: [{line}]"),
         "apcaos" => "E101: Command Not Found".to_string(),
+        // Brocade IronWare (NetIron, FastIron), then `Type ? for a list`.
+        "ironware" => format!("Invalid input -> {line}"),
+        "ciscosmb" => "% Unrecognized command".to_string(),
+        "screenos" => format!("unknown keyword {word}"),
+        "adtran" => "% Unrecognized command".to_string(),
+        // Mellanox MLNX-OS / Onyx (Samara CLI).
+        "mlnxos" => "% Unrecognized command".to_string(),
+        "panos" => format!("Unknown command: {word}"),
         "asyncos" => "Unknown command or missing feature key".to_string(),
         "cumulus" | "linuxgeneric" => format!("-bash: {word}: command not found"),
+        // F5 BIG-IP over exec channels: the account's bash runs the line.
+        "tmos" => format!("bash: {word}: command not found"),
         "opnsense" | "pfsense" => format!("{word}: Command not found."),
+        // OneAccess OneOS (the wording napalm's OneOS driver looks for).
+        "oneos" => "Syntax error".to_string(),
         _ => format!("% Unknown command: {line}"),
     }
 }
@@ -60,6 +78,7 @@ mod tests {
         for model in [
             "ios",
             "nxos",
+            "xos",
             "h3c",
             "vrp",
             "junos",
@@ -76,6 +95,14 @@ mod tests {
             "cumulus",
             "pfsense",
             "saos10",
+            "tmos",
+            "dnos",
+            "ironware",
+            "ciscosmb",
+            "screenos",
+            "adtran",
+            "os10",
+            "oneos",
         ] {
             let line = refusal_line(model, "show widgets");
             assert!(

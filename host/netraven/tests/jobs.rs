@@ -901,8 +901,8 @@ fn netmiko_device_types_are_stored_as_our_models_and_one_without_a_driver_is_ref
         ])
     };
     one_line_error(
-        &add("cisco_xr"),
-        &["\"cisco_xr\"", "Netmiko", "closest models: ios"],
+        &add("cisco_tp"),
+        &["\"cisco_tp\"", "Netmiko", "closest models: ios"],
     );
     one_line_error(&add("cisco_ios_telnet"), &["telnet", "use \"cisco_ios\""]);
     let devices = lab.json(0, &["devices", "list", "--json"]);
