@@ -1,4 +1,5 @@
-//! Dell Networking OS 9, formerly Force10 FTOS (Oxidized model `dnos`).
+//! Dell Networking OS 9, formerly Force10 FTOS (Oxidized models `dnos`
+//! and `ftos`: one operating system under its two names).
 //!
 //! Checked against a session of a Dell S6000 running OS 9.12, stitched
 //! from published output of that platform (see
@@ -7,7 +8,9 @@
 //! `show inventory` of an S6000 on 9.12(0.0), `show version` of an
 //! S6000-ON on 9.10). No published `show inventory media` of OS9 was
 //! found, so the session answers it with OS9's refusal, and the backup
-//! shows what the driver does with a refused informational command.
+//! shows what the driver does with a refused informational command. The
+//! `ftos` case (`ftos#S6000_9.12`) is the same session without
+//! `show version`.
 //!
 //! Session: the prompt is the hostname, then `#` (EXEC privilege) or `>`
 //! (EXEC): `Dell#`, `SWP_UP_10G>`; configuration-mode prompts
@@ -16,9 +19,13 @@
 //! Logout is `exit`: OS9 ends the session (Oxidized sends a second
 //! `exit`, for a session the first one did not end).
 //!
+//! Oxidized's two models differ in two things, and the driver follows the
+//! device's model: for `ftos` it sends no `show version`, and it sends
+//! `enable` (when asked to) after the terminal settings instead of before.
+//!
 //! Commands, in Oxidized's order:
-//! - `show inventory`, `show inventory media` and `show version`
-//!   (optional), stored as `! ` comments;
+//! - `show inventory`, `show inventory media` and (`dnos` only)
+//!   `show version` (optional), stored as `! ` comments;
 //! - `show running-config` (essential): a switch that refuses it fails the
 //!   backup as `command_rejected` instead of storing the comments alone,
 //!   and a configuration that does not close with `end` was cut short and
@@ -39,9 +46,9 @@
 //! model blanks the caret line and IOS's wording only, so its backup
 //! holds `! % Error: Invalid input at "^" marker.` for every command the
 //! switch refuses. The driver leaves a refused informational command out
-//! (`tests/corpus/netraven/dnos#S6000_9.12#oxidized.txt` is Oxidized's
-//! text, with the line). Otherwise the backup is byte for byte what
-//! Oxidized stores.
+//! (`tests/corpus/netraven/dnos#S6000_9.12#oxidized.txt`, and the `ftos`
+//! case's, are Oxidized's text, with the line). Otherwise the backup is
+//! byte for byte what Oxidized stores.
 //!
 //! `redact` hides, keeping each keyword: SNMP communities (where Oxidized
 //! drops the whole rest of the line) and the communities of SNMP hosts,
@@ -54,9 +61,10 @@
 //! at ...` should the cut above leave one in.
 //!
 //! Device vars:
-//! - `enable = "true"`: send `enable` after login, as Oxidized does for this
-//!   model when its `enable` var is set (the host types the enable secret if
-//!   the switch asks for one).
+//! - `enable = "true"`: send `enable` after login (`ftos`: after the
+//!   terminal settings), as Oxidized does for these models when its `enable`
+//!   var is set (the host types the enable secret if the switch asks for
+//!   one).
 
 use netraven_driver_sdk::prelude::*;
 
@@ -72,31 +80,53 @@ const ENABLE_PASSWORD: &str = r"^[pP]assword:\s?$";
 /// Setup commands whose output nobody reads.
 const SETUP: [&str; 2] = ["terminal length 0", "terminal width 0"];
 
-/// Informational commands, stored as `! ` comments, in this order.
+/// Informational commands, stored as `! ` comments, in this order
+/// (`ftos` stops before `show version`).
 const COMMENTED: [&str; 3] = ["show inventory", "show inventory media", "show version"];
+
+/// Whether the device is driven as Oxidized's `ftos` model.
+fn is_ftos(device: &Device) -> bool {
+    device.model == "ftos"
+}
 
 const SHOW_CONFIG: &str = "show running-config";
 
 impl Driver for Dnos {
     fn info() -> DriverInfo {
-        DriverInfo::shell("dnos", env!("CARGO_PKG_VERSION"), &["dnos"], PROMPT, "! ")
+        DriverInfo::shell(
+            "dnos",
+            env!("CARGO_PKG_VERSION"),
+            &["dnos", "ftos"],
+            PROMPT,
+            "! ",
+        )
     }
 
     fn login(session: &mut dyn Session, device: &Device) -> Result<(), DriverError> {
         session.read_until(PROMPT, None)?;
+        if is_ftos(device) {
+            for setup in SETUP {
+                session.command(setup)?;
+            }
+        }
         if device.flag("enable") {
             login::enable(session, "enable", PROMPT, ENABLE_PASSWORD)?;
         }
         Ok(())
     }
 
-    fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
-        for setup in SETUP {
-            session.command(setup)?;
-        }
+    fn backup(session: &mut dyn Session, device: &Device) -> Result<Backup, DriverError> {
+        let commented = if is_ftos(device) {
+            &COMMENTED[..2]
+        } else {
+            for setup in SETUP {
+                session.command(setup)?;
+            }
+            &COMMENTED[..]
+        };
 
         let mut config = String::new();
-        for command in COMMENTED {
+        for command in commented {
             let Some(raw) = session.optional(command)? else {
                 continue;
             };
@@ -299,6 +329,20 @@ mod tests {
         let session = scripted::login::<Dnos>(
             "init_prompt: 'SWP_UP_10G>'\ncommands:\n  - \"enable\\n\": 'enable\\nPassword: '\n  - \"<enable>\\n\": '\\nSWP_UP_10G#'\n",
             &Device::with_vars(&[("enable", "true")]),
+        )
+        .expect("enable works");
+        assert_eq!(session.finish(), Ok(()));
+    }
+
+    #[test]
+    fn ftos_sends_enable_after_the_terminal_settings() {
+        let device = Device {
+            model: "ftos".into(),
+            ..Device::with_vars(&[("enable", "true")])
+        };
+        let session = scripted::login::<Dnos>(
+            "init_prompt: 'bos-swa1n01>'\ncommands:\n  - \"terminal length 0\\n\": 'terminal length 0\\nbos-swa1n01>'\n  - \"terminal width 0\\n\": 'terminal width 0\\nbos-swa1n01>'\n  - \"enable\\n\": 'enable\\nPassword: '\n  - \"<enable>\\n\": '\\nbos-swa1n01#'\n",
+            &device,
         )
         .expect("enable works");
         assert_eq!(session.finish(), Ok(()));
