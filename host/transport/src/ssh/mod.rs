@@ -211,14 +211,7 @@ pub async fn connect(
     store: Arc<dyn HostKeyStore>,
     deadline: Instant,
 ) -> Result<Connection, DeviceFailure> {
-    let mut hops: Vec<Handle<Client>> = Vec::with_capacity(target.jump.len());
-    for hop in &target.jump {
-        let handle = match hops.last() {
-            None => open_tcp(&hop.target, store.clone(), deadline).await?,
-            Some(via) => open_through(via, &hop.target, store.clone(), deadline).await?,
-        };
-        hops.push(handle);
-    }
+    let hops = open_hops(target, store.clone(), deadline).await?;
     let handle = match hops.last() {
         None => open_tcp(target, store, deadline).await?,
         Some(via) => open_through(via, target, store, deadline).await?,
@@ -229,6 +222,54 @@ pub async fn connect(
         host: target.host_id(),
         keepalive: target.keepalive,
     })
+}
+
+/// The jump connections a tunnel runs over, kept open for as long as it
+/// lives.
+pub(crate) struct JumpHosts(Vec<Handle<Client>>);
+
+impl JumpHosts {
+    /// Disconnect them, last hop first, each within [`DISCONNECT_GRACE`].
+    pub(crate) async fn close(self) {
+        close_hops(self.0).await;
+    }
+}
+
+/// A TCP stream to `target` that its last jump host opens
+/// (`direct-tcpip`), for a transport other than SSH, with the jump
+/// connections it runs over; all before `deadline`. `target` must have a
+/// jump host.
+pub(crate) async fn tunnel(
+    target: &Target,
+    store: Arc<dyn HostKeyStore>,
+    deadline: Instant,
+) -> Result<(russh::ChannelStream<client::Msg>, JumpHosts), DeviceFailure> {
+    let hops = open_hops(target, store, deadline).await?;
+    let via = hops.last().ok_or_else(|| {
+        DeviceFailure::new(
+            ErrorClass::DriverError,
+            format!("{}: a tunnel needs a jump host", target.host_id()),
+        )
+    })?;
+    let channel = open_channel_through(via, target, deadline).await?;
+    Ok((channel.into_stream(), JumpHosts(hops)))
+}
+
+/// Connect to `target`'s jump hosts in turn, each through the one before.
+async fn open_hops(
+    target: &Target,
+    store: Arc<dyn HostKeyStore>,
+    deadline: Instant,
+) -> Result<Vec<Handle<Client>>, DeviceFailure> {
+    let mut hops: Vec<Handle<Client>> = Vec::with_capacity(target.jump.len());
+    for hop in &target.jump {
+        let handle = match hops.last() {
+            None => open_tcp(&hop.target, store.clone(), deadline).await?,
+            Some(via) => open_through(via, &hop.target, store.clone(), deadline).await?,
+        };
+        hops.push(handle);
+    }
+    Ok(hops)
 }
 
 fn handler(
@@ -264,8 +305,17 @@ async fn open_tcp(
     store: Arc<dyn HostKeyStore>,
     deadline: Instant,
 ) -> Result<Handle<Client>, DeviceFailure> {
-    let host = target.host_id();
     let config = client_config(target)?;
+    let tcp = tcp_connect(target, deadline).await?;
+    handshake(target, config, tcp, store, deadline).await
+}
+
+/// A TCP connection to `target`, within its connect timeout.
+pub(crate) async fn tcp_connect(
+    target: &Target,
+    deadline: Instant,
+) -> Result<tokio::net::TcpStream, DeviceFailure> {
+    let host = target.host_id();
     let connect_budget = target.connect_timeout.min(remaining(deadline));
     let tcp = tokio::time::timeout(
         connect_budget,
@@ -283,7 +333,7 @@ async fn open_tcp(
     })?
     .map_err(|e| io_failure(&host, &e))?;
     let _ = tcp.set_nodelay(true);
-    handshake(target, config, tcp, store, deadline).await
+    Ok(tcp)
 }
 
 async fn open_through(
@@ -292,10 +342,20 @@ async fn open_through(
     store: Arc<dyn HostKeyStore>,
     deadline: Instant,
 ) -> Result<Handle<Client>, DeviceFailure> {
-    let host = target.host_id();
     let config = client_config(target)?;
+    let channel = open_channel_through(via, target, deadline).await?;
+    handshake(target, config, channel.into_stream(), store, deadline).await
+}
+
+/// A `direct-tcpip` channel from `via` to `target`'s address and port.
+async fn open_channel_through(
+    via: &Handle<Client>,
+    target: &Target,
+    deadline: Instant,
+) -> Result<russh::Channel<client::Msg>, DeviceFailure> {
+    let host = target.host_id();
     let budget = target.connect_timeout.min(remaining(deadline));
-    let channel = tokio::time::timeout(
+    tokio::time::timeout(
         budget,
         via.channel_open_direct_tcpip(
             target.address.clone(),
@@ -319,8 +379,7 @@ async fn open_through(
             ErrorClass::ConnectionRefused,
             format!("{host}: the jump host refused a tunnel: {e}"),
         )
-    })?;
-    handshake(target, config, channel.into_stream(), store, deadline).await
+    })
 }
 
 async fn handshake<S>(
@@ -530,13 +589,18 @@ impl Connection {
         )
         .await;
         drop(handle);
-        for hop in hops.into_iter().rev() {
-            let _ = tokio::time::timeout(
-                DISCONNECT_GRACE,
-                hop.disconnect(Disconnect::ByApplication, "", "en"),
-            )
-            .await;
-        }
+        close_hops(hops).await;
+    }
+}
+
+/// Disconnect jump hosts, last hop first, each within [`DISCONNECT_GRACE`].
+async fn close_hops(hops: Vec<Handle<Client>>) {
+    for hop in hops.into_iter().rev() {
+        let _ = tokio::time::timeout(
+            DISCONNECT_GRACE,
+            hop.disconnect(Disconnect::ByApplication, "", "en"),
+        )
+        .await;
     }
 }
 

@@ -1,17 +1,12 @@
-//! The driver session contract over SSH. It runs the same sans-IO
-//! [`PromptEngine`] as the replay harness, so a driver behaves the same on a
-//! device as on a recording:
-//! - prompt matching looks only at the unread tail of the output;
-//! - ANSI clean-up and pager answers as the driver asked;
-//! - every wait is bounded by the read timeout (the driver's, or the
-//!   device's default) and never outlives the device deadline;
-//! - the bytes sent are exactly the driver's, in its newline style.
+//! The driver session contract over SSH: a PTY shell for shell drivers,
+//! carried by the shared [`Terminal`], and one exec channel per command (or
+//! an SCP transfer) for exec drivers.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use netraven_driver_sdk::harness::engine::{MAX_ANSWERS, PromptEngine, Step, compile, device_text};
+use netraven_driver_sdk::harness::engine::device_text;
 use netraven_driver_sdk::{Mode, Secret, SessionError};
-use regex::bytes::Regex;
 use russh::client::Msg;
 use russh::{Channel, ChannelMsg};
 
@@ -19,45 +14,53 @@ use netraven_session::redact::mask_keywords;
 use netraven_session::{DeviceFailure, DeviceSession, ErrorClass, Recorder, Secret as SecretValue};
 
 use super::Connection;
+use crate::terminal::{Pipe, Settings, Terminal};
 
-/// Most output held while waiting for one match: an endless stream fails
-/// instead of filling memory.
-pub(crate) const MAX_PENDING: usize = 64 << 20;
 /// Largest exec output or fetched file.
 pub(crate) const MAX_EXEC_OUTPUT: usize = 64 << 20;
 
 pub struct SshSession {
-    conn: Option<Connection>,
-    shell: Option<Channel<Msg>>,
+    conn: Option<Arc<Connection>>,
     mode: Mode,
-    engine: PromptEngine,
-    newline: String,
-    password: SecretValue,
-    enable: SecretValue,
-    read_timeout: Duration,
-    deadline: Instant,
-    recorder: Option<Recorder>,
+    term: Terminal,
 }
 
 fn tail(bytes: &[u8], n: usize) -> &[u8] {
     &bytes[bytes.len().saturating_sub(n)..]
 }
 
-/// The last 200 characters the device sent, quoted for an error message,
-/// with the host's keyword masking: no driver has redacted this text, and
-/// error messages must not carry secrets. Masking starts at a line start,
-/// so a keyword just before the cut still hides what follows it.
-fn quoted_tail(got: &[u8]) -> String {
-    const SHOWN: usize = 200;
-    let from = got.len().saturating_sub(SHOWN);
-    let line_start = got[..from]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let masked = mask_keywords(&String::from_utf8_lossy(&got[line_start..]));
-    let skip = masked.chars().count().saturating_sub(SHOWN);
-    let kept: String = masked.chars().skip(skip).collect();
-    format!("{kept:?}")
+/// A PTY shell channel as the terminal's byte stream.
+struct Shell {
+    channel: Channel<Msg>,
+    conn: Arc<Connection>,
+}
+
+#[async_trait::async_trait]
+impl Pipe for Shell {
+    async fn send(&mut self, bytes: &[u8]) -> Result<(), String> {
+        self.channel.data(bytes).await.map_err(|e| e.to_string())
+    }
+
+    async fn recv(&mut self) -> Option<Vec<u8>> {
+        loop {
+            match self.channel.wait().await {
+                Some(ChannelMsg::Data { data }) | Some(ChannelMsg::ExtendedData { data, .. }) => {
+                    return Some(data.to_vec());
+                }
+                Some(ChannelMsg::Eof | ChannelMsg::Close) | None => return None,
+                Some(_) => {}
+            }
+        }
+    }
+
+    async fn keepalive(&mut self) {
+        self.conn.keepalive().await;
+    }
+
+    async fn shutdown(&mut self) {
+        let _ = self.channel.eof().await;
+        let _ = self.channel.close().await;
+    }
 }
 
 impl SshSession {
@@ -72,13 +75,11 @@ impl SshSession {
         read_timeout: Duration,
         deadline: Instant,
     ) -> Result<SshSession, DeviceFailure> {
-        let engine = PromptEngine::new(prompt).map_err(|e| {
-            DeviceFailure::new(ErrorClass::DriverError, format!("driver prompt: {e}"))
-        })?;
-        let shell = match mode {
+        let conn = Arc::new(conn);
+        let pipe: Option<Box<dyn Pipe>> = match mode {
             Mode::Shell => {
                 let budget = deadline.saturating_duration_since(Instant::now());
-                let shell = tokio::time::timeout(budget, conn.open_shell())
+                let channel = tokio::time::timeout(budget, conn.open_shell())
                     .await
                     .map_err(|_| {
                         DeviceFailure::new(
@@ -92,21 +93,28 @@ impl SshSession {
                             format!("{}: cannot open a shell: {e}", conn.host),
                         )
                     })?;
-                Some(shell)
+                Some(Box::new(Shell {
+                    channel,
+                    conn: conn.clone(),
+                }))
             }
             Mode::Exec => None,
         };
+        let term = Terminal::new(
+            pipe,
+            Settings {
+                prompt: prompt.to_string(),
+                password,
+                enable,
+                read_timeout,
+                keepalive: conn.keepalive,
+                deadline,
+            },
+        )?;
         Ok(SshSession {
             conn: Some(conn),
-            shell,
             mode,
-            engine,
-            newline: "\n".to_string(),
-            password: password.unwrap_or_default(),
-            enable: enable.unwrap_or_default(),
-            read_timeout,
-            deadline,
-            recorder: None,
+            term,
         })
     }
 
@@ -114,168 +122,32 @@ impl SshSession {
     /// then a disconnect, each bounded; devices that ignore `exit` or never
     /// answer are simply dropped.
     pub async fn close(mut self) {
-        if let Some(shell) = self.shell.take() {
-            let _ = tokio::time::timeout(super::DISCONNECT_GRACE, async {
-                let _ = shell.eof().await;
-                let _ = shell.close().await;
-            })
-            .await;
-        }
-        if let Some(conn) = self.conn.take() {
+        self.term.shutdown(super::DISCONNECT_GRACE).await;
+        if let Some(conn) = self.conn.take().and_then(|c| Arc::try_unwrap(c).ok()) {
             conn.close().await;
         }
     }
 
     /// Keep a raw recording of the session (`netraven driver record`).
     pub fn record(&mut self) {
-        self.recorder = Some(Recorder::default());
-    }
-
-    /// The instant a wait of `timeout` (or the default) must end by.
-    fn limit(&self, timeout: Option<Duration>) -> Instant {
-        let wanted = Instant::now() + self.idle(timeout);
-        wanted.min(self.deadline)
-    }
-
-    fn idle(&self, timeout: Option<Duration>) -> Duration {
-        timeout.unwrap_or(self.read_timeout)
-    }
-
-    async fn write(&mut self, bytes: &[u8], limit: Instant) -> Result<(), SessionError> {
-        let shell = self.shell.as_ref().ok_or_else(|| {
-            SessionError::Unsupported("send on an exec-mode session; use exec".into())
-        })?;
-        let budget = limit.saturating_duration_since(Instant::now());
-        match tokio::time::timeout(budget, shell.data(bytes)).await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(SessionError::Closed(format!("cannot send: {e}"))),
-            Err(_) => Err(SessionError::Timeout(format!(
-                "the device did not take {} bytes of input within {:.1}s",
-                bytes.len(),
-                budget.as_secs_f64()
-            ))),
-        }
-    }
-
-    /// Read until `target` matches at the end of the output. Each read may
-    /// wait `idle` for the device to send something (a slow device that
-    /// keeps talking is fine); the device deadline bounds the whole wait.
-    async fn wait_for(
-        &mut self,
-        target: &Regex,
-        waiting_for: &str,
-        idle: Duration,
-    ) -> Result<String, SessionError> {
-        let started = Instant::now();
-        let mut answers = 0;
-        loop {
-            match self.engine.step(target) {
-                Step::Done(bytes) => return Ok(device_text(bytes)),
-                Step::Send(reply) => {
-                    answers += 1;
-                    if answers > MAX_ANSWERS {
-                        self.engine.take_pending();
-                        return Err(SessionError::Timeout(format!(
-                            "{waiting_for} never came: the device paged {MAX_ANSWERS} times"
-                        )));
-                    }
-                    if let Some(r) = &mut self.recorder {
-                        r.input(&reply);
-                    }
-                    let limit = (Instant::now() + idle).min(self.deadline);
-                    self.write(&reply, limit).await?;
-                }
-                Step::NeedMore => self.read_more(waiting_for, started, idle).await?,
-            }
-        }
-    }
-
-    /// Wait for the next bytes from the shell, sending keepalives while
-    /// the device is silent.
-    async fn read_more(
-        &mut self,
-        waiting_for: &str,
-        started: Instant,
-        idle: Duration,
-    ) -> Result<(), SessionError> {
-        let limit = (Instant::now() + idle).min(self.deadline);
-        loop {
-            let now = Instant::now();
-            if now >= limit {
-                let got = self.engine.take_pending();
-                let why = if now >= self.deadline {
-                    format!(
-                        "the device deadline passed after {:.1}s of waiting",
-                        (now - started).as_secs_f64()
-                    )
-                } else {
-                    format!("the device sent nothing for {:.1}s", idle.as_secs_f64())
-                };
-                return Err(SessionError::Timeout(format!(
-                    "{waiting_for} did not come: {why}; it last sent {}",
-                    quoted_tail(&got)
-                )));
-            }
-            let shell = self.shell.as_mut().ok_or_else(|| {
-                SessionError::Unsupported("reading a shell on an exec-mode session".into())
-            })?;
-            let keepalive = self
-                .conn
-                .as_ref()
-                .map_or(super::KEEPALIVE_INTERVAL, |c| c.keepalive);
-            let wait = (limit - now).min(keepalive);
-            match tokio::time::timeout(wait, shell.wait()).await {
-                Err(_) => {
-                    if Instant::now() < limit
-                        && let Some(conn) = &self.conn
-                    {
-                        conn.keepalive().await;
-                    }
-                }
-                Ok(Some(ChannelMsg::Data { data }))
-                | Ok(Some(ChannelMsg::ExtendedData { data, .. })) => {
-                    if let Some(r) = &mut self.recorder {
-                        r.output(&data);
-                    }
-                    self.engine.feed(&data);
-                    if self.engine.pending().len() > MAX_PENDING {
-                        let got = self.engine.take_pending();
-                        return Err(SessionError::Timeout(format!(
-                            "{waiting_for} never came: the device sent more than {} MiB without it, ending {}",
-                            MAX_PENDING >> 20,
-                            quoted_tail(&got)
-                        )));
-                    }
-                    return Ok(());
-                }
-                Ok(Some(ChannelMsg::Eof | ChannelMsg::Close)) | Ok(None) => {
-                    self.shell = None;
-                    let got = self.engine.take_pending();
-                    return Err(SessionError::Closed(format!(
-                        "while waiting for {waiting_for}; last output {}",
-                        quoted_tail(&got)
-                    )));
-                }
-                Ok(Some(_)) => {}
-            }
-        }
+        self.term.recorder = Some(Recorder::default());
     }
 
     /// Run `work` on the connection (outside the shell), bounded by the read
     /// timeout and the device deadline; `what` names it in the timeout.
     async fn on_connection<T>(
-        &self,
+        &mut self,
         timeout: Option<Duration>,
         what: &str,
         work: impl AsyncFnOnce(&Connection) -> Result<T, SessionError>,
     ) -> Result<T, SessionError> {
-        let limit = self.limit(timeout);
+        let limit = self.term.limit(timeout);
         let conn = self
             .conn
-            .as_ref()
+            .clone()
             .ok_or_else(|| SessionError::Closed("the connection is closed".into()))?;
         let budget = limit.saturating_duration_since(Instant::now());
-        tokio::time::timeout(budget, work(conn))
+        tokio::time::timeout(budget, work(&conn))
             .await
             .map_err(|_| {
                 SessionError::Timeout(format!(
@@ -289,23 +161,23 @@ impl SshSession {
 #[async_trait::async_trait]
 impl DeviceSession for SshSession {
     fn set_prompt(&mut self, regex: &str) -> Result<(), SessionError> {
-        self.engine.set_prompt(regex)
+        self.term.engine.set_prompt(regex)
     }
 
     fn on_pattern(&mut self, regex: &str, reply: &str) -> Result<(), SessionError> {
-        self.engine.add_pattern(regex, reply)
+        self.term.engine.add_pattern(regex, reply)
     }
 
     fn clear_patterns(&mut self) {
-        self.engine.clear_patterns()
+        self.term.engine.clear_patterns()
     }
 
     fn set_newline(&mut self, newline: &str) {
-        self.newline = newline.to_string();
+        self.term.set_newline(newline);
     }
 
     fn strip_ansi(&mut self, on: bool) {
-        self.engine.set_strip_ansi(on)
+        self.term.engine.set_strip_ansi(on)
     }
 
     async fn command(
@@ -316,37 +188,15 @@ impl DeviceSession for SshSession {
         if self.mode == Mode::Exec {
             return self.exec(line, timeout).await;
         }
-        let limit = self.limit(timeout);
-        let input = format!("{line}{}", self.newline);
-        if let Some(r) = &mut self.recorder {
-            r.input(input.as_bytes());
-        }
-        self.write(input.as_bytes(), limit).await?;
-        let prompt = self.engine.prompt().clone();
-        let idle = self.idle(timeout);
-        self.wait_for(&prompt, &format!("the prompt after {line:?}"), idle)
-            .await
+        self.term.command(line, timeout).await
     }
 
     async fn send(&mut self, text: &str) -> Result<(), SessionError> {
-        if let Some(r) = &mut self.recorder {
-            r.input(text.as_bytes());
-        }
-        let limit = self.limit(None);
-        self.write(text.as_bytes(), limit).await
+        self.term.send(text).await
     }
 
     async fn send_secret(&mut self, which: Secret) -> Result<(), SessionError> {
-        let secret = match which {
-            Secret::Password => self.password.expose(),
-            Secret::Enable => self.enable.expose(),
-        };
-        let input = format!("{secret}{}", self.newline);
-        if let Some(r) = &mut self.recorder {
-            r.secret(which, &self.newline);
-        }
-        let limit = self.limit(None);
-        self.write(input.as_bytes(), limit).await
+        self.term.send_secret(which).await
     }
 
     async fn read_until(
@@ -354,10 +204,7 @@ impl DeviceSession for SshSession {
         regex: &str,
         timeout: Option<Duration>,
     ) -> Result<String, SessionError> {
-        let target = compile(regex)?;
-        let idle = self.idle(timeout);
-        self.wait_for(&target, &format!("a match for {regex:?}"), idle)
-            .await
+        self.term.read_until(regex, timeout).await
     }
 
     async fn exec(
@@ -388,10 +235,10 @@ impl DeviceSession for SshSession {
                 mask_keywords(&String::from_utf8_lossy(tail(&out.stderr, 300))).trim()
             )));
         }
-        if let Some(r) = &mut self.recorder {
+        if let Some(r) = &mut self.term.recorder {
             r.exchange(format!("{line}\n").as_bytes(), &out.stdout);
         }
-        Ok(device_text(self.engine.clean(out.stdout)))
+        Ok(device_text(self.term.engine.clean(out.stdout)))
     }
 
     /// Fetch a file with SCP (`scp -f`), the one transfer every SSH device
@@ -406,14 +253,14 @@ impl DeviceSession for SshSession {
                 scp_fetch(conn, path).await
             })
             .await?;
-        if let Some(r) = &mut self.recorder {
+        if let Some(r) = &mut self.term.recorder {
             r.exchange(path.as_bytes(), &bytes);
         }
         Ok(device_text(bytes))
     }
 
     fn take_recording(&mut self) -> Option<Recorder> {
-        self.recorder.take()
+        self.term.recorder.take()
     }
 
     async fn close(self: Box<Self>) {
