@@ -50,6 +50,11 @@ pub enum Field {
     Credential,
     /// Whether the device is backed up: true/false/yes/no/1/0.
     Enabled,
+    /// `ssh`, `telnet`, or both in the order to try (`ssh,telnet`);
+    /// column names `transport` or `input` (Oxidized's word).
+    Transport,
+    /// The telnet port; `port` is SSH's.
+    TelnetPort,
     /// A driver variable, written `var:<key>`.
     Var(String),
 }
@@ -103,7 +108,8 @@ fn row(line: usize, problem: impl Into<String>) -> ImportError {
 
 /// The column names [`ColumnMap::parse`] accepts, for error messages.
 const KNOWN_COLUMNS: &str = "name, address, port, model, group, user, password, enable, \
-credential, enabled, var:<key>; ip and host mean address, username means user; - skips a column";
+credential, enabled, transport, telnet_port, var:<key>; ip and host mean address, username means \
+user, input means transport; - skips a column";
 
 impl Field {
     /// The field a column name means; names are case-insensitive, the key
@@ -134,6 +140,8 @@ impl Field {
             "enable" => Field::Enable,
             "credential" => Field::Credential,
             "enabled" => Field::Enabled,
+            "transport" | "input" => Field::Transport,
+            "telnet_port" => Field::TelnetPort,
             _ => {
                 return Err(ColumnMapError::Unknown {
                     name: name.to_string(),
@@ -157,6 +165,8 @@ impl fmt::Display for Field {
             Field::Enable => "enable",
             Field::Credential => "credential",
             Field::Enabled => "enabled",
+            Field::Transport => "transport",
+            Field::TelnetPort => "telnet_port",
             Field::Var(key) => return write!(f, "var:{key}"),
         };
         f.write_str(name)
@@ -306,6 +316,9 @@ pub struct Record {
     /// The name of a stored credential.
     pub credential: Option<String>,
     pub enabled: Option<bool>,
+    /// The transports to try, in order, checked.
+    pub transport: Option<Vec<String>>,
+    pub telnet_port: Option<u16>,
     /// Driver variables, from `var:<key>` columns.
     pub vars: BTreeMap<String, String>,
 }
@@ -523,12 +536,33 @@ fn to_record(fields_of: &Row, map: &ColumnMap) -> Result<Record, ImportError> {
 
     let name = value(&Field::Name).ok_or_else(|| row(line, "name: missing"))?;
     let model = value(&Field::Model).ok_or_else(|| row(line, "model: missing"))?;
-    let port = match value(&Field::Port) {
+    let port_of = |field: &Field| -> Result<Option<u16>, ImportError> {
+        match value(field) {
+            None => Ok(None),
+            Some(text) => parse_port(&text).map(Some).ok_or_else(|| {
+                row(
+                    line,
+                    format!("{field}: {} is not a port number", shown(&text)),
+                )
+            }),
+        }
+    };
+    let port = port_of(&Field::Port)?;
+    let telnet_port = port_of(&Field::TelnetPort)?;
+    // `ssh,telnet` (or with spaces): a list in one field.
+    let transport = match value(&Field::Transport) {
         None => None,
-        Some(text) => Some(
-            parse_port(&text)
-                .ok_or_else(|| row(line, format!("port: {} is not a port number", shown(&text))))?,
-        ),
+        Some(text) => {
+            let names: Vec<String> = text
+                .split([',', ' ', ';'])
+                .filter(|n| !n.is_empty())
+                .map(|n| n.to_ascii_lowercase())
+                .collect();
+            crate::Transports::Many(names.clone())
+                .resolve()
+                .map_err(|problem| row(line, problem))?;
+            Some(names)
+        }
     };
     let enabled = match value(&Field::Enabled) {
         None => None,
@@ -559,6 +593,8 @@ fn to_record(fields_of: &Row, map: &ColumnMap) -> Result<Record, ImportError> {
         enable: value(&Field::Enable),
         credential: value(&Field::Credential),
         enabled,
+        transport,
+        telnet_port,
         vars,
     })
 }
@@ -624,6 +660,8 @@ mod tests {
                 enable: None,
                 credential: None,
                 enabled: None,
+                transport: None,
+                telnet_port: None,
                 vars: BTreeMap::new(),
             }
         );
@@ -661,6 +699,39 @@ mod tests {
         )
         .unwrap();
         assert_eq!(records[0].password.as_deref(), Some("\"pa"));
+    }
+
+    #[test]
+    fn transports_come_from_a_transport_or_input_column_and_are_checked() {
+        let records = parse(
+            "old-1:ios:telnet\nboth:ios:ssh, telnet\nplain:ios:\n",
+            &router_db(Some("name,model,input")),
+        )
+        .unwrap();
+        assert_eq!(records[0].transport, Some(vec!["telnet".to_string()]));
+        assert_eq!(
+            records[1].transport,
+            Some(vec!["ssh".to_string(), "telnet".to_string()])
+        );
+        assert_eq!(records[2].transport, None);
+        let records = parse(
+            "name,model,transport,telnet_port\nts-1,ios,TELNET,2323\n",
+            &csv(),
+        )
+        .unwrap();
+        assert_eq!(records[0].transport, Some(vec!["telnet".to_string()]));
+        assert_eq!(records[0].telnet_port, Some(2323));
+        let err = parse("name,model,transport\nts-1,ios,rlogin\n", &csv())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "line 2: transport: \"rlogin\" is not one of \"ssh\", \"telnet\""
+        );
+        let err = parse("name,model,telnet_port\nts-1,ios,23x\n", &csv())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(err, "line 2: telnet_port: \"23x\" is not a port number");
     }
 
     #[test]

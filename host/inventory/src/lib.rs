@@ -16,6 +16,10 @@
 //! user = "jump"
 //! key_file = "keys/jump_ed25519"
 //!
+//! [groups.oob]              # old access switches that speak only telnet
+//! transport = "telnet"       # or ["ssh", "telnet"]: SSH first, telnet if refused
+//! telnet_port = 23
+//!
 //! [[devices]]
 //! name = "core-1"
 //! address = "127.0.0.1"
@@ -44,6 +48,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 pub use netraven_session::Secret;
+use netraven_transport::Transport;
 use netraven_transport::ssh::{AlgorithmError, Algorithms, Hop, HostKeyPolicy, Target};
 
 pub mod import;
@@ -106,6 +111,44 @@ pub struct Entry {
     /// used by `netraven devices import` instead of user/password.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential: Option<String>,
+    /// `"ssh"` (default), `"telnet"`, or a list tried in order
+    /// (`["ssh", "telnet"]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transport: Option<Transports>,
+    /// The telnet port (default 23); `port` is SSH's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub telnet_port: Option<u16>,
+}
+
+/// One transport or an ordered list of them, as written in settings.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(untagged)]
+pub enum Transports {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Transports {
+    /// The names, checked: each `ssh` or `telnet`, none twice, at least one.
+    pub fn resolve(&self) -> Result<Vec<Transport>, String> {
+        let names: Vec<&str> = match self {
+            Transports::One(name) => vec![name.as_str()],
+            Transports::Many(names) => names.iter().map(String::as_str).collect(),
+        };
+        if names.is_empty() {
+            return Err("transport: an empty list; give \"ssh\", \"telnet\" or both".into());
+        }
+        let mut out = Vec::with_capacity(names.len());
+        for name in names {
+            let transport = Transport::parse(name)
+                .ok_or_else(|| format!("transport: {name:?} is not one of \"ssh\", \"telnet\""))?;
+            if out.contains(&transport) {
+                return Err(format!("transport: {name:?} is listed twice"));
+            }
+            out.push(transport);
+        }
+        Ok(out)
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -388,9 +431,23 @@ pub fn target_of(
             .map(|s| Duration::from_secs(*s))
             .unwrap_or(default)
     };
+    let transports = match pick(layers, |e| e.transport.as_ref()) {
+        Some(t) => t.resolve().map_err(|problem| entry(at, problem))?,
+        None => vec![Transport::Ssh],
+    };
+    if transports.contains(&Transport::Telnet) && password.is_none() {
+        return Err(entry(
+            at,
+            "transport: telnet logs in with a password only: set password or password_env",
+        ));
+    }
     Ok(Target {
         address,
         port: pick(layers, |e| e.port.as_ref()).copied().unwrap_or(22),
+        transports,
+        telnet_port: pick(layers, |e| e.telnet_port.as_ref())
+            .copied()
+            .unwrap_or(netraven_transport::telnet::DEFAULT_PORT),
         user,
         password,
         enable,
@@ -502,6 +559,57 @@ user = "me"
         assert!(
             err.contains("device \"r1\": kex") && err.contains("bogus-kex"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn transports_resolve_like_every_setting_and_bad_ones_are_named() {
+        let text = r#"
+[defaults]
+user = "ops"
+password = "pw"
+[groups.oob]
+transport = "telnet"
+telnet_port = 2323
+[[devices]]
+name = "old-1"
+address = "127.0.0.1"
+model = "ios"
+group = "oob"
+[[devices]]
+name = "either"
+address = "127.0.0.1"
+model = "ios"
+transport = ["ssh", "telnet"]
+[[devices]]
+name = "plain"
+address = "127.0.0.1"
+model = "ios"
+"#;
+        let d = parse(text, &no_env).expect("parses");
+        assert_eq!(d[0].target.transports, [Transport::Telnet]);
+        assert_eq!(d[0].target.telnet_port, 2323);
+        assert_eq!(d[1].target.transports, [Transport::Ssh, Transport::Telnet]);
+        assert_eq!(d[1].target.telnet_port, 23);
+        assert_eq!(d[2].target.transports, [Transport::Ssh]);
+        let device = |extra: &str| {
+            parse(
+                &format!("[[devices]]\nname='r1'\naddress='x'\nmodel='ios'\nuser='u'\n{extra}\n"),
+                &no_env,
+            )
+            .map(|_| ())
+            .unwrap_err()
+            .to_string()
+        };
+        assert_eq!(
+            device("password='p'\ntransport='rlogin'"),
+            "device \"r1\": transport: \"rlogin\" is not one of \"ssh\", \"telnet\""
+        );
+        assert!(device("password='p'\ntransport=['ssh','ssh']").contains("listed twice"));
+        assert!(device("password='p'\ntransport=[]").contains("empty list"));
+        assert!(
+            device("key_file='k'\ntransport='telnet'")
+                .contains("telnet logs in with a password only"),
         );
     }
 

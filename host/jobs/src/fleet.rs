@@ -9,10 +9,13 @@ use std::time::{Duration, Instant};
 use netraven_driver_sdk::{Backup, Level};
 use tokio::sync::Semaphore;
 
+use netraven_driver_sdk::{DriverInfo, Mode};
 use netraven_inventory::Device;
 use netraven_sandbox::{Catalog, DriverInstance, Link, NoDevice, Runtime};
 use netraven_session::{DeviceFailure, DeviceSession, ErrorClass, Recorder};
+use netraven_transport::Transport;
 use netraven_transport::ssh::{self, HostKeyStore, SshSession};
+use netraven_transport::telnet::{Login, LoginPrompts, TelnetSession};
 
 /// How one device ended.
 #[derive(Debug)]
@@ -146,22 +149,11 @@ impl Fleet {
         })?;
         let budget = self.runtime.config.deadline();
         let deadline = Instant::now() + budget;
-        let conn = ssh::connect(&device.target, self.host_keys.clone(), deadline).await?;
-        let mut session = SshSession::open(
-            conn,
-            driver.info.mode,
-            &driver.info.prompt,
-            device.target.password.clone(),
-            device.target.enable.clone(),
-            device.target.read_timeout,
-            deadline,
-        )
-        .await?;
-        if record {
-            session.record();
-        }
+        let mut transport_notes = Vec::new();
+        let session = self
+            .open_session(device, &driver.info, record, deadline, &mut transport_notes)
+            .await?;
         let remaining = deadline.saturating_duration_since(Instant::now());
-        let session: Box<dyn DeviceSession> = Box::new(session);
         let mut instance =
             DriverInstance::with_budget(&self.runtime, driver, session, &device.name, remaining)
                 .await?;
@@ -206,12 +198,14 @@ impl Fleet {
                 ),
             });
         }
-        let notes = instance
-            .logs()
-            .iter()
-            .filter(|(level, _)| *level >= Level::Warn)
-            .cloned()
-            .collect();
+        let mut notes = transport_notes;
+        notes.extend(
+            instance
+                .logs()
+                .iter()
+                .filter(|(level, _)| *level >= Level::Warn)
+                .cloned(),
+        );
         if let Link::Device(session) = instance.into_link() {
             session.close().await;
         }
@@ -220,6 +214,95 @@ impl Fleet {
             transcript,
             notes,
         })
+    }
+
+    /// A session with `device` by the first of its transports that
+    /// connects: the next is tried when one is refused, times out, or (SSH)
+    /// cannot agree on algorithms, never after a refused login or a changed
+    /// host key. What happened goes to `notes` for the job log, with a
+    /// warning when the login crossed the network in clear.
+    async fn open_session(
+        &self,
+        device: &Device,
+        info: &DriverInfo,
+        record: bool,
+        deadline: Instant,
+        notes: &mut Vec<(Level, String)>,
+    ) -> Result<Box<dyn DeviceSession>, DeviceFailure> {
+        let target = &device.target;
+        let transports: &[Transport] = if target.transports.is_empty() {
+            &[Transport::Ssh]
+        } else {
+            &target.transports
+        };
+        let mut tried: Vec<String> = Vec::new();
+        for (i, &transport) in transports.iter().enumerate() {
+            let attempt = match transport {
+                Transport::Ssh => self.open_ssh(device, info, record, deadline).await,
+                Transport::Telnet => {
+                    open_telnet(self.host_keys.clone(), device, info, record, deadline).await
+                }
+            };
+            match (attempt, transports.get(i + 1)) {
+                (Ok(session), _) => {
+                    if transport == Transport::Telnet {
+                        notes.push((
+                            Level::Warn,
+                            format!(
+                                "telnet to {}:{}: the login crossed the network in clear, unencrypted",
+                                target.address, target.telnet_port
+                            ),
+                        ));
+                    }
+                    return Ok(session);
+                }
+                (Err(failure), Some(next)) if falls_back(failure.class) => {
+                    notes.push((
+                        Level::Warn,
+                        format!("{transport} failed ({failure}); trying {next}"),
+                    ));
+                    tried.push(format!("{transport}: {}", failure.class));
+                }
+                (Err(mut failure), _) => {
+                    if !tried.is_empty() {
+                        failure.message = format!(
+                            "{transport}: {} (after {})",
+                            failure.message,
+                            tried.join(", ")
+                        );
+                    }
+                    return Err(failure);
+                }
+            }
+        }
+        Err(DeviceFailure::new(
+            ErrorClass::InvalidDevice,
+            format!("device {:?}: no transport to connect by", device.name),
+        ))
+    }
+
+    async fn open_ssh(
+        &self,
+        device: &Device,
+        info: &DriverInfo,
+        record: bool,
+        deadline: Instant,
+    ) -> Result<Box<dyn DeviceSession>, DeviceFailure> {
+        let conn = ssh::connect(&device.target, self.host_keys.clone(), deadline).await?;
+        let mut session = SshSession::open(
+            conn,
+            info.mode,
+            &info.prompt,
+            device.target.password.clone(),
+            device.target.enable.clone(),
+            device.target.read_timeout,
+            deadline,
+        )
+        .await?;
+        if record {
+            session.record();
+        }
+        Ok(Box::new(session))
     }
 
     /// The driver's `significant` view of `text`, in an instance with no
@@ -302,6 +385,50 @@ pub fn write_config(dir: &Path, group: &str, name: &str, config: &str) -> std::i
     let tmp = folder.join(format!(".{}.tmp", safe(name)));
     std::fs::write(&tmp, config)?;
     std::fs::rename(&tmp, &file)
+}
+
+/// Whether a failed connection lets the next transport be tried: the
+/// device did not take the connection or could not speak it. A refused
+/// login or a changed host key is an answer, and stops there.
+fn falls_back(class: ErrorClass) -> bool {
+    matches!(
+        class,
+        ErrorClass::ConnectionRefused | ErrorClass::ConnectTimeout | ErrorClass::NegotiationFailed
+    )
+}
+
+/// A telnet session with `device`, logged in, at its prompt.
+async fn open_telnet(
+    host_keys: Arc<dyn HostKeyStore>,
+    device: &Device,
+    info: &DriverInfo,
+    record: bool,
+    deadline: Instant,
+) -> Result<Box<dyn DeviceSession>, DeviceFailure> {
+    if info.mode == Mode::Exec {
+        return Err(DeviceFailure::new(
+            ErrorClass::InvalidDevice,
+            format!(
+                "device {:?}: driver {:?} runs each command on its own SSH channel; telnet cannot carry it",
+                device.name, info.name
+            ),
+        ));
+    }
+    let prompts = LoginPrompts::default();
+    let mut session = TelnetSession::open(
+        Login {
+            target: &device.target,
+            prompts: &prompts,
+            prompt: &info.prompt,
+        },
+        host_keys,
+        deadline,
+    )
+    .await?;
+    if record {
+        session.record();
+    }
+    Ok(Box::new(session))
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use netraven_jobs::fleet::{DeviceResult, Fleet};
 use netraven_sandbox::instance::DriverInstance;
 use netraven_session::DeviceSession;
 use netraven_session::outcome::ErrorClass;
+use netraven_transport::Transport;
 use netraven_transport::ssh::{self, Algorithms, MemoryHostKeys, SshSession};
 use support::sim::{Sim, var};
 
@@ -71,12 +72,17 @@ async fn replay(fleet: &Fleet, device: &Device, transcript: &Path) -> String {
         .config
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_corpus_case_backs_up_over_ssh_exactly_as_it_replays() {
+/// Every corpus case served by the simulator (with `extra` flags) backs up
+/// exactly as its recording replays through the same driver. Over telnet a
+/// driver that runs each command on its own SSH channel, or fetches its
+/// configuration as a file, cannot work, and says so.
+async fn corpus_backs_up_as_it_replays(extra: &[&str], over: &str) {
     let names = support::bundled();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let (fleet, _dir) = fleet(&names, 60).await;
-    let sim = Sim::start(&["--corpus", "tests/corpus/oxidized"]);
+    let mut args = vec!["--corpus", "tests/corpus/oxidized"];
+    args.extend(extra);
+    let sim = Sim::start(&args);
     let devices = sim.devices();
     let recordings = std::fs::read_dir(support::corpus())
         .expect("corpus")
@@ -86,22 +92,54 @@ async fn every_corpus_case_backs_up_over_ssh_exactly_as_it_replays() {
     assert_eq!(devices.len(), recordings, "one device per recording");
 
     let results = fleet.backup_all(devices.clone(), 16, |_| {}).await;
-    let mut compared = 0;
+    let (mut compared, mut ssh_only) = (0, 0);
     for (device, result) in devices.iter().zip(&results) {
         let case = var(device, "sim_case").expect("sim_case");
-        let over_ssh = match &result.outcome {
-            Ok(backup) => &backup.config,
-            Err(f) => panic!("{case}: backup over SSH failed: {f}"),
+        let mode = fleet
+            .catalog
+            .for_model(&device.model)
+            .expect("a driver")
+            .info
+            .mode;
+        let backup = match (&result.outcome, over, mode) {
+            (Err(f), "telnet", Mode::Exec) => {
+                assert_eq!(f.class, ErrorClass::InvalidDevice, "{case}: {f}");
+                assert!(f.message.contains("telnet cannot carry it"), "{case}: {f}");
+                ssh_only += 1;
+                continue;
+            }
+            // A shell driver that fetches its configuration as a file.
+            (Err(f), "telnet", Mode::Shell)
+                if f.message.contains("telnet has no file transfer") =>
+            {
+                ssh_only += 1;
+                continue;
+            }
+            (Ok(backup), _, _) => &backup.config,
+            (Err(f), _, _) => panic!("{case}: backup over {over} failed: {f}"),
         };
         let replayed = replay(&fleet, device, &transcript_of(case)).await;
         assert!(
-            *over_ssh == replayed,
-            "{case}: over SSH differs from the replay:\n{}",
-            netraven_driver_sdk::harness::checks::unified_diff(&replayed, over_ssh)
+            *backup == replayed,
+            "{case}: over {over} differs from the replay:\n{}",
+            netraven_driver_sdk::harness::checks::unified_diff(&replayed, backup)
         );
         compared += 1;
     }
-    assert_eq!(compared, recordings);
+    assert_eq!(compared + ssh_only, recordings);
+    if over == "telnet" {
+        assert!(compared > recordings / 2, "{compared} of {recordings}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_corpus_case_backs_up_over_ssh_exactly_as_it_replays() {
+    corpus_backs_up_as_it_replays(&[], "ssh").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_shell_corpus_case_backs_up_over_telnet_exactly_as_it_replays() {
+    corpus_backs_up_as_it_replays(&["--telnet"], "telnet").await;
 }
 
 const FAULTS: [(&str, Option<ErrorClass>); 13] = [
@@ -555,4 +593,154 @@ async fn a_timeout_message_quotes_the_device_without_its_secrets() {
         "{err}"
     );
     session.close().await;
+}
+
+/// The faults that apply to telnet (no host keys, no algorithms), and how
+/// each must end.
+const TELNET_FAULTS: [(&str, Option<ErrorClass>); 10] = [
+    ("refuse", Some(ErrorClass::ConnectionRefused)),
+    ("reject-password", Some(ErrorClass::AuthFailed)),
+    ("hang-before-prompt", Some(ErrorClass::PromptTimeout)),
+    ("hang-mid-output", Some(ErrorClass::PromptTimeout)),
+    ("disconnect-mid-output", Some(ErrorClass::ConnectionClosed)),
+    ("trickle", None),
+    ("endless", Some(ErrorClass::PromptTimeout)),
+    ("garbage", Some(ErrorClass::PromptTimeout)),
+    ("user-mode", Some(ErrorClass::CommandRejected)),
+    (
+        "reject:show running-config",
+        Some(ErrorClass::CommandRejected),
+    ),
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_fault_matrix_over_telnet_ends_each_device_as_over_ssh() {
+    let mut args = vec![
+        "--corpus".to_string(),
+        "tests/corpus/oxidized".into(),
+        "--case".into(),
+        "ios#C9200L*".into(),
+        "--copies".into(),
+        "20".into(),
+        "--trickle-ms".into(),
+        "0".into(),
+        "--telnet".into(),
+    ];
+    for (mode, _) in TELNET_FAULTS {
+        args.push("--fault".into());
+        args.push(format!("{mode}=1"));
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let sim = Sim::start(&args);
+    let mut devices = sim.devices();
+    for d in &mut devices {
+        d.target.read_timeout = READ_TIMEOUT;
+    }
+    let (fleet, _dir) = fleet(&["ios"], DEADLINE_SECS).await;
+    let results = fleet.backup_all(devices.clone(), 20, |_| {}).await;
+    let reference = results[0]
+        .outcome
+        .as_ref()
+        .expect("device 0 is healthy")
+        .config
+        .clone();
+    for (r, d) in results.iter().zip(&devices) {
+        assert!(
+            r.duration < Duration::from_secs(DEADLINE_SECS + 3),
+            "{} took {:?}",
+            r.name,
+            r.duration
+        );
+        let expected = match var(d, "sim_fault") {
+            None => None,
+            Some(mode) => {
+                TELNET_FAULTS
+                    .iter()
+                    .find(|(m, _)| *m == mode)
+                    .expect("a known fault")
+                    .1
+            }
+        };
+        match (expected, &r.outcome) {
+            (None, Ok(backup)) => assert_eq!(backup.config, reference, "{}", r.name),
+            (Some(class), Err(f)) => assert_eq!(f.class, class, "{}: {f}", r.name),
+            (expected, outcome) => {
+                panic!("{}: expected {expected:?}, got {outcome:?}", r.name)
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ssh_falls_back_to_telnet_when_refused_but_never_after_a_refused_login() {
+    // SSH: one device refuses connections, one refuses the password.
+    let ssh = Sim::start(&[
+        "--corpus",
+        "tests/corpus/oxidized",
+        "--case",
+        "ios#C9200L*",
+        "--copies",
+        "2",
+        "--fault",
+        "refuse=1",
+        "--fault",
+        "reject-password=1",
+    ]);
+    let telnet = Sim::start(&[
+        "--corpus",
+        "tests/corpus/oxidized",
+        "--case",
+        "ios#C9200L*",
+        "--copies",
+        "2",
+        "--telnet",
+    ]);
+    let ssh_devices = ssh.devices();
+    let telnet_devices = telnet.devices();
+    let by_fault = |fault: &str| {
+        ssh_devices
+            .iter()
+            .find(|d| var(d, "sim_fault") == Some(fault))
+            .expect("the faulty SSH device")
+            .clone()
+    };
+    let both = |mut d: Device, telnet_port: u16, name: &str| {
+        d.name = name.to_string();
+        d.target.transports = vec![Transport::Ssh, Transport::Telnet];
+        d.target.telnet_port = telnet_port;
+        d
+    };
+    let devices = vec![
+        both(
+            by_fault("refuse"),
+            telnet_devices[0].target.telnet_port,
+            "refused-then-telnet",
+        ),
+        both(
+            by_fault("reject-password"),
+            telnet_devices[1].target.telnet_port,
+            "wrong-password",
+        ),
+    ];
+    let (fleet, _dir) = fleet(&["ios"], DEADLINE_SECS).await;
+    let results = fleet.backup_all(devices, 2, |_| {}).await;
+    let reference = fleet
+        .backup(&telnet_devices[0])
+        .await
+        .expect("the telnet device backs up")
+        .config;
+    match &results[0].outcome {
+        Ok(backup) => assert_eq!(backup.config, reference),
+        Err(f) => panic!("refused SSH should fall back to telnet: {f}"),
+    }
+    match &results[1].outcome {
+        Err(f) => {
+            assert_eq!(f.class, ErrorClass::AuthFailed, "{f}");
+            assert!(
+                !f.message.contains("telnet"),
+                "no telnet after a refused login: {f}"
+            );
+        }
+        Ok(_) => panic!("a refused SSH login must not fall back to telnet"),
+    }
 }

@@ -372,21 +372,33 @@ fn canary_corpus(dir: &Path, count: usize) {
     }
 }
 
-fn canaries_never_leak(db: Db) {
+/// How the lab's devices are reached.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Over {
+    Ssh,
+    /// The host types the password into the stream itself.
+    Telnet,
+}
+
+fn canaries_never_leak(db: Db, over: Over) {
     let lab = Lab::new(db, &["ios"]);
     let corpus = tempfile::tempdir().expect("tempdir");
     canary_corpus(corpus.path(), 6);
     let corpus_dir = corpus.path().join("oxidized").display().to_string();
     // Two of them fail after the config started coming: their error
     // messages quote device output.
-    let sim = Sim::start(&[
+    let mut sim_args = vec![
         "--corpus",
         &corpus_dir,
         "--fault",
         "disconnect-mid-output=1",
         "--fault",
         "hang-mid-output=1",
-    ]);
+    ];
+    if over == Over::Telnet {
+        sim_args.push("--telnet");
+    }
+    let sim = Sim::start(&sim_args);
     let mut all_output = String::new();
     let mut run = |code: Option<i32>, args: &[&str], env: &[(&str, &str)]| {
         let mut cmd = lab.command(args);
@@ -434,6 +446,13 @@ fn canaries_never_leak(db: Db) {
         all_output.contains("disconnect") || all_output.contains("closed"),
         "{all_output}"
     );
+    if over == Over::Telnet {
+        // The job log says the login went in clear, for each device.
+        assert!(
+            all_output.contains("crossed the network in clear"),
+            "{all_output}"
+        );
+    }
 
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let dump = rt.block_on(async { lab.store().await.dump().await.expect("dump") });
@@ -492,12 +511,17 @@ fn canaries_never_leak(db: Db) {
 
 #[test]
 fn canaries_reach_no_row_object_log_or_error_on_sqlite() {
-    canaries_never_leak(Db::Sqlite);
+    canaries_never_leak(Db::Sqlite, Over::Ssh);
 }
 
 #[test]
 fn canaries_reach_no_row_object_log_or_error_on_postgres() {
-    canaries_never_leak(Db::Postgres);
+    canaries_never_leak(Db::Postgres, Over::Ssh);
+}
+
+#[test]
+fn canaries_over_telnet_reach_no_row_object_log_or_error() {
+    canaries_never_leak(Db::Sqlite, Over::Telnet);
 }
 
 // ---- kill -9 ---------------------------------------------------------------------

@@ -148,7 +148,7 @@ impl Handler for Connection {
             served: self.served.clone(),
             exec: self.exec.clone(),
             output: self.output.clone(),
-            session: session.handle(),
+            session: Some(session.handle()),
         };
         tokio::spawn(channel::run(channel, context));
         Ok(())

@@ -51,7 +51,12 @@ pub fn render(user: &str, password: &str, listings: &[Listing<'_>]) -> String {
         let _ = writeln!(out, "port = {}", l.address.port());
         let _ = writeln!(out, "model = {}", quote(&d.model));
         let _ = writeln!(out, "group = {}", quote(&d.group));
-        let _ = writeln!(out, "host_key = {}", quote(&l.host_key));
+        if d.telnet {
+            let _ = writeln!(out, "transport = \"telnet\"");
+            let _ = writeln!(out, "telnet_port = {}", l.address.port());
+        } else {
+            let _ = writeln!(out, "host_key = {}", quote(&l.host_key));
+        }
         if let Some(password) = &d.password {
             let _ = writeln!(out, "password = {}", quote(password));
         }
@@ -107,6 +112,7 @@ mod tests {
             vars,
             password: None,
             enable: None,
+            telnet: false,
         };
         let listing = Listing {
             device: &device,

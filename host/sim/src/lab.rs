@@ -30,6 +30,8 @@ pub struct Device {
     /// that types its own password (its `#vars.yaml` `secrets`).
     pub password: Option<String>,
     pub enable: Option<String>,
+    /// Served over telnet (with a login dialogue) instead of SSH.
+    pub telnet: bool,
 }
 
 /// What the command line asked for.
@@ -40,6 +42,8 @@ pub struct Selection {
     pub copies: usize,
     pub faults: Vec<FaultCount>,
     pub manifest: Option<Manifest>,
+    /// `--telnet`: every device over telnet.
+    pub telnet: bool,
 }
 
 /// A device before copies are made and names given.
@@ -54,6 +58,7 @@ struct Blueprint {
     vars: BTreeMap<String, String>,
     password: Option<String>,
     enable: Option<String>,
+    telnet: bool,
 }
 
 /// Every device to serve, in a stable order. Errors name the flag or file.
@@ -97,6 +102,7 @@ pub fn plan(selection: &Selection) -> Result<Vec<Device>, String> {
                     vars: BTreeMap::new(),
                     password: None,
                     enable: None,
+                    telnet: selection.telnet,
                 }
                 .with_case_vars(&case)?,
             );
@@ -126,6 +132,7 @@ pub fn plan(selection: &Selection) -> Result<Vec<Device>, String> {
                 vars: BTreeMap::new(),
                 password: None,
                 enable: None,
+                telnet: selection.telnet || entry.telnet,
             };
             let mut blueprint = blueprint.with_case_vars(&case)?;
             blueprint.vars.extend(entry.vars.clone());
@@ -259,6 +266,7 @@ fn expand(blueprints: Vec<Blueprint>) -> Result<Vec<Device>, String> {
                 vars: b.vars.clone(),
                 password: b.password.clone(),
                 enable: b.enable.clone(),
+                telnet: b.telnet,
             });
         }
     }
@@ -350,6 +358,7 @@ mod tests {
             vars: BTreeMap::new(),
             password: None,
             enable: None,
+            telnet: false,
         }
     }
 
@@ -399,6 +408,7 @@ mod tests {
             vars: BTreeMap::new(),
             password: None,
             enable: None,
+            telnet: false,
         };
         let devices = expand(vec![
             blueprint(None, 2),

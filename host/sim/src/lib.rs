@@ -27,6 +27,7 @@ mod listen;
 mod manifest;
 mod output;
 mod shell;
+mod telnet;
 mod unrecorded;
 
 use std::collections::HashMap;
@@ -157,6 +158,12 @@ struct Args {
     #[arg(long)]
     password: Option<String>,
 
+    /// Serve every device over telnet instead of SSH: `Username:` and
+    /// `Password:` (the same login), then the same replay. A manifest
+    /// device may ask for telnet alone with `transport = "telnet"`.
+    #[arg(long)]
+    telnet: bool,
+
     /// End a shell session on the first line its recording lacks, with a
     /// message naming what was sent and what the recording expects. By
     /// default a device answers such a line as a real one does: an empty
@@ -285,6 +292,7 @@ async fn run(args: Args) -> Result<(), Failure> {
         copies: args.copies,
         faults: args.faults.clone(),
         manifest,
+        telnet: args.telnet,
     };
     let devices = lab::plan(&selection).map_err(Failure::Usage)?;
     let placement = match args.address_base {

@@ -16,6 +16,7 @@ use tracing::{debug, warn};
 
 use crate::device::{Connection, Served};
 use crate::fault::Fault;
+use crate::output::Output;
 
 /// How devices are spread over addresses and ports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,7 +119,8 @@ pub fn bind(name: &str, address: SocketAddr, fault: Option<Fault>) -> Result<Bou
     Ok(Bound::Listening(listener))
 }
 
-/// Accept connections for one device until the process ends.
+/// Accept connections for one device until the process ends, over SSH or,
+/// for a telnet device, telnet.
 pub async fn serve(listener: TcpListener, served: Arc<Served>) {
     loop {
         let (stream, peer) = match listener.accept().await {
@@ -138,6 +140,16 @@ pub async fn serve(listener: TcpListener, served: Arc<Served>) {
             let _ = stream.set_zero_linger();
         }
         let cut = Arc::new(Cut::default());
+        if served.device.telnet {
+            let output = Arc::new(Output::new(
+                served.device.fault.clone(),
+                served.lab.trickle,
+                cut.clone(),
+            ));
+            let stream = CuttableStream { inner: stream, cut };
+            tokio::spawn(crate::telnet::serve(stream, served.clone(), output));
+            continue;
+        }
         let handler = Connection::new(served.clone(), cut.clone());
         let config = served.config.clone();
         let name = served.device.name.clone();
@@ -178,7 +190,7 @@ impl Cut {
     }
 }
 
-struct CuttableStream {
+pub struct CuttableStream {
     inner: TcpStream,
     cut: Arc<Cut>,
 }

@@ -10,6 +10,7 @@
 //! copies = 5                   # optional; default 1 (names get `-1`, `-2`, ...)
 //! fault = "trickle"            # optional
 //! group = "core"               # optional; default "sim"
+//! transport = "telnet"          # optional; default "ssh"
 //! vars = { site = "lab" }      # optional, copied into the inventory
 //! ```
 //!
@@ -42,6 +43,7 @@ struct DeviceEntry {
     copies: Option<Spanned<usize>>,
     fault: Option<Spanned<String>>,
     group: Option<String>,
+    transport: Option<Spanned<String>>,
     #[serde(default)]
     vars: BTreeMap<String, String>,
 }
@@ -63,6 +65,8 @@ pub struct ManifestDevice {
     pub fault: Option<Fault>,
     pub group: Option<String>,
     pub vars: BTreeMap<String, String>,
+    /// `transport = "telnet"`: served over telnet.
+    pub telnet: bool,
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -102,6 +106,19 @@ fn parse(text: &str, base: &Path) -> Result<Manifest, String> {
             Some(c) => *c.get_ref(),
             None => 1,
         };
+        let telnet = match &entry.transport {
+            None => false,
+            Some(t) => match t.get_ref().as_str() {
+                "ssh" => false,
+                "telnet" => true,
+                other => {
+                    return Err(format!(
+                        "{}: transport: {other:?} is not \"ssh\" or \"telnet\"",
+                        at(t.span())
+                    ));
+                }
+            },
+        };
         let transcript = resolve(base, entry.transcript.get_ref());
         if !transcript.is_file() {
             return Err(format!(
@@ -119,6 +136,7 @@ fn parse(text: &str, base: &Path) -> Result<Manifest, String> {
             fault,
             group: entry.group,
             vars: entry.vars,
+            telnet,
         });
     }
     Ok(Manifest {

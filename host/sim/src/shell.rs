@@ -142,14 +142,15 @@ pub async fn run(mut io: ChannelIo, context: Context) {
                     // on a disconnect without printing the output it holds.
                     io.finish(Some(0)).await;
                     let _ = tokio::time::timeout(CLOSE_GRACE, io.idle_forever()).await;
-                    let _ = context
-                        .session
-                        .disconnect(
-                            Disconnect::ByApplication,
-                            "session closed by the device".to_string(),
-                            "en".to_string(),
-                        )
-                        .await;
+                    if let Some(session) = &context.session {
+                        let _ = session
+                            .disconnect(
+                                Disconnect::ByApplication,
+                                "session closed by the device".to_string(),
+                                "en".to_string(),
+                            )
+                            .await;
+                    }
                     return;
                 }
             };

@@ -14,3 +14,34 @@
 pub mod ssh;
 pub mod telnet;
 mod terminal;
+
+/// What carries a session to a device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Transport {
+    Ssh,
+    Telnet,
+}
+
+impl Transport {
+    /// The name used in settings and logs: `ssh` or `telnet`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Transport::Ssh => "ssh",
+            Transport::Telnet => "telnet",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Transport> {
+        match name {
+            "ssh" => Some(Transport::Ssh),
+            "telnet" => Some(Transport::Telnet),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}

@@ -390,6 +390,14 @@ pub(crate) enum DevicesCommand {
         /// Store the device disabled (not backed up; still usable as a jump host).
         #[arg(long)]
         disabled: bool,
+        /// How to reach it: ssh (default), telnet, or both in the order to try
+        /// (`--transport ssh,telnet`: telnet when SSH is refused or times out, never
+        /// after a refused login). Telnet sends the credentials in clear.
+        #[arg(long, value_name = "ssh|telnet|ssh,telnet")]
+        transport: Option<String>,
+        /// The telnet port (default 23); --port is SSH's.
+        #[arg(long, value_name = "PORT")]
+        telnet_port: Option<u16>,
     },
     /// Remove a device (its archived configurations stay in git).
     Remove { name: String },

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use netraven_inventory::import::{self, ColumnMap, Format, ImportOptions};
-use netraven_inventory::{self as inventory, Entry, InventoryFile};
+use netraven_inventory::{self as inventory, Entry, InventoryFile, Transports};
 use netraven_jobs::config::Config;
 use netraven_store::secrets::{Keyring, Sealed};
 use netraven_store::{CredentialRow, DeviceRow, now_ms};
@@ -177,7 +177,19 @@ pub(crate) async fn devices(config: &Config, command: DevicesCommand) -> anyhow:
             vars,
             jump,
             disabled,
+            transport,
+            telnet_port,
         } => {
+            let settings = transport_settings(
+                transport.as_deref().map(|t| {
+                    t.split([',', ' '])
+                        .filter(|n| !n.is_empty())
+                        .map(String::from)
+                        .collect()
+                }),
+                telnet_port,
+            )
+            .map_err(|problem| anyhow::anyhow!("--{problem}"))?;
             let mut map = BTreeMap::new();
             for v in vars {
                 let (k, val) = v
@@ -206,7 +218,7 @@ pub(crate) async fn devices(config: &Config, command: DevicesCommand) -> anyhow:
                 group,
                 enabled: !disabled,
                 vars: map,
-                ssh: serde_json::json!({}),
+                ssh: serde_json::to_value(settings)?,
                 credential: Some(credential),
                 jump,
             };
@@ -295,6 +307,26 @@ impl Logins {
     }
 }
 
+/// The stored settings of a device given `transport` and `telnet_port`
+/// (checked: the error names the key).
+fn transport_settings(
+    transport: Option<Vec<String>>,
+    telnet_port: Option<u16>,
+) -> Result<Entry, String> {
+    let transport = transport.map(Transports::Many);
+    if let Some(t) = &transport {
+        t.resolve()?;
+    }
+    if telnet_port == Some(0) {
+        return Err("telnet_port: 0 is not a port number".into());
+    }
+    Ok(Entry {
+        transport,
+        telnet_port,
+        ..Entry::default()
+    })
+}
+
 /// Devices of an inventory file, with their settings flattened (device,
 /// then group, then defaults) and their logins split off as credentials.
 pub(crate) fn from_inventory(path: &Path) -> anyhow::Result<(Vec<DeviceRow>, Vec<Login>)> {
@@ -326,7 +358,9 @@ pub(crate) fn from_inventory(path: &Path) -> anyhow::Result<(Vec<DeviceRow>, Vec
             macs,
             connect_timeout_secs,
             read_timeout_secs,
-            keepalive_secs
+            keepalive_secs,
+            transport,
+            telnet_port
         );
         e.host_key = layers[0].host_key.clone();
         let named = inventory::pick(layers, |l| l.credential.as_ref()).cloned();
@@ -468,7 +502,9 @@ pub(crate) fn from_records(
                 .unwrap_or_else(|| "default".into()),
             enabled: r.enabled.unwrap_or(true),
             vars: r.vars,
-            ssh: serde_json::json!({}),
+            ssh: serde_json::to_value(transport_settings(r.transport, r.telnet_port).map_err(
+                |problem| anyhow::anyhow!("{}: line {}: {problem}", path.display(), r.line),
+            )?)?,
             credential: Some(credential),
             jump: Vec::new(),
         });

@@ -41,8 +41,14 @@ pub struct Target {
     /// Silence after which a keepalive goes out while waiting on the
     /// device (firewalls drop idle sessions).
     pub keepalive: Duration,
-    /// Bastions to go through, first hop first.
+    /// Bastions to go through, first hop first (always over SSH).
     pub jump: Vec<Hop>,
+    /// How to reach the device, in order: SSH, telnet, or one then the
+    /// other (the next is tried when a connection is refused or times out,
+    /// or SSH cannot agree on algorithms; never after a refused login).
+    pub transports: Vec<crate::Transport>,
+    /// The telnet port; `port` is SSH's.
+    pub telnet_port: u16,
 }
 
 #[derive(Debug, Clone)]

@@ -132,7 +132,11 @@ impl TelnetSession {
         store: Arc<dyn HostKeyStore>,
         deadline: Instant,
     ) -> Result<TelnetSession, DeviceFailure> {
-        let target = login.target;
+        // The connect and the tunnel reach `port`: telnet's here.
+        let target = &Target {
+            port: login.target.telnet_port,
+            ..login.target.clone()
+        };
         let (io, hops): (Box<dyn Stream>, Option<ssh::JumpHosts>) = if target.jump.is_empty() {
             (Box::new(ssh::tcp_connect(target, deadline).await?), None)
         } else {
@@ -377,6 +381,8 @@ mod tests {
             read_timeout: Duration::from_secs(2),
             keepalive: Duration::from_secs(15),
             jump: Vec::new(),
+            transports: vec![crate::Transport::Telnet],
+            telnet_port: port,
         }
     }
 
