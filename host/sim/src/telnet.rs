@@ -44,9 +44,9 @@ enum State {
 }
 
 /// The client's input as the shell reads it: telnet commands taken out,
-/// IAC IAC as one 255, CR NUL as CR, and the NVT's end of line (CR LF) as
-/// the line ending the recording's inputs have (LF, or CR LF for a client
-/// that typed CR LF over SSH).
+/// IAC IAC as one 255, and Enter (CR LF, or CR NUL as terminals send it)
+/// as the line ending the recording's inputs have (LF, or CR LF for a
+/// client that typed CR LF over SSH).
 #[derive(Debug)]
 pub struct Input {
     state: State,
@@ -81,8 +81,8 @@ impl Input {
                     // The NVT follows every CR with LF (a newline) or NUL
                     // (a carriage return): held until the next byte says.
                     match (std::mem::take(&mut self.after_cr), b) {
-                        (true, b'\n') => out.extend_from_slice(self.newline),
-                        (true, 0) => out.push(b'\r'),
+                        // Enter, as CR LF or (a terminal's default) CR NUL.
+                        (true, b'\n' | 0) => out.extend_from_slice(self.newline),
                         (true, b'\r') => out.push(b'\r'),
                         (true, other) => out.extend_from_slice(&[b'\r', other]),
                         (false, b'\r') => {}
@@ -258,7 +258,7 @@ mod tests {
             b's', b'h', IAC, DO, ECHO, b'\r', b'\n', IAC, SB, NAWS, 1, 255, 255, 0, 24, IAC, SE,
             b'y', b'\r', 0, IAC, IAC,
         ]);
-        assert_eq!(got, b"sh\ny\r\xff");
+        assert_eq!(got, b"sh\ny\n\xff");
         // A CR LF split between two reads is still one newline.
         let mut input = Input::default();
         let mut got = input.decode(b"show run\r");

@@ -197,16 +197,21 @@ fn window_size(out: &mut Vec<u8>) {
     out.extend_from_slice(&[IAC, SE]);
 }
 
-/// What we type, as the NVT wants it: IAC doubled, a line feed that no
-/// carriage return precedes sent as CR LF, and a carriage return that no
-/// line feed follows sent as CR NUL.
+/// What we type, as the NVT wants it: IAC doubled, and the Enter key as a
+/// terminal's telnet client sends it by default (BSD's and netkit's `crlf`
+/// off): CR NUL, for a driver's line feed and for a lone carriage return.
+/// A driver that asks for CR LF gets CR LF. Devices take CR NUL as one
+/// Enter; some (fake-switches among them) take CR LF as two, which answers
+/// a password prompt with an empty line.
 pub fn encode(text: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(text.len() + 2);
     for (i, &byte) in text.iter().enumerate() {
         match byte {
             IAC => out.extend_from_slice(&[IAC, IAC]),
-            b'\n' if i == 0 || text[i - 1] != b'\r' => out.extend_from_slice(b"\r\n"),
-            b'\r' if text.get(i + 1) != Some(&b'\n') => out.extend_from_slice(b"\r\0"),
+            b'\n' if i > 0 && text[i - 1] == b'\r' => out.push(b'\n'),
+            b'\n' => out.extend_from_slice(b"\r\0"),
+            b'\r' if text.get(i + 1) == Some(&b'\n') => out.push(b'\r'),
+            b'\r' => out.extend_from_slice(b"\r\0"),
             _ => out.push(byte),
         }
     }
@@ -309,10 +314,10 @@ mod tests {
 
     #[test]
     fn typed_text_is_escaped_and_line_ends_follow_the_nvt() {
-        assert_eq!(encode(b"show run\n"), b"show run\r\n");
+        assert_eq!(encode(b"show run\n"), b"show run\r\0");
         assert_eq!(encode(b"show run\r\n"), b"show run\r\n");
         assert_eq!(encode(b"y\r"), b"y\r\0");
-        assert_eq!(encode(b"\xffpass\n"), b"\xff\xffpass\r\n");
+        assert_eq!(encode(b"\xffpass\n"), b"\xff\xffpass\r\0");
         assert_eq!(encode(b" "), b" ");
     }
 }

@@ -397,7 +397,7 @@ mod tests {
             let line = async |s: &mut tokio::net::TcpStream, heard: &mut Vec<u8>| {
                 let mut got = Vec::new();
                 let mut b = [0u8; 1];
-                while !got.ends_with(b"\r\n") {
+                while !got.ends_with(b"\r\n") && !got.ends_with(b"\r\0") {
                     if s.read(&mut b).await.unwrap_or(0) == 0 {
                         break;
                     }
@@ -416,7 +416,7 @@ mod tests {
                 let user = line(&mut s, &mut heard).await;
                 s.write_all(b"Password: ").await.ok();
                 let password = line(&mut s, &mut heard).await;
-                if user.ends_with("admin\r\n") && password.ends_with("canary-pw-42\r\n") {
+                if user.ends_with("admin\r\0") && password.ends_with("canary-pw-42\r\0") {
                     break;
                 }
                 s.write_all(b"\r\n% Login invalid\r\n\r\nUsername: ")
@@ -425,7 +425,7 @@ mod tests {
             }
             s.write_all(b"\r\nWelcome\r\nR1#").await.ok();
             let command = line(&mut s, &mut heard).await;
-            if command.ends_with("show clock\r\n") {
+            if command.ends_with("show clock\r\0") {
                 s.write_all(b"show clock\r\n*10:00:00.000 UTC Sat Dec 5 2026\r\nR1#")
                     .await
                     .ok();
@@ -474,10 +474,11 @@ mod tests {
         );
         Box::new(session).close().await;
         let heard = server.await.expect("server");
-        // The credentials, each line ended CR LF as the NVT wants.
+        // The credentials and the command, each ended by Enter as a
+        // terminal's telnet sends it: CR NUL.
         let heard = String::from_utf8_lossy(&heard);
         assert!(
-            heard.contains("admin\r\ncanary-pw-42\r\nshow clock\r\n"),
+            heard.contains("admin\r\0canary-pw-42\r\0show clock\r\0"),
             "{heard:?}"
         );
     }
