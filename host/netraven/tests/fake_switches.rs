@@ -121,8 +121,7 @@ async fn a_wrong_enable_secret_on_fake_switches_fails_the_backup() {
     let failure = fleet
         .backup(&device)
         .await
-        .err()
-        .expect("a wrong enable secret fails the backup");
+        .expect_err("a wrong enable secret fails the backup");
     assert_eq!(failure.class, ErrorClass::CommandRejected, "{failure}");
     assert!(failure.message.contains("show running-config"), "{failure}");
     assert!(!failure.message.contains("CANARY-WRONG-k3"), "{failure}");
