@@ -421,8 +421,23 @@ fn netraven_backup_writes_configs_and_reports_failures() {
 
 #[test]
 fn driver_record_writes_a_case_that_driver_test_replays() {
+    record_then_replay(&[]);
+}
+
+#[test]
+fn driver_record_over_telnet_writes_a_case_that_driver_test_replays() {
+    // The login dialogue (with the password) is the host's, not part of
+    // the recording: it starts at the prompt, as over SSH.
+    record_then_replay(&["--telnet"]);
+}
+
+/// `netraven driver record` against a simulated IOS switch (served with
+/// `extra` flags), then `netraven driver test` on what it wrote.
+fn record_then_replay(extra: &[&str]) {
     let drivers = support::drivers_dir(&["ios"]);
-    let sim = Sim::start(&["--corpus", "tests/corpus/oxidized", "--case", "ios#C9200L*"]);
+    let mut args = vec!["--corpus", "tests/corpus/oxidized", "--case", "ios#C9200L*"];
+    args.extend(extra);
+    let sim = Sim::start(&args);
     let device = sim.devices().remove(0);
     let out = tempfile::tempdir().expect("tempdir");
     let config = cli_config(out.path());
@@ -475,6 +490,12 @@ fn driver_record_writes_a_case_that_driver_test_replays() {
     );
     // The custom output, and the replay that used the whole recording.
     assert!(stdout.contains("2 passed, 0 failed"), "{stdout}");
+    let recording = std::fs::read_to_string(cases.join(format!("{stem}#custom_simulation.yaml")))
+        .expect("the recording");
+    assert!(
+        !recording.contains("Username") && !recording.contains("netraven\n"),
+        "no login dialogue in the recording:\n{recording}"
+    );
 }
 
 /// A one-device lab whose recording greets with `r1#` and answers

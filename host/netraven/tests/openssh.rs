@@ -11,6 +11,7 @@ use netraven_inventory::{self as inventory, Device};
 use netraven_jobs::fleet::Fleet;
 use netraven_session::DeviceSession;
 use netraven_transport::ssh::{self, HostKeyStore, MemoryHostKeys, SshSession};
+use support::sim::Sim;
 use support::sshd::{PASSWORD, Sshd, USER};
 
 /// One device from inventory text; `{port}` and `{password}` are filled in.
@@ -373,4 +374,51 @@ async fn jump_hosts_tunnel_to_the_device() {
         .remove(0);
     let err = exec(&d, store(), "true").await.unwrap_err();
     assert!(err.contains("jump host refused a tunnel"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn telnet_reaches_a_device_through_an_ssh_jump_host() {
+    let bastion = Sshd::start(
+        "ed25519",
+        "UsePAM no\nPasswordAuthentication yes\nAllowTcpForwarding yes",
+    );
+    let sim = Sim::start(&[
+        "--corpus",
+        "tests/corpus/oxidized",
+        "--case",
+        "ios#C9200L*",
+        "--telnet",
+    ]);
+    let direct = sim.devices().remove(0);
+    let text = format!(
+        "[[jump_hosts]]\nname = \"bastion\"\naddress = \"127.0.0.1\"\nport = {b}\n\
+         user = \"{USER}\"\npassword = \"{PASSWORD}\"\nhost_key_policy = \"off\"\n\
+         [[devices]]\nname = \"oob-sw\"\naddress = \"127.0.0.1\"\nmodel = \"ios\"\n\
+         transport = \"telnet\"\ntelnet_port = {t}\nuser = \"netraven\"\npassword = \"netraven\"\n\
+         jump = [\"bastion\"]\n",
+        b = bastion.port,
+        t = direct.target.telnet_port,
+    );
+    let through = inventory::parse(&text, &|_| None)
+        .expect("inventory")
+        .remove(0);
+    let (runtime, catalog, _dir) = support::load_with(&["ios"], |c| c.deadline_secs = 30).await;
+    let fleet = Fleet {
+        runtime,
+        catalog: Arc::new(catalog),
+        host_keys: Arc::new(MemoryHostKeys::default()),
+        redact: false,
+    };
+    let reference = fleet.backup(&direct).await.expect("direct telnet").config;
+    let tunnelled = fleet
+        .backup(&through)
+        .await
+        .unwrap_or_else(|f| panic!("telnet through the bastion: {f}"))
+        .config;
+    assert_eq!(tunnelled, reference);
+    assert!(
+        bastion.log().contains("Accepted password"),
+        "{}",
+        bastion.log()
+    );
 }
