@@ -49,7 +49,9 @@ pub(crate) enum Command {
     /// The inventory is TOML: [defaults], [groups.NAME], [[jump_hosts]] and [[devices]] tables
     /// (name, address, port, model, group, user, password_env, enable_env, key_file, vars,
     /// kex/host_key_algorithms/ciphers/macs as OpenSSH writes them, e.g. kex =
-    /// ["+diffie-hellman-group14-sha1"], host_key_policy = tofu|strict|off, jump = ["bastion"]).
+    /// ["+diffie-hellman-group14-sha1"], host_key_policy = tofu|strict|off, jump = ["bastion"],
+    /// transport = "ssh" | "telnet" | ["ssh", "telnet"], telnet_port). Telnet sends the login
+    /// in clear; it is used only where `transport` asks for it.
     /// `netraven-sim --inventory-out FILE` writes one for its simulated lab.
     ///
     /// Exit code: 0 when every device was backed up, 1 when some failed, 2 when none was or
