@@ -192,4 +192,33 @@ pub trait Driver {
     fn significant(config: &str) -> String {
         config.to_string()
     }
+
+    /// How the device asks for credentials on a terminal login (telnet),
+    /// where the host answers for the driver. The default takes the usual
+    /// wordings; a vendor whose device asks otherwise says so here.
+    fn login_prompts() -> LoginPrompts {
+        LoginPrompts::default()
+    }
+}
+
+/// The prompts a device asks for a username and a password with on a
+/// terminal login: driver regexes, matched at the end of the output as a
+/// prompt is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginPrompts {
+    pub username: String,
+    pub password: String,
+}
+
+impl Default for LoginPrompts {
+    /// `Username:`, `User Name:`, `User:`, `login:` and `Password:` or
+    /// `Passcode:`, in any case, as Cisco-like CLIs, Unix `login` and most
+    /// switches ask. A line that ends otherwise (`Last login: ...`) is not
+    /// one.
+    fn default() -> Self {
+        LoginPrompts {
+            username: r"(?i)(user ?name|login|user)\s*:\s*$".into(),
+            password: r"(?i)pass(word|code)?\s*:\s*$".into(),
+        }
+    }
 }

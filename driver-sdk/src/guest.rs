@@ -10,7 +10,7 @@ use crate::session::{Level, Secret, Session, SessionError};
 pub mod bindings {
     wit_bindgen::generate!({
         path: "../wit",
-        world: "netraven-driver",
+        world: "netraven-driver-login",
         pub_export_macro: true,
         export_macro_name: "__export_netraven_driver",
         runtime_path: "::netraven_driver_sdk::guest::wit_bindgen_rt",
@@ -227,7 +227,14 @@ pub fn significant<D: Driver>(config: String) -> String {
     D::significant(&config)
 }
 
-/// Export a [`Driver`](crate::Driver) as the component's `driver` interface.
+pub fn login_prompts<D: Driver>() -> bindings::exports::netraven::driver::login::LoginPrompts {
+    install_panic_hook();
+    let crate::LoginPrompts { username, password } = D::login_prompts();
+    bindings::exports::netraven::driver::login::LoginPrompts { username, password }
+}
+
+/// Export a [`Driver`](crate::Driver) as the component's `driver` interface
+/// and its `login` prompts.
 ///
 /// ```text
 /// netraven_driver_sdk::export_driver!(MyDriver);
@@ -272,6 +279,15 @@ macro_rules! export_driver {
                 }
                 fn significant(config: ::std::string::String) -> ::std::string::String {
                     $crate::guest::significant::<$driver>(config)
+                }
+            }
+
+            impl $crate::guest::bindings::exports::netraven::driver::login::Guest
+                for __NetravenDriverExport
+            {
+                fn prompts()
+                -> $crate::guest::bindings::exports::netraven::driver::login::LoginPrompts {
+                    $crate::guest::login_prompts::<$driver>()
                 }
             }
 

@@ -45,7 +45,9 @@ pub mod guest;
 #[cfg(feature = "harness")]
 pub mod harness;
 
-pub use driver::{Backup, CommandOutput, Device, Driver, DriverError, DriverInfo, Mode};
+pub use driver::{
+    Backup, CommandOutput, Device, Driver, DriverError, DriverInfo, LoginPrompts, Mode,
+};
 pub use session::{Level, Secret, Session, SessionError, complete};
 
 /// A fixed-seed xorshift generator: the tests' generated inputs repeat
@@ -66,8 +68,8 @@ pub const CONTRACT_VERSION: &str = "0.1.0";
 /// Everything a driver file usually needs.
 pub mod prelude {
     pub use crate::{
-        Backup, CommandOutput, Device, Driver, DriverError, DriverInfo, Level, Mode, Secret,
-        Session, SessionError, complete,
+        Backup, CommandOutput, Device, Driver, DriverError, DriverInfo, Level, LoginPrompts, Mode,
+        Secret, Session, SessionError, complete,
     };
     pub use crate::{login, text};
 }

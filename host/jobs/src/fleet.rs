@@ -11,11 +11,11 @@ use tokio::sync::Semaphore;
 
 use netraven_driver_sdk::{DriverInfo, Mode};
 use netraven_inventory::Device;
-use netraven_sandbox::{Catalog, DriverInstance, Link, NoDevice, Runtime};
+use netraven_sandbox::{Catalog, DriverInstance, Link, LoadedDriver, NoDevice, Runtime};
 use netraven_session::{DeviceFailure, DeviceSession, ErrorClass, Recorder};
 use netraven_transport::Transport;
 use netraven_transport::ssh::{self, HostKeyStore, SshSession};
-use netraven_transport::telnet::{Login, LoginPrompts, TelnetSession};
+use netraven_transport::telnet::{Login, TelnetSession};
 
 /// How one device ended.
 #[derive(Debug)]
@@ -151,7 +151,7 @@ impl Fleet {
         let deadline = Instant::now() + budget;
         let mut transport_notes = Vec::new();
         let session = self
-            .open_session(device, &driver.info, record, deadline, &mut transport_notes)
+            .open_session(device, driver, record, deadline, &mut transport_notes)
             .await?;
         let remaining = deadline.saturating_duration_since(Instant::now());
         let mut instance =
@@ -224,7 +224,7 @@ impl Fleet {
     async fn open_session(
         &self,
         device: &Device,
-        info: &DriverInfo,
+        driver: &LoadedDriver,
         record: bool,
         deadline: Instant,
         notes: &mut Vec<(Level, String)>,
@@ -238,9 +238,9 @@ impl Fleet {
         let mut tried: Vec<String> = Vec::new();
         for (i, &transport) in transports.iter().enumerate() {
             let attempt = match transport {
-                Transport::Ssh => self.open_ssh(device, info, record, deadline).await,
+                Transport::Ssh => self.open_ssh(device, &driver.info, record, deadline).await,
                 Transport::Telnet => {
-                    open_telnet(self.host_keys.clone(), device, info, record, deadline).await
+                    open_telnet(self.host_keys.clone(), device, driver, record, deadline).await
                 }
             };
             match (attempt, transports.get(i + 1)) {
@@ -401,10 +401,11 @@ fn falls_back(class: ErrorClass) -> bool {
 async fn open_telnet(
     host_keys: Arc<dyn HostKeyStore>,
     device: &Device,
-    info: &DriverInfo,
+    driver: &LoadedDriver,
     record: bool,
     deadline: Instant,
 ) -> Result<Box<dyn DeviceSession>, DeviceFailure> {
+    let info = &driver.info;
     if info.mode == Mode::Exec {
         return Err(DeviceFailure::new(
             ErrorClass::InvalidDevice,
@@ -414,11 +415,10 @@ async fn open_telnet(
             ),
         ));
     }
-    let prompts = LoginPrompts::default();
     let mut session = TelnetSession::open(
         Login {
             target: &device.target,
-            prompts: &prompts,
+            prompts: &driver.login,
             prompt: &info.prompt,
         },
         host_keys,

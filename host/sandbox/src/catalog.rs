@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use netraven_driver_sdk::{DriverInfo, SessionError};
+use netraven_driver_sdk::{DriverInfo, LoginPrompts, SessionError};
 use netraven_session::DeviceFailure;
 use sha2::{Digest, Sha256};
 use wasmtime::component::Component;
@@ -28,6 +28,10 @@ pub struct LoadedDriver {
     pub origin: Origin,
     pub load_time: Duration,
     pub pre: NetravenDriverPre<super::DeviceState>,
+    /// How its device asks for credentials on a terminal login (telnet):
+    /// what the driver declares, or the SDK's defaults for a driver built
+    /// before drivers could.
+    pub login: LoginPrompts,
 }
 
 /// Why no loaded driver serves a model name, with the closest models that
@@ -89,6 +93,8 @@ pub enum LoadError {
     Unnamed,
     #[error("info() prompt: {0}")]
     Prompt(SessionError),
+    #[error("login prompts: {0}")]
+    LoginPrompt(SessionError),
     #[error("driver name {name:?} is already taken by {}; skipped", other.display())]
     NameTaken { name: String, other: PathBuf },
     #[error(
@@ -255,6 +261,7 @@ async fn load(runtime: &Runtime, file: &Path) -> Result<LoadedDriver, LoadError>
         origin,
         load_time: Duration::ZERO,
         pre,
+        login: LoginPrompts::default(),
     };
     // `info()` is pure: it gets a short budget so a spinning driver cannot
     // stall start-up for a whole device deadline.
@@ -269,6 +276,17 @@ async fn load(runtime: &Runtime, file: &Path) -> Result<LoadedDriver, LoadError>
     }
     netraven_driver_sdk::harness::engine::compile(&driver.info.prompt)
         .map_err(LoadError::Prompt)?;
+    if let Some(login) = instance
+        .login_prompts(&driver.contract)
+        .await
+        .map_err(LoadError::Info)?
+    {
+        for pattern in [&login.username, &login.password] {
+            netraven_driver_sdk::harness::engine::compile(pattern)
+                .map_err(LoadError::LoginPrompt)?;
+        }
+        driver.login = login;
+    }
     driver.load_time = started.elapsed();
     Ok(driver)
 }

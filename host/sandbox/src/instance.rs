@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 
 use netraven_driver_sdk::native_text::{self, Rule, Scope};
 use netraven_driver_sdk::{
-    Backup, CommandOutput, Device, DriverError, DriverInfo, Level, Mode, Secret, Session,
-    SessionError,
+    Backup, CommandOutput, Device, DriverError, DriverInfo, Level, LoginPrompts, Mode, Secret,
+    Session, SessionError,
 };
 use tokio::sync::OwnedSemaphorePermit;
 use wasmtime::component::{Resource, ResourceTable};
@@ -493,6 +493,9 @@ pub struct DriverInstance {
     driver: String,
     store: Store<DeviceState>,
     bindings: std::sync::Arc<NetravenDriver>,
+    /// The component instance, for the exports the required world does not
+    /// name (the optional `login` interface).
+    instance: wasmtime::component::Instance,
     deadline: Instant,
     budget: Duration,
     broken: Option<DeviceFailure>,
@@ -583,20 +586,24 @@ impl DriverInstance {
                 Box::pin(tokio::task::yield_now()),
             ))
         });
-        let bindings = driver
+        let cannot = |e: wasmtime::Error| {
+            DeviceFailure::new(
+                ErrorClass::DriverTrap,
+                format!("driver {} cannot be instantiated: {e:#}", driver.info.name),
+            )
+        };
+        let instance = driver
             .pre
+            .instance_pre()
             .instantiate_async(&mut store)
             .await
-            .map_err(|e| {
-                DeviceFailure::new(
-                    ErrorClass::DriverTrap,
-                    format!("driver {} cannot be instantiated: {e:#}", driver.info.name),
-                )
-            })?;
+            .map_err(cannot)?;
+        let bindings = NetravenDriver::new(&mut store, &instance).map_err(cannot)?;
         Ok(DriverInstance {
             driver: format!("{} {}", driver.info.name, driver.info.version),
             store,
             bindings: std::sync::Arc::new(bindings),
+            instance,
             deadline,
             budget,
             broken: None,
@@ -636,6 +643,40 @@ impl DriverInstance {
                 wit::Mode::Exec => Mode::Exec,
             },
         })
+    }
+
+    /// The prompts the driver says its device asks for credentials with on
+    /// a terminal login, from its optional `login` export (`contract`: the
+    /// `netraven:driver` version it was built against); `None` for a driver
+    /// built before the export existed.
+    pub async fn login_prompts(
+        &mut self,
+        contract: &str,
+    ) -> Result<Option<LoginPrompts>, DeviceFailure> {
+        let instance = self.instance;
+        let interface = format!("netraven:driver/login@{contract}");
+        let Some(export) = instance.get_export_index(&mut self.store, None, &interface) else {
+            return Ok(None);
+        };
+        let Some(func) = instance.get_export_index(&mut self.store, Some(&export), "prompts")
+        else {
+            return Ok(None);
+        };
+        let prompts = instance
+            .get_typed_func::<(), (WitLoginPrompts,)>(&mut self.store, &func)
+            .map_err(|e| {
+                DeviceFailure::new(
+                    ErrorClass::DriverError,
+                    format!("driver {}: its login prompts: {e:#}", self.driver),
+                )
+            })?;
+        let (got,) = self
+            .guard(async |store| prompts.call_async(store, ()).await)
+            .await?;
+        Ok(Some(LoginPrompts {
+            username: got.username,
+            password: got.password,
+        }))
     }
 
     pub async fn backup(&mut self, device: &Device) -> Result<Backup, DeviceFailure> {
@@ -788,4 +829,12 @@ impl DriverInstance {
             }
         }
     }
+}
+
+/// The `login` interface's `login-prompts` record, as the host reads it.
+#[derive(wasmtime::component::ComponentType, wasmtime::component::Lift)]
+#[component(record)]
+struct WitLoginPrompts {
+    username: String,
+    password: String,
 }

@@ -27,12 +27,14 @@ pub fn bundled() -> Vec<String> {
         .collect()
 }
 
-pub const FIXTURES: [&str; 5] = [
+pub const FIXTURES: [&str; 7] = [
     "spin",
     "memory-hog",
     "panicker",
     "future-contract",
     "escape-artist",
+    "odd-login",
+    "first-contract",
 ];
 
 /// Every bundled and fixture driver, built once: `<name>.wasm` files.

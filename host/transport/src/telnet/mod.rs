@@ -32,24 +32,9 @@ use codec::Codec;
 /// The telnet port.
 pub const DEFAULT_PORT: u16 = 23;
 
-/// The prompts a device asks for credentials with (driver regexes, matched
-/// at the end of the output like a prompt).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoginPrompts {
-    pub username: String,
-    pub password: String,
-}
-
-impl Default for LoginPrompts {
-    /// `Username:`, `User Name:`, `login:`, `Password:` (any case), as
-    /// Cisco-like CLIs, Unix `login` and most switches ask.
-    fn default() -> Self {
-        LoginPrompts {
-            username: r"(?i)(user ?name|login|user)\s*:\s*$".into(),
-            password: r"(?i)pass(word|code)?\s*:\s*$".into(),
-        }
-    }
-}
+/// The prompts a device asks for credentials with: what its driver
+/// declares (`Driver::login_prompts`), the SDK's defaults otherwise.
+pub use netraven_driver_sdk::LoginPrompts;
 
 /// A byte stream a telnet connection runs over.
 trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
