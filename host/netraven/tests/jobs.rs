@@ -928,9 +928,60 @@ fn netmiko_device_types_are_stored_as_our_models_and_one_without_a_driver_is_ref
         &add("cisco_tp"),
         &["\"cisco_tp\"", "Netmiko", "closest models: ios"],
     );
-    one_line_error(&add("cisco_ios_telnet"), &["telnet", "use \"cisco_ios\""]);
     let devices = lab.json(0, &["devices", "list", "--json"]);
     assert_eq!(devices.as_array().map(Vec::len), Some(2), "{devices}");
+
+    // A Netmiko telnet type: its SSH type's model, reached by telnet.
+    lab.expect(0, &{
+        let mut args = vec!["devices", "add", "ts-1", "--address", "127.0.0.10"];
+        args.extend(["--model", "cisco_ios_telnet", "--credential", "ops"]);
+        args
+    });
+    let ts = lab.json(0, &["devices", "show", "ts-1", "--json"]);
+    assert_eq!(ts["model"], "ios", "{ts}");
+    assert_eq!(ts["ssh"]["transport"], "telnet", "{ts}");
+    // And `--transport` itself, checked.
+    lab.expect(
+        0,
+        &[
+            "devices",
+            "add",
+            "both-1",
+            "--address",
+            "127.0.0.11",
+            "--model",
+            "ios",
+            "--credential",
+            "ops",
+            "--transport",
+            "ssh,telnet",
+            "--telnet-port",
+            "2323",
+        ],
+    );
+    let both = lab.json(0, &["devices", "show", "both-1", "--json"]);
+    assert_eq!(
+        both["ssh"]["transport"],
+        serde_json::json!(["ssh", "telnet"]),
+        "{both}"
+    );
+    assert_eq!(both["ssh"]["telnet_port"], 2323, "{both}");
+    one_line_error(
+        &lab.run(&[
+            "devices",
+            "add",
+            "bad-1",
+            "--address",
+            "127.0.0.12",
+            "--model",
+            "ios",
+            "--credential",
+            "ops",
+            "--transport",
+            "rlogin",
+        ]),
+        &["--transport", "\"rlogin\" is not one of"],
+    );
 
     // `drivers list` shows which Netmiko types each driver serves.
     let list = lab.expect(0, &["drivers", "list"]);

@@ -44,7 +44,9 @@ pub enum UnknownModel {
     AliasNotLoaded { model: String, closest: String },
     #[error("a Netmiko device type no NetRaven driver serves yet (closest models: {closest})")]
     NetmikoWithoutDriver { closest: String },
-    #[error("a Netmiko telnet device type; NetRaven connects over SSH: use {ssh:?}")]
+    #[error(
+        "a Netmiko telnet device type: give the model {ssh:?} stands for with transport = \"telnet\" (devices add and import do this themselves)"
+    )]
     NetmikoTelnet { ssh: String },
     #[error("no driver serves it (closest models: {closest})")]
     NoDriver { closest: String },
@@ -211,6 +213,15 @@ impl Catalog {
                 ssh: ssh.to_string(),
             }),
             crate::aliases::Alias::Unknown => Err(UnknownModel::NoDriver { closest }),
+        }
+    }
+
+    /// A Netmiko telnet device type (`cisco_ios_telnet`) as the model its
+    /// SSH type stands for (`ios`); `None` for any other name.
+    pub fn netmiko_telnet_model(&self, name: &str) -> Option<Result<String, UnknownModel>> {
+        match crate::aliases::netmiko(name) {
+            crate::aliases::Alias::Telnet(ssh) => Some(self.canonical_model(&ssh)),
+            _ => None,
         }
     }
 

@@ -522,6 +522,16 @@ pub(crate) async fn check_models(
 ) -> anyhow::Result<()> {
     let (_, catalog) = load(config, &DriversDir { drivers: None }).await?;
     for row in rows.iter_mut().filter(|r| r.enabled) {
+        // `cisco_ios_telnet`: the model of `cisco_ios`, reached by telnet.
+        if let Some(Ok(model)) = catalog.netmiko_telnet_model(&row.model) {
+            row.model = model;
+            if let Some(settings) = row.ssh.as_object_mut() {
+                settings
+                    .entry("transport")
+                    .or_insert_with(|| serde_json::json!("telnet"));
+            }
+            continue;
+        }
         match catalog.canonical_model(&row.model) {
             Ok(model) => row.model = model,
             Err(why) => bail!(
