@@ -900,7 +900,7 @@ fn netmiko_device_types_are_stored_as_our_models_and_one_without_a_driver_is_ref
     let lab = Lab::new(Db::Sqlite, &["ios", "junos"]);
     std::fs::write(
         lab.path().join("estate.csv"),
-        "name,address,model,user,password\ncore-1,127.0.0.1,cisco_xe,ops,pw\nedge-1,127.0.0.2,juniper_junos_ssh,ops,pw\n",
+        "name,address,model,user,password,transport\ncore-1,127.0.0.1,cisco_xe,ops,pw,\nedge-1,127.0.0.2,juniper_junos_ssh,ops,pw,\nold-1,127.0.0.3,cisco_ios,ops,pw,\"ssh,telnet\"\n",
     )
     .expect("write");
     lab.expect(0, &["devices", "import", "estate.csv"]);
@@ -908,6 +908,13 @@ fn netmiko_device_types_are_stored_as_our_models_and_one_without_a_driver_is_ref
     assert_eq!(core["model"], "ios");
     let edge = lab.json(0, &["devices", "show", "edge-1", "--json"]);
     assert_eq!(edge["model"], "junos");
+    assert!(edge["ssh"].get("transport").is_none(), "{edge}");
+    let old = lab.json(0, &["devices", "show", "old-1", "--json"]);
+    assert_eq!(
+        old["ssh"]["transport"],
+        serde_json::json!(["ssh", "telnet"]),
+        "{old}"
+    );
 
     // A Netmiko type with no driver: one line naming it and the closest
     // models, and nothing stored.
@@ -929,7 +936,7 @@ fn netmiko_device_types_are_stored_as_our_models_and_one_without_a_driver_is_ref
         &["\"cisco_tp\"", "Netmiko", "closest models: ios"],
     );
     let devices = lab.json(0, &["devices", "list", "--json"]);
-    assert_eq!(devices.as_array().map(Vec::len), Some(2), "{devices}");
+    assert_eq!(devices.as_array().map(Vec::len), Some(3), "{devices}");
 
     // A Netmiko telnet type: its SSH type's model, reached by telnet.
     lab.expect(0, &{

@@ -193,6 +193,22 @@ mod tests {
     }
 
     #[test]
+    fn a_device_may_ask_for_telnet_and_a_bad_transport_names_its_line() {
+        let dir = scratch();
+        let text = "[[device]]\ntranscript = \"ios#x#simulation.yaml\"\ntransport = \"telnet\"\n\
+                    [[device]]\ntranscript = \"ios#x#simulation.yaml\"\n";
+        let m = parse(text, dir.path()).unwrap();
+        assert!(m.devices[0].telnet);
+        assert!(!m.devices[1].telnet);
+        let text = "[[device]]\ntranscript = \"ios#x#simulation.yaml\"\ntransport = \"rsh\"\n";
+        let err = parse(text, dir.path()).unwrap_err();
+        assert_eq!(
+            err,
+            "line 3: transport: \"rsh\" is not \"ssh\" or \"telnet\""
+        );
+    }
+
+    #[test]
     fn full_entry_is_read_with_defaults_for_the_rest() {
         let dir = scratch();
         let text = r#"
