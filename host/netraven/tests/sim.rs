@@ -893,3 +893,61 @@ async fn two_thousand_devices_with_a_session_each() {
         rss()
     );
 }
+
+/// `--latency`, `--login-delay` and `--bandwidth`, per device in a
+/// manifest: a slow device really is that slow (lower bounds only; how
+/// fast the client copes is for the benches).
+#[tokio::test]
+async fn slow_devices_wait_before_the_prompt_and_each_reply_and_keep_to_their_rate() {
+    let manifest = format!(
+        "[[device]]\nname = \"slow\"\ntranscript = {file:?}\nlatency = \"250:50\"\nlogin_delay_ms = 400\n\
+         [[device]]\nname = \"narrow\"\ntranscript = {file:?}\nbandwidth = 2000\n\
+         [[device]]\nname = \"quick\"\ntranscript = {file:?}\n",
+        file = corpus_file(IOS)
+    );
+    // The lab-wide flags, which the manifest's entries override.
+    let sim = Sim::start_with_manifest(&manifest, &["--latency", "0", "--login-delay", "0"]);
+    let t = transcript(IOS);
+    let greeting = t.init_prompt.clone().unwrap();
+    let reply = recorded(&t, "show running-config\n");
+    assert!(
+        reply.len() > 1000,
+        "a reply long enough to pace: {}",
+        reply.len()
+    );
+
+    let timed = async |name: &str| {
+        let c = login(&sim.device(name)).await;
+        let started = Instant::now();
+        let mut channel = shell(&c).await;
+        let heard = hear_bytes(&mut channel, greeting.len()).await;
+        assert_eq!(show(&heard.out), show(&greeting));
+        let to_prompt = started.elapsed();
+        let started = Instant::now();
+        channel.data(&b"show running-config\n"[..]).await.unwrap();
+        let heard = hear_bytes(&mut channel, reply.len()).await;
+        assert_eq!(
+            show(&heard.out),
+            show(&reply),
+            "{name}: the bytes are the recording's"
+        );
+        (to_prompt, started.elapsed())
+    };
+    let (prompt, answer) = timed("slow").await;
+    assert!(
+        prompt >= Duration::from_millis(400),
+        "login delay: {prompt:?}"
+    );
+    assert!(answer >= Duration::from_millis(250), "latency: {answer:?}");
+    let (_, answer) = timed("narrow").await;
+    let floor = Duration::from_secs_f64(reply.len() as f64 / 2000.0 * 0.9);
+    assert!(
+        answer >= floor,
+        "bandwidth: {answer:?} for {} bytes",
+        reply.len()
+    );
+    // A device with no pace of its own answers at once (well under any
+    // of the waits above).
+    let (prompt, answer) = timed("quick").await;
+    assert!(prompt < Duration::from_millis(400) && answer < Duration::from_millis(250));
+}

@@ -82,6 +82,7 @@ impl Connection {
     pub fn new(served: Arc<Served>, cut: Arc<Cut>) -> Self {
         let output = Arc::new(Output::new(
             served.device.fault.clone(),
+            served.device.pace,
             served.lab.trickle,
             cut,
         ));

@@ -113,6 +113,7 @@ mod tests {
             password: None,
             enable: None,
             telnet: false,
+            pace: crate::output::Pace::default(),
         };
         let listing = Listing {
             device: &device,

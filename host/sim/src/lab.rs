@@ -10,6 +10,7 @@ use netraven_driver_sdk::harness::checks::{self, Case};
 
 use crate::fault::{Fault, FaultCount};
 use crate::manifest::Manifest;
+use crate::output::Pace;
 
 /// The group a device is in unless the manifest says otherwise.
 pub const DEFAULT_GROUP: &str = "sim";
@@ -32,6 +33,8 @@ pub struct Device {
     pub enable: Option<String>,
     /// Served over telnet (with a login dialogue) instead of SSH.
     pub telnet: bool,
+    /// How slow it answers.
+    pub pace: Pace,
 }
 
 /// What the command line asked for.
@@ -44,6 +47,9 @@ pub struct Selection {
     pub manifest: Option<Manifest>,
     /// `--telnet`: every device over telnet.
     pub telnet: bool,
+    /// `--latency`, `--login-delay`, `--bandwidth`: every device, unless
+    /// its manifest entry says otherwise.
+    pub pace: Pace,
 }
 
 /// A device before copies are made and names given.
@@ -59,6 +65,7 @@ struct Blueprint {
     password: Option<String>,
     enable: Option<String>,
     telnet: bool,
+    pace: Pace,
 }
 
 /// Every device to serve, in a stable order. Errors name the flag or file.
@@ -103,6 +110,7 @@ pub fn plan(selection: &Selection) -> Result<Vec<Device>, String> {
                     password: None,
                     enable: None,
                     telnet: selection.telnet,
+                    pace: selection.pace,
                 }
                 .with_case_vars(&case)?,
             );
@@ -133,6 +141,7 @@ pub fn plan(selection: &Selection) -> Result<Vec<Device>, String> {
                 password: None,
                 enable: None,
                 telnet: selection.telnet || entry.telnet,
+                pace: entry.pace(selection.pace),
             };
             let mut blueprint = blueprint.with_case_vars(&case)?;
             blueprint.vars.extend(entry.vars.clone());
@@ -267,6 +276,7 @@ fn expand(blueprints: Vec<Blueprint>) -> Result<Vec<Device>, String> {
                 password: b.password.clone(),
                 enable: b.enable.clone(),
                 telnet: b.telnet,
+                pace: b.pace,
             });
         }
     }
@@ -359,6 +369,7 @@ mod tests {
             password: None,
             enable: None,
             telnet: false,
+            pace: Pace::default(),
         }
     }
 
@@ -409,6 +420,7 @@ mod tests {
             password: None,
             enable: None,
             telnet: false,
+            pace: Pace::default(),
         };
         let devices = expand(vec![
             blueprint(None, 2),

@@ -47,6 +47,7 @@ use crate::device::{Lab, Served};
 use crate::fault::{Fault, FaultCount};
 use crate::lab::Selection;
 use crate::listen::{Bound, Placement};
+use crate::output::Pace;
 
 const ABOUT: &str = "Serve recorded device sessions as SSH devices on loopback";
 
@@ -81,6 +82,12 @@ Examples:
   netraven-sim --corpus tests/corpus/oxidized --case 'ios#C9200L*' --copies 2000 \\
       --address-base 127.0.1.1 --port 2222 --inventory-out /tmp/lab.toml
 
+  # devices as slow as real ones: 200 ms (+ up to 50) per command, half a
+  # second to log in, 100 kB/s per session; the same lab over telnet
+  netraven-sim --corpus tests/corpus/oxidized --case 'ios#C9200L*' --copies 100 \\
+      --latency 200:50 --login-delay 500 --bandwidth 100000 --inventory-out /tmp/lab.toml
+  netraven-sim --corpus tests/corpus/oxidized --copies 2 --telnet --inventory-out /tmp/lab.toml
+
 Faults (--fault MODE=N, or `fault = \"MODE\"` in a manifest; a banner FILE is
 found from the working directory, or beside the manifest):
 {}
@@ -95,6 +102,10 @@ Manifest (--manifest FILE, TOML; relative paths are found beside it):
   copies = 5                 # optional
   fault = \"trickle\"          # optional
   group = \"core\"             # optional; default \"sim\"
+  transport = \"telnet\"       # optional; default \"ssh\"
+  latency = \"200:50\"         # optional; --latency for this device
+  login_delay_ms = 500       # optional; --login-delay for this device
+  bandwidth = 100000         # optional; --bandwidth for this device
   vars = {{ site = \"lab\" }}    # optional, copied into the inventory
 
 Device names are stable for the same arguments, and so are host keys (derived
@@ -173,6 +184,19 @@ struct Args {
     #[arg(long)]
     strict: bool,
 
+    /// Every device waits MS before each command's reply, plus up to
+    /// JITTER_MS more at random: a real device's 50 ms to 2 s per command.
+    #[arg(long, value_name = "MS[:JITTER_MS]", default_value = "0", value_parser = parse_latency)]
+    latency: (Duration, Duration),
+
+    /// Every device waits MS between the login and its first prompt.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    login_delay: u64,
+
+    /// Every session's output goes at most this many bytes per second.
+    #[arg(long, value_name = "BYTES_PER_S")]
+    bandwidth: Option<u64>,
+
     /// `trickle` devices pause this long after each byte.
     #[arg(long, value_name = "MS", default_value_t = 2)]
     trickle_ms: u64,
@@ -190,6 +214,10 @@ struct Args {
     /// Log more: -v debug, -vv trace (to stderr; RUST_LOG overrides).
     #[arg(short, long, action = clap::ArgAction::Count)]
     verbose: u8,
+}
+
+fn parse_latency(text: &str) -> Result<(Duration, Duration), String> {
+    Pace::parse_latency(text)
 }
 
 /// Why the simulator stopped.
@@ -293,6 +321,12 @@ async fn run(args: Args) -> Result<(), Failure> {
         faults: args.faults.clone(),
         manifest,
         telnet: args.telnet,
+        pace: Pace {
+            latency: args.latency.0,
+            jitter: args.latency.1,
+            login_delay: Duration::from_millis(args.login_delay),
+            bandwidth: args.bandwidth,
+        },
     };
     let devices = lab::plan(&selection).map_err(Failure::Usage)?;
     let placement = match args.address_base {

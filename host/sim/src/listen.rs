@@ -143,6 +143,7 @@ pub async fn serve(listener: TcpListener, served: Arc<Served>) {
         if served.device.telnet {
             let output = Arc::new(Output::new(
                 served.device.fault.clone(),
+                served.device.pace,
                 served.lab.trickle,
                 cut.clone(),
             ));

@@ -11,6 +11,9 @@
 //! fault = "trickle"            # optional
 //! group = "core"               # optional; default "sim"
 //! transport = "telnet"          # optional; default "ssh"
+//! latency = "200:50"            # optional: ms before each reply, and up to 50 ms more
+//! login_delay_ms = 500          # optional: ms between the login and the first prompt
+//! bandwidth = 20000             # optional: bytes per second per session
 //! vars = { site = "lab" }      # optional, copied into the inventory
 //! ```
 //!
@@ -19,11 +22,13 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::fault::Fault;
+use crate::output::Pace;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -44,6 +49,11 @@ struct DeviceEntry {
     fault: Option<Spanned<String>>,
     group: Option<String>,
     transport: Option<Spanned<String>>,
+    /// `MS` or `MS:JITTER_MS` before each reply.
+    latency: Option<Spanned<String>>,
+    login_delay_ms: Option<u64>,
+    /// Bytes per second per session.
+    bandwidth: Option<u64>,
     #[serde(default)]
     vars: BTreeMap<String, String>,
 }
@@ -67,6 +77,23 @@ pub struct ManifestDevice {
     pub vars: BTreeMap<String, String>,
     /// `transport = "telnet"`: served over telnet.
     pub telnet: bool,
+    /// `latency`, `login_delay_ms`, `bandwidth`, where given.
+    pub latency: Option<(Duration, Duration)>,
+    pub login_delay: Option<Duration>,
+    pub bandwidth: Option<u64>,
+}
+
+impl ManifestDevice {
+    /// The device's pace: what it gives, the lab's otherwise.
+    pub fn pace(&self, lab: Pace) -> Pace {
+        let (latency, jitter) = self.latency.unwrap_or((lab.latency, lab.jitter));
+        Pace {
+            latency,
+            jitter,
+            login_delay: self.login_delay.unwrap_or(lab.login_delay),
+            bandwidth: self.bandwidth.or(lab.bandwidth),
+        }
+    }
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -119,6 +146,13 @@ fn parse(text: &str, base: &Path) -> Result<Manifest, String> {
                 }
             },
         };
+        let latency = match &entry.latency {
+            Some(l) => Some(
+                Pace::parse_latency(l.get_ref())
+                    .map_err(|e| format!("{}: latency: {e}", at(l.span())))?,
+            ),
+            None => None,
+        };
         let transcript = resolve(base, entry.transcript.get_ref());
         if !transcript.is_file() {
             return Err(format!(
@@ -137,6 +171,9 @@ fn parse(text: &str, base: &Path) -> Result<Manifest, String> {
             group: entry.group,
             vars: entry.vars,
             telnet,
+            latency,
+            login_delay: entry.login_delay_ms.map(Duration::from_millis),
+            bandwidth: entry.bandwidth,
         });
     }
     Ok(Manifest {

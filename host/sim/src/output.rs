@@ -28,9 +28,51 @@ const GARBAGE_PAUSE: Duration = Duration::from_millis(10);
 /// `endless`: bytes per write; the client's SSH window paces the writes.
 const ENDLESS_CHUNK: usize = 16 * 1024;
 
+/// How slow a device is, as real ones are: a pause before each command's
+/// reply (`latency`, plus up to `jitter`), a pause between the login and
+/// the first prompt, and a byte rate per session.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pace {
+    pub latency: Duration,
+    pub jitter: Duration,
+    pub login_delay: Duration,
+    /// Bytes per second, per session; `None`: as fast as the client reads.
+    pub bandwidth: Option<u64>,
+}
+
+impl Pace {
+    /// `MS` or `MS:JITTER_MS`, as `--latency` and a manifest take it.
+    pub fn parse_latency(text: &str) -> Result<(Duration, Duration), String> {
+        let number = |t: &str| {
+            t.trim()
+                .parse::<u64>()
+                .map(Duration::from_millis)
+                .map_err(|_| format!("{text:?} is not MS or MS:JITTER_MS (milliseconds)"))
+        };
+        match text.split_once(':') {
+            Some((ms, jitter)) => Ok((number(ms)?, number(jitter)?)),
+            None => Ok((number(text)?, Duration::ZERO)),
+        }
+    }
+
+    /// The pause before one reply: the latency and a random part of the
+    /// jitter.
+    fn before_reply(&self) -> Duration {
+        if self.jitter.is_zero() {
+            return self.latency;
+        }
+        let jitter = self.jitter.as_micros() as u64;
+        self.latency + Duration::from_micros(rand::rng().random_range(0..=jitter))
+    }
+}
+
+/// With a byte rate, output goes in pieces this many times a second.
+const PACED_WRITES_PER_SECOND: u64 = 50;
+
 /// The output side of one connection (shared by its channels).
 pub struct Output {
     fault: Option<Fault>,
+    pace: Pace,
     trickle: Duration,
     cut: Arc<Cut>,
     /// Command replies begun on this connection.
@@ -40,9 +82,10 @@ pub struct Output {
 }
 
 impl Output {
-    pub fn new(fault: Option<Fault>, trickle: Duration, cut: Arc<Cut>) -> Self {
+    pub fn new(fault: Option<Fault>, pace: Pace, trickle: Duration, cut: Arc<Cut>) -> Self {
         Output {
             fault,
+            pace,
             trickle,
             cut,
             replies: AtomicUsize::new(0),
@@ -60,8 +103,28 @@ impl Output {
         if self.fault == Some(Fault::Trickle) {
             self.trickle(io, &bytes).await
         } else {
-            io.data(bytes).await
+            self.send(io, bytes).await
         }
+    }
+
+    /// The pause between the login and the first prompt.
+    pub async fn login_delay(&self, io: &mut ChannelIo) -> bool {
+        self.pace.login_delay.is_zero() || io.sleep(self.pace.login_delay).await
+    }
+
+    /// `bytes` at the device's byte rate, if it has one.
+    async fn send(&self, io: &mut ChannelIo, bytes: Vec<u8>) -> bool {
+        let Some(rate) = self.pace.bandwidth.filter(|r| *r > 0) else {
+            return io.data(bytes).await;
+        };
+        let piece = (rate / PACED_WRITES_PER_SECOND).max(1) as usize;
+        for chunk in bytes.chunks(piece) {
+            let pause = Duration::from_secs_f64(chunk.len() as f64 / rate as f64);
+            if !io.data(chunk.to_vec()).await || !io.sleep(pause).await {
+                return false;
+            }
+        }
+        true
     }
 
     /// A command's reply, as the device's fault shapes it. `false`: stop,
@@ -72,6 +135,10 @@ impl Output {
             return false;
         }
         let first = self.replies.fetch_add(1, Ordering::SeqCst) == 0;
+        let pause = self.pace.before_reply();
+        if !pause.is_zero() && !io.sleep(pause).await {
+            return false;
+        }
         let half = bytes.len() / 2;
         match self.fault {
             Some(Fault::Trickle) => self.trickle(io, &bytes).await,
@@ -101,7 +168,7 @@ impl Output {
                 io.discard_input = true;
                 garbage(io).await
             }
-            _ => io.data(bytes).await,
+            _ => self.send(io, bytes).await,
         }
     }
 
@@ -185,6 +252,27 @@ mod tests {
     use rand::SeedableRng;
 
     use super::*;
+
+    #[test]
+    fn latency_is_ms_or_ms_and_jitter() {
+        let ms = Duration::from_millis;
+        assert_eq!(Pace::parse_latency("200"), Ok((ms(200), ms(0))));
+        assert_eq!(Pace::parse_latency("200:50"), Ok((ms(200), ms(50))));
+        assert!(
+            Pace::parse_latency("fast")
+                .unwrap_err()
+                .contains("MS:JITTER_MS")
+        );
+        let pace = Pace {
+            latency: ms(200),
+            jitter: ms(50),
+            ..Pace::default()
+        };
+        for _ in 0..100 {
+            let pause = pace.before_reply();
+            assert!(pause >= ms(200) && pause <= ms(250), "{pause:?}");
+        }
+    }
 
     #[test]
     fn garbage_is_never_utf8_and_holds_the_nasty_bytes() {

@@ -28,6 +28,9 @@ pub async fn run(mut io: ChannelIo, context: Context) {
         return;
     }
     let output = &context.output;
+    if !output.login_delay(&mut io).await {
+        return;
+    }
     let mut replay = ReplayDevice::new((*device.transcript).clone(), Mode::Shell);
     let mut echo = Echo::new(device.transcript.clone());
     let strict = context.served.lab.strict;
