@@ -339,6 +339,9 @@ async fn run(args: Args) -> Result<(), Failure> {
         },
     };
     placement.check(devices.len()).map_err(Failure::Usage)?;
+    // A listener per device and a socket per session: the hard limit, not
+    // the soft default.
+    let _ = rlimit::increase_nofile_limit(u64::MAX);
     listen::check_file_limit(devices.len());
 
     // Blocks this runtime thread, but nothing else runs yet.

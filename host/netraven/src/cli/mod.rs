@@ -27,6 +27,10 @@ const EXIT_ERROR: u8 = 2;
 
 pub(crate) fn main() -> ExitCode {
     let cli = Cli::parse();
+    // A device in flight holds a socket (two through a jump host): take
+    // every file descriptor the hard limit allows, not the soft default
+    // (often 1,024), before thousands of devices need them.
+    let _ = rlimit::increase_nofile_limit(u64::MAX);
     // The configuration comes first: `[worker] threads` shapes the runtime.
     let config = match Config::load_with_env(cli.config.as_deref()) {
         Ok(config) => config,
