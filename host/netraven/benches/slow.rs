@@ -12,7 +12,8 @@
 //! and the failures, which must be 0. The sandbox pool gets C slots.
 //!
 //! `cargo bench -p netraven --bench slow -- 10000 200 500 500,1000,2000,5000`
-//! (devices, latency ms, login ms, concurrencies).
+//! (devices, latency ms, login ms, concurrencies). `NETRAVEN_BENCH_THREADS=N`
+//! runs the client on N threads instead of `[worker] threads`.
 #![allow(clippy::unwrap_used)]
 
 use std::io::{BufRead, BufReader};
@@ -101,11 +102,14 @@ fn main() {
     assert!(ready.starts_with("ready"), "simulator said {ready:?}");
     let devices = inventory::load(&inventory_file).unwrap();
 
-    let rt =
-        netraven_jobs::fleet::event_loop(netraven_jobs::config::Config::default().worker.threads)
-            .unwrap();
+    // `[worker] threads`, unless NETRAVEN_BENCH_THREADS says otherwise.
+    let threads = std::env::var("NETRAVEN_BENCH_THREADS")
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(netraven_jobs::config::Config::default().worker.threads);
+    let rt = netraven_jobs::fleet::event_loop(threads).unwrap();
     println!(
-        "{count} devices, {} ms per command, {} ms login: {:.1} s per device",
+        "{count} devices, {} ms per command, {} ms login: {:.1} s per device; client on {threads} thread(s)",
         latency.as_millis(),
         login.as_millis(),
         per_device.as_secs_f64()
