@@ -335,6 +335,39 @@ fn driver_new_scaffolds_a_crate_that_builds_for_wasm_and_passes_its_example() {
         "{stdout}"
     );
 
+    // `driver build` installs it and compiles it for this host ahead of
+    // time, into the cache a job reads: the first job starts warm.
+    let drivers = parent.path().join("drivers");
+    let out = netraven(
+        &[
+            "driver",
+            "build",
+            &krate.display().to_string(),
+            "--drivers",
+            &drivers.display().to_string(),
+            "--target-dir",
+            &target.display().to_string(),
+        ],
+        parent.path(),
+    );
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(drivers.join("acmeos.wasm").is_file(), "{stderr}");
+    assert!(stderr.contains("precompiled 1 driver(s)"), "{stderr}");
+    let cache = parent.path().join("data/cache/drivers");
+    let precompiled: Vec<_> = std::fs::read_dir(&cache)
+        .unwrap_or_else(|e| panic!("{}: {e}\n{stderr}", cache.display()))
+        .flatten()
+        .flat_map(|engine| {
+            std::fs::read_dir(engine.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+        })
+        .filter(|f| f.path().extension().is_some_and(|e| e == "cwasm"))
+        .collect();
+    assert_eq!(precompiled.len(), 1, "{stderr}");
+
     // The crate carries its own copy of the SDK: nothing points back into
     // the tree this binary was built from.
     let manifest = std::fs::read_to_string(krate.join("Cargo.toml")).unwrap();

@@ -219,6 +219,23 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
                     crates
                 };
                 drivers::build(&crates, &out, &target_dir)?;
+                // Compile them for this host now, into the cache `run-job`
+                // reads, so that the first job after a build does not pay
+                // for it before its first device.
+                let started = std::time::Instant::now();
+                let (_runtime, catalog) = drivers::load(
+                    &config,
+                    &DriversDir {
+                        drivers: Some(out.clone()),
+                    },
+                )
+                .await?;
+                eprintln!(
+                    "precompiled {} driver(s) into {} in {:.1}s",
+                    catalog.drivers.len(),
+                    config.runtime.cache_dir.display(),
+                    started.elapsed().as_secs_f64()
+                );
                 Ok(ExitCode::SUCCESS)
             }
         },
