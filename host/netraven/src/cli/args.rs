@@ -304,7 +304,8 @@ pub(crate) enum DriverCommand {
         #[arg(long, value_name = "DIR")]
         sdk: Option<PathBuf>,
     },
-    /// Compile driver crates to .wasm components and install them in the drivers directory.
+    /// Compile driver crates to .wasm components and install them in the drivers directory,
+    /// then precompile the directory's drivers for this host into the cache jobs read.
     Build {
         /// Crate directories [default: every crate under ./drivers].
         crates: Vec<PathBuf>,
