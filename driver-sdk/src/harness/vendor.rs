@@ -33,11 +33,9 @@ pub fn refusal_line(model: &str, line: &str) -> String {
         "apcaos" => "E101: Command Not Found".to_string(),
         // Brocade IronWare (NetIron, FastIron), then `Type ? for a list`.
         "ironware" => format!("Invalid input -> {line}"),
-        "ciscosmb" => "% Unrecognized command".to_string(),
         "screenos" => format!("unknown keyword {word}"),
-        "adtran" => "% Unrecognized command".to_string(),
-        // Mellanox MLNX-OS / Onyx (Samara CLI).
-        "mlnxos" => "% Unrecognized command".to_string(),
+        // Cisco Small Business, Adtran AOS, Mellanox MLNX-OS / Onyx (Samara CLI).
+        "ciscosmb" | "adtran" | "mlnxos" => "% Unrecognized command".to_string(),
         "panos" => format!("Unknown command: {word}"),
         "asyncos" => "Unknown command or missing feature key".to_string(),
         "cumulus" | "linuxgeneric" => format!("-bash: {word}: command not found"),

@@ -152,9 +152,8 @@ impl Driver for Ironware {
 /// cuts every output: unix line endings, without the echo and the prompt,
 /// then without the blank lines IronWare may print first.
 fn oxidized_cut(raw: &str) -> String {
-    let unix = text::unix_newlines(raw);
-    let inner = text::drop_last_lines(text::drop_first_lines(&unix, 1), 1);
-    let blank = text::lines(inner)
+    let inner = text::command_output(raw);
+    let blank = text::lines(&inner)
         .take_while(|line| !line.is_empty() && line.trim().is_empty())
         .map(str::len)
         .sum::<usize>();

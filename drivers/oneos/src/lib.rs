@@ -91,11 +91,11 @@ impl Driver for Oneos {
             let Some(raw) = session.optional(command)? else {
                 continue;
             };
-            config.push_str(&text::comment(&oxidized_cut(&raw), "! "));
+            config.push_str(&text::comment(&text::command_output(&raw), "! "));
         }
 
         let raw = session.essential(SHOW_CONFIG)?;
-        config.push_str(&without_oneos5_header(&oxidized_cut(&raw)));
+        config.push_str(&without_oneos5_header(&text::command_output(&raw)));
         Ok(Backup::config(config))
     }
 
@@ -108,13 +108,6 @@ impl Driver for Oneos {
     fn redact(config: &str) -> String {
         text::replace_in_lines(config, SECRET_RULES)
     }
-}
-
-/// A command's whole output (echo, output, prompt) cut as Oxidized's model
-/// cuts every output: unix line endings, without the first line and the
-/// last one.
-fn oxidized_cut(raw: &str) -> String {
-    text::cut_echo_and_prompt(&text::unix_newlines(raw))
 }
 
 /// OneOS 5 opens `show running-config` with `Building configuration...`
@@ -319,10 +312,10 @@ mod tests {
     }
 
     #[test]
-    fn oxidized_cut_drops_the_echo_and_the_prompt() {
-        assert_eq!(oxidized_cut("echo\r\na\r\nb\r\nr1#"), "a\nb\n");
-        assert_eq!(oxidized_cut("echo\nr1#"), "");
-        assert_eq!(oxidized_cut(""), "");
+    fn every_output_loses_its_echo_and_prompt_as_oxidized_cuts_it() {
+        assert_eq!(text::command_output("echo\r\na\r\nb\r\nr1#"), "a\nb\n");
+        assert_eq!(text::command_output("echo\nr1#"), "");
+        assert_eq!(text::command_output(""), "");
     }
 
     #[test]

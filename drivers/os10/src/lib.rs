@@ -137,8 +137,11 @@ fn output_of(raw: &str) -> String {
             "",
         )],
     );
-    let body = text::drop_last_lines(text::drop_first_lines(&cleaned, 1), 1);
-    body.strip_prefix('\n').unwrap_or(body).to_string()
+    let body = text::cut_echo_and_prompt(&cleaned);
+    match body.strip_prefix('\n') {
+        Some(rest) => rest.to_string(),
+        None => body,
+    }
 }
 
 /// The configuration without its header: the `! Version`, `! Last

@@ -317,7 +317,7 @@ pub struct Record {
     pub credential: Option<String>,
     pub enabled: Option<bool>,
     /// The transports to try, in order, checked.
-    pub transport: Option<Vec<String>>,
+    pub transport: Option<crate::Transports>,
     pub telnet_port: Option<u16>,
     /// Driver variables, from `var:<key>` columns.
     pub vars: BTreeMap<String, String>,
@@ -553,15 +553,9 @@ fn to_record(fields_of: &Row, map: &ColumnMap) -> Result<Record, ImportError> {
     let transport = match value(&Field::Transport) {
         None => None,
         Some(text) => {
-            let names: Vec<String> = text
-                .split([',', ' ', ';'])
-                .filter(|n| !n.is_empty())
-                .map(|n| n.to_ascii_lowercase())
-                .collect();
-            crate::Transports::Many(names.clone())
-                .resolve()
-                .map_err(|problem| row(line, problem))?;
-            Some(names)
+            let list = crate::Transports::from_list(&text.to_ascii_lowercase());
+            list.resolve().map_err(|problem| row(line, problem))?;
+            Some(list)
         }
     };
     let enabled = match value(&Field::Enabled) {
@@ -708,18 +702,20 @@ mod tests {
             &router_db(Some("name,model,input")),
         )
         .unwrap();
-        assert_eq!(records[0].transport, Some(vec!["telnet".to_string()]));
-        assert_eq!(
-            records[1].transport,
-            Some(vec!["ssh".to_string(), "telnet".to_string()])
-        );
+        let names = |names: &[&str]| {
+            Some(crate::Transports::Many(
+                names.iter().map(|n| n.to_string()).collect(),
+            ))
+        };
+        assert_eq!(records[0].transport, names(&["telnet"]));
+        assert_eq!(records[1].transport, names(&["ssh", "telnet"]));
         assert_eq!(records[2].transport, None);
         let records = parse(
             "name,model,transport,telnet_port\nts-1,ios,TELNET,2323\n",
             &csv(),
         )
         .unwrap();
-        assert_eq!(records[0].transport, Some(vec!["telnet".to_string()]));
+        assert_eq!(records[0].transport, names(&["telnet"]));
         assert_eq!(records[0].telnet_port, Some(2323));
         let err = parse("name,model,transport\nts-1,ios,rlogin\n", &csv())
             .unwrap_err()

@@ -129,6 +129,17 @@ pub enum Transports {
 }
 
 impl Transports {
+    /// A list written in one field or flag (`ssh,telnet`, `ssh telnet`,
+    /// `ssh;telnet`), as `devices import` and `devices add` take it.
+    pub fn from_list(text: &str) -> Transports {
+        Transports::Many(
+            text.split([',', ' ', ';'])
+                .filter(|n| !n.is_empty())
+                .map(String::from)
+                .collect(),
+        )
+    }
+
     /// The names, checked: each `ssh` or `telnet`, none twice, at least one.
     pub fn resolve(&self) -> Result<Vec<Transport>, String> {
         let names: Vec<&str> = match self {

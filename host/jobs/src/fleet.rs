@@ -230,11 +230,7 @@ impl Fleet {
         notes: &mut Vec<(Level, String)>,
     ) -> Result<Box<dyn DeviceSession>, DeviceFailure> {
         let target = &device.target;
-        let transports: &[Transport] = if target.transports.is_empty() {
-            &[Transport::Ssh]
-        } else {
-            &target.transports
-        };
+        let transports = &target.transports;
         let mut tried: Vec<String> = Vec::new();
         for (i, &transport) in transports.iter().enumerate() {
             let attempt = match transport {

@@ -180,16 +180,9 @@ pub(crate) async fn devices(config: &Config, command: DevicesCommand) -> anyhow:
             transport,
             telnet_port,
         } => {
-            let settings = transport_settings(
-                transport.as_deref().map(|t| {
-                    t.split([',', ' '])
-                        .filter(|n| !n.is_empty())
-                        .map(String::from)
-                        .collect()
-                }),
-                telnet_port,
-            )
-            .map_err(|problem| anyhow::anyhow!("--{problem}"))?;
+            let settings =
+                transport_settings(transport.as_deref().map(Transports::from_list), telnet_port)
+                    .map_err(|problem| anyhow::anyhow!("--{problem}"))?;
             let mut map = BTreeMap::new();
             for v in vars {
                 let (k, val) = v
@@ -310,10 +303,9 @@ impl Logins {
 /// The stored settings of a device given `transport` and `telnet_port`
 /// (checked: the error names the key).
 fn transport_settings(
-    transport: Option<Vec<String>>,
+    transport: Option<Transports>,
     telnet_port: Option<u16>,
 ) -> Result<Entry, String> {
-    let transport = transport.map(Transports::Many);
     if let Some(t) = &transport {
         t.resolve()?;
     }
