@@ -10,7 +10,9 @@
 /// Every Netmiko device type that a bundled driver serves, and its model.
 pub const NETMIKO_ALIASES: &[(&str, &str)] = &[
     ("adtran_os", "adtran"),
+    ("adva_fsp150f3", "adva"),
     ("alcatel_aos", "aos7"),
+    ("allied_telesis_awplus", "awplus"),
     ("apc_aos", "apcaos"),
     ("arista_eos", "eos"),
     ("aruba_aoscx", "aoscx"),
@@ -28,12 +30,14 @@ pub const NETMIKO_ALIASES: &[(&str, &str)] = &[
     ("cisco_nxos", "nxos"),
     ("cisco_s200", "ciscosmb"),
     ("cisco_s300", "ciscosmb"),
+    ("cisco_wlc", "aireos"),
     ("cisco_xe", "ios"),
     ("cisco_xr", "iosxr"),
     ("cumulus_linux", "cumulus"),
     ("dell_dnos9", "dnos"),
     ("dell_force10", "ftos"),
     ("dell_os10", "os10"),
+    ("dell_os6", "os6"),
     ("dell_os9", "dnos"),
     ("extreme", "xos"),
     ("extreme_exos", "xos"),
@@ -43,7 +47,7 @@ pub const NETMIKO_ALIASES: &[(&str, &str)] = &[
     ("fortinet", "fortigate"),
     ("garderos_grs", "garderos"),
     ("h3c_comware", "h3c"),
-    ("hp_comware", "h3c"),
+    ("hp_comware", "comware"),
     ("hp_procurve", "procurve"),
     ("juniper", "junos"),
     ("juniper_junos", "junos"),
@@ -68,11 +72,9 @@ const NETMIKO_WITHOUT_DRIVER: &[&str] = &[
     "a10",
     "accedian",
     "adva_fsp150f2",
-    "adva_fsp150f3",
     "alaxala_ax26s",
     "alaxala_ax36s",
     "alcatel_sros",
-    "allied_telesis_awplus",
     "apresia_aeos",
     "arris_cer",
     "audiocode_66",
@@ -95,11 +97,9 @@ const NETMIKO_WITHOUT_DRIVER: &[&str] = &[
     "cisco_apic",
     "cisco_tp",
     "cisco_viptela",
-    "cisco_wlc",
     "cloudgenix_ion",
     "coriant",
     "dell_isilon",
-    "dell_os6",
     "dell_powerconnect",
     "dell_sonic",
     "digi_transport",
@@ -276,6 +276,11 @@ mod tests {
         assert_eq!(netmiko("juniper_junos"), Alias::Model("junos"));
         assert_eq!(netmiko("sophos_sfos"), Alias::NoDriver);
         assert_eq!(netmiko("cisco_xr"), Alias::Model("iosxr"));
+        assert_eq!(netmiko("cisco_wlc_ssh"), Alias::Model("aireos"));
+        assert_eq!(netmiko("hp_comware"), Alias::Model("comware"));
+        assert_eq!(netmiko("h3c_comware"), Alias::Model("h3c"));
+        assert_eq!(netmiko("adva_fsp150f3"), Alias::Model("adva"));
+        assert_eq!(netmiko("adva_fsp150f2"), Alias::NoDriver);
         assert_eq!(
             netmiko("cisco_ios_telnet"),
             Alias::Telnet("cisco_ios".into())
