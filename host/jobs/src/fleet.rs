@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use netraven_driver_sdk::{Backup, Level};
-use tokio::sync::Semaphore;
 
 use netraven_driver_sdk::{DriverInfo, Mode};
 use netraven_inventory::Device;
@@ -336,28 +335,36 @@ impl Fleet {
         concurrency: usize,
         mut done: impl FnMut(&DeviceResult),
     ) -> Vec<DeviceResult> {
-        let gate = Arc::new(Semaphore::new(concurrency.max(1)));
+        // At most `concurrency` tasks exist at once: a device not started
+        // yet costs nothing but its entry in `devices` (10,000 waiting
+        // tasks would hold 10,000 futures).
+        let concurrency = concurrency.max(1);
         let mut tasks = tokio::task::JoinSet::new();
         let count = devices.len();
-        for (index, device) in devices.into_iter().enumerate() {
-            let fleet = self.clone();
-            let gate = gate.clone();
-            tasks.spawn(async move {
-                let _permit = gate.acquire_owned().await;
-                let started = Instant::now();
-                let outcome = fleet.backup(&device).await;
-                let result = DeviceResult {
-                    name: device.name,
-                    group: device.group,
-                    model: device.model,
-                    outcome,
-                    duration: started.elapsed(),
-                };
-                (index, result)
-            });
-        }
+        let mut waiting = devices.into_iter().enumerate();
         let mut results: Vec<Option<DeviceResult>> = (0..count).map(|_| None).collect();
-        while let Some(joined) = tasks.join_next().await {
+        loop {
+            while tasks.len() < concurrency {
+                let Some((index, device)) = waiting.next() else {
+                    break;
+                };
+                let fleet = self.clone();
+                tasks.spawn(async move {
+                    let started = Instant::now();
+                    let outcome = fleet.backup(&device).await;
+                    let result = DeviceResult {
+                        name: device.name,
+                        group: device.group,
+                        model: device.model,
+                        outcome,
+                        duration: started.elapsed(),
+                    };
+                    (index, result)
+                });
+            }
+            let Some(joined) = tasks.join_next().await else {
+                break;
+            };
             match joined {
                 Ok((index, result)) => {
                     done(&result);

@@ -268,33 +268,43 @@ impl Worker {
         let creds = Arc::new(creds);
         let mut tasks = tokio::task::JoinSet::new();
         let ran = pending.len();
-        for name in pending {
-            let ctx = DeviceContext {
-                job: id,
-                fleet: fleet.clone(),
-                redactor: self.redactor.clone(),
-                writer: self.writer.sender(),
-                archive: archive.as_ref().map(ArchiveWriter::sender),
-                config: config.clone(),
-                commands: commands.clone(),
-                progress: progress.clone(),
-                total,
-                gate: gate.clone(),
-                secrets: Vec::new(),
+        // Tasks are spawned as room frees up, up to twice the concurrency:
+        // the permits bound the devices at work, the extra tasks wait for a
+        // permit or for a retry, and a device not started yet costs only
+        // its name (10,000 waiting tasks would hold 10,000 futures).
+        let room = self.config.worker.concurrency.max(1) * 2;
+        let mut waiting = pending.into_iter();
+        loop {
+            while tasks.len() < room {
+                let Some(name) = waiting.next() else {
+                    break;
+                };
+                let ctx = DeviceContext {
+                    job: id,
+                    fleet: fleet.clone(),
+                    redactor: self.redactor.clone(),
+                    writer: self.writer.sender(),
+                    archive: archive.as_ref().map(ArchiveWriter::sender),
+                    config: config.clone(),
+                    commands: commands.clone(),
+                    progress: progress.clone(),
+                    total,
+                    gate: gate.clone(),
+                    secrets: Vec::new(),
+                };
+                let (rows, creds) = (rows.clone(), creds.clone());
+                let span = tracing::info_span!("device", device = %name);
+                tasks.spawn(
+                    async move {
+                        let device = resolve(&name, &rows, &creds, &ctx.config);
+                        ctx.work(name, device).await;
+                    }
+                    .instrument(span),
+                );
+            }
+            let Some(joined) = tasks.join_next().await else {
+                break;
             };
-            let (rows, creds) = (rows.clone(), creds.clone());
-            let span = tracing::info_span!("device", device = %name);
-            tasks.spawn(
-                async move {
-                    // Resolved here, not up front: 10,000 targets need not
-                    // all sit in memory while the first devices run.
-                    let device = resolve(&name, &rows, &creds, &ctx.config);
-                    ctx.work(name, device).await;
-                }
-                .instrument(span),
-            );
-        }
-        while let Some(joined) = tasks.join_next().await {
             if let Err(e) = joined {
                 // The device has no result: the summary counts it failed and
                 // a rerun of the job does it again.

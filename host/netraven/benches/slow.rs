@@ -8,8 +8,9 @@
 //! For each concurrency C it reports the wall time against the ideal
 //! (N x per-device time / C, where a device takes the login delay plus one
 //! latency per command the driver sends), devices/s, client CPU per device,
-//! the peak RSS and the memory per device in flight ((peak - idle) / C),
-//! and the failures, which must be 0. The sandbox pool gets C slots.
+//! the simulator's CPU per device (it shares the machine), the peak RSS and
+//! the memory per device in flight ((peak - idle) / C), and the failures,
+//! which must be 0. The sandbox pool gets C slots.
 //!
 //! `cargo bench -p netraven --bench slow -- 10000 200 500 500,1000,2000,5000`
 //! (devices, latency ms, login ms, concurrencies). `NETRAVEN_BENCH_THREADS=N`
@@ -33,12 +34,20 @@ use common::root;
 /// (its `exit` gets no reply: the device hangs up).
 const COMMANDS: u32 = 6;
 
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
+/// CPU seconds (user + system) of a process: `self` or a pid.
+fn cpu_seconds_of(process: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{process}/stat")).unwrap_or_default();
+    if stat.is_empty() {
+        return f64::NAN;
+    }
     let rest = &stat[stat.rfind(')').unwrap() + 2..];
     let fields: Vec<&str> = rest.split_whitespace().collect();
     let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
     ticks / 100.0
+}
+
+fn cpu_seconds() -> f64 {
+    cpu_seconds_of("self")
 }
 
 /// VmHWM or VmRSS of this process, MiB.
@@ -101,6 +110,7 @@ fn main() {
         .unwrap();
     assert!(ready.starts_with("ready"), "simulator said {ready:?}");
     let devices = inventory::load(&inventory_file).unwrap();
+    let sim_pid = sim.id().to_string();
 
     // `[worker] threads`, unless NETRAVEN_BENCH_THREADS says otherwise.
     let threads = std::env::var("NETRAVEN_BENCH_THREADS")
@@ -115,8 +125,16 @@ fn main() {
         per_device.as_secs_f64()
     );
     println!(
-        "{:>6}  {:>7}  {:>7}  {:>6}  {:>9}  {:>9}  {:>9}  {:>10}  failed",
-        "C", "wall s", "ideal s", "x", "devices/s", "CPU ms/d", "peak MiB", "KiB/flight"
+        "{:>6}  {:>7}  {:>7}  {:>6}  {:>9}  {:>9}  {:>9}  {:>9}  {:>10}  failed",
+        "C",
+        "wall s",
+        "ideal s",
+        "x",
+        "devices/s",
+        "CPU ms/d",
+        "sim ms/d",
+        "peak MiB",
+        "KiB/flight"
     );
     rt.block_on(async {
         for &concurrency in &concurrencies {
@@ -138,10 +156,12 @@ fn main() {
             let idle = memory_mib("VmRSS:");
             reset_peak();
             let cpu0 = cpu_seconds();
+            let sim_cpu0 = cpu_seconds_of(&sim_pid);
             let started = Instant::now();
             let results = fleet.backup_all(devices.clone(), concurrency, |_| {}).await;
             let wall = started.elapsed();
             let cpu = cpu_seconds() - cpu0;
+            let sim_cpu = cpu_seconds_of(&sim_pid) - sim_cpu0;
             let peak = memory_mib("VmHWM:");
             let failed = results.iter().filter(|r| r.outcome.is_err()).count();
             if let Some(r) = results.iter().find(|r| r.outcome.is_err()) {
@@ -149,12 +169,13 @@ fn main() {
             }
             let ideal = per_device.as_secs_f64() * count as f64 / concurrency as f64;
             println!(
-                "{concurrency:>6}  {:>7.1}  {:>7.1}  {:>6.2}  {:>9.1}  {:>9.2}  {:>9.0}  {:>10.0}  {failed}",
+                "{concurrency:>6}  {:>7.1}  {:>7.1}  {:>6.2}  {:>9.1}  {:>9.2}  {:>9.2}  {:>9.0}  {:>10.0}  {failed}",
                 wall.as_secs_f64(),
                 ideal,
                 wall.as_secs_f64() / ideal,
                 count as f64 / wall.as_secs_f64(),
                 cpu * 1000.0 / count as f64,
+                sim_cpu * 1000.0 / count as f64,
                 peak,
                 (peak - idle) * 1024.0 / concurrency as f64,
             );

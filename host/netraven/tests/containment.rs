@@ -258,3 +258,71 @@ async fn a_cache_entry_others_can_write_is_not_loaded() {
     let mode = std::fs::metadata(&entry).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
 }
+
+/// `driver build` writes each driver's description into its file; a job's
+/// catalog routes models by it without compiling, compiles the driver for
+/// the first device that needs it, and refuses a description that does not
+/// match what the driver itself says.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_described_driver_is_compiled_only_when_a_device_needs_it() {
+    use netraven_sandbox::cache::Origin;
+    use netraven_sandbox::catalog::{self, Catalog};
+    let dir = support::drivers_dir(&["ios"]);
+    let cache = dir.path().join("cache");
+    let runtime = netraven_sandbox::Runtime::new(support::config(dir.path(), &cache)).unwrap();
+    let eager = Catalog::load_dir(&runtime, dir.path()).await.unwrap();
+    let plain = std::fs::read(&eager.drivers[0].file).unwrap();
+    catalog::describe(&runtime, &eager.drivers[0]).unwrap();
+    let described = std::fs::read(&eager.drivers[0].file).unwrap();
+    assert!(described.len() > plain.len() && described.starts_with(&plain));
+
+    // As after an upgrade of netraven: nothing compiled for this engine.
+    std::fs::remove_dir_all(&cache).unwrap();
+    let index = Catalog::index_dir(&runtime, dir.path()).await.unwrap();
+    assert!(index.problems.is_empty(), "{:?}", index.problems);
+    let driver = index.for_model("iosxe").expect("routed by its description");
+    assert_eq!(driver.origin, Origin::Described);
+    assert_eq!(driver.info, eager.drivers[0].info);
+    assert!(driver.compiled().is_none());
+    assert!(!cache.exists(), "nothing compiled before a device needs it");
+    let mut instance = DriverInstance::new(&runtime, driver, ios_session("#"), "sw1")
+        .await
+        .expect("compiled on first use");
+    assert!(driver.compiled().is_some());
+    let backup = instance
+        .backup(&device("sw1", "ios"))
+        .await
+        .expect("backup");
+    assert!(backup.config.contains("hostname"), "{}", backup.config);
+
+    // A description that claims another model than info() does.
+    let mut tampered = described.clone();
+    let at = described
+        .windows(7)
+        .position(|w| w == b"\"iosxe\"")
+        .expect("models in the description");
+    tampered[at + 5] = b'f';
+    std::fs::write(&eager.drivers[0].file, &tampered).unwrap();
+    let index = Catalog::index_dir(&runtime, dir.path()).await.unwrap();
+    let driver = index
+        .for_model("iosxf")
+        .expect("routed by the forged description");
+    let failure = DriverInstance::new(&runtime, driver, ios_session("#"), "sw1")
+        .await
+        .err()
+        .expect("refused");
+    assert_eq!(failure.class, ErrorClass::NoDriver);
+    assert!(
+        failure
+            .message
+            .contains("does not match what its info() says"),
+        "{failure}"
+    );
+    let eager = Catalog::load_dir(&runtime, dir.path()).await.unwrap();
+    assert!(eager.drivers.is_empty());
+    assert!(
+        matches!(eager.problems[0].error, LoadError::Description { .. }),
+        "{}",
+        eager.problems[0]
+    );
+}

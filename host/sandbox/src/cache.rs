@@ -33,6 +33,9 @@ pub enum CacheError {
 pub enum Origin {
     Cached,
     Compiled,
+    /// Known by the description `driver build` wrote into it; compiled
+    /// (or taken from the cache) when a device first needs it.
+    Described,
 }
 
 pub struct ComponentCache {
@@ -83,6 +86,12 @@ impl ComponentCache {
             tracing::warn!("{e}; drivers will be compiled again next start");
         }
         Ok((component, Origin::Compiled))
+    }
+
+    /// File `compiled` (a serialized component of this engine) as the
+    /// entry for the file whose sha256 is `sha256`.
+    pub fn store_entry(&self, sha256: &str, compiled: &[u8]) -> Result<(), CacheError> {
+        self.store(&self.entry(sha256), compiled)
     }
 
     fn store(&self, entry: &Path, bytes: &[u8]) -> Result<(), CacheError> {

@@ -2,11 +2,20 @@
 //! loaded from the cache) and asked for its `info()`. A broken or
 //! incompatible file is reported by name and skipped; it never stops the
 //! other drivers from loading.
+//!
+//! `netraven driver build` writes what `info()` said into the file it
+//! installs, as a custom section ([`INFO_SECTION`]). A job reads the
+//! drivers directory with [`Catalog::index_dir`]: a described driver is
+//! routed to by that description and compiled only when a device first
+//! needs it, so a job over one model does not compile fifty drivers before
+//! its first device (after an upgrade of `netraven`, or with the cache
+//! emptied). The first instance checks the description against the
+//! driver's own `info()`.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use netraven_driver_sdk::{DriverInfo, LoginPrompts, SessionError};
+use netraven_driver_sdk::{DriverInfo, LoginPrompts, Mode, SessionError};
 use netraven_session::DeviceFailure;
 use sha2::{Digest, Sha256};
 use wasmtime::component::Component;
@@ -18,20 +27,127 @@ use super::{CONTRACT_VERSION, NetravenDriverPre, Runtime};
 /// Deadline for the `info()` call made while loading a driver.
 const LOAD_BUDGET: Duration = Duration::from_secs(5);
 
-/// A driver ready to instantiate.
+/// The custom section `netraven driver build` adds to each driver it
+/// installs: what the driver's `info()` and login prompts gave, as JSON.
+pub const INFO_SECTION: &str = "netraven-driver-info";
+
+/// A driver ready to instantiate (or, when known by its description, to
+/// compile on first use).
 pub struct LoadedDriver {
     pub info: DriverInfo,
     pub file: PathBuf,
     pub sha256: String,
     /// The `netraven:driver` version the driver was built against.
     pub contract: String,
+    /// Compiled or taken from the cache at load; `Described` when only its
+    /// description was read (it is compiled when a device needs it).
     pub origin: Origin,
     pub load_time: Duration,
-    pub pre: NetravenDriverPre<super::DeviceState>,
     /// How its device asks for credentials on a terminal login (telnet):
     /// what the driver declares, or the SDK's defaults for a driver built
     /// before drivers could.
     pub login: LoginPrompts,
+    ready: tokio::sync::OnceCell<NetravenDriverPre<super::DeviceState>>,
+}
+
+/// A driver's description in its [`INFO_SECTION`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+struct Description {
+    contract: String,
+    name: String,
+    version: String,
+    models: Vec<String>,
+    prompt: String,
+    comment_prefix: String,
+    exec: bool,
+    login_username: String,
+    login_password: String,
+}
+
+impl Description {
+    fn of(driver: &LoadedDriver) -> Description {
+        Description {
+            contract: driver.contract.clone(),
+            name: driver.info.name.clone(),
+            version: driver.info.version.clone(),
+            models: driver.info.models.clone(),
+            prompt: driver.info.prompt.clone(),
+            comment_prefix: driver.info.comment_prefix.clone(),
+            exec: driver.info.mode == Mode::Exec,
+            login_username: driver.login.username.clone(),
+            login_password: driver.login.password.clone(),
+        }
+    }
+
+    fn info(&self) -> DriverInfo {
+        DriverInfo {
+            name: self.name.clone(),
+            version: self.version.clone(),
+            models: self.models.clone(),
+            prompt: self.prompt.clone(),
+            comment_prefix: self.comment_prefix.clone(),
+            mode: if self.exec { Mode::Exec } else { Mode::Shell },
+        }
+    }
+}
+
+impl LoadedDriver {
+    /// The compiled driver, if it has been compiled (or taken from the
+    /// cache) yet.
+    pub fn compiled(&self) -> Option<&NetravenDriverPre<super::DeviceState>> {
+        self.ready.get()
+    }
+
+    /// The compiled driver: compiled (or taken from the cache) on the
+    /// first call for a driver known by its description, whose
+    /// description must then match what its `info()` says.
+    pub(crate) async fn prepare(
+        &self,
+        runtime: &Runtime,
+    ) -> Result<&NetravenDriverPre<super::DeviceState>, LoadError> {
+        self.ready
+            .get_or_try_init(|| async {
+                let wasm = std::fs::read(&self.file).map_err(LoadError::Read)?;
+                if sha256_hex(&wasm) != self.sha256 {
+                    return Err(LoadError::Changed);
+                }
+                let engine = runtime.engine.clone();
+                let cache_dir = runtime.config.cache_dir.clone();
+                let sha256 = self.sha256.clone();
+                // Compiling takes a tenth of a second or more: off the event
+                // loop, where other devices are talking.
+                let (component, _) = tokio::task::spawn_blocking(move || {
+                    ComponentCache::new(&engine, &cache_dir).load(&engine, &wasm, &sha256)
+                })
+                .await
+                .map_err(|e| LoadError::Cache(CacheError::Compile(e.to_string())))??;
+                let pre = prepared(runtime, &component)?;
+                let budget = runtime.config.deadline().min(LOAD_BUDGET);
+                let mut instance = DriverInstance::instantiate(
+                    runtime,
+                    &pre,
+                    self,
+                    Box::new(NoDevice),
+                    "load",
+                    budget,
+                )
+                .await
+                .map_err(LoadError::Instantiate)?;
+                let info = instance.info().await.map_err(LoadError::Info)?;
+                let login = instance
+                    .login_prompts(&self.contract)
+                    .await
+                    .map_err(LoadError::Info)?
+                    .unwrap_or_default();
+                if info != self.info || login != self.login {
+                    return Err(LoadError::Description {
+                        section: INFO_SECTION,
+                    });
+                }
+                Ok(pre)
+            })
+            .await
+    }
 }
 
 /// Why no loaded driver serves a model name, with the closest models that
@@ -97,6 +213,12 @@ pub enum LoadError {
     Prompt(SessionError),
     #[error("login prompts: {0}")]
     LoginPrompt(SessionError),
+    #[error(
+        "its {section} section does not match what its info() says; install it again with `netraven driver build`"
+    )]
+    Description { section: &'static str },
+    #[error("changed on disk since the drivers were loaded; run the job again")]
+    Changed,
     #[error("driver name {name:?} is already taken by {}; skipped", other.display())]
     NameTaken { name: String, other: PathBuf },
     #[error(
@@ -118,8 +240,23 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// Load every `*.wasm` directly inside `dir`, in file-name order.
+    /// Load every `*.wasm` directly inside `dir`, in file-name order,
+    /// compiling each (or taking it from the cache).
     pub async fn load_dir(runtime: &Runtime, dir: &Path) -> Result<Catalog, LoadProblem> {
+        Self::read_dir(runtime, dir, Compile::Now).await
+    }
+
+    /// Like [`Catalog::load_dir`], but a driver described by `driver build`
+    /// is only read: it is compiled when a device first needs it.
+    pub async fn index_dir(runtime: &Runtime, dir: &Path) -> Result<Catalog, LoadProblem> {
+        Self::read_dir(runtime, dir, Compile::WhenNeeded).await
+    }
+
+    async fn read_dir(
+        runtime: &Runtime,
+        dir: &Path,
+        when: Compile,
+    ) -> Result<Catalog, LoadProblem> {
         let entries = std::fs::read_dir(dir).map_err(|e| LoadProblem {
             file: dir.to_path_buf(),
             error: LoadError::Dir(e),
@@ -131,14 +268,18 @@ impl Catalog {
         files.sort();
         let mut catalog = Catalog::default();
         for file in files {
-            catalog.add_file(runtime, &file).await;
+            catalog.add(runtime, &file, when).await;
         }
         Ok(catalog)
     }
 
     /// Load one file; a problem is recorded, not returned.
     pub async fn add_file(&mut self, runtime: &Runtime, file: &Path) {
-        match load(runtime, file).await {
+        self.add(runtime, file, Compile::Now).await;
+    }
+
+    async fn add(&mut self, runtime: &Runtime, file: &Path, when: Compile) {
+        match load(runtime, file, when).await {
             Ok(driver) => {
                 if let Some(other) = self
                     .drivers
@@ -251,19 +392,45 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-async fn load(runtime: &Runtime, file: &Path) -> Result<LoadedDriver, LoadError> {
+/// Whether a described driver is compiled at load or when first needed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Compile {
+    Now,
+    WhenNeeded,
+}
+
+async fn load(runtime: &Runtime, file: &Path, when: Compile) -> Result<LoadedDriver, LoadError> {
     let started = Instant::now();
     let wasm = std::fs::read(file).map_err(LoadError::Read)?;
     check_header(&wasm)?;
     let sha256 = sha256_hex(&wasm);
+    if when == Compile::WhenNeeded
+        && let Some(description) = custom_section(&wasm, INFO_SECTION)
+            .and_then(|d| serde_json::from_slice::<Description>(d).ok())
+        && compatible(&description.contract, CONTRACT_VERSION)
+    {
+        let info = description.info();
+        check_info(&info)?;
+        let login = LoginPrompts {
+            username: description.login_username.clone(),
+            password: description.login_password.clone(),
+        };
+        check_login(&login)?;
+        return Ok(LoadedDriver {
+            info,
+            file: file.to_path_buf(),
+            sha256,
+            contract: description.contract,
+            origin: Origin::Described,
+            load_time: started.elapsed(),
+            login,
+            ready: tokio::sync::OnceCell::new(),
+        });
+    }
     let cache = ComponentCache::new(&runtime.engine, &runtime.config.cache_dir);
     let (component, origin) = cache.load(&runtime.engine, &wasm, &sha256)?;
     let contract = contract_version(runtime, &component)?;
-    let pre = runtime
-        .linker
-        .instantiate_pre(&component)
-        .map_err(|e| LoadError::Imports(format!("{e:#}")))?;
-    let pre = NetravenDriverPre::new(pre).map_err(|e| LoadError::World(format!("{e:#}")))?;
+    let pre = prepared(runtime, &component)?;
     let mut driver = LoadedDriver {
         info: DriverInfo::shell("", "", &[], "", ""),
         file: file.to_path_buf(),
@@ -271,35 +438,147 @@ async fn load(runtime: &Runtime, file: &Path) -> Result<LoadedDriver, LoadError>
         contract,
         origin,
         load_time: Duration::ZERO,
-        pre,
         login: LoginPrompts::default(),
+        ready: tokio::sync::OnceCell::new(),
     };
     // `info()` is pure: it gets a short budget so a spinning driver cannot
     // stall start-up for a whole device deadline.
     let budget = runtime.config.deadline().min(LOAD_BUDGET);
     let mut instance =
-        DriverInstance::with_budget(runtime, &driver, Box::new(NoDevice), "load", budget)
+        DriverInstance::instantiate(runtime, &pre, &driver, Box::new(NoDevice), "load", budget)
             .await
             .map_err(LoadError::Instantiate)?;
     driver.info = instance.info().await.map_err(LoadError::Info)?;
-    if driver.info.name.is_empty() || driver.info.models.is_empty() {
-        return Err(LoadError::Unnamed);
-    }
-    netraven_driver_sdk::harness::engine::compile(&driver.info.prompt)
-        .map_err(LoadError::Prompt)?;
+    check_info(&driver.info)?;
     if let Some(login) = instance
         .login_prompts(&driver.contract)
         .await
         .map_err(LoadError::Info)?
     {
-        for pattern in [&login.username, &login.password] {
-            netraven_driver_sdk::harness::engine::compile(pattern)
-                .map_err(LoadError::LoginPrompt)?;
-        }
+        check_login(&login)?;
         driver.login = login;
     }
+    // A description that disagrees with the driver is refused here too,
+    // so that `drivers list` says so before a job does.
+    if let Some(section) = custom_section(&wasm, INFO_SECTION) {
+        let agrees = serde_json::from_slice::<Description>(section)
+            .is_ok_and(|d| d == Description::of(&driver));
+        if !agrees {
+            return Err(LoadError::Description {
+                section: INFO_SECTION,
+            });
+        }
+    }
+    drop(instance);
+    let _ = driver.ready.set(pre);
     driver.load_time = started.elapsed();
     Ok(driver)
+}
+
+/// The component checked against the contract and ready to instantiate.
+fn prepared(
+    runtime: &Runtime,
+    component: &Component,
+) -> Result<NetravenDriverPre<super::DeviceState>, LoadError> {
+    let pre = runtime
+        .linker
+        .instantiate_pre(component)
+        .map_err(|e| LoadError::Imports(format!("{e:#}")))?;
+    NetravenDriverPre::new(pre).map_err(|e| LoadError::World(format!("{e:#}")))
+}
+
+fn check_info(info: &DriverInfo) -> Result<(), LoadError> {
+    if info.name.is_empty() || info.models.is_empty() {
+        return Err(LoadError::Unnamed);
+    }
+    netraven_driver_sdk::harness::engine::compile(&info.prompt).map_err(LoadError::Prompt)?;
+    Ok(())
+}
+
+fn check_login(login: &LoginPrompts) -> Result<(), LoadError> {
+    for pattern in [&login.username, &login.password] {
+        netraven_driver_sdk::harness::engine::compile(pattern).map_err(LoadError::LoginPrompt)?;
+    }
+    Ok(())
+}
+
+/// Write `driver`'s description into its file as an [`INFO_SECTION`]
+/// (replacing the file atomically), and file its compiled form in the
+/// cache under the new file's sha256: a custom section changes no code.
+/// A file that already has the section is left as it is.
+pub fn describe(runtime: &Runtime, driver: &LoadedDriver) -> Result<(), LoadError> {
+    let mut wasm = std::fs::read(&driver.file).map_err(LoadError::Read)?;
+    if custom_section(&wasm, INFO_SECTION).is_some() {
+        return Ok(());
+    }
+    let Some(pre) = driver.compiled() else {
+        return Ok(());
+    };
+    let description = serde_json::to_vec(&Description::of(driver))
+        .map_err(|e| LoadError::Read(std::io::Error::other(e)))?;
+    append_custom_section(&mut wasm, INFO_SECTION, &description);
+    let partial = driver.file.with_extension("wasm.partial");
+    std::fs::write(&partial, &wasm).map_err(LoadError::Read)?;
+    std::fs::rename(&partial, &driver.file).map_err(LoadError::Read)?;
+    if let Ok(compiled) = pre.instance_pre().component().serialize() {
+        ComponentCache::new(&runtime.engine, &runtime.config.cache_dir)
+            .store_entry(&sha256_hex(&wasm), &compiled)?;
+    }
+    Ok(())
+}
+
+/// The payload of the custom section `name` of a wasm module or component:
+/// sections are an id byte, a LEB128 size and the body; a custom section
+/// (id 0) starts its body with its name.
+fn custom_section<'a>(wasm: &'a [u8], name: &str) -> Option<&'a [u8]> {
+    let mut rest = wasm.get(8..)?;
+    while let Some((&id, after_id)) = rest.split_first() {
+        let (size, used) = leb128(after_id)?;
+        let body = after_id.get(used..used.checked_add(size)?)?;
+        if id == 0 {
+            let (length, used) = leb128(body)?;
+            let found = body.get(used..used.checked_add(length)?)?;
+            if found == name.as_bytes() {
+                return body.get(used + length..);
+            }
+        }
+        rest = &after_id[used + size..];
+    }
+    None
+}
+
+fn append_custom_section(wasm: &mut Vec<u8>, name: &str, payload: &[u8]) {
+    let mut body = Vec::with_capacity(name.len() + payload.len() + 5);
+    push_leb128(&mut body, name.len());
+    body.extend_from_slice(name.as_bytes());
+    body.extend_from_slice(payload);
+    wasm.push(0);
+    push_leb128(wasm, body.len());
+    wasm.extend_from_slice(&body);
+}
+
+/// An unsigned LEB128 number (at most 32 bits) and the bytes it took.
+fn leb128(bytes: &[u8]) -> Option<(usize, usize)> {
+    let mut value: u64 = 0;
+    for (i, &b) in bytes.iter().enumerate().take(5) {
+        value |= u64::from(b & 0x7f) << (7 * i);
+        if b & 0x80 == 0 {
+            return usize::try_from(value).ok().map(|v| (v, i + 1));
+        }
+    }
+    None
+}
+
+fn push_leb128(out: &mut Vec<u8>, mut value: usize) {
+    loop {
+        let byte = (value & 0x7f) as u8;
+        value >>= 7;
+        if value == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
 }
 
 /// The `netraven:driver` version in the component's export names, checked
@@ -349,7 +628,37 @@ fn compatible(driver: &str, host: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::compatible;
+    use super::{append_custom_section, compatible, custom_section, leb128};
+
+    /// A component header and one (empty) core-module section.
+    const COMPONENT: &[u8] = &[0, b'a', b's', b'm', 0x0d, 0, 1, 0, 1, 0];
+
+    #[test]
+    fn a_custom_section_is_found_by_name_after_other_sections() {
+        let mut wasm = COMPONENT.to_vec();
+        append_custom_section(&mut wasm, "other", b"x");
+        // A payload past 127 bytes takes a two-byte size.
+        let payload = vec![b'a'; 300];
+        append_custom_section(&mut wasm, "netraven-driver-info", &payload);
+        assert_eq!(
+            custom_section(&wasm, "netraven-driver-info"),
+            Some(&payload[..])
+        );
+        assert_eq!(custom_section(&wasm, "other"), Some(&b"x"[..]));
+        assert_eq!(custom_section(&wasm, "missing"), None);
+        assert_eq!(custom_section(COMPONENT, "netraven-driver-info"), None);
+    }
+
+    #[test]
+    fn a_truncated_section_is_not_read_past_the_end() {
+        let mut wasm = COMPONENT.to_vec();
+        append_custom_section(&mut wasm, "netraven-driver-info", b"{}");
+        for cut in 8..wasm.len() {
+            assert_eq!(custom_section(&wasm[..cut], "netraven-driver-info"), None);
+        }
+        assert_eq!(leb128(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x01]), None);
+        assert_eq!(leb128(&[0xac, 0x02]), Some((300, 2)));
+    }
 
     #[test]
     fn old_minor_loads_new_minor_and_other_major_do_not() {

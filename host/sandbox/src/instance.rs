@@ -25,7 +25,7 @@ use wasmtime_wasi::{HostMonotonicClock, HostWallClock, WasiCtx, WasiCtxView, Was
 
 use super::bindings::NetravenDriver;
 use super::bindings::netraven::driver::{session as host, text as text_host, types as wit};
-use super::{LoadedDriver, Runtime};
+use super::{LoadedDriver, NetravenDriverPre, Runtime};
 use netraven_session::{DeviceFailure, DeviceSession, ErrorClass};
 
 /// Most log lines kept per device, and most bytes per line: a chatty
@@ -530,9 +530,34 @@ impl DriverInstance {
         Self::with_budget(runtime, driver, session, device, runtime.config.deadline()).await
     }
 
-    /// [`DriverInstance::new`] with its own deadline.
+    /// [`DriverInstance::new`] with its own deadline. A driver the catalog
+    /// knows only by the description `driver build` gave it is compiled
+    /// (or taken from the cache) first, once, for whichever device needs
+    /// it first.
     pub async fn with_budget(
         runtime: &Runtime,
+        driver: &LoadedDriver,
+        session: impl Into<Link>,
+        device: &str,
+        budget: Duration,
+    ) -> Result<DriverInstance, DeviceFailure> {
+        let pre = driver.prepare(runtime).await.map_err(|e| {
+            DeviceFailure::new(
+                ErrorClass::NoDriver,
+                format!(
+                    "driver {} ({}) did not load: {e}",
+                    driver.info.name,
+                    driver.file.display()
+                ),
+            )
+        })?;
+        Self::instantiate(runtime, pre, driver, session, device, budget).await
+    }
+
+    /// Instantiate the compiled `pre` of `driver`.
+    pub(crate) async fn instantiate(
+        runtime: &Runtime,
+        pre: &NetravenDriverPre<DeviceState>,
         driver: &LoadedDriver,
         session: impl Into<Link>,
         device: &str,
@@ -592,8 +617,7 @@ impl DriverInstance {
                 format!("driver {} cannot be instantiated: {e:#}", driver.info.name),
             )
         };
-        let instance = driver
-            .pre
+        let instance = pre
             .instance_pre()
             .instantiate_async(&mut store)
             .await

@@ -1,54 +1,115 @@
 #!/usr/bin/env bash
-# NetRaven against Netmiko, scrapli and Oxidized, on one lab of simulated IOS devices
-# (netraven-sim on loopback), in one run so the ratios compare.
+# NetRaven against Netmiko, scrapli and Oxidized on one lab of simulated IOS
+# devices (netraven-sim on loopback), in one run so the ratios compare.
 #
-#   host/netraven/benches/peers/run.sh [DEVICES] [CONCURRENCY]
+#   host/netraven/benches/peers/run.sh [--latency MS] [--login-delay MS] [--lab N]
+#       [--netmiko N] [--scrapli N] [--oxidized30 N] [--oxidized200 N]
+#       [--netraven-concurrency C]
 #
-# Each tool backs up every device (log in, show running-config, log out)
-# with CONCURRENCY sessions at a time: Netmiko and scrapli in a Python
-# thread pool, Oxidized with that many threads, netraven with --concurrency. Installs the two peers with pip
-# when they are missing. Figures go in BENCHMARKS.md ("Peers on netraven-sim").
+# The simulator serves --lab copies (default 10000) of the corpus's IOS
+# C9200L recording, each waiting --latency ms before every reply and
+# --login-delay ms before its first prompt (default 0 and 0: the fast lab;
+# `--latency 200 --login-delay 500` is the slow one). Then, one after the
+# other, each tool backs up the first N devices of that lab, every one
+# sending the show commands of NetRaven's IOS driver:
+#   - Netmiko, ThreadPoolExecutor of 50 threads (--netmiko N, default 500);
+#   - scrapli on asyncio, 200 sessions at a time (--scrapli N, default 2000);
+#   - Oxidized itself (../shared/oxidized/peer, when it is there) with 30
+#     threads (--oxidized30 N, default 300) and 200 (--oxidized200 N, default
+#     1000), its IOS model's commands (the same list);
+#   - `netraven backup` over the whole lab, concurrency C (default 2000),
+#     wall time including the process start, warm driver cache.
+# Each tool prints devices/s; the last lines are NetRaven's ratio to each.
+# Slow tools get fewer devices so the run ends in minutes: devices/s is the
+# figure compared. Netmiko and scrapli are installed from PyPI into a
+# virtualenv under target/peers-venv on first use.
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
-devices=${1:-100}
-concurrency=${2:-20}
+
+latency=0 login=0 lab=10000
+netmiko=500 scrapli=2000 oxidized30=300 oxidized200=1000 concurrency=2000
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --latency) latency=$2 ;;
+        --login-delay) login=$2 ;;
+        --lab) lab=$2 ;;
+        --netmiko) netmiko=$2 ;;
+        --scrapli) scrapli=$2 ;;
+        --oxidized30) oxidized30=$2 ;;
+        --oxidized200) oxidized200=$2 ;;
+        --netraven-concurrency) concurrency=$2 ;;
+        -h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+    esac
+    shift 2
+done
+
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+say() { printf '%s\n' "$*" >&2; }
 
-python3 -c "import netmiko, scrapli.cli" 2>/dev/null || pip install -q netmiko scrapli
+venv=target/peers-venv
+if ! "$venv/bin/python" -c "import netmiko, scrapli.cli" 2>/dev/null; then
+    say "installing Netmiko and scrapli into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check 'netmiko==4.8.0' 'scrapli==2026.10.14'
+fi
 cargo build --release -q -p netraven --bins
-target/release/netraven driver build drivers/ios --drivers "$work/drivers" >/dev/null 2>&1
+bin=${CARGO_TARGET_DIR:-target}/release
+# Precompiles into the cache jobs read (data/cache/drivers): netraven starts warm.
+"$bin"/netraven driver build drivers/ios --drivers "$work/drivers" >/dev/null
 
 # The simulator stops when its stdin closes: keep a pipe open until the end.
 mkfifo "$work/stdin"
-target/release/netraven-sim --corpus tests/corpus/oxidized --case 'ios#C9200L*' \
-    --copies "$devices" --inventory-out "$work/lab.toml" --exit-on-stdin-eof \
+"$bin"/netraven-sim --corpus tests/corpus/oxidized --case 'ios#C9200L*' \
+    --copies "$lab" --latency "$latency" --login-delay "$login" \
+    --inventory-out "$work/lab.toml" --exit-on-stdin-eof \
     < "$work/stdin" > "$work/sim.out" 2>&1 &
 exec 3> "$work/stdin"
-for _ in $(seq 100); do grep -q '^ready' "$work/sim.out" 2>/dev/null && break; sleep 0.1; done
-grep '^ready' "$work/sim.out"
+for _ in $(seq 600); do grep -q '^ready' "$work/sim.out" 2>/dev/null && break; sleep 0.1; done
+grep -q '^ready' "$work/sim.out" || { cat "$work/sim.out" >&2; exit 1; }
+say "lab: $lab simulated IOS devices, ${latency} ms per reply, ${login} ms login"
 
+rate() { sed -n 's/.*devices\/s=\([0-9.]*\).*/\1/p' "$1"; }
 for tool in netmiko scrapli; do
-    python3 host/netraven/benches/peers/peers.py "$tool" "$work/lab.toml" "$concurrency" 2>"$work/$tool.err"
+    n=$netmiko c=50
+    if [ "$tool" = scrapli ]; then n=$scrapli c=200; fi
+    "$venv/bin/python" host/netraven/benches/peers/peers.py "$tool" "$work/lab.toml" "$c" "$n" \
+        2>"$work/$tool.err" | tee "$work/$tool.out"
 done
-# Oxidized, when the machine has the runnable copy beside the project
-# (../shared/oxidized/peer, which installs Ruby on first use).
+
 oxidized=../shared/oxidized/peer
 if [ -x "$oxidized" ]; then
-    python3 - "$work/lab.toml" > "$work/router.db" <<'PY'
+    for threads in 30 200; do
+        n=$oxidized30
+        if [ "$threads" = 200 ]; then n=$oxidized200; fi
+        python3 - "$work/lab.toml" "$n" > "$work/router.db" <<'PY'
 import sys, tomllib
 lab = tomllib.load(open(sys.argv[1], "rb"))
 user, password = lab["defaults"]["user"], lab["defaults"]["password"]
-for d in lab["devices"]:
+for d in lab["devices"][: int(sys.argv[2])]:
     print(f"{d['name']}:{d['address']}:{d['port']}:{d['model']}:{user}:{password}")
 PY
-    "$oxidized" "$work/router.db" "$concurrency" "$work/oxidized" 2>"$work/oxidized.err" | tail -1
+        "$oxidized" "$work/router.db" "$threads" "$work/oxidized$threads" \
+            2>"$work/oxidized.err" | tail -1 \
+            | sed "s/^oxidized:/oxidized threads=$threads devices=$n:/; s/\([0-9.]*\) devices\/s/devices\/s=\1/" \
+            | tee "$work/oxidized$threads.out"
+    done
 fi
+
+export NETRAVEN_RUNTIME_MAX_INSTANCES=$concurrency
 started=$(date +%s%N)
-target/release/netraven backup --inventory "$work/lab.toml" --concurrency "$concurrency" \
+"$bin"/netraven backup --inventory "$work/lab.toml" --concurrency "$concurrency" \
     --drivers "$work/drivers" --out "$work/out" > "$work/netraven.out" 2>&1 || true
 ended=$(date +%s%N)
 ok=$(find "$work/out" -type f | wc -l)
-printf 'netraven threads=%-4s devices=%s ok=%s failed=%s seconds=%d.%02d\n' \
-    "$concurrency" "$devices" "$ok" "$((devices - ok))" \
-    "$(((ended - started) / 1000000000))" "$(((ended - started) / 10000000 % 100))"
+seconds=$(echo "scale=3; ($ended - $started) / 1000000000" | bc)
+ours=$(echo "scale=1; $lab / $seconds" | bc)
+echo "netraven concurrency=$concurrency devices=$lab ok=$ok failed=$((lab - ok)) seconds=$seconds devices/s=$ours" \
+    | tee "$work/netraven.out.line"
+for peer in netmiko scrapli oxidized30 oxidized200; do
+    [ -s "$work/$peer.out" ] || continue
+    theirs=$(rate "$work/$peer.out")
+    [ -n "$theirs" ] || continue
+    echo "netraven / $peer: $(echo "scale=1; $ours / $theirs" | bc)x"
+done

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::{Context, bail};
 use netraven_jobs::config::Config;
 
-use super::drivers::load;
+use super::drivers::index;
 use super::*;
 
 /// Load the inventory and keep the devices the filters name; an unknown
@@ -40,7 +40,7 @@ pub(crate) async fn fleet(
     known_hosts: &Path,
     redact: bool,
 ) -> anyhow::Result<Arc<netraven_jobs::fleet::Fleet>> {
-    let (runtime, catalog) = load(config, dir).await?;
+    let (runtime, catalog) = index(config, dir).await?;
     let host_keys =
         netraven_transport::ssh::KnownHostsFile::open(known_hosts).map_err(anyhow::Error::msg)?;
     Ok(Arc::new(netraven_jobs::fleet::Fleet {
@@ -122,6 +122,8 @@ impl Progress {
 pub(crate) async fn backup(config: Config, args: BackupArgs) -> anyhow::Result<ExitCode> {
     let inventory = args.inventory.clone().context("--inventory: missing")?;
     let devices = select_devices(&inventory, &args.devices, args.group.as_deref())?;
+    let mut config = config;
+    config.worker.concurrency = args.concurrency;
     let fleet = fleet(&config, &args.dir, &args.known_hosts, !args.keep_secrets).await?;
     run_backup(&fleet, devices, &args.out, args.concurrency, args.json).await
 }

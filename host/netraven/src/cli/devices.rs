@@ -11,7 +11,7 @@ use netraven_jobs::config::Config;
 use netraven_store::secrets::{Keyring, Sealed};
 use netraven_store::{CredentialRow, DeviceRow, now_ms};
 
-use super::drivers::load;
+use super::drivers::index;
 use super::jobs::open_store;
 use super::*;
 
@@ -512,7 +512,7 @@ pub(crate) async fn check_models(
     file: &Path,
     rows: &mut [DeviceRow],
 ) -> anyhow::Result<()> {
-    let (_, catalog) = load(config, &DriversDir { drivers: None }).await?;
+    let (_, catalog) = index(config, &DriversDir { drivers: None }).await?;
     for row in rows.iter_mut().filter(|r| r.enabled) {
         // `cisco_ios_telnet`: the model of `cisco_ios`, reached by telnet.
         if let Some(Ok(model)) = catalog.netmiko_telnet_model(&row.model) {

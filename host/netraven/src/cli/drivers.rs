@@ -15,31 +15,65 @@ use netraven_sandbox::{Catalog, Runtime};
 use super::backup::{fleet, select_devices};
 use super::*;
 
-pub(crate) fn build(crates: &[PathBuf], out: &Path, target_dir: &Path) -> anyhow::Result<()> {
+/// Build `crates` and install their `.wasm` files in `out`; the files
+/// installed.
+pub(crate) fn build(
+    crates: &[PathBuf],
+    out: &Path,
+    target_dir: &Path,
+) -> anyhow::Result<Vec<PathBuf>> {
     eprintln!(
         "building {} driver crate(s) for wasm32-wasip2 into {} ...",
         crates.len(),
         out.display()
     );
-    for file in authoring::build_drivers(crates, out, target_dir)? {
+    let installed = authoring::build_drivers(crates, out, target_dir)?;
+    for file in &installed {
         eprintln!("  installed {}", file.display());
     }
-    Ok(())
+    Ok(installed)
 }
 
+/// Load every driver of the drivers directory, compiling each (or taking
+/// it from the cache): for commands that inspect or test drivers.
 pub(crate) async fn load(
     config: &Config,
     dir: &DriversDir,
 ) -> anyhow::Result<(Arc<Runtime>, Catalog)> {
+    open_catalog(config, dir, false).await
+}
+
+/// Read the drivers directory for a job: a driver `driver build` described
+/// is compiled only when one of the job's devices needs it.
+pub(crate) async fn index(
+    config: &Config,
+    dir: &DriversDir,
+) -> anyhow::Result<(Arc<Runtime>, Catalog)> {
+    open_catalog(config, dir, true).await
+}
+
+async fn open_catalog(
+    config: &Config,
+    dir: &DriversDir,
+    lazily: bool,
+) -> anyhow::Result<(Arc<Runtime>, Catalog)> {
     let mut runtime_config = config.runtime.clone();
+    // Every device at work holds a driver instance: fewer slots than
+    // devices at work would leave connected devices waiting for one.
+    runtime_config.max_instances = runtime_config
+        .max_instances
+        .max(u32::try_from(config.worker.concurrency).unwrap_or(u32::MAX));
     if let Some(d) = &dir.drivers {
         runtime_config.drivers_dir = d.clone();
     }
     let drivers_dir = runtime_config.drivers_dir.clone();
     let runtime = Runtime::new(runtime_config)?;
-    let catalog = Catalog::load_dir(&runtime, &drivers_dir)
-        .await
-        .map_err(|p| anyhow::anyhow!("{p}"))?;
+    let catalog = if lazily {
+        Catalog::index_dir(&runtime, &drivers_dir).await
+    } else {
+        Catalog::load_dir(&runtime, &drivers_dir).await
+    }
+    .map_err(|p| anyhow::anyhow!("{p}"))?;
     for problem in &catalog.problems {
         eprintln!("warning: skipped driver {problem}");
     }

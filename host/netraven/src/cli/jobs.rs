@@ -10,7 +10,7 @@ use netraven_jobs::config::Config;
 use netraven_jobs::{ProgressFn, Summary, Tick, Worker};
 use netraven_store::Store;
 
-use super::drivers::load;
+use super::drivers::index;
 use super::*;
 
 /// Open the database (migrating it) and say where it is on failure.
@@ -70,7 +70,7 @@ pub(crate) async fn run_job(
     json: bool,
     store: &Store,
 ) -> anyhow::Result<ExitCode> {
-    let (runtime, catalog) = load(config, &DriversDir { drivers: None }).await?;
+    let (runtime, catalog) = index(config, &DriversDir { drivers: None }).await?;
     let worker = Worker::new(config.clone(), store.clone(), runtime, Arc::new(catalog))?;
     let progress = Progress::start(id);
     let summary = worker.run_job(id, progress.callback()).await.map_err(|e| {

@@ -218,18 +218,27 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
                 } else {
                     crates
                 };
-                drivers::build(&crates, &out, &target_dir)?;
+                let installed = drivers::build(&crates, &out, &target_dir)?;
                 // Compile them for this host now, into the cache `run-job`
                 // reads, so that the first job after a build does not pay
-                // for it before its first device.
+                // for it before its first device; and write each one's
+                // description into it, so that a job routes devices to it
+                // without compiling it (after an upgrade, or with the cache
+                // emptied, only the drivers a job needs are compiled).
                 let started = std::time::Instant::now();
-                let (_runtime, catalog) = drivers::load(
+                let (runtime, catalog) = drivers::load(
                     &config,
                     &DriversDir {
                         drivers: Some(out.clone()),
                     },
                 )
                 .await?;
+                for driver in &catalog.drivers {
+                    if installed.contains(&driver.file) {
+                        netraven_sandbox::catalog::describe(&runtime, driver)
+                            .map_err(|e| anyhow::anyhow!("{}: {e}", driver.file.display()))?;
+                    }
+                }
                 eprintln!(
                     "precompiled {} driver(s) into {} in {:.1}s",
                     catalog.drivers.len(),
