@@ -367,6 +367,20 @@ fn driver_new_scaffolds_a_crate_that_builds_for_wasm_and_passes_its_example() {
         .filter(|f| f.path().extension().is_some_and(|e| e == "cwasm"))
         .collect();
     assert_eq!(precompiled.len(), 1, "{stderr}");
+    // The entry is for the installed file, which carries the driver's
+    // description (so a job need not compile it to route devices to it).
+    let installed = std::fs::read(drivers.join("acmeos.wasm")).unwrap();
+    assert_eq!(
+        precompiled[0].path().file_stem().unwrap().to_string_lossy(),
+        netraven_sandbox::catalog::sha256_hex(&installed),
+        "{stderr}"
+    );
+    assert!(
+        installed
+            .windows(b"netraven-driver-info".len())
+            .any(|w| w == b"netraven-driver-info"),
+        "no description in the installed driver"
+    );
 
     // The crate carries its own copy of the SDK: nothing points back into
     // the tree this binary was built from.

@@ -521,8 +521,10 @@ pub fn describe(runtime: &Runtime, driver: &LoadedDriver) -> Result<(), LoadErro
     std::fs::write(&partial, &wasm).map_err(LoadError::Read)?;
     std::fs::rename(&partial, &driver.file).map_err(LoadError::Read)?;
     if let Ok(compiled) = pre.instance_pre().component().serialize() {
-        ComponentCache::new(&runtime.engine, &runtime.config.cache_dir)
-            .store_entry(&sha256_hex(&wasm), &compiled)?;
+        let cache = ComponentCache::new(&runtime.engine, &runtime.config.cache_dir);
+        cache.store_entry(&sha256_hex(&wasm), &compiled)?;
+        // The entry of the file as it was before is nobody's now.
+        let _ = std::fs::remove_file(cache.entry(&driver.sha256));
     }
     Ok(())
 }

@@ -17,8 +17,10 @@
 #   - Oxidized itself (../shared/oxidized/peer, when it is there) with 30
 #     threads (--oxidized30 N, default 300) and 200 (--oxidized200 N, default
 #     1000), its IOS model's commands (the same list);
-#   - `netraven backup` over the whole lab, concurrency C (default 2000),
-#     wall time including the process start, warm driver cache.
+#   - `netraven backup` over the whole lab at each concurrency of
+#     --netraven-concurrency (comma-separated, default 2000), wall time
+#     including the process start, warm driver cache ([worker] threads from
+#     the config, or NETRAVEN_WORKER_THREADS).
 # Each tool prints devices/s; the last lines are NetRaven's ratio to each.
 # Slow tools get fewer devices so the run ends in minutes: devices/s is the
 # figure compared. Netmiko and scrapli are installed from PyPI into a
@@ -97,19 +99,20 @@ PY
     done
 fi
 
-export NETRAVEN_RUNTIME_MAX_INSTANCES=$concurrency
-started=$(date +%s%N)
-"$bin"/netraven backup --inventory "$work/lab.toml" --concurrency "$concurrency" \
-    --drivers "$work/drivers" --out "$work/out" > "$work/netraven.out" 2>&1 || true
-ended=$(date +%s%N)
-ok=$(find "$work/out" -type f | wc -l)
-seconds=$(echo "scale=3; ($ended - $started) / 1000000000" | bc)
-ours=$(echo "scale=1; $lab / $seconds" | bc)
-echo "netraven concurrency=$concurrency devices=$lab ok=$ok failed=$((lab - ok)) seconds=$seconds devices/s=$ours" \
-    | tee "$work/netraven.out.line"
-for peer in netmiko scrapli oxidized30 oxidized200; do
-    [ -s "$work/$peer.out" ] || continue
-    theirs=$(rate "$work/$peer.out")
-    [ -n "$theirs" ] || continue
-    echo "netraven / $peer: $(echo "scale=1; $ours / $theirs" | bc)x"
+for c in ${concurrency//,/ }; do
+    rm -rf "$work/out"
+    started=$(date +%s%N)
+    "$bin"/netraven backup --inventory "$work/lab.toml" --concurrency "$c" \
+        --drivers "$work/drivers" --out "$work/out" > "$work/netraven.out" 2>&1 || true
+    ended=$(date +%s%N)
+    ok=$(find "$work/out" -type f | wc -l)
+    seconds=$(echo "scale=3; ($ended - $started) / 1000000000" | bc)
+    ours=$(echo "scale=1; $lab / $seconds" | bc)
+    echo "netraven concurrency=$c devices=$lab ok=$ok failed=$((lab - ok)) seconds=$seconds devices/s=$ours"
+    for peer in netmiko scrapli oxidized30 oxidized200; do
+        [ -s "$work/$peer.out" ] || continue
+        theirs=$(rate "$work/$peer.out")
+        [ -n "$theirs" ] || continue
+        echo "  netraven at $c / $peer: $(echo "scale=1; $ours / $theirs" | bc)x"
+    done
 done

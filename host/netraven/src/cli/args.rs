@@ -305,7 +305,9 @@ pub(crate) enum DriverCommand {
         sdk: Option<PathBuf>,
     },
     /// Compile driver crates to .wasm components and install them in the drivers directory,
-    /// then precompile the directory's drivers for this host into the cache jobs read.
+    /// then precompile the directory's drivers for this host into the cache jobs read, and
+    /// write each installed driver's info into its file, so that a job compiles only the
+    /// drivers its devices need.
     Build {
         /// Crate directories [default: every crate under ./drivers].
         crates: Vec<PathBuf>,
