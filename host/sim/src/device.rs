@@ -41,6 +41,20 @@ pub struct Served {
 /// passwords run fast, but not zero, like a real device.
 const AUTH_REJECTION_TIME: Duration = Duration::from_millis(50);
 
+/// The key exchanges a simulated device offers: russh's, but for the
+/// post-quantum hybrid (`mlkem768x25519-sha256`), which no network
+/// operating system offers. Clients would otherwise pay for ML-KEM here
+/// and nowhere else: NetRaven picks it when offered, while Netmiko and
+/// scrapli do not know it (BENCHMARKS.md, "The slow regime").
+fn device_kex() -> Vec<kex::Name> {
+    Preferred::default()
+        .kex
+        .iter()
+        .copied()
+        .filter(|k| *k != kex::MLKEM768X25519_SHA256)
+        .collect()
+}
+
 /// The russh settings for a device presenting `key`.
 pub fn server_config(device: &Device, key: PrivateKey) -> Config {
     let preferred = if device.fault == Some(Fault::LegacyOnly) {
@@ -54,7 +68,10 @@ pub fn server_config(device: &Device, key: PrivateKey) -> Config {
             host_key_certificates: Cow::Owned(Vec::new()),
         }
     } else {
-        Preferred::default()
+        Preferred {
+            kex: Cow::Owned(device_kex()),
+            ..Preferred::default()
+        }
     };
     Config {
         server_id: SshId::Standard(Cow::Borrowed("SSH-2.0-netraven_sim")),
