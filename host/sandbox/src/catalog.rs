@@ -122,24 +122,8 @@ impl LoadedDriver {
                 .await
                 .map_err(|e| LoadError::Cache(CacheError::Compile(e.to_string())))??;
                 let pre = prepared(runtime, &component)?;
-                let budget = runtime.config.deadline().min(LOAD_BUDGET);
-                let mut instance = DriverInstance::instantiate(
-                    runtime,
-                    &pre,
-                    self,
-                    Box::new(NoDevice),
-                    "load",
-                    budget,
-                )
-                .await
-                .map_err(LoadError::Instantiate)?;
-                let info = instance.info().await.map_err(LoadError::Info)?;
-                let login = instance
-                    .login_prompts(&self.contract)
-                    .await
-                    .map_err(LoadError::Info)?
-                    .unwrap_or_default();
-                if info != self.info || login != self.login {
+                let (info, login) = self_report(runtime, &pre, self).await?;
+                if info != self.info || login.unwrap_or_default() != self.login {
                     return Err(LoadError::Description {
                         section: INFO_SECTION,
                     });
@@ -441,20 +425,9 @@ async fn load(runtime: &Runtime, file: &Path, when: Compile) -> Result<LoadedDri
         login: LoginPrompts::default(),
         ready: tokio::sync::OnceCell::new(),
     };
-    // `info()` is pure: it gets a short budget so a spinning driver cannot
-    // stall start-up for a whole device deadline.
-    let budget = runtime.config.deadline().min(LOAD_BUDGET);
-    let mut instance =
-        DriverInstance::instantiate(runtime, &pre, &driver, Box::new(NoDevice), "load", budget)
-            .await
-            .map_err(LoadError::Instantiate)?;
-    driver.info = instance.info().await.map_err(LoadError::Info)?;
-    check_info(&driver.info)?;
-    if let Some(login) = instance
-        .login_prompts(&driver.contract)
-        .await
-        .map_err(LoadError::Info)?
-    {
+    let (info, login) = self_report(runtime, &pre, &driver).await?;
+    driver.info = info;
+    if let Some(login) = login {
         check_login(&login)?;
         driver.login = login;
     }
@@ -469,10 +442,32 @@ async fn load(runtime: &Runtime, file: &Path, when: Compile) -> Result<LoadedDri
             });
         }
     }
-    drop(instance);
     let _ = driver.ready.set(pre);
     driver.load_time = started.elapsed();
     Ok(driver)
+}
+
+/// What the compiled `driver` says of itself: its `info()` (checked), and its login
+/// prompts when it declares them (`None` for a driver built before it
+/// could). `info()` is pure: it gets a short budget, so a spinning driver
+/// cannot stall start-up for a whole device deadline.
+async fn self_report(
+    runtime: &Runtime,
+    pre: &NetravenDriverPre<super::DeviceState>,
+    driver: &LoadedDriver,
+) -> Result<(DriverInfo, Option<LoginPrompts>), LoadError> {
+    let budget = runtime.config.deadline().min(LOAD_BUDGET);
+    let mut instance =
+        DriverInstance::instantiate(runtime, pre, driver, Box::new(NoDevice), "load", budget)
+            .await
+            .map_err(LoadError::Instantiate)?;
+    let info = instance.info().await.map_err(LoadError::Info)?;
+    check_info(&info)?;
+    let login = instance
+        .login_prompts(&driver.contract)
+        .await
+        .map_err(LoadError::Info)?;
+    Ok((info, login))
 }
 
 /// The component checked against the contract and ready to instantiate.
