@@ -38,12 +38,11 @@ pub struct Config {
 pub struct WorkerConfig {
     /// Devices worked on at once.
     pub concurrency: usize,
-    /// Threads the worker's event loop runs on. 1, the default, is one
-    /// single-threaded loop for every device: the least CPU per device
-    /// (BENCHMARKS.md, "Update: one event loop") and about a thousand simulated
-    /// devices a second on one core. More is a work-stealing runtime with
-    /// that many threads, for fleets one core cannot keep up with; 0 means
-    /// one thread per CPU core.
+    /// Threads the worker runs devices on: one single-threaded event loop
+    /// each, every device dealt to one loop for its whole session, so the
+    /// steps of a session never hop between threads (`event_loop`). 0, the
+    /// default, is one per CPU core; 1 keeps a worker on one core (about a
+    /// thousand simulated devices a second).
     pub threads: usize,
     /// TCP connect timeout, seconds (a device's own setting wins).
     pub connect_timeout_secs: u64,
@@ -63,7 +62,7 @@ impl Default for WorkerConfig {
     fn default() -> Self {
         WorkerConfig {
             concurrency: 200,
-            threads: 1,
+            threads: 0,
             connect_timeout_secs: 10,
             retry_attempts: 3,
             retry_backoff_secs: 1.0,

@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 
 use netraven_driver_sdk::{Backup, Level};
 
+use crate::event_loop::{Ramp, spawn_device};
+
 use netraven_driver_sdk::{DriverInfo, Mode};
 use netraven_inventory::Device;
 use netraven_sandbox::{Catalog, DriverInstance, Link, LoadedDriver, NoDevice, Runtime};
@@ -24,33 +26,6 @@ pub struct DeviceResult {
     pub model: String,
     pub outcome: Result<Backup, DeviceFailure>,
     pub duration: Duration,
-}
-
-/// The async runtime a worker runs its devices on, `threads` as in
-/// `[worker] threads`. With 1, every device shares one single-threaded event
-/// loop on the calling thread: a device's work is a long chain of short
-/// steps handed between tasks (russh's session task reads a packet, the
-/// device's task resumes its driver, which writes the next command), and on
-/// one thread those hand-offs never wake another thread or cross caches.
-/// The fleet bench measured the full path at about a quarter less client
-/// CPU per device this way than on a two-thread work-stealing runtime. With more
-/// threads (0: one per CPU core) devices spread over a work-stealing pool,
-/// for fleets whose text work one core cannot keep up with. Either way a
-/// driver that computes for long yields every epoch tick or two (see
-/// `netraven_sandbox::instance`), so it does not hold up the devices beside it.
-pub fn event_loop(threads: usize) -> std::io::Result<tokio::runtime::Runtime> {
-    let threads = match threads {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        n => n,
-    };
-    let mut builder = if threads == 1 {
-        tokio::runtime::Builder::new_current_thread()
-    } else {
-        let mut pool = tokio::runtime::Builder::new_multi_thread();
-        pool.worker_threads(threads);
-        pool
-    };
-    builder.enable_all().build()
 }
 
 pub struct Fleet {
@@ -343,13 +318,15 @@ impl Fleet {
         let count = devices.len();
         let mut waiting = devices.into_iter().enumerate();
         let mut results: Vec<Option<DeviceResult>> = (0..count).map(|_| None).collect();
+        let mut ramp = Ramp::new(concurrency);
         loop {
             while tasks.len() < concurrency {
                 let Some((index, device)) = waiting.next() else {
                     break;
                 };
+                ramp.next().await;
                 let fleet = self.clone();
-                tasks.spawn(async move {
+                spawn_device(&mut tasks, async move {
                     let started = Instant::now();
                     let outcome = fleet.backup(&device).await;
                     let result = DeviceResult {
@@ -432,29 +409,4 @@ async fn open_telnet(
         session.record();
     }
     Ok(Box::new(session))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use tokio::runtime::RuntimeFlavor;
-
-    #[test]
-    fn one_thread_is_a_single_event_loop_and_more_a_pool_of_that_size() {
-        let flavor_and_workers = |threads| {
-            let rt = event_loop(threads).expect("runtime");
-            let flavor = rt.block_on(async { tokio::runtime::Handle::current().runtime_flavor() });
-            (flavor, rt.metrics().num_workers())
-        };
-        assert_eq!(flavor_and_workers(1), (RuntimeFlavor::CurrentThread, 1));
-        assert_eq!(flavor_and_workers(3), (RuntimeFlavor::MultiThread, 3));
-        // 0 is one thread per core, whatever TOKIO_WORKER_THREADS says.
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let per_core = if cores == 1 {
-            RuntimeFlavor::CurrentThread
-        } else {
-            RuntimeFlavor::MultiThread
-        };
-        assert_eq!(flavor_and_workers(0), (per_core, cores));
-    }
 }

@@ -49,6 +49,7 @@ use crate::fleet::{Fleet, Work};
 
 pub mod config;
 mod error;
+pub mod event_loop;
 pub mod fleet;
 mod host_keys;
 mod writers;
@@ -274,11 +275,13 @@ impl Worker {
         // its name (10,000 waiting tasks would hold 10,000 futures).
         let room = self.config.worker.concurrency.max(1) * 2;
         let mut waiting = pending.into_iter();
+        let mut ramp = event_loop::Ramp::new(self.config.worker.concurrency);
         loop {
             while tasks.len() < room {
                 let Some(name) = waiting.next() else {
                     break;
                 };
+                ramp.next().await;
                 let ctx = DeviceContext {
                     job: id,
                     fleet: fleet.clone(),
@@ -294,7 +297,8 @@ impl Worker {
                 };
                 let (rows, creds) = (rows.clone(), creds.clone());
                 let span = tracing::info_span!("device", device = %name);
-                tasks.spawn(
+                event_loop::spawn_device(
+                    &mut tasks,
                     async move {
                         let device = resolve(&name, &rows, &creds, &ctx.config);
                         ctx.work(name, device).await;

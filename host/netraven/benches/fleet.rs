@@ -26,7 +26,7 @@
 //! only those runs, to profile one of them). The client runs on the runtime
 //! `netraven` uses (`[worker] threads`, one single-threaded event loop by
 //! default); `NETRAVEN_BENCH_THREADS=N` sets another, e.g. 2 for a
-//! two-thread work-stealing runtime. With more than one round it also
+//! two single-threaded loops, devices dealt between them. With more than one round it also
 //! prints full/floor within each round (median and range), which a slow
 //! spell of the machine skews less. `NETRAVEN_BENCH_EACH=1` prints every
 //! phase's figures as it ends.
@@ -178,7 +178,7 @@ where
     for d in devices {
         let gate = gate.clone();
         let fut = one(d.clone());
-        tasks.spawn(async move {
+        netraven_jobs::event_loop::spawn_device(&mut tasks, async move {
             let _p = gate.acquire_owned().await;
             let t = Instant::now();
             let r = fut.await;
@@ -254,7 +254,7 @@ fn main() {
             .unwrap_or_else(|_| panic!("NETRAVEN_BENCH_THREADS={t:?}: not a number of threads")),
         Err(_) => netraven_jobs::config::Config::default().worker.threads,
     };
-    let rt = netraven_jobs::fleet::event_loop(threads).unwrap();
+    let rt = netraven_jobs::event_loop::EventLoop::new(threads).unwrap();
     rt.block_on(async {
         let config = RuntimeConfig {
             drivers_dir: wasm_dir.clone(),

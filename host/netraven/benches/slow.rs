@@ -10,7 +10,9 @@
 //! latency per command the driver sends), devices/s, client CPU per device,
 //! the simulator's CPU per device (it shares the machine), the peak RSS and
 //! the memory per device in flight ((peak - idle) / C), and the failures,
-//! which must be 0. The sandbox pool gets C slots.
+//! which must be 0. The sandbox pool gets C slots. On stderr, the spread
+//! of the devices' own times (p10, p50, p90, max) against the per-device
+//! time they wait out.
 //!
 //! `cargo bench -p netraven --bench slow -- 10000 200 500 500,1000,2000,5000`
 //! (devices, latency ms, login ms, concurrencies). `NETRAVEN_BENCH_THREADS=N`
@@ -117,7 +119,7 @@ fn main() {
         .ok()
         .and_then(|t| t.parse().ok())
         .unwrap_or(netraven_jobs::config::Config::default().worker.threads);
-    let rt = netraven_jobs::fleet::event_loop(threads).unwrap();
+    let rt = netraven_jobs::event_loop::EventLoop::new(threads).unwrap();
     println!(
         "{count} devices, {} ms per command, {} ms login: {:.1} s per device; client on {threads} thread(s)",
         latency.as_millis(),
@@ -164,6 +166,10 @@ fn main() {
             let sim_cpu = cpu_seconds_of(&sim_pid) - sim_cpu0;
             let peak = memory_mib("VmHWM:");
             let failed = results.iter().filter(|r| r.outcome.is_err()).count();
+            let mut times: Vec<f64> = results.iter().map(|r| r.duration.as_secs_f64()).collect();
+            times.sort_by(f64::total_cmp);
+            let percentile = |p: f64| times.get(((times.len() as f64 - 1.0) * p) as usize).copied().unwrap_or(f64::NAN);
+            eprintln!("device time p10 {:.2} p50 {:.2} p90 {:.2} max {:.2} s", percentile(0.1), percentile(0.5), percentile(0.9), percentile(1.0));
             if let Some(r) = results.iter().find(|r| r.outcome.is_err()) {
                 eprintln!("first failure: {}: {:?}", r.name, r.outcome.as_ref().err());
             }

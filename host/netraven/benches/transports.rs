@@ -101,9 +101,10 @@ fn main() {
     let (_ssh_sim, ssh) = start_sim(count, &[], &work.join("ssh.toml"));
     let (_telnet_sim, telnet) = start_sim(count, &["--telnet"], &work.join("telnet.toml"));
 
-    let rt =
-        netraven_jobs::fleet::event_loop(netraven_jobs::config::Config::default().worker.threads)
-            .unwrap();
+    let rt = netraven_jobs::event_loop::EventLoop::new(
+        netraven_jobs::config::Config::default().worker.threads,
+    )
+    .unwrap();
     rt.block_on(async {
         let config = RuntimeConfig {
             drivers_dir: wasm_dir.clone(),

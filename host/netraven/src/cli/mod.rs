@@ -39,7 +39,7 @@ pub(crate) fn main() -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    let runtime = match netraven_jobs::fleet::event_loop(config.worker.threads) {
+    let runtime = match netraven_jobs::event_loop::EventLoop::new(config.worker.threads) {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
