@@ -55,6 +55,8 @@ pub struct GitConfig {
     pub significant: bool,
     /// Most changed configurations in one commit.
     pub batch: usize,
+    /// Where the archive is pushed after each job that committed.
+    pub remotes: Vec<push::RemoteConfig>,
 }
 
 impl Default for GitConfig {
@@ -65,11 +67,13 @@ impl Default for GitConfig {
             author_email: "netraven@localhost".into(),
             significant: false,
             batch: 500,
+            remotes: Vec::new(),
         }
     }
 }
 
 mod error;
+pub mod push;
 pub use error::ArchiveError;
 
 /// The branch the archive lives on. HEAD points here.
@@ -359,6 +363,37 @@ impl Archive {
                 }
             })
             .collect())
+    }
+
+    /// Every configuration at the branch tip, as `(group, name, text)` in
+    /// path order: the newest archived configuration of every device (the
+    /// names as [`device_path`] wrote them). Empty when nothing is archived.
+    pub fn newest(&self) -> Result<Vec<(String, String, String)>, ArchiveError> {
+        let Some(tip) = self.tip()? else {
+            return Ok(Vec::new());
+        };
+        let tree = tip
+            .tree()
+            .map_err(|e| self.git_failed(format_args!("reading commit {}", tip.id()), e))?;
+        let mut configs = Vec::new();
+        for group in tree.iter() {
+            let (Some(group_name), Some(ObjectType::Tree)) = (group.name(), group.kind()) else {
+                continue;
+            };
+            let folder = self
+                .repo
+                .find_tree(group.id())
+                .map_err(|e| self.git_failed(format_args!("reading folder {group_name}"), e))?;
+            for device in folder.iter() {
+                let (Some(name), Some(ObjectType::Blob)) = (device.name(), device.kind()) else {
+                    continue;
+                };
+                let path = format!("{group_name}/{name}");
+                let text = self.text(device.id(), &path)?;
+                configs.push((group_name.to_string(), name.to_string(), text));
+            }
+        }
+        Ok(configs)
     }
 
     /// A device's configuration as of `rev` (any git revision: a commit id,

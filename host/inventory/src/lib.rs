@@ -52,6 +52,7 @@ use netraven_transport::Transport;
 use netraven_transport::ssh::{AlgorithmError, Algorithms, Hop, HostKeyPolicy, Target};
 
 pub mod import;
+pub mod netbox;
 
 /// One table of settings: `[defaults]`, a `[groups.X]`, a device or a jump
 /// host. Which keys are required depends on where it appears.

@@ -14,7 +14,7 @@ use netraven_store::{CredentialsConfig, DatabaseConfig};
 /// The file used when neither `--config` nor `NETRAVEN_CONFIG` is given.
 const DEFAULT_CONFIG: &str = "config/environments/dev.toml";
 
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     /// The driver sandbox: where drivers live, limits and deadlines.
@@ -31,6 +31,29 @@ pub struct Config {
     pub redaction: RedactionConfig,
     /// Log level and format.
     pub logging: LoggingConfig,
+    /// Prometheus metrics written after each job.
+    pub metrics: MetricsConfig,
+    /// Commands run on device and job events (`[[hooks]]`).
+    pub hooks: Vec<crate::hooks::HookConfig>,
+    /// `netraven devices sync netbox`.
+    pub netbox: NetboxConfig,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct NetboxConfig {
+    /// Platform slug -> model, for slugs that are not a model, driver or
+    /// Netmiko name already.
+    pub platforms: std::collections::BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsConfig {
+    /// Where each job writes the metrics `netraven metrics` prints, for
+    /// node_exporter's textfile collector (a `*.prom` file in its
+    /// `--collector.textfile.directory`), replaced whole. Not set: no file.
+    pub textfile: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -125,6 +148,8 @@ const SECTIONS: &[&str] = &[
     "database",
     "credentials",
     "git",
+    "metrics",
+    "netbox",
     "redaction",
     "logging",
 ];
@@ -178,13 +203,19 @@ impl Config {
             path: path.clone(),
             cause,
         })?;
-        Config::parse(&text).map_err(|e| match e {
+        let mut config = Config::parse(&text).map_err(|e| match e {
             ConfigError::Parse { message, .. } => ConfigError::Parse {
-                path: Some(path),
+                path: Some(path.clone()),
                 message,
             },
             other => other,
-        })
+        })?;
+        // The drivers lock lives beside the settings it goes with.
+        if config.runtime.lock_file.is_none() {
+            let folder = path.parent().unwrap_or(Path::new(""));
+            config.runtime.lock_file = Some(folder.join("drivers.lock"));
+        }
+        Ok(config)
     }
 
     /// [`Config::load`], then `NETRAVEN_<SECTION>_<KEY>` environment
@@ -278,22 +309,9 @@ impl Config {
     }
 
     fn as_table(&self) -> Result<toml::Table, ConfigError> {
-        // The inverse of parsing, section by section, for the merge above.
-        let mut t = toml::Table::new();
-        let mut section = |name: &str, v: Result<toml::Table, toml::ser::Error>| {
-            v.map(|v| {
-                t.insert(name.to_string(), toml::Value::Table(v));
-            })
-            .map_err(|e| setting(format!("[{name}]"), e))
-        };
-        section("runtime", toml::Table::try_from(&self.runtime))?;
-        section("worker", toml::Table::try_from(&self.worker))?;
-        section("database", toml::Table::try_from(&self.database))?;
-        section("credentials", toml::Table::try_from(&self.credentials))?;
-        section("git", toml::Table::try_from(&self.git))?;
-        section("redaction", toml::Table::try_from(&self.redaction))?;
-        section("logging", toml::Table::try_from(&self.logging))?;
-        Ok(t)
+        // The inverse of parsing, every section (tables and arrays of
+        // tables alike), for the merge above.
+        toml::Table::try_from(self).map_err(|e| setting("the settings", e))
     }
 
     /// Reject values that cannot work, naming the key.
@@ -320,6 +338,43 @@ impl Config {
         }
         tracing_subscriber::EnvFilter::try_new(&self.logging.level)
             .map_err(|e| setting(format!("[logging] level = {:?}", self.logging.level), e))?;
+        let mut names = std::collections::HashSet::new();
+        for (index, remote) in self.git.remotes.iter().enumerate() {
+            if let Some(problem) = remote.problem() {
+                return Err(setting(format!("[[git.remotes]] #{}", index + 1), problem));
+            }
+            if !names.insert(remote.name.as_str()) {
+                return Err(setting(
+                    format!("[[git.remotes]] #{} name = {:?}", index + 1, remote.name),
+                    "is used by another remote",
+                ));
+            }
+        }
+        for (index, hook) in self.hooks.iter().enumerate() {
+            let at = |key: &str, value: String| format!("[[hooks]] #{} {key} = {value}", index + 1);
+            if hook
+                .command
+                .first()
+                .is_none_or(|program| program.is_empty())
+            {
+                return Err(setting(
+                    at("command", format!("{:?}", hook.command)),
+                    "must name a program, then its arguments: [\"/usr/local/bin/notify\", \"--to\", \"netops\"]",
+                ));
+            }
+            if !(hook.timeout_secs.is_finite() && hook.timeout_secs > 0.0) {
+                return Err(setting(
+                    at("timeout_secs", hook.timeout_secs.to_string()),
+                    "must be a number of seconds above 0",
+                ));
+            }
+            if hook.events.is_empty() {
+                return Err(setting(
+                    at("events", "[]".into()),
+                    "must list device_changed, device_failed or job_finished",
+                ));
+            }
+        }
         Ok(())
     }
 }

@@ -51,7 +51,9 @@ pub mod config;
 mod error;
 pub mod event_loop;
 pub mod fleet;
+pub mod hooks;
 mod host_keys;
+pub mod metrics;
 mod writers;
 
 pub use error::JobError;
@@ -249,11 +251,13 @@ impl Worker {
             host_keys,
             redact: self.config.redaction.configs || commands.is_some(),
         });
+        let hook_runner = hooks::HookRunner::start(&self.config.hooks, id, self.writer.sender());
         let archive = if commands.is_none() {
             Some(ArchiveWriter::start(
                 &self.config,
                 fleet.clone(),
                 self.writer.sender(),
+                hook_runner.hooks(),
                 tokio::runtime::Handle::current(),
                 id,
                 // A job that ran before (and was killed) is being finished.
@@ -294,6 +298,7 @@ impl Worker {
                     total,
                     gate: gate.clone(),
                     secrets: Vec::new(),
+                    hooks: hook_runner.hooks(),
                 };
                 let (rows, creds) = (rows.clone(), creds.clone());
                 let span = tracing::info_span!("device", device = %name);
@@ -319,6 +324,9 @@ impl Worker {
             Some(archive) => archive.finish().await?,
             None => 0.0,
         };
+        if commands.is_none() {
+            self.push_archive(id).await;
+        }
         self.writer.flush().await?;
         let db_seconds = self.writer.busy_seconds() - db_before;
 
@@ -363,6 +371,32 @@ impl Worker {
         );
         self.writer.flush().await?;
         self.store.finish_job(id, status).await?;
+        hook_runner.hooks().send(hooks::Event {
+            event: "job_finished",
+            job: id,
+            status: Some(status.to_string()),
+            devices: Some(summary.devices),
+            succeeded: Some(summary.succeeded),
+            failed: Some(summary.failed),
+            changed: Some(summary.changed),
+            ..hooks::Event::default()
+        });
+        hook_runner.finish().await;
+        self.writer.flush().await?;
+        if let Some(path) = &self.config.metrics.textfile {
+            // Monitoring is told, but a metrics file that cannot be written
+            // fails nothing: the job's results are stored.
+            let written = match metrics::exposition(&self.store).await {
+                Ok(text) => metrics::write_textfile(path, &text).map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            if let Err(e) = written {
+                let message = format!("metrics file {}: {e}", path.display());
+                tracing::warn!("{message}");
+                self.log(id, None, "warn", message);
+                self.writer.flush().await?;
+            }
+        }
         tracing::info!(
             status,
             succeeded = summary.succeeded,
@@ -371,6 +405,37 @@ impl Worker {
             "job finished"
         );
         Ok(summary)
+    }
+
+    /// Push the archive to each `[[git.remotes]]`: what this job committed,
+    /// and whatever an earlier push left behind. A push that fails is a
+    /// warning in the job log; the configurations are safe in the archive,
+    /// and the next job pushes them.
+    async fn push_archive(&self, job: i64) {
+        for remote in &self.config.git.remotes {
+            let (repository, to) = (self.config.git.repository.clone(), remote.clone());
+            let pushed =
+                tokio::task::spawn_blocking(move || netraven_archive::push::push(&repository, &to))
+                    .await;
+            match pushed {
+                Ok(Ok(netraven_archive::push::Pushed::Sent { to })) => {
+                    let message = format!(
+                        "pushed the archive to {} ({}), up to {}",
+                        remote.name,
+                        remote.shown_url(),
+                        &to[..to.len().min(10)]
+                    );
+                    tracing::info!("{message}");
+                    self.log(job, None, "info", message);
+                }
+                Ok(Ok(netraven_archive::push::Pushed::UpToDate)) => {}
+                Ok(Err(e)) => {
+                    tracing::warn!("{e}");
+                    self.log(job, None, "warn", format!("{e}; the next job pushes it"));
+                }
+                Err(e) => self.log(job, None, "warn", format!("push to {}: {e}", remote.name)),
+            }
+        }
     }
 
     fn log(&self, job: i64, device: Option<&str>, level: &str, message: String) {
@@ -535,6 +600,7 @@ struct DeviceContext {
     /// This device's own secret values, hidden wherever they might be
     /// echoed back, whatever the keywords say.
     secrets: Vec<String>,
+    hooks: hooks::Hooks,
 }
 
 impl DeviceContext {
@@ -542,7 +608,7 @@ impl DeviceContext {
         let started = Instant::now();
         let device = match device {
             Ok(d) => d,
-            Err(failure) => return self.fail(&name, failure, 0, started),
+            Err(failure) => return self.fail(&name, None, failure, 0, started),
         };
         let mut targets = vec![&device.target];
         targets.extend(device.target.jump.iter().map(|h| &h.target));
@@ -641,7 +707,7 @@ impl DeviceContext {
                     self.row(self.log_row(&name, "info", message));
                     tokio::time::sleep(wait).await;
                 }
-                Err(failure) => return self.fail(&name, failure, attempt, started),
+                Err(failure) => return self.fail(&name, Some(&device), failure, attempt, started),
             }
         }
     }
@@ -657,8 +723,25 @@ impl DeviceContext {
         out
     }
 
-    fn fail(&self, name: &str, failure: DeviceFailure, attempts: u32, started: Instant) {
+    fn fail(
+        &self,
+        name: &str,
+        device: Option<&Device>,
+        failure: DeviceFailure,
+        attempts: u32,
+        started: Instant,
+    ) {
         let message = self.scrub(&failure.message);
+        self.hooks.send(hooks::Event {
+            event: "device_failed",
+            job: self.job,
+            device: Some(name.to_string()),
+            group: device.map(|d| d.group.clone()),
+            model: device.map(|d| d.model.clone()),
+            class: Some(failure.class.as_str().to_string()),
+            message: Some(message.clone()),
+            ..hooks::Event::default()
+        });
         tracing::warn!(class = %failure.class, attempts, "device failed: {message}");
         self.row(self.log_row(
             name,

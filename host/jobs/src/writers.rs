@@ -138,6 +138,7 @@ impl ArchiveWriter {
         config: &Config,
         fleet: Arc<Fleet>,
         writer: mpsc::UnboundedSender<Msg>,
+        hooks: crate::hooks::Hooks,
         handle: tokio::runtime::Handle,
         job: i64,
         resumed_since: Option<i64>,
@@ -191,9 +192,20 @@ impl ArchiveWriter {
                         .fetch_add(began.elapsed().as_micros() as u64, AtomicOrdering::Relaxed);
                     match outcomes {
                         Ok(outcomes) => {
-                            for ((change, (_, row)), outcome) in
+                            for ((change, (model, row)), outcome) in
                                 changes.iter().zip(rest).zip(outcomes)
                             {
+                                if let Outcome::Committed(commit) = &outcome {
+                                    hooks.send(crate::hooks::Event {
+                                        event: "device_changed",
+                                        job,
+                                        device: Some(change.device.clone()),
+                                        group: Some(change.group.clone()),
+                                        model: Some(model),
+                                        commit: Some(commit.clone()),
+                                        ..crate::hooks::Event::default()
+                                    });
+                                }
                                 let path = archive::device_path(&change.group, &change.device);
                                 let (commit_id, changed) = match (outcome, earlier.get(&path)) {
                                     (Outcome::Committed(id), _) => (Some(id), true),

@@ -42,6 +42,7 @@ fn main() {
         max_instances: 1000,
         memory_mib: 64,
         deadline_secs: 60,
+        ..RuntimeConfig::default()
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -64,6 +64,7 @@ fn main() {
             max_instances: SLOTS as u32,
             memory_mib: 64,
             deadline_secs: 120,
+            ..RuntimeConfig::default()
         })
         .unwrap();
         let catalog = Catalog::load_dir(&runtime, &wasm_dir).await.unwrap();

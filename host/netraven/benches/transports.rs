@@ -112,6 +112,7 @@ fn main() {
             max_instances: concurrency.max(1) as u32,
             memory_mib: 64,
             deadline_secs: 120,
+            ..RuntimeConfig::default()
         };
         let runtime = Runtime::new(config).unwrap();
         let catalog = Catalog::load_dir(&runtime, &wasm_dir).await.unwrap();

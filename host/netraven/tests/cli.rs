@@ -394,3 +394,88 @@ fn driver_new_scaffolds_a_crate_that_builds_for_wasm_and_passes_its_example() {
         "{manifest}"
     );
 }
+
+#[test]
+fn completions_and_manual_pages_come_from_the_command_line_itself() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (shell, sign) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef netraven"),
+        ("fish", "complete -c netraven"),
+    ] {
+        let out = netraven(&["completions", shell], dir.path());
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let script = text(&out.stdout);
+        assert!(script.contains(sign), "{shell}: {script}");
+        // Commands and their flags are offered.
+        assert!(
+            script.contains("run-job") && script.contains("--inventory"),
+            "{shell}"
+        );
+    }
+    let out = netraven(&["completions", "tcsh"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+
+    let man = dir.path().join("man");
+    let out = netraven(&["man", "--out", &man.display().to_string()], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let page = std::fs::read_to_string(man.join("netraven.1")).expect("netraven.1");
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH netraven"),
+        "{page}"
+    );
+    assert!(page.contains("run\\-job"), "{page}");
+    let search = std::fs::read_to_string(man.join("netraven-search.1")).expect("netraven-search.1");
+    assert!(search.contains("Ignore case"), "{search}");
+}
+
+#[test]
+fn a_compiled_driver_in_a_folder_others_can_write_is_refused_and_compiled_afresh() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = support::drivers_dir(&["ios"]);
+    let cache = tempfile::tempdir().expect("cache dir");
+    let list = || {
+        Command::new(env!("CARGO_BIN_EXE_netraven"))
+            .args(["drivers", "list", "--drivers"])
+            .arg(dir.path())
+            .current_dir(dir.path())
+            .env(
+                "NETRAVEN_CONFIG",
+                support::root().join("config/environments/dev.toml"),
+            )
+            .env("NETRAVEN_RUNTIME_CACHE_DIR", cache.path())
+            .env_remove("NETRAVEN_LOG")
+            .output()
+            .expect("run netraven")
+    };
+    let first = list();
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert!(
+        !text(&first.stderr).contains("refusing"),
+        "{}",
+        text(&first.stderr)
+    );
+    // The engine's folder inside the cache, holding ios's compiled entry.
+    let folder = std::fs::read_dir(cache.path())
+        .expect("cache")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.is_dir())
+        .expect("the compiled drivers' folder");
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o777)).expect("chmod");
+    let second = list();
+    let stderr = text(&second.stderr);
+    assert!(second.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("refusing the compiled driver")
+            && stderr.contains(&format!(
+                "{} is writable by others (mode 777)",
+                folder.display()
+            ))
+            && stderr.contains("chmod go-w"),
+        "{stderr}"
+    );
+    assert!(
+        text(&second.stdout).contains("ios"),
+        "the driver still loads"
+    );
+}

@@ -1280,3 +1280,853 @@ fn configs_keep_their_secrets_only_when_redaction_is_off_for_configs() {
     }
     drop(sim);
 }
+
+#[test]
+fn search_finds_lines_in_the_newest_configuration_of_every_device() {
+    let lab = Lab::new(Db::Sqlite, &["ios"]);
+    // Nothing archived yet: a clear error, not an empty answer.
+    let out = lab.run(&["search", "hostname"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no archive yet"), "{err}");
+
+    let sim = lab.serve_ios(3, &[]);
+    lab.expect(0, &["backup", "--all", "--json"]);
+    drop(sim);
+    let devices: Vec<serde_json::Value> = lab
+        .json(0, &["devices", "list", "--json"])
+        .as_array()
+        .expect("device list")
+        .clone();
+    let group = devices[0]["group"].as_str().expect("group").to_string();
+
+    // One line per device, as group/device:line:text (not coloured in a pipe).
+    let found = lab.expect(0, &["search", "^hostname "]);
+    let lines: Vec<&str> = found.lines().collect();
+    assert_eq!(lines.len(), 3, "{found}");
+    for device in &devices {
+        let name = device["name"].as_str().expect("name");
+        let want = format!("{group}/{name}:49:hostname LAB-SW123_9200L");
+        assert!(lines.contains(&want.as_str()), "{want} not in\n{found}");
+    }
+    assert!(!found.contains('\x1b'), "{found:?}");
+
+    // The archive holds redacted configurations, and so does what search shows.
+    let community = lab.expect(0, &["search", "snmp-server community"]);
+    assert_eq!(community.lines().count(), 3, "{community}");
+    assert!(!community.contains("public"), "{community}");
+
+    // Case, groups and JSON.
+    assert_eq!(lab.expect(0, &["search", "-i", "^HOSTNAME "]), found);
+    let json = lab.json(0, &["search", "--group", &group, "--json", "^hostname "]);
+    let matches = json.as_array().expect("array");
+    assert_eq!(matches.len(), 3, "{json}");
+    assert_eq!(matches[0]["line"], 49);
+    assert_eq!(matches[0]["group"], group.as_str());
+    assert_eq!(matches[0]["text"], "hostname LAB-SW123_9200L");
+    // No match: exit 1, as grep; nothing printed.
+    assert_eq!(
+        lab.expect(1, &["search", "--group", "no-such-group", "hostname"]),
+        ""
+    );
+    assert_eq!(lab.expect(1, &["search", "^no such line$"]), "");
+    // A bad pattern: one line naming it, exit 2.
+    let out = lab.run(&["search", "interface ("]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("search pattern \"interface (\""), "{err}");
+}
+
+#[test]
+fn a_job_writes_prometheus_metrics_that_promtool_accepts_and_metrics_prints_the_same() {
+    let lab = Lab::new(Db::Sqlite, &["ios"]);
+    // The last of three devices refuses the password: auth_failed.
+    let sim = lab.serve_ios(3, &["reject-password=1"]);
+    let folder = lab.path().join("textfile-collector");
+    std::fs::create_dir_all(&folder).expect("folder");
+    let textfile = folder.join("netraven.prom");
+    let backup = |code| {
+        let out = lab
+            .command(&["backup", "--all", "--json"])
+            .env("NETRAVEN_METRICS_TEXTFILE", &textfile)
+            .output()
+            .expect("run");
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    backup(1);
+    let text = std::fs::read_to_string(&textfile).expect("metrics file");
+    for sample in [
+        "netraven_job_id 1\n",
+        "netraven_job_devices{result=\"ok\"} 2\n",
+        "netraven_job_devices{result=\"failed\"} 1\n",
+        "netraven_job_failures{class=\"auth_failed\"} 1\n",
+        "netraven_job_changed_devices 2\n",
+    ] {
+        assert!(text.contains(sample), "{sample:?} not in\n{text}");
+    }
+    let devices = lab.json(0, &["devices", "list", "--json"]);
+    let names: Vec<&str> = devices
+        .as_array()
+        .expect("devices")
+        .iter()
+        .map(|d| d["name"].as_str().expect("name"))
+        .collect();
+    let samples = |metric: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.starts_with(&format!("{metric}{{")))
+            .map(String::from)
+            .collect()
+    };
+    let up = samples("netraven_device_up");
+    assert_eq!(up.len(), 3, "{text}");
+    assert_eq!(up.iter().filter(|l| l.ends_with(" 0")).count(), 1, "{text}");
+    assert!(
+        up.iter()
+            .any(|l| l.contains(&format!("device=\"{}\"", names[2])) && l.ends_with(" 0")),
+        "{text}"
+    );
+    // The failed device has never succeeded nor changed: no sample for those.
+    assert_eq!(
+        samples("netraven_device_last_success_timestamp_seconds").len(),
+        2,
+        "{text}"
+    );
+    assert_eq!(
+        samples("netraven_device_last_changed_timestamp_seconds").len(),
+        2,
+        "{text}"
+    );
+    assert_eq!(
+        samples("netraven_device_last_duration_seconds").len(),
+        3,
+        "{text}"
+    );
+
+    // Prometheus' own checker accepts the file.
+    let file = std::fs::File::open(&textfile).expect("open");
+    let check = Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(file)
+        .output()
+        .expect("promtool (Debian package prometheus; tests/run installs it)");
+    assert!(
+        check.status.success(),
+        "promtool: {}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+    // Replaced whole: no temporary file left beside it.
+    let left: Vec<_> = std::fs::read_dir(&folder)
+        .expect("list")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(left, vec![std::ffi::OsString::from("netraven.prom")]);
+    // `netraven metrics` prints the same from the database.
+    assert_eq!(lab.expect(0, &["metrics"]), text);
+
+    // A file that cannot be written is a job warning; the job is as it was.
+    let out = lab
+        .command(&["backup", "--all", "--json"])
+        .env(
+            "NETRAVEN_METRICS_TEXTFILE",
+            lab.path().join("no/such/folder/netraven.prom"),
+        )
+        .output()
+        .expect("run");
+    drop(sim);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let logs = lab.expect(0, &["jobs", "show", "2"]);
+    assert!(
+        logs.contains("metrics file") && logs.contains("no/such/folder"),
+        "{logs}"
+    );
+}
+
+#[test]
+fn hooks_get_each_event_as_json_and_never_hold_up_or_fail_the_job() {
+    let lab = Lab::new(Db::Sqlite, &["ios"]);
+    // Two devices; the second refuses the password.
+    let sim = lab.serve_ios(2, &["reject-password=1"]);
+    // A third whose name a shell would run, on the first device's port.
+    let devices = lab.json(0, &["devices", "list", "--json"]);
+    let first = &devices.as_array().expect("devices")[0];
+    let pwned = lab.path().join("pwned");
+    let evil = format!("$(touch {})", pwned.display());
+    let port = first["port"].to_string();
+    lab.expect(
+        0,
+        &[
+            "devices",
+            "add",
+            &evil,
+            "--address",
+            "127.0.0.1",
+            "--port",
+            &port,
+            "--model",
+            "ios",
+            "--group",
+            first["group"].as_str().expect("group"),
+            "--credential",
+            first["credential"].as_str().expect("credential"),
+        ],
+    );
+    let events = lab.path().join("events.jsonl");
+    let config = lab.path().join("hooks.toml");
+    let dev = std::fs::read_to_string(support::root().join("config/environments/dev.toml"))
+        .expect("dev.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "{dev}\n\
+             [[hooks]]\nname = \"record\"\nevents = [\"device_changed\", \"device_failed\", \"job_finished\"]\n\
+             command = [\"sh\", \"-c\", \"cat >> \\\"$0\\\"\", {events:?}]\n\
+             [[hooks]]\nname = \"hangs\"\nevents = [\"job_finished\"]\ncommand = [\"sleep\", \"600\"]\ntimeout_secs = 1\n\
+             [[hooks]]\nname = \"refuses\"\nevents = [\"device_failed\"]\ncommand = [\"sh\", \"-c\", \"echo no thanks >&2; exit 3\"]\n",
+            events = events.display().to_string()
+        ),
+    )
+    .expect("config");
+    let started = std::time::Instant::now();
+    let out = lab
+        .command(&[
+            "--config",
+            &config.display().to_string(),
+            "backup",
+            "--all",
+            "--json",
+        ])
+        .output()
+        .expect("run");
+    drop(sim);
+    // The failed device makes it 1; the hooks change nothing.
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(300),
+        "the hanging hook held the job"
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("summary");
+    assert_eq!(summary["succeeded"], 2, "{summary}");
+
+    let lines = std::fs::read_to_string(&events).expect("events file");
+    let events: Vec<serde_json::Value> = lines
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let of = |kind: &str| {
+        events
+            .iter()
+            .filter(|e| e["event"] == kind)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(of("device_changed").len(), 2, "{lines}");
+    assert_eq!(of("device_failed").len(), 1, "{lines}");
+    assert_eq!(of("job_finished").len(), 1, "{lines}");
+    let failed = of("device_failed")[0];
+    assert_eq!(failed["class"], "auth_failed", "{failed}");
+    assert_eq!(failed["model"], "ios", "{failed}");
+    assert_eq!(failed["job"], 1, "{failed}");
+    let finished = of("job_finished")[0];
+    assert_eq!(
+        (finished["succeeded"].as_u64(), finished["failed"].as_u64()),
+        (Some(2), Some(1))
+    );
+    // The changed devices name their commit, and the odd name arrived as data.
+    let changed: Vec<&str> = of("device_changed")
+        .iter()
+        .map(|e| e["device"].as_str().expect("device"))
+        .collect();
+    assert!(changed.contains(&evil.as_str()), "{lines}");
+    for e in of("device_changed") {
+        let commit = e["commit"].as_str().expect("commit");
+        assert_eq!(commit.len(), 40, "{e}");
+    }
+    assert!(!pwned.exists(), "a device name reached a shell");
+
+    // What went wrong with hooks is in the job log, not in the job's result.
+    let show = lab.expect(0, &["jobs", "show", "1"]);
+    assert!(
+        show.contains("hook \"hangs\" (job_finished): no answer in 1 s: killed"),
+        "{show}"
+    );
+    assert!(
+        show.contains("hook \"refuses\" (device_failed): exited with 3: no thanks"),
+        "{show}"
+    );
+}
+
+#[test]
+fn under_the_drivers_lock_a_swapped_driver_is_refused_and_its_devices_fail_with_no_driver() {
+    let lab = Lab::new(Db::Sqlite, &["ios", "junos"]);
+    let sim = lab.serve_ios(1, &[]);
+    let locks = |require: &str| -> Vec<(String, String)> {
+        let out = lab
+            .command(&["drivers", "list", "--json"])
+            .env("NETRAVEN_RUNTIME_REQUIRE_LOCK", require)
+            .output()
+            .expect("run");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let listing: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        let mut rows: Vec<(String, String)> = listing["drivers"]
+            .as_array()
+            .expect("drivers")
+            .iter()
+            .map(|d| {
+                (
+                    d["file"]
+                        .as_str()
+                        .expect("file")
+                        .rsplit('/')
+                        .next()
+                        .unwrap_or("")
+                        .to_string(),
+                    d["lock"].as_str().expect("lock").to_string(),
+                )
+            })
+            .collect();
+        rows.extend(
+            listing["skipped"]
+                .as_array()
+                .expect("skipped")
+                .iter()
+                .map(|p| {
+                    let file = p["file"]
+                        .as_str()
+                        .expect("file")
+                        .rsplit('/')
+                        .next()
+                        .unwrap_or("")
+                        .to_string();
+                    (file, p["error"].as_str().expect("error").to_string())
+                }),
+        );
+        rows.sort();
+        rows
+    };
+    let backup = |require: &str| -> (Option<i32>, serde_json::Value) {
+        let out = lab
+            .command(&["backup", "--all", "--json"])
+            .env("NETRAVEN_RUNTIME_REQUIRE_LOCK", require)
+            .output()
+            .expect("run");
+        (
+            out.status.code(),
+            serde_json::from_slice(&out.stdout).unwrap_or_default(),
+        )
+    };
+    // Without a lock file: nothing is locked, and requiring one is an error naming it.
+    assert_eq!(
+        locks("false"),
+        [
+            ("ios.wasm".into(), "not locked".into()),
+            ("junos.wasm".into(), "not locked".into())
+        ]
+    );
+    let out = lab
+        .command(&["backup", "--all"])
+        .env("NETRAVEN_RUNTIME_REQUIRE_LOCK", "true")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("drivers.lock") && err.contains("netraven drivers lock"),
+        "{err}"
+    );
+
+    let said = lab.expect(0, &["drivers", "lock"]);
+    assert!(
+        said.contains("locked 2 driver(s) in drivers.lock"),
+        "{said}"
+    );
+    assert_eq!(
+        locks("true"),
+        [
+            ("ios.wasm".into(), "locked".into()),
+            ("junos.wasm".into(), "locked".into())
+        ]
+    );
+    assert_eq!(backup("true").0, Some(0));
+
+    // Someone swaps another driver in under ios.wasm's name.
+    let ios = lab.drivers.path().join("ios.wasm");
+    let locked_sha = netraven_sandbox::catalog::sha256_hex(&std::fs::read(&ios).expect("ios"));
+    std::fs::copy(support::built().join("eos.wasm"), &ios).expect("swap");
+    let swapped_sha = netraven_sandbox::catalog::sha256_hex(&std::fs::read(&ios).expect("ios"));
+    assert_eq!(locks("false")[0], ("ios.wasm".into(), "changed".into()));
+    let refused = locks("true");
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert_eq!(refused[1], ("junos.wasm".into(), "locked".into()));
+    let (file, error) = &refused[0];
+    assert_eq!(file, "ios.wasm");
+    assert!(
+        error.contains("refused")
+            && error.contains(&locked_sha)
+            && error.contains(&swapped_sha)
+            && error.contains("drivers.lock"),
+        "{error}"
+    );
+    // Its devices fail with no_driver; nothing is archived from the swapped file.
+    let commits = lab.commits();
+    let (code, summary) = backup("true");
+    assert_eq!(code, Some(2), "{summary}");
+    assert_eq!(summary["failures"][0]["class"], "no_driver", "{summary}");
+    assert_eq!(lab.commits(), commits);
+
+    // A file the lock does not name at all is refused too.
+    std::fs::copy(
+        support::built().join("eos.wasm"),
+        lab.drivers.path().join("eos.wasm"),
+    )
+    .expect("copy");
+    let refused = locks("true");
+    let eos = refused
+        .iter()
+        .find(|(f, _)| f == "eos.wasm")
+        .expect("eos refused");
+    assert!(eos.1.contains("does not pin it"), "{eos:?}");
+    drop(sim);
+}
+
+/// `git` on any repository (the tests' remotes), as root may read one
+/// another user owns.
+fn git_at(repo: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(["-c", "safe.directory=*", "--git-dir"])
+        .arg(repo)
+        .args(args)
+        .output()
+        .expect("git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// The settings file with `extra` TOML after it, for a lab command's --config.
+fn settings_with(lab: &Lab, extra: &str) -> String {
+    let dev = std::fs::read_to_string(support::root().join("config/environments/dev.toml"))
+        .expect("dev.toml");
+    let path = lab.path().join("settings.toml");
+    std::fs::write(&path, format!("{dev}\n{extra}")).expect("settings");
+    path.display().to_string()
+}
+
+#[test]
+fn the_archive_is_pushed_after_a_job_and_a_failed_push_waits_for_the_next() {
+    let lab = Lab::new(Db::Sqlite, &["ios"]);
+    let sim = lab.serve_ios(2, &[]);
+    // The remote does not exist yet: the first push fails.
+    let remote = lab.path().join("remote.git");
+    let settings = settings_with(
+        &lab,
+        &format!(
+            "[[git.remotes]]\nname = \"backup\"\nurl = \"file://{}\"\nbranch = \"configs\"\n",
+            remote.display()
+        ),
+    );
+    let run = |args: &[&str]| {
+        let mut all = vec!["--config", settings.as_str()];
+        all.extend(args);
+        lab.run(&all)
+    };
+    let out = run(&["backup", "--all", "--json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "a failed push fails no device: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let log = lab.expect(0, &["jobs", "show", "1"]);
+    assert!(
+        log.contains("push to backup (file://")
+            && log.contains("failed after 3 attempts")
+            && log.contains("the next job pushes it"),
+        "{log}"
+    );
+    let tip = lab.git(&["rev-parse", "main"]).trim().to_string();
+
+    // Once the remote is there, the next job pushes what is pending, though
+    // it committed nothing itself.
+    git_at(&remote, &["init", "-q", "--bare"]);
+    let out = run(&["backup", "--all", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("summary");
+    assert_eq!(summary["changed"], 0, "{summary}");
+    assert_eq!(git_at(&remote, &["rev-parse", "configs"]), tip);
+    let log = lab.expect(0, &["jobs", "show", "2"]);
+    assert!(log.contains("pushed the archive to backup"), "{log}");
+    // By hand: nothing new, no connection.
+    let out = run(&["archive", "push"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("backup (file://"),
+        "{out:?}"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("up to date"),
+        "{out:?}"
+    );
+    // An unknown remote name is a clear error.
+    let out = run(&["archive", "push", "--remote", "gitlab"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("no remote named \"gitlab\" in [[git.remotes]] (configured: backup)")
+    );
+    drop(sim);
+}
+
+#[test]
+fn the_archive_is_pushed_over_ssh_with_a_key_and_a_known_host_key_only() {
+    let sshd = support::sshd::Sshd::start("ed25519", "");
+    let lab = Lab::new(Db::Sqlite, &["ios"]);
+    let sim = lab.serve_ios(1, &[]);
+    // A bare repository the SSH user owns, outside the root-only temp dirs.
+    let home = tempfile::tempdir().expect("remote dir");
+    let remote = home.path().join("configs.git");
+    git_at(&remote, &["init", "-q", "--bare"]);
+    let chown = Command::new("chown")
+        .args(["-R", support::sshd::USER])
+        .arg(home.path())
+        .status()
+        .expect("chown");
+    assert!(chown.success());
+    let known = lab.path().join("known_hosts");
+    std::fs::write(
+        &known,
+        format!("[127.0.0.1]:{} {}\n", sshd.port, sshd.host_key_line()),
+    )
+    .expect("known_hosts");
+    let remote_toml = |known: &Path| {
+        format!(
+            "[[git.remotes]]\nname = \"lab\"\nurl = \"ssh://{}@127.0.0.1:{}{}\"\nkey_file = \"{}\"\nknown_hosts = \"{}\"\n",
+            support::sshd::USER,
+            sshd.port,
+            remote.display(),
+            sshd.client_key("ed25519").display(),
+            known.display()
+        )
+    };
+    let settings = settings_with(&lab, &remote_toml(&known));
+    let out = lab.run(&["--config", &settings, "backup", "--all", "--json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let tip = lab.git(&["rev-parse", "main"]).trim().to_string();
+    assert_eq!(
+        git_at(&remote, &["rev-parse", "main"]),
+        tip,
+        "sshd: {}",
+        sshd.log()
+    );
+
+    // A server whose key is not the known one gets nothing.
+    let wrong = lab.path().join("known_hosts.wrong");
+    let other = support::sshd::Sshd::start("ed25519", "");
+    std::fs::write(
+        &wrong,
+        format!("[127.0.0.1]:{} {}\n", sshd.port, other.host_key_line()),
+    )
+    .expect("known_hosts");
+    drop(other);
+    git_at(&remote, &["update-ref", "-d", "refs/heads/main"]);
+    lab.git(&["update-ref", "-d", "refs/netraven/pushed/lab"]);
+    let settings = settings_with(&lab, &remote_toml(&wrong));
+    let out = lab.run(&["--config", &settings, "archive", "push"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("push to lab (ssh://127.0.0.1:") && err.contains("verification failed"),
+        "{err}"
+    );
+    assert!(
+        Command::new("git")
+            .args(["-c", "safe.directory=*", "--git-dir"])
+            .arg(&remote)
+            .args(["rev-parse", "--verify", "--quiet", "main"])
+            .output()
+            .expect("git")
+            .stdout
+            .is_empty()
+    );
+    drop(sim);
+}
+
+/// A NetBox stand-in on loopback: `/api/dcim/devices/` in pages of two,
+/// shaped as NetBox's API documentation shows (`count`, `next`, `results`;
+/// nested `platform`, `primary_ip4`, `site`, `tags`, `status`), for the token
+/// `good-token` only; `bad` makes it answer a page that is not JSON.
+struct FakeNetbox {
+    port: u16,
+    devices: std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>,
+    bad: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl FakeNetbox {
+    fn start(devices: Vec<serde_json::Value>) -> FakeNetbox {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let devices = std::sync::Arc::new(std::sync::Mutex::new(devices));
+        let bad = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (list, broken) = (devices.clone(), bad.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+                let mut request = String::new();
+                let _ = reader.read_line(&mut request);
+                let mut token_ok = false;
+                loop {
+                    let mut header = String::new();
+                    if reader.read_line(&mut header).unwrap_or(0) == 0 || header.trim().is_empty() {
+                        break;
+                    }
+                    let lower = header.to_ascii_lowercase();
+                    if lower.starts_with("authorization:")
+                        && header.trim_end().ends_with("Token good-token")
+                    {
+                        token_ok = true;
+                    }
+                }
+                let path = request.split_whitespace().nth(1).unwrap_or("/").to_string();
+                let offset: usize = path
+                    .split(['?', '&'])
+                    .find_map(|p| p.strip_prefix("offset="))
+                    .and_then(|o| o.parse().ok())
+                    .unwrap_or(0);
+                let (status, body) = if !path.starts_with("/api/dcim/devices/") {
+                    ("404 Not Found", r#"{"detail":"Not found."}"#.to_string())
+                } else if !token_ok {
+                    ("403 Forbidden", r#"{"detail":"Invalid token"}"#.to_string())
+                } else if broken.load(std::sync::atomic::Ordering::SeqCst) {
+                    (
+                        "200 OK",
+                        "<html><body>Maintenance</body></html>".to_string(),
+                    )
+                } else {
+                    let all = list.lock().expect("devices").clone();
+                    let next = (offset + 2 < all.len()).then(|| {
+                        format!(
+                            "http://127.0.0.1:{port}/api/dcim/devices/?limit=2&offset={}",
+                            offset + 2
+                        )
+                    });
+                    let page: Vec<_> = all.iter().skip(offset).take(2).cloned().collect();
+                    (
+                        "200 OK",
+                        serde_json::json!({"count": all.len(), "next": next, "previous": null, "results": page})
+                            .to_string(),
+                    )
+                };
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        FakeNetbox { port, devices, bad }
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+fn netbox_device(
+    id: u64,
+    name: Option<&str>,
+    platform: Option<&str>,
+    ip: Option<&str>,
+    status: &str,
+) -> serde_json::Value {
+    serde_json::json!({
+        "id": id,
+        "url": format!("http://netbox/api/dcim/devices/{id}/"),
+        "name": name,
+        "platform": platform.map(|p| serde_json::json!({"id": 1, "name": p, "slug": p})),
+        "primary_ip": ip.map(|a| serde_json::json!({"id": id, "family": 4, "address": format!("{a}/24")})),
+        "primary_ip4": ip.map(|a| serde_json::json!({"id": id, "family": 4, "address": format!("{a}/24")})),
+        "site": {"id": 1, "name": "DC 1", "slug": "dc1"},
+        "tags": [{"id": 1, "name": "Core", "slug": "core"}, {"id": 2, "name": "PCI", "slug": "pci"}],
+        "status": {"value": status, "label": status},
+    })
+}
+
+#[test]
+fn devices_sync_from_netbox_creates_updates_and_disables_but_never_deletes() {
+    let lab = Lab::new(Db::Sqlite, &["ios", "junos"]);
+    let mut add = lab
+        .command(&["credentials", "add", "ops", "--user", "netops", "--stdin"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("credentials add");
+    use std::io::Write;
+    add.stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"pw-netbox-1\n")
+        .expect("password");
+    assert!(add.wait().expect("wait").success());
+
+    let netbox = FakeNetbox::start(vec![
+        netbox_device(1, Some("r1"), Some("cisco-ios"), Some("10.0.0.1"), "active"),
+        netbox_device(
+            2,
+            Some("r2"),
+            Some("juniper-junos"),
+            Some("10.0.0.2"),
+            "active",
+        ),
+        netbox_device(3, Some("r3"), Some("acme-os"), Some("10.0.0.3"), "active"),
+        netbox_device(4, Some("r4"), Some("cisco_ios"), None, "offline"),
+        netbox_device(5, Some("r5"), Some("ios"), None, "active"),
+        netbox_device(6, None, Some("ios"), Some("10.0.0.6"), "active"),
+    ]);
+    let url = netbox.url();
+    let sync = |token: &str, extra: &[&str]| {
+        let mut args = vec![
+            "devices",
+            "sync",
+            "netbox",
+            "--url",
+            url.as_str(),
+            "--token-env",
+            "NB_TOKEN",
+            "--credential",
+            "ops",
+            "--platform",
+            "juniper-junos=junos",
+        ];
+        args.extend(extra);
+        lab.command(&args)
+            .env("NB_TOKEN", token)
+            .output()
+            .expect("sync")
+    };
+    let names = || -> Vec<(String, String, String, bool)> {
+        lab.json(0, &["devices", "list", "--json"])
+            .as_array()
+            .expect("devices")
+            .iter()
+            .map(|d| {
+                (
+                    d["name"].as_str().unwrap_or("").to_string(),
+                    d["model"].as_str().unwrap_or("").to_string(),
+                    d["address"].as_str().unwrap_or("").to_string(),
+                    d["enabled"].as_bool().unwrap_or(true),
+                )
+            })
+            .collect()
+    };
+
+    // A dry run says what it would do and changes nothing.
+    let out = sync("good-token", &["--dry-run"]);
+    assert_eq!(out.status.code(), Some(1), "skipped devices: exit 1");
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        said.contains("create  r1 (ios, 10.0.0.1, group dc1)"),
+        "{said}"
+    );
+    assert!(names().is_empty());
+
+    let out = sync("good-token", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    for line in [
+        "create  r1 (ios, 10.0.0.1, group dc1)",
+        "create  r2 (junos, 10.0.0.2, group dc1)",
+        "create  r4 (ios, r4, group dc1, disabled)",
+        "skip    r3: platform \"acme-os\"",
+        "map it in [netbox.platforms] or with --platform acme-os=MODEL",
+        "skip    r5: it is active but has no primary IP",
+        "skip    NetBox device #6: it has no name",
+    ] {
+        assert!(said.contains(line), "{line:?} not in\n{said}");
+    }
+    assert_eq!(
+        names(),
+        [
+            ("r1".into(), "ios".into(), "10.0.0.1".into(), true),
+            ("r2".into(), "junos".into(), "10.0.0.2".into(), true),
+            ("r4".into(), "ios".into(), "r4".into(), false),
+        ]
+    );
+    let r1 = lab.json(0, &["devices", "show", "r1", "--json"]);
+    assert_eq!(r1["vars"]["netbox_tags"], "core,pci", "{r1}");
+    assert_eq!(r1["vars"]["netbox_id"], "1", "{r1}");
+    assert_eq!(r1["credential"], "ops");
+
+    // r1 moves, r2 leaves NetBox: updated and disabled, not deleted.
+    {
+        let mut devices = netbox.devices.lock().expect("devices");
+        devices[0]["primary_ip4"]["address"] = "10.0.0.9/24".into();
+        devices.remove(1);
+    }
+    let out = sync("good-token", &[]);
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        said.contains("update  r1: address 10.0.0.1 -> 10.0.0.9"),
+        "{said}"
+    );
+    assert!(
+        said.contains("disable r2: NetBox no longer lists it"),
+        "{said}"
+    );
+    let after = names();
+    assert_eq!(
+        after[0],
+        ("r1".into(), "ios".into(), "10.0.0.9".into(), true)
+    );
+    assert_eq!(
+        after[1],
+        ("r2".into(), "junos".into(), "10.0.0.2".into(), false)
+    );
+
+    // A wrong token and a bad page: clear errors, nothing changed.
+    let before = names();
+    let out = sync("wrong-token-7c1d", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        err.contains("NetBox refused the token (HTTP 403: Invalid token)"),
+        "{err}"
+    );
+    assert!(!err.contains("wrong-token-7c1d"), "the token leaked: {err}");
+    netbox.bad.store(true, std::sync::atomic::Ordering::SeqCst);
+    let out = sync("good-token", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        err.contains("/api/dcim/devices/") && err.contains("not a NetBox device list page"),
+        "{err}"
+    );
+    assert_eq!(names(), before);
+}

@@ -64,9 +64,13 @@ impl ComponentCache {
         sha256: &str,
     ) -> Result<(Component, Origin), CacheError> {
         let entry = self.entry(sha256);
-        if entry.exists() && !owned_privately(&entry) {
+        let refused = entry
+            .exists()
+            .then(|| owned_privately(&entry).err())
+            .flatten();
+        if let Some(why) = refused {
             tracing::warn!(
-                "not loading cache entry {}: it or its directory is not owned by this user or is writable by others; recompiling",
+                "refusing the compiled driver {}: {why}; compiling it afresh",
                 entry.display()
             );
         } else if entry.exists() {
@@ -119,15 +123,33 @@ impl ComponentCache {
     }
 }
 
-/// Is `entry`, and the directory holding it, owned by this process's user
-/// and writable by nobody else?
-fn owned_privately(entry: &Path) -> bool {
-    let Ok(me) = std::fs::metadata("/proc/self").map(|m| m.uid()) else {
-        return false;
+/// Are `entry` and the directory holding it owned by this process's user
+/// and writable by nobody else? If not, why, with the fix.
+fn owned_privately(entry: &Path) -> Result<(), String> {
+    let me = std::fs::metadata("/proc/self")
+        .map(|m| m.uid())
+        .map_err(|e| format!("cannot tell who this process runs as: {e}"))?;
+    let private = |p: &Path| -> Result<(), String> {
+        let m = std::fs::metadata(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        if m.uid() != me {
+            return Err(format!(
+                "{} belongs to uid {}, not to this user (uid {me}): only the user running netraven may write compiled drivers",
+                p.display(),
+                m.uid()
+            ));
+        }
+        if m.mode() & 0o022 != 0 {
+            return Err(format!(
+                "{} is writable by others (mode {:o}); fix it with `chmod go-w {}`",
+                p.display(),
+                m.mode() & 0o777,
+                p.display()
+            ));
+        }
+        Ok(())
     };
-    let private =
-        |p: &Path| std::fs::metadata(p).is_ok_and(|m| m.uid() == me && m.mode() & 0o022 == 0);
-    private(entry) && entry.parent().is_some_and(private)
+    private(entry.parent().unwrap_or(Path::new(".")))?;
+    private(entry)
 }
 
 /// Wasmtime errors can span lines (pretty-printed byte arrays); a load

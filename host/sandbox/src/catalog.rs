@@ -22,6 +22,7 @@ use wasmtime::component::Component;
 
 use super::cache::{CacheError, ComponentCache, Origin};
 use super::instance::{DriverInstance, NoDevice};
+use super::lock::Pin;
 use super::{CONTRACT_VERSION, NetravenDriverPre, Runtime};
 
 /// Deadline for the `info()` call made while loading a driver.
@@ -203,6 +204,20 @@ pub enum LoadError {
     Description { section: &'static str },
     #[error("changed on disk since the drivers were loaded; run the job again")]
     Changed,
+    #[error(
+        "refused: its sha256 is {actual}, but {} pins {locked}; if you trust this file, run `netraven drivers lock` again",
+        lock.display()
+    )]
+    NotAsLocked {
+        lock: PathBuf,
+        locked: String,
+        actual: String,
+    },
+    #[error(
+        "refused: {} does not pin it (sha256 {actual}); if you trust this file, run `netraven drivers lock` again",
+        lock.display()
+    )]
+    NotLocked { lock: PathBuf, actual: String },
     #[error("driver name {name:?} is already taken by {}; skipped", other.display())]
     NameTaken { name: String, other: PathBuf },
     #[error(
@@ -388,6 +403,24 @@ async fn load(runtime: &Runtime, file: &Path, when: Compile) -> Result<LoadedDri
     let wasm = std::fs::read(file).map_err(LoadError::Read)?;
     check_header(&wasm)?;
     let sha256 = sha256_hex(&wasm);
+    if let Some(lock) = &runtime.lock {
+        match lock.pin(file, &sha256) {
+            Pin::Locked => {}
+            Pin::Changed { locked } => {
+                return Err(LoadError::NotAsLocked {
+                    lock: lock.path.clone(),
+                    locked,
+                    actual: sha256,
+                });
+            }
+            Pin::Missing => {
+                return Err(LoadError::NotLocked {
+                    lock: lock.path.clone(),
+                    actual: sha256,
+                });
+            }
+        }
+    }
     if when == Compile::WhenNeeded
         && let Some(description) = custom_section(&wasm, INFO_SECTION)
             .and_then(|d| serde_json::from_slice::<Description>(d).ok())

@@ -19,6 +19,7 @@ pub mod cache;
 pub mod catalog;
 pub mod harness;
 pub mod instance;
+pub mod lock;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -69,6 +70,12 @@ pub struct RuntimeConfig {
     /// Wall-clock budget for one driver call on one device, in seconds,
     /// including time spent waiting on the device. Default 300.
     pub deadline_secs: u64,
+    /// Load only the drivers `lock_file` pins (file name and sha256), and
+    /// refuse the others by name. Default false.
+    pub require_lock: bool,
+    /// The lock `netraven drivers lock` writes. Default: `drivers.lock`
+    /// beside the settings file (in the working directory without one).
+    pub lock_file: Option<PathBuf>,
 }
 
 impl Default for RuntimeConfig {
@@ -79,6 +86,8 @@ impl Default for RuntimeConfig {
             max_instances: 1000,
             memory_mib: 512,
             deadline_secs: 300,
+            require_lock: false,
+            lock_file: None,
         }
     }
 }
@@ -112,6 +121,13 @@ impl RuntimeConfig {
     pub fn deadline(&self) -> Duration {
         Duration::from_secs(self.deadline_secs)
     }
+
+    /// Where the drivers lock is.
+    pub fn lock_path(&self) -> PathBuf {
+        self.lock_file
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("drivers.lock"))
+    }
 }
 
 /// Per-component pool limits. A Rust wasip2 driver has one memory, a few
@@ -142,6 +158,8 @@ pub enum RuntimeError {
     Settings(Box<RuntimeError>),
     #[error("cannot set up the driver sandbox: {0}")]
     Engine(String),
+    #[error(transparent)]
+    Lock(#[from] lock::LockError),
 }
 
 /// Everything shared by all driver instances in this process.
@@ -152,6 +170,8 @@ pub struct Runtime {
     /// One permit per pooling-allocator slot: an exhausted pool would fail
     /// instantiation, a semaphore makes callers wait instead.
     pub slots: Arc<Semaphore>,
+    /// The pins every driver must match, with `require_lock`.
+    pub lock: Option<lock::DriverLock>,
 }
 
 impl Runtime {
@@ -159,6 +179,11 @@ impl Runtime {
         config
             .validate()
             .map_err(|e| RuntimeError::Settings(Box::new(e)))?;
+        let lock = if config.require_lock {
+            Some(lock::DriverLock::read(&config.lock_path())?)
+        } else {
+            None
+        };
         let slots = config.max_instances;
         // Totals are the per-component maxima times the slots, so one
         // semaphore permit always finds room. A component over these maxima
@@ -214,6 +239,7 @@ impl Runtime {
             linker,
             slots: Arc::new(Semaphore::new(slots as usize)),
             config,
+            lock,
         }))
     }
 }

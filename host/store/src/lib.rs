@@ -521,6 +521,20 @@ impl Store {
         rows.iter().map(|r| self.job_row(r)).collect()
     }
 
+    /// The job of `kind` that finished last, if any did.
+    pub async fn last_finished_job(&self, kind: &str) -> Result<Option<JobRow>> {
+        let row = sqlx::query(&format!(
+            "SELECT {} FROM jobs WHERE kind = $1 AND finished_at IS NOT NULL \
+             ORDER BY finished_at DESC, id DESC LIMIT 1",
+            Self::JOB_COLUMNS
+        ))
+        .bind(kind)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| self.err("jobs", e))?;
+        row.map(|r| self.job_row(&r)).transpose()
+    }
+
     /// Claim job `id` for `runner` (`host:pid`) and mark it running, keeping
     /// the first start time on a rerun. Refused, with the holder, while
     /// another live runner has it: one whose heartbeat is fresher than
@@ -641,6 +655,34 @@ impl Store {
                 changed: r.try_get::<i64, _>("changed")? != 0,
                 output: r.try_get("output")?,
                 finished_at: r.try_get("finished_at")?,
+            })
+        })
+        .await
+    }
+
+    /// Every device with its last backup, last success and last change, in
+    /// name order (results of `exec` jobs do not count).
+    pub async fn device_backups(&self) -> Result<Vec<DeviceBackups>> {
+        let backups = "FROM job_results r JOIN jobs j ON j.id = r.job_id \
+                       WHERE j.kind = 'backup' AND r.device = d.name";
+        let sql = format!(
+            "SELECT d.name, d.grp, d.model, d.enabled, \
+             (SELECT r.status {backups} ORDER BY r.finished_at DESC LIMIT 1) AS last_status, \
+             (SELECT r.duration_ms {backups} ORDER BY r.finished_at DESC LIMIT 1) AS last_duration, \
+             (SELECT MAX(r.finished_at) {backups} AND r.status = 'ok') AS last_success, \
+             (SELECT MAX(r.finished_at) {backups} AND r.changed <> 0) AS last_changed \
+             FROM devices d ORDER BY d.name"
+        );
+        self.select("device backups", sqlx::query(&sql), |r| {
+            Ok(DeviceBackups {
+                name: r.try_get("name")?,
+                group: r.try_get("grp")?,
+                model: r.try_get("model")?,
+                enabled: r.try_get::<i64, _>("enabled")? != 0,
+                last_status: r.try_get("last_status")?,
+                last_duration_ms: r.try_get("last_duration")?,
+                last_success_at: r.try_get("last_success")?,
+                last_changed_at: r.try_get("last_changed")?,
             })
         })
         .await

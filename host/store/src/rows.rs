@@ -45,6 +45,22 @@ pub struct JobRow {
     pub params: serde_json::Value,
 }
 
+/// A device and how its backups went, over every backup job on record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeviceBackups {
+    pub name: String,
+    pub group: String,
+    pub model: String,
+    pub enabled: bool,
+    /// The newest backup result: `ok` or `failed`; `None` before the first.
+    pub last_status: Option<String>,
+    pub last_duration_ms: Option<i64>,
+    /// When a backup last succeeded, ms since the epoch.
+    pub last_success_at: Option<i64>,
+    /// When a backup last found the configuration changed.
+    pub last_changed_at: Option<i64>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ResultRow {
     pub job_id: i64,

@@ -92,4 +92,11 @@ ALTER TABLE jobs ADD COLUMN runner TEXT;
 ALTER TABLE jobs ADD COLUMN heartbeat_at {int};
 "#,
     ),
+    (
+        3,
+        "job results by device, for each device's last backup (metrics)",
+        r#"
+CREATE INDEX job_results_device ON job_results (device, finished_at);
+"#,
+    ),
 ];

@@ -116,6 +116,69 @@ pub(crate) enum Command {
     /// A unified diff of a device's configuration: REV against the revision before it
     /// [default: the newest change]. Coloured on a terminal.
     Diff { device: String, rev: Option<String> },
+    /// The configuration archive: push it to the [[git.remotes]] by hand.
+    Archive {
+        #[command(subcommand)]
+        command: ArchiveCommand,
+    },
+    /// Search the newest archived configuration of every device for lines matching a regex.
+    ///
+    /// Prints group/device:line:text for each matching line, the match coloured on a terminal.
+    /// The archive holds configurations as backed up: redacted unless [redaction] configs is off.
+    /// The pattern is a Rust regex (https://docs.rs/regex): `^` and `$` anchor to the line.
+    ///
+    /// Exit code: 0 when a line matched, 1 when none did, 2 on a bad pattern or no archive.
+    ///
+    /// Examples:
+    ///   netraven search 'snmp-server community'
+    ///   netraven search --group core '^interface Vlan'
+    ///   netraven search -i 'ntp server 10\.1\.' --json
+    #[command(verbatim_doc_comment)]
+    Search {
+        /// The regex to look for, matched against each line.
+        pattern: String,
+        /// Only the devices of this group.
+        #[arg(long)]
+        group: Option<String>,
+        /// Ignore case.
+        #[arg(short = 'i', long)]
+        ignore_case: bool,
+        /// Print the matches as a JSON array of {device, group, line, text}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print Prometheus metrics from the database, in the text exposition format: the newest
+    /// finished backup job's devices by result, failures by error class and duration, and each
+    /// enabled device's up (last backup ok), last success, last duration and last change.
+    /// `[metrics] textfile` has every job write the same to a file, for node_exporter's
+    /// textfile collector.
+    ///
+    /// Example:
+    ///   netraven metrics | grep netraven_device_up
+    #[command(verbatim_doc_comment)]
+    Metrics,
+    /// Print a completion script for a shell.
+    ///
+    /// Examples:
+    ///   netraven completions bash > /etc/bash_completion.d/netraven
+    ///   netraven completions zsh > "${fpath[1]}/_netraven"
+    ///   netraven completions fish > ~/.config/fish/completions/netraven.fish
+    #[command(verbatim_doc_comment)]
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Write the manual pages, generated from this help: netraven.1 and one per command
+    /// (netraven-backup.1, ...).
+    ///
+    /// Example:
+    ///   netraven man --out /usr/local/share/man/man1 && man netraven
+    #[command(verbatim_doc_comment)]
+    Man {
+        /// Directory to write the pages into (created if missing).
+        #[arg(long, default_value = "man", value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Create or upgrade the database schema (every command also does this on start).
     Migrate,
     /// Inspect loaded drivers.
@@ -166,14 +229,86 @@ pub(crate) struct BackupArgs {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum DriversCommand {
-    /// Show each loaded driver: name, version, models, file and sha256. Files that failed to
-    /// load are listed with the reason.
+    /// Show each loaded driver: name, version, models, file, sha256 and whether the drivers
+    /// lock pins it (locked, changed, not locked). Files that failed to load are listed with
+    /// the reason.
     List {
         #[command(flatten)]
         dir: DriversDir,
         /// Machine-readable output.
         #[arg(long)]
         json: bool,
+    },
+    /// Pin the drivers that load now: write the sha256 of each to the lock file ([runtime]
+    /// lock_file, default drivers.lock beside the settings file). With [runtime] require_lock =
+    /// true, only pinned files load; run this again after installing a driver you trust.
+    ///
+    /// Example:
+    ///   netraven drivers lock && netraven drivers list
+    #[command(verbatim_doc_comment)]
+    Lock {
+        #[command(flatten)]
+        dir: DriversDir,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum SyncSource {
+    /// Create, update and disable devices from NetBox's device list (/api/dcim/devices/).
+    ///
+    /// Each NetBox device becomes a device of the same name: its platform's slug the model
+    /// (through [netbox.platforms] or --platform, else as a model, driver or Netmiko name:
+    /// cisco-ios and cisco_ios are ios), its primary IP the address, its site the group, and
+    /// its tags the var netbox_tags; its id is kept as the var netbox_id. A device whose status
+    /// is not active is disabled. Without --filter, a device synced before that NetBox no
+    /// longer lists is disabled. Nothing is ever deleted, so its history stays. Devices
+    /// without a name, a known platform or (when active) a primary IP are skipped and named.
+    ///
+    /// Exit code: 0 when every NetBox device was taken, 1 when some were skipped, 2 when the
+    /// list could not be read (nothing is changed then).
+    ///
+    /// Examples:
+    ///   NETBOX_TOKEN=... netraven devices sync netbox --url https://netbox.example.net \
+    ///       --token-env NETBOX_TOKEN --credential ops --dry-run
+    ///   netraven devices sync netbox --url https://netbox.example.net --token-env NETBOX_TOKEN \
+    ///       --filter site=dc1 --filter role=core-switch --platform eos-4=eos
+    #[command(verbatim_doc_comment)]
+    Netbox {
+        /// NetBox's address, e.g. https://netbox.example.net.
+        #[arg(long)]
+        url: String,
+        /// The environment variable holding the API token (never given on the command line).
+        #[arg(long, value_name = "VAR")]
+        token_env: String,
+        /// A NetBox query filter, e.g. site=dc1, role=core, tag=backup (repeatable).
+        #[arg(long = "filter", value_name = "KEY=VALUE")]
+        filters: Vec<String>,
+        /// Map a platform slug to a model, over [netbox.platforms] (repeatable).
+        #[arg(long = "platform", value_name = "SLUG=MODEL")]
+        platforms: Vec<String>,
+        /// Stored credential for devices this creates (existing devices keep theirs).
+        #[arg(long, value_name = "NAME")]
+        credential: Option<String>,
+        /// Show what would change, change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ArchiveCommand {
+    /// Push the archive's main branch to each [[git.remotes]] (jobs do this after each run).
+    /// Never forces: a remote branch with commits the archive lacks refuses the push.
+    ///
+    /// Exit code: 0 when every remote has the archive, 1 when a push failed.
+    ///
+    /// Example:
+    ///   netraven archive push --remote gitlab
+    #[command(verbatim_doc_comment)]
+    Push {
+        /// Only this remote (its name in [[git.remotes]]).
+        #[arg(long)]
+        remote: Option<String>,
     },
 }
 
@@ -357,6 +492,11 @@ pub(crate) enum DevicesCommand {
         /// Group for rows that name none [default: default].
         #[arg(long, value_name = "GROUP")]
         group: Option<String>,
+    },
+    /// Take devices from another system of record.
+    Sync {
+        #[command(subcommand)]
+        source: SyncSource,
     },
     /// List devices.
     List {

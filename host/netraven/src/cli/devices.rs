@@ -225,6 +225,8 @@ pub(crate) async fn devices(config: &Config, command: DevicesCommand) -> anyhow:
             }
             println!("removed device {name:?}");
         }
+        // Taken by `netbox::sync` before the database is opened here.
+        DevicesCommand::Sync { .. } => {}
         DevicesCommand::Show { name, json } => {
             let d = store
                 .device(&name)

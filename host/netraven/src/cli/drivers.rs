@@ -10,6 +10,7 @@ use netraven_authoring as authoring;
 use netraven_driver_sdk::harness::checks::Case;
 use netraven_jobs::config::Config;
 use netraven_sandbox::harness::{self, Report};
+use netraven_sandbox::lock::{DriverLock, Pin};
 use netraven_sandbox::{Catalog, Runtime};
 
 use super::backup::{fleet, select_devices};
@@ -88,15 +89,78 @@ fn netmiko_aliases(models: &[String]) -> Vec<&'static str> {
         .collect()
 }
 
+/// Each driver against the lock file, when there is one: `locked`,
+/// `changed` (the lock pins another hash) or `not locked`.
+fn lock_states(config: &Config, catalog: &Catalog) -> Vec<&'static str> {
+    let path = config.runtime.lock_path();
+    let lock = if path.exists() {
+        match DriverLock::read(&path) {
+            Ok(lock) => Some(lock),
+            Err(e) => {
+                eprintln!("warning: {e}");
+                None
+            }
+        }
+    } else {
+        None
+    };
+    catalog
+        .drivers
+        .iter()
+        .map(|d| match lock.as_ref().map(|l| l.pin(&d.file, &d.sha256)) {
+            Some(Pin::Locked) => "locked",
+            Some(Pin::Changed { .. }) => "changed",
+            Some(Pin::Missing) | None => "not locked",
+        })
+        .collect()
+}
+
+/// `netraven drivers lock`: pin every driver that loads, whatever the lock
+/// said before.
+pub(crate) async fn lock(mut config: Config, dir: DriversDir) -> anyhow::Result<ExitCode> {
+    config.runtime.require_lock = false;
+    let (_runtime, catalog) = load(&config, &dir).await?;
+    let path = config.runtime.lock_path();
+    let pins: Vec<(String, String)> = catalog
+        .drivers
+        .iter()
+        .map(|d| {
+            let name = d.file.file_name().map(|n| n.to_string_lossy().into_owned());
+            (name.unwrap_or_default(), d.sha256.clone())
+        })
+        .collect();
+    if pins.is_empty() {
+        bail!(
+            "no driver loaded from {}: nothing to lock (build them with `netraven driver build`)",
+            config.runtime.drivers_dir.display()
+        );
+    }
+    let tmp = path.with_extension("lock.tmp");
+    std::fs::write(&tmp, DriverLock::render(&pins))
+        .and_then(|()| std::fs::rename(&tmp, &path))
+        .with_context(|| format!("{}: writing the drivers lock", path.display()))?;
+    println!("locked {} driver(s) in {}", pins.len(), path.display());
+    if !catalog.problems.is_empty() {
+        eprintln!(
+            "{} file(s) did not load and are not locked (see the warnings above)",
+            catalog.problems.len()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 pub(crate) async fn list(config: Config, dir: DriversDir, json: bool) -> anyhow::Result<ExitCode> {
     let (_runtime, catalog) = load(&config, &dir).await?;
+    let locks = lock_states(&config, &catalog);
     let mut out = std::io::stdout().lock();
     if json {
         let drivers: Vec<serde_json::Value> = catalog
             .drivers
             .iter()
-            .map(|d| {
+            .zip(&locks)
+            .map(|(d, lock)| {
                 serde_json::json!({
+                    "lock": lock,
                     "name": d.info.name,
                     "version": d.info.version,
                     "models": d.info.models,
@@ -121,20 +185,21 @@ pub(crate) async fn list(config: Config, dir: DriversDir, json: bool) -> anyhow:
     } else {
         writeln!(
             out,
-            "{:<12} {:<8} {:<6} {:<24} {:<28} {:<64} NETMIKO DEVICE TYPES",
-            "NAME", "VERSION", "MODE", "MODELS", "FILE", "SHA256"
+            "{:<12} {:<8} {:<6} {:<24} {:<28} {:<64} {:<10} NETMIKO DEVICE TYPES",
+            "NAME", "VERSION", "MODE", "MODELS", "FILE", "SHA256", "LOCK"
         )?;
-        for d in &catalog.drivers {
+        for (d, lock) in catalog.drivers.iter().zip(&locks) {
             let aliases = netmiko_aliases(&d.info.models);
             writeln!(
                 out,
-                "{:<12} {:<8} {:<6} {:<24} {:<28} {:<64} {}",
+                "{:<12} {:<8} {:<6} {:<24} {:<28} {:<64} {:<10} {}",
                 d.info.name,
                 d.info.version,
                 format!("{:?}", d.info.mode).to_lowercase(),
                 d.info.models.join(","),
                 d.file.display(),
                 d.sha256,
+                lock,
                 if aliases.is_empty() {
                     "-".to_string()
                 } else {

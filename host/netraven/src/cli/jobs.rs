@@ -341,3 +341,12 @@ pub(crate) fn time(ms: i64) -> String {
         rem % 60
     )
 }
+
+/// `netraven metrics`: the exposition a job writes to `[metrics] textfile`.
+pub(crate) async fn metrics(config: &Config) -> anyhow::Result<ExitCode> {
+    let store = open_store(config).await?;
+    let text = netraven_jobs::metrics::exposition(&store).await?;
+    store.close().await;
+    print!("{text}");
+    Ok(ExitCode::SUCCESS)
+}

@@ -16,6 +16,7 @@ mod drivers;
 mod history;
 mod jobs;
 mod logging;
+mod netbox;
 
 use args::*;
 
@@ -27,6 +28,16 @@ const EXIT_ERROR: u8 = 2;
 
 pub(crate) fn main() -> ExitCode {
     let cli = Cli::parse();
+    // These read nothing but the command line's own shape.
+    match &cli.command {
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut command, "netraven", &mut std::io::stdout());
+            return ExitCode::SUCCESS;
+        }
+        Command::Man { out } => return write_man_pages(out),
+        _ => {}
+    }
     // A device in flight holds a socket (two through a jump host): take
     // every file descriptor the hard limit allows, not the soft default
     // (often 1,024), before thousands of devices need them.
@@ -50,6 +61,26 @@ pub(crate) fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+/// `netraven man`: a page per command, from the same text as `--help`.
+fn write_man_pages(out: &Path) -> ExitCode {
+    let command = <Cli as clap::CommandFactory>::command();
+    let written =
+        std::fs::create_dir_all(out).and_then(|()| clap_mangen::generate_to(command, out));
+    match written {
+        Ok(()) => {
+            eprintln!(
+                "wrote netraven.1 and a page per command into {}",
+                out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {}: writing the manual pages: {e}", out.display());
             ExitCode::from(EXIT_ERROR)
         }
     }
@@ -140,15 +171,54 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
             store.close().await;
             Ok(code)
         }
+        Command::Devices {
+            command:
+                DevicesCommand::Sync {
+                    source:
+                        SyncSource::Netbox {
+                            url,
+                            token_env,
+                            filters,
+                            platforms,
+                            credential,
+                            dry_run,
+                        },
+                },
+        } => {
+            let args = netbox::SyncArgs {
+                url,
+                token_env,
+                filters,
+                platforms,
+                credential,
+                dry_run,
+            };
+            netbox::sync(&config, args).await
+        }
         Command::Devices { command } => devices::devices(&config, command).await,
         Command::Credentials { command } => credentials::credentials(&config, command).await,
         Command::Jobs { command } => jobs::jobs(&config, command).await,
         Command::History { device, json } => history::history(&config, &device, json).await,
         Command::Diff { device, rev } => history::diff(&config, &device, rev.as_deref()).await,
+        Command::Search {
+            pattern,
+            group,
+            ignore_case,
+            json,
+        } => history::search(&config, &pattern, group.as_deref(), ignore_case, json),
         Command::Migrate => jobs::migrate(&config).await,
+        Command::Metrics => jobs::metrics(&config).await,
+        Command::Archive {
+            command: ArchiveCommand::Push { remote },
+        } => history::push(&config, remote.as_deref()).await,
+        // Answered in `main`, before any configuration is read.
+        Command::Completions { .. } | Command::Man { .. } => Ok(ExitCode::SUCCESS),
         Command::Drivers {
             command: DriversCommand::List { dir, json },
         } => drivers::list(config, dir, json).await,
+        Command::Drivers {
+            command: DriversCommand::Lock { dir },
+        } => drivers::lock(config, dir).await,
         Command::Driver { command } => match command {
             DriverCommand::Test {
                 dir,

@@ -76,6 +76,7 @@ pub fn config(drivers: &Path, cache: &Path) -> RuntimeConfig {
         max_instances: 16,
         memory_mib: 32,
         deadline_secs: 2,
+        ..RuntimeConfig::default()
     }
 }
 
