@@ -273,26 +273,29 @@ pub(crate) enum SyncSource {
     ///   netraven devices sync netbox --url https://netbox.example.net --token-env NETBOX_TOKEN \
     ///       --filter site=dc1 --filter role=core-switch --platform eos-4=eos
     #[command(verbatim_doc_comment)]
-    Netbox {
-        /// NetBox's address, e.g. https://netbox.example.net.
-        #[arg(long)]
-        url: String,
-        /// The environment variable holding the API token (never given on the command line).
-        #[arg(long, value_name = "VAR")]
-        token_env: String,
-        /// A NetBox query filter, e.g. site=dc1, role=core, tag=backup (repeatable).
-        #[arg(long = "filter", value_name = "KEY=VALUE")]
-        filters: Vec<String>,
-        /// Map a platform slug to a model, over [netbox.platforms] (repeatable).
-        #[arg(long = "platform", value_name = "SLUG=MODEL")]
-        platforms: Vec<String>,
-        /// Stored credential for devices this creates (existing devices keep theirs).
-        #[arg(long, value_name = "NAME")]
-        credential: Option<String>,
-        /// Show what would change, change nothing.
-        #[arg(long)]
-        dry_run: bool,
-    },
+    Netbox(NetboxArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct NetboxArgs {
+    /// NetBox's address, e.g. https://netbox.example.net.
+    #[arg(long)]
+    pub url: String,
+    /// The environment variable holding the API token (never given on the command line).
+    #[arg(long, value_name = "VAR")]
+    pub token_env: String,
+    /// A NetBox query filter, e.g. site=dc1, role=core, tag=backup (repeatable).
+    #[arg(long = "filter", value_name = "KEY=VALUE")]
+    pub filters: Vec<String>,
+    /// Map a platform slug to a model, over [netbox.platforms] (repeatable).
+    #[arg(long = "platform", value_name = "SLUG=MODEL")]
+    pub platforms: Vec<String>,
+    /// Stored credential for devices this creates (existing devices keep theirs).
+    #[arg(long, value_name = "NAME")]
+    pub credential: Option<String>,
+    /// Show what would change, change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -174,27 +174,9 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
         Command::Devices {
             command:
                 DevicesCommand::Sync {
-                    source:
-                        SyncSource::Netbox {
-                            url,
-                            token_env,
-                            filters,
-                            platforms,
-                            credential,
-                            dry_run,
-                        },
+                    source: SyncSource::Netbox(args),
                 },
-        } => {
-            let args = netbox::SyncArgs {
-                url,
-                token_env,
-                filters,
-                platforms,
-                credential,
-                dry_run,
-            };
-            netbox::sync(&config, args).await
-        }
+        } => netbox::sync(&config, args).await,
         Command::Devices { command } => devices::devices(&config, command).await,
         Command::Credentials { command } => credentials::credentials(&config, command).await,
         Command::Jobs { command } => jobs::jobs(&config, command).await,

@@ -19,15 +19,6 @@ use super::*;
 const ID_VAR: &str = "netbox_id";
 const TAGS_VAR: &str = "netbox_tags";
 
-pub(crate) struct SyncArgs {
-    pub url: String,
-    pub token_env: String,
-    pub filters: Vec<String>,
-    pub platforms: Vec<String>,
-    pub credential: Option<String>,
-    pub dry_run: bool,
-}
-
 /// What the sync does to one device.
 enum Step {
     Create(DeviceRow),
@@ -36,7 +27,7 @@ enum Step {
     Skip(String, String),
 }
 
-pub(crate) async fn sync(config: &Config, args: SyncArgs) -> anyhow::Result<ExitCode> {
+pub(crate) async fn sync(config: &Config, args: NetboxArgs) -> anyhow::Result<ExitCode> {
     let token = std::env::var(&args.token_env).map_err(|_| {
         anyhow::anyhow!(
             "--token-env {}: the variable is not set (export it with the NetBox API token)",
