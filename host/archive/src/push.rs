@@ -95,6 +95,16 @@ impl RemoteConfig {
         if self.token_env.is_some() && !http {
             return Some("token_env: only an https:// url takes a token".into());
         }
+        if let Some(var) = &self.token_env {
+            let name = !var.is_empty()
+                && !var.starts_with(|c: char| c.is_ascii_digit())
+                && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !name {
+                return Some(format!(
+                    "token_env = {var:?}: not an environment variable name"
+                ));
+            }
+        }
         if self.key_file.is_some() && (http || self.url.starts_with("file://")) {
             return Some("key_file: only an SSH url takes a key".into());
         }
@@ -173,10 +183,7 @@ fn push_once(repository: &Path, remote: &RemoteConfig, tip: &str) -> Result<(), 
                 "token_env {var}: the variable is not set"
             )));
         }
-        let helper = format!(
-            "!f() {{ test \"$1\" = get && printf 'username=%s\\npassword=%s\\n' '{}' \"${var}\"; }}; f",
-            remote.token_user.replace('\'', "")
-        );
+        let helper = token_helper(&remote.token_user, var);
         cmd.args(["-c", "credential.helper="]);
         cmd.arg("-c").arg(format!("credential.helper={helper}"));
     }
@@ -230,6 +237,20 @@ fn push_once(repository: &Path, remote: &RemoteConfig, tip: &str) -> Result<(), 
         return Err(Failure::Refused(said));
     }
     Err(Failure::Transient(said))
+}
+
+/// A git credential helper that answers with `user` and the token in the
+/// environment variable `var`, read by the shell when git asks: the value
+/// is in no argument list and no file.
+fn token_helper(user: &str, var: &str) -> String {
+    let var: String = var
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    format!(
+        "!f() {{ test \"$1\" = get && printf 'username=%s\\npassword=%s\\n' '{}' \"${var}\"; }}; f",
+        user.replace('\'', "")
+    )
 }
 
 /// `git` on the archive, never prompting on a terminal.
@@ -289,6 +310,34 @@ mod tests {
             remote("git@host:net/configs.git").shown_url(),
             "git@host:net/configs.git"
         );
+    }
+
+    #[test]
+    fn the_token_helper_gives_git_the_token_from_the_environment() {
+        use std::io::Write;
+        let helper = token_helper("oauth2", "NR_TEST_TOKEN");
+        assert!(!helper.contains("tok-3e7a"));
+        let mut fill = Command::new("git")
+            .args(["-c", "credential.helper="])
+            .arg("-c")
+            .arg(format!("credential.helper={helper}"))
+            .args(["credential", "fill"])
+            .env("NR_TEST_TOKEN", "tok-3e7a")
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("git credential fill");
+        fill.stdin
+            .take()
+            .expect("stdin")
+            .write_all(b"protocol=https\nhost=git.example.net\n\n")
+            .expect("ask");
+        let out = fill.wait_with_output().expect("git");
+        let answer = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{answer}");
+        assert!(answer.contains("username=oauth2\n"), "{answer}");
+        assert!(answer.contains("password=tok-3e7a\n"), "{answer}");
     }
 
     #[test]
