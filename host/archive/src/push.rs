@@ -85,15 +85,38 @@ pub struct PushError {
 impl RemoteConfig {
     /// Reject a remote that cannot work, naming the key.
     pub fn problem(&self) -> Option<String> {
-        if self.name.trim().is_empty() {
-            return Some("name: must not be empty".into());
+        let name_ok = !self.name.is_empty()
+            && !self.name.starts_with(['.', '-'])
+            && self
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        if !name_ok {
+            return Some(format!(
+                "name = {:?}: letters, digits, '.', '_' and '-' only",
+                self.name
+            ));
         }
-        if self.url.trim().is_empty() {
-            return Some("url: must not be empty".into());
+        if self.url.trim().is_empty() || self.url.starts_with('-') {
+            return Some(format!("url = {:?}: not a git URL", self.shown_url()));
         }
         let http = self.url.starts_with("https://") || self.url.starts_with("http://");
-        if self.token_env.is_some() && !http {
-            return Some("token_env: only an https:// url takes a token".into());
+        if http && self.shown_url() != self.url {
+            return Some(format!(
+                "url = {:?}: holds a user or password; give the token with token_env instead, so it is never on a command line",
+                self.shown_url()
+            ));
+        }
+        if self.token_env.is_some() && !self.url.starts_with("https://") {
+            return Some("token_env: only an https:// url takes a token (over http it would cross the network in clear)".into());
+        }
+        if let Some(known) = &self.known_hosts
+            && known.to_string_lossy().contains(char::is_whitespace)
+        {
+            return Some(format!(
+                "known_hosts = {:?}: ssh reads a path with spaces as several files",
+                known.display()
+            ));
         }
         if let Some(var) = &self.token_env {
             let name = !var.is_empty()
@@ -195,6 +218,11 @@ fn push_once(repository: &Path, remote: &RemoteConfig, tip: &str) -> Result<(), 
         "StrictHostKeyChecking=yes".into(),
         "-o".into(),
         "ConnectTimeout=15".into(),
+        // A server that stops answering mid-push is given up on.
+        "-o".into(),
+        "ServerAliveInterval=15".into(),
+        "-o".into(),
+        "ServerAliveCountMax=4".into(),
     ];
     if let Some(key) = &remote.key_file {
         ssh.extend(["-o".into(), "IdentitiesOnly=yes".into(), "-i".into()]);
@@ -209,9 +237,18 @@ fn push_once(repository: &Path, remote: &RemoteConfig, tip: &str) -> Result<(), 
     cmd.env("GIT_SSH_COMMAND", ssh.join(" "));
     cmd.args(["push", "--porcelain", &remote.url])
         .arg(format!("{tip}:refs/heads/{}", remote.branch));
-    let out = cmd
-        .output()
-        .map_err(|e| Failure::Refused(format!("cannot run git: {e}")))?;
+    // NetRaven's own settings and secrets are not git's business; the token
+    // variable is kept for the credential helper.
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if name.starts_with("NETRAVEN_") && Some(name.as_ref()) != remote.token_env.as_deref() {
+            cmd.env_remove(name.as_ref());
+        }
+    }
+    // HTTP(S): give up on a transfer slower than 1 kB/s for a minute.
+    cmd.env("GIT_HTTP_LOW_SPEED_LIMIT", "1000")
+        .env("GIT_HTTP_LOW_SPEED_TIME", "60");
+    let out = run_with_deadline(cmd, PUSH_DEADLINE)?;
     if out.status.success() {
         return Ok(());
     }
@@ -224,14 +261,17 @@ fn push_once(repository: &Path, remote: &RemoteConfig, tip: &str) -> Result<(), 
             "the server refused it: {why} (the remote branch has commits the archive lacks, or is protected; nothing was forced)"
         )));
     }
+    let stderr = without_userinfo(&stderr);
     let said = stderr
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .find(|l| l.starts_with("fatal:") || l.contains("denied") || l.contains("verification"))
         .or_else(|| stderr.lines().map(str::trim).rfind(|l| !l.is_empty()))
-        .unwrap_or("git push failed")
-        .to_string();
+        .map_or_else(
+            || format!("git push ended with {}", out.status),
+            str::to_string,
+        );
     // The server's key or our credentials are wrong: waiting changes nothing.
     if said.contains("verification failed") || said.contains("Permission denied") {
         return Err(Failure::Refused(said));
@@ -251,6 +291,73 @@ fn token_helper(user: &str, var: &str) -> String {
         "!f() {{ test \"$1\" = get && printf 'username=%s\\npassword=%s\\n' '{}' \"${var}\"; }}; f",
         user.replace('\'', "")
     )
+}
+
+/// The longest one push may take before git is killed.
+const PUSH_DEADLINE: Duration = Duration::from_secs(600);
+
+/// Run `cmd` to its end, or kill it at `deadline`.
+fn run_with_deadline(
+    mut cmd: Command,
+    deadline: Duration,
+) -> Result<std::process::Output, Failure> {
+    use std::io::Read;
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| Failure::Refused(format!("cannot run git: {e}")))?;
+    // git push says little: its output fits the pipes while it runs.
+    let started = std::time::Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() < deadline => {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(Failure::Transient(format!(
+                    "no end after {} s: git was stopped",
+                    deadline.as_secs()
+                )));
+            }
+            Err(e) => return Err(Failure::Transient(format!("waiting for git: {e}"))),
+        }
+    };
+    let mut stdout = Vec::new();
+    let mut stderr = Vec::new();
+    if let Some(mut out) = child.stdout.take() {
+        let _ = out.read_to_end(&mut stdout);
+    }
+    if let Some(mut err) = child.stderr.take() {
+        let _ = err.read_to_end(&mut stderr);
+    }
+    Ok(std::process::Output {
+        status,
+        stdout,
+        stderr,
+    })
+}
+
+/// `text` with any `scheme://user:password@` cut to `scheme://`.
+fn without_userinfo(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        let (head, tail) = rest.split_at(at + 3);
+        out.push_str(head);
+        let end = tail
+            .find(|c: char| c == '/' || c.is_whitespace() || c == '\'')
+            .unwrap_or(tail.len());
+        rest = match tail[..end].rfind('@') {
+            Some(user_end) => &tail[user_end + 1..],
+            None => tail,
+        };
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `git` on the archive, never prompting on a terminal.
@@ -338,6 +445,33 @@ mod tests {
         assert!(out.status.success(), "{answer}");
         assert!(answer.contains("username=oauth2\n"), "{answer}");
         assert!(answer.contains("password=tok-3e7a\n"), "{answer}");
+    }
+
+    #[test]
+    fn git_messages_lose_any_user_and_password_in_a_url() {
+        assert_eq!(
+            without_userinfo(
+                "fatal: unable to access 'https://bob:s3cret@git.example.net/x.git/': 403"
+            ),
+            "fatal: unable to access 'https://git.example.net/x.git/': 403"
+        );
+        assert_eq!(without_userinfo("no url here"), "no url here");
+    }
+
+    #[test]
+    fn a_password_in_the_url_or_a_token_over_http_is_refused() {
+        assert!(
+            remote("https://bob:s3cret@host/c.git")
+                .problem()
+                .is_some_and(|p| !p.contains("s3cret"))
+        );
+        let mut r = remote("http://host/c.git");
+        r.token_env = Some("TOKEN".into());
+        assert!(r.problem().is_some_and(|p| p.starts_with("token_env")));
+        let mut r = remote("file:///srv/c.git");
+        r.name = "a b".into();
+        assert!(r.problem().is_some_and(|p| p.starts_with("name")));
+        assert!(remote("--upload-pack=x").problem().is_some());
     }
 
     #[test]

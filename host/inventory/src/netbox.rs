@@ -91,12 +91,29 @@ enum Status {
 /// Every device `base` (NetBox's root URL) lists under `filters`
 /// (`site=dc1`, `role=core`, ...: NetBox's own query parameters), with
 /// `token`. `progress(read, count)` is called after each page.
+///
+/// The token goes only to `base`'s scheme, host and port: a `next` link is
+/// followed by its path and query alone (NetBox behind a TLS proxy often
+/// writes `http://` links). `base` must be https, but for loopback. The
+/// list must hold as many devices as NetBox counted at the end, or it is
+/// refused as partial: a caller may disable what is missing from it.
 pub fn devices(
     base: &str,
     token: &str,
     filters: &[(String, String)],
     mut progress: impl FnMut(usize, u64),
 ) -> Result<Vec<NetboxDevice>, NetboxError> {
+    let base = base.trim_end_matches('/');
+    let origin = origin_of(base).ok_or_else(|| NetboxError::Page {
+        url: base.to_string(),
+        reason: "not an http(s) URL: give NetBox's address, e.g. https://netbox.example.net".into(),
+    })?;
+    if origin.starts_with("http://") && !loopback(&origin) {
+        return Err(NetboxError::Page {
+            url: base.to_string(),
+            reason: "use https://: over http the token would cross the network in clear".into(),
+        });
+    }
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(60)))
@@ -108,11 +125,8 @@ pub fn devices(
             .iter()
             .map(|(k, v)| format!("{}={}", encode(k), encode(v))),
     );
-    let mut next = Some(format!(
-        "{}/api/dcim/devices/?{}",
-        base.trim_end_matches('/'),
-        query.join("&")
-    ));
+    let mut next = Some(format!("{base}/api/dcim/devices/?{}", query.join("&")));
+    let mut counted = 0;
     let mut devices = Vec::new();
     let mut pages = 0;
     while let Some(url) = next.take() {
@@ -142,9 +156,50 @@ pub fn devices(
             }
         }));
         progress(devices.len(), page.count);
-        next = page.next.filter(|n| !n.is_empty());
+        counted = page.count;
+        next = page
+            .next
+            .filter(|n| !n.is_empty())
+            .map(|n| format!("{origin}{}", path_and_query(&n)));
+    }
+    if devices.len() as u64 != counted {
+        return Err(NetboxError::Page {
+            url: format!("{base}/api/dcim/devices/"),
+            reason: format!(
+                "read {} devices where NetBox counts {counted}: the list changed while it was read; run the sync again",
+                devices.len()
+            ),
+        });
     }
     Ok(devices)
+}
+
+/// `scheme://host[:port]` of an http(s) URL.
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    (!host.is_empty() && !host.contains('@')).then(|| format!("{scheme}://{host}"))
+}
+
+/// The path and query of a URL (`/api/...?offset=250`).
+fn path_and_query(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.find('/').map_or("/", |at| &rest[at..])
+}
+
+fn loopback(origin: &str) -> bool {
+    let host = origin.split_once("://").map_or(origin, |(_, h)| h);
+    let host = host.rsplit_once(':').map_or(host, |(h, port)| {
+        if port.chars().all(|c| c.is_ascii_digit()) {
+            h
+        } else {
+            host
+        }
+    });
+    host == "localhost" || host.starts_with("127.") || host == "[::1]"
 }
 
 fn fetch(agent: &ureq::Agent, url: &str, token: &str) -> Result<Page, NetboxError> {
@@ -208,6 +263,22 @@ fn encode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn next_links_keep_to_the_origin_the_token_was_given_for() {
+        assert_eq!(
+            origin_of("https://nb.example.net/sub").as_deref(),
+            Some("https://nb.example.net")
+        );
+        assert_eq!(origin_of("https://u:p@nb.example.net"), None);
+        assert_eq!(origin_of("ftp://nb"), None);
+        assert_eq!(
+            path_and_query("http://elsewhere:8080/api/dcim/devices/?limit=250&offset=250"),
+            "/api/dcim/devices/?limit=250&offset=250"
+        );
+        assert!(loopback("http://127.0.0.1:8000") && loopback("http://localhost"));
+        assert!(!loopback("http://netbox.example.net"));
+    }
 
     #[test]
     fn query_values_are_encoded() {

@@ -362,10 +362,10 @@ impl Config {
                     "must name a program, then its arguments: [\"/usr/local/bin/notify\", \"--to\", \"netops\"]",
                 ));
             }
-            if !(hook.timeout_secs.is_finite() && hook.timeout_secs > 0.0) {
+            if !(hook.timeout_secs > 0.0 && hook.timeout_secs <= 3600.0) {
                 return Err(setting(
                     at("timeout_secs", hook.timeout_secs.to_string()),
-                    "must be a number of seconds above 0",
+                    "must be a number of seconds above 0, at most 3600",
                 ));
             }
             if hook.events.is_empty() {

@@ -24,6 +24,17 @@ use crate::writers::Msg;
 /// Hook processes running at once, per job.
 const AT_ONCE: usize = 4;
 
+/// Hook runs waiting for their turn, per job. Past it (10,000 devices
+/// failing at once) further runs are dropped and counted in the job log,
+/// so that the job's end does not wait for hours of hooks.
+const MOST_WAITING: usize = 256;
+
+/// The environment a hook gets: what programs need to run, never
+/// NetRaven's own (its secret key, database URL, device passwords).
+const PASSED_ENV: &[&str] = &[
+    "PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ", "TMPDIR",
+];
+
 /// One `[[hooks]]` table.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -146,6 +157,7 @@ impl HookRunner {
         let task = tokio::spawn(async move {
             let gate = Arc::new(Semaphore::new(AT_ONCE));
             let mut running = tokio::task::JoinSet::new();
+            let mut dropped = 0usize;
             while let Some(event) = rx.recv().await {
                 let json = match serde_json::to_vec(&event) {
                     Ok(mut json) => {
@@ -154,7 +166,13 @@ impl HookRunner {
                     }
                     Err(_) => continue,
                 };
+                // Reap what has ended, so a long job does not pile them up.
+                while running.try_join_next().is_some() {}
                 for hook in hooks.iter().filter(|h| h.events.contains(&event.kind())) {
+                    if running.len() >= MOST_WAITING + AT_ONCE {
+                        dropped += 1;
+                        continue;
+                    }
                     let (hook, json, gate, writer) =
                         (hook.clone(), json.clone(), gate.clone(), writer.clone());
                     let device = event.device.clone();
@@ -174,8 +192,19 @@ impl HookRunner {
                         }
                     });
                 }
-                // Reap what has ended, so a long job does not pile them up.
-                while running.try_join_next().is_some() {}
+            }
+            if dropped > 0 {
+                let message = format!(
+                    "hooks: {dropped} run(s) dropped: more than {MOST_WAITING} were waiting for their turn"
+                );
+                tracing::warn!("{message}");
+                let _ = writer.send(Msg::Row(Write::Log(LogRow {
+                    job_id: job,
+                    device: None,
+                    level: "warn".into(),
+                    message,
+                    at: now_ms(),
+                })));
             }
             while running.join_next().await.is_some() {}
         });
@@ -205,8 +234,14 @@ async fn run(hook: &HookConfig, event: &str, json: &[u8]) -> Result<(), String> 
         .command
         .split_first()
         .ok_or_else(|| "no command".to_string())?;
-    let mut child = tokio::process::Command::new(program)
-        .args(args)
+    let mut command = tokio::process::Command::new(program);
+    command.args(args).env_clear();
+    for name in PASSED_ENV {
+        if let Some(value) = std::env::var_os(name) {
+            command.env(name, value);
+        }
+    }
+    let mut child = command
         .env("NETRAVEN_EVENT", event)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())

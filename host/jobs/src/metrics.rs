@@ -21,18 +21,26 @@ pub async fn exposition(store: &Store) -> Result<String, StoreError> {
     Ok(render(job.as_ref(), &results, &devices))
 }
 
-/// Write `text` to `path` whole: into a temporary file beside it, then
-/// renamed over it, so a collector never reads half of it.
+/// Write `text` to `path` whole: into a new temporary file beside it (a
+/// fresh name, opened exclusively, so no link planted in a shared folder
+/// is followed), then renamed over it, so a collector never reads half of
+/// it. node_exporter reads only `*.prom` files, so the temporary one is
+/// ignored.
 pub fn write_textfile(path: &Path, text: &str) -> std::io::Result<()> {
-    let name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::other("the path names no file"))?;
-    // node_exporter reads only *.prom files, so the temporary one is ignored.
-    let tmp = path.with_file_name(format!(".{}.tmp", name.to_string_lossy()));
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
+    use std::io::Write;
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::Builder::new()
+        .prefix(".netraven-")
+        .suffix(".tmp")
+        .tempfile_in(folder)?;
+    file.write_all(text.as_bytes())?;
+    // Readable by the collector, like a file written the ordinary way.
+    file.as_file()
+        .set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644))?;
+    file.persist(path).map(|_| ()).map_err(|e| e.error)
 }
 
 /// The exposition text: HELP and TYPE before each family, as the format

@@ -1845,6 +1845,11 @@ fn the_archive_is_pushed_over_ssh_with_a_key_and_a_known_host_key_only() {
         "sshd: {}",
         sshd.log()
     );
+    let log = lab.expect(0, &["jobs", "show", "1"]);
+    assert!(
+        log.contains("pushed the archive to lab (ssh://127.0.0.1:"),
+        "{log}"
+    );
 
     // A server whose key is not the known one gets nothing.
     let wrong = lab.path().join("known_hosts.wrong");
@@ -2129,4 +2134,60 @@ fn devices_sync_from_netbox_creates_updates_and_disables_but_never_deletes() {
         "{err}"
     );
     assert_eq!(names(), before);
+
+    // A device of the same name that NetBox sync did not make is left alone.
+    netbox.bad.store(false, std::sync::atomic::Ordering::SeqCst);
+    lab.expect(
+        0,
+        &[
+            "devices",
+            "add",
+            "r7",
+            "--address",
+            "10.9.9.7",
+            "--model",
+            "ios",
+            "--credential",
+            "ops",
+        ],
+    );
+    netbox.devices.lock().expect("devices").push(netbox_device(
+        7,
+        Some("r7"),
+        Some("ios"),
+        Some("10.0.0.7"),
+        "active",
+    ));
+    let said = String::from_utf8_lossy(&sync("good-token", &[]).stdout).into_owned();
+    assert!(said.contains("skip    r7: a device of this name is here already, not from NetBox; --adopt takes it over"), "{said}");
+    let r7 = lab.json(0, &["devices", "show", "r7", "--json"]);
+    assert_eq!(r7["address"], "10.9.9.7");
+
+    // An empty answer does not disable everything it synced.
+    netbox.devices.lock().expect("devices").clear();
+    let out = sync("good-token", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        err.contains("NetBox no longer lists 1 of the 1 enabled devices synced from it")
+            && err.contains("--allow-disable-many"),
+        "{err}"
+    );
+    assert!(
+        names()
+            .iter()
+            .any(|(name, _, _, enabled)| name == "r1" && *enabled)
+    );
+    let out = sync("good-token", &["--allow-disable-many"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        names()
+            .iter()
+            .any(|(name, _, _, enabled)| name == "r1" && !*enabled)
+    );
 }

@@ -256,7 +256,9 @@ pub(crate) enum DriversCommand {
 pub(crate) enum SyncSource {
     /// Create, update and disable devices from NetBox's device list (/api/dcim/devices/).
     ///
-    /// Each NetBox device becomes a device of the same name: its platform's slug the model
+    /// Each NetBox device becomes a device of the same name (a device already here under that name
+    /// is taken over only with --adopt; its group is kept, so its archive does not move): its
+    /// platform's slug the model
     /// (through [netbox.platforms] or --platform, else as a model, driver or Netmiko name:
     /// cisco-ios and cisco_ios are ios), its primary IP the address, its site the group, and
     /// its tags the var netbox_tags; its id is kept as the var netbox_id. A device whose status
@@ -296,6 +298,13 @@ pub(crate) struct NetboxArgs {
     /// Show what would change, change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Take over devices of the same name that were not synced from NetBox.
+    #[arg(long)]
+    pub adopt: bool,
+    /// Disable more than half of the devices synced from NetBox, when NetBox no longer lists
+    /// them (refused without this: a partial list looks the same).
+    #[arg(long)]
+    pub allow_disable_many: bool,
 }
 
 #[derive(Debug, Subcommand)]

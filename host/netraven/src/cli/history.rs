@@ -146,15 +146,23 @@ pub(crate) fn search(
             }
         }
     }
+    let mut out = std::io::stdout().lock();
     if json {
-        println!("{}", serde_json::to_string_pretty(&found)?);
+        writeln!(out, "{}", serde_json::to_string_pretty(&found)?)?;
     } else {
-        let mut out = std::io::stdout().lock();
         for f in &found {
-            let text = if colour {
-                regex.replace_all(f.text, "\x1b[1;31m$0\x1b[0m")
+            // A terminal gets no control characters from a device's text.
+            let shown: String;
+            let line = if colour {
+                shown = f.text.replace(|c: char| c.is_control() && c != '\t', "?");
+                shown.as_str()
             } else {
-                f.text.into()
+                f.text
+            };
+            let text = if colour {
+                regex.replace_all(line, "\x1b[1;31m$0\x1b[0m")
+            } else {
+                line.into()
             };
             let place = if colour {
                 format!(
@@ -164,10 +172,7 @@ pub(crate) fn search(
             } else {
                 format!("{}/{}:{}", f.group, f.device, f.line)
             };
-            if writeln!(out, "{place}:{text}").is_err() {
-                // A closed pipe (`| head`): stop quietly.
-                break;
-            }
+            writeln!(out, "{place}:{text}")?;
         }
     }
     Ok(if found.is_empty() {

@@ -59,13 +59,12 @@ pub(crate) fn main() -> ExitCode {
     };
     match runtime.block_on(run(cli, config)) {
         Ok(code) => code,
-        // The reader went away (`netraven drivers list | head`): done.
+        // The reader of our output went away (`netraven drivers list |
+        // head`): done. Only a write of ours returns a bare io::Error here;
+        // a device's or the database's broken pipe is wrapped in their own.
         Err(e)
-            if e.chain().any(|cause| {
-                cause
-                    .downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            }) =>
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
         {
             ExitCode::SUCCESS
         }

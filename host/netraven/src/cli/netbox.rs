@@ -62,20 +62,38 @@ pub(crate) async fn sync(config: &Config, args: NetboxArgs) -> anyhow::Result<Ex
         .into_iter()
         .map(|d| (d.name.clone(), d))
         .collect();
+    let mut named: HashMap<&str, Vec<u64>> = HashMap::new();
+    for device in &listed {
+        if let Some(name) = &device.name {
+            named.entry(name.as_str()).or_default().push(device.id);
+        }
+    }
+    let known = Known {
+        existing: &existing,
+        catalog: &catalog,
+        platforms: &platforms,
+        credential: args.credential.as_deref(),
+        adopt: args.adopt,
+    };
     let mut steps = Vec::new();
     let mut seen = HashSet::new();
     for device in &listed {
-        let step = plan(
-            device,
-            &existing,
-            &catalog,
-            &platforms,
-            args.credential.as_deref(),
-        );
         if let Some(name) = &device.name {
             seen.insert(name.clone());
+            if let Some(ids) = named.get(name.as_str()).filter(|ids| ids.len() > 1) {
+                let ids: Vec<String> = ids.iter().map(|id| format!("#{id}")).collect();
+                steps.push(Step::Skip(
+                    format!("{name} (NetBox #{})", device.id),
+                    format!(
+                        "NetBox has {} devices of this name ({})",
+                        ids.len(),
+                        ids.join(", ")
+                    ),
+                ));
+                continue;
+            }
         }
-        steps.extend(step);
+        steps.extend(plan(device, &known));
     }
     // A device NetBox stopped listing is disabled, never deleted. With a
     // filter the list is partial, so nothing is inferred from absence.
@@ -85,6 +103,18 @@ pub(crate) async fn sync(config: &Config, args: NetboxArgs) -> anyhow::Result<Ex
             .filter(|d| d.enabled && d.vars.contains_key(ID_VAR) && !seen.contains(&d.name))
             .collect();
         gone.sort_by(|a, b| a.name.cmp(&b.name));
+        let synced = existing
+            .values()
+            .filter(|d| d.enabled && d.vars.contains_key(ID_VAR))
+            .count();
+        if !gone.is_empty() && gone.len() * 2 > synced && !args.allow_disable_many {
+            bail!(
+                "NetBox no longer lists {} of the {synced} enabled devices synced from it; a partial answer \
+                 (a token that may see fewer devices, a filter on NetBox's side) looks the same, so nothing \
+                 was changed: if they are really gone, run again with --allow-disable-many",
+                gone.len()
+            );
+        }
         for d in gone {
             let mut row = d.clone();
             row.enabled = false;
@@ -181,13 +211,23 @@ fn model_of(
         })
 }
 
-fn plan(
-    device: &NetboxDevice,
-    existing: &HashMap<String, DeviceRow>,
-    catalog: &Catalog,
-    platforms: &BTreeMap<String, String>,
-    credential: Option<&str>,
-) -> Option<Step> {
+/// What `plan` weighs a NetBox device against.
+struct Known<'a> {
+    existing: &'a HashMap<String, DeviceRow>,
+    catalog: &'a Catalog,
+    platforms: &'a BTreeMap<String, String>,
+    credential: Option<&'a str>,
+    adopt: bool,
+}
+
+fn plan(device: &NetboxDevice, context: &Known<'_>) -> Option<Step> {
+    let Known {
+        existing,
+        catalog,
+        platforms,
+        credential,
+        adopt,
+    } = *context;
     let Some(name) = &device.name else {
         return Some(Step::Skip(
             format!("NetBox device #{}", device.id),
@@ -204,6 +244,20 @@ fn plan(
     };
     let active = device.status == "active";
     let old = existing.get(name);
+    if let Some(old) = old {
+        match old.vars.get(ID_VAR) {
+            Some(id) if *id != device.id.to_string() => {
+                return skip(format!("the name is taken here by NetBox device #{id}"));
+            }
+            None if !adopt => {
+                return skip(
+                    "a device of this name is here already, not from NetBox; --adopt takes it over"
+                        .into(),
+                );
+            }
+            _ => {}
+        }
+    }
     let address = match (&device.address, old) {
         (Some(a), _) => a.clone(),
         (None, Some(old)) if !active => old.address.clone(),
@@ -245,7 +299,6 @@ fn plan(
             };
             note("address", &old.address, &address);
             note("model", &old.model, &model);
-            note("group", &old.group, &group);
             note(
                 "enabled",
                 if old.enabled { "yes" } else { "no" },
@@ -257,10 +310,10 @@ fn plan(
             if changes.is_empty() {
                 return None;
             }
+            // The group stays: it names the device's folder in the archive.
             let row = DeviceRow {
                 address,
                 model,
-                group,
                 enabled: active,
                 vars,
                 ..old.clone()
