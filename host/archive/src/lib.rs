@@ -25,8 +25,10 @@
 //!   power cut.
 //!
 //! May use: git2 (libgit2), the filesystem under the repository path, and
-//! `similar` for diffs. Must not use: the database, the network or wasm; it
-//! knows nothing of jobs beyond the job ids in commit messages. Errors are an
+//! `similar` for diffs; [`push`] runs the `git` program to send the branch
+//! to the configured remotes, the only network this crate touches. Must not
+//! use: the database or wasm; it knows nothing of jobs beyond the job ids in
+//! commit messages. Errors are an
 //! [`ArchiveError`], one line naming the repository and the step that failed.
 
 use std::collections::HashMap;

@@ -37,9 +37,12 @@
 //! [`import`] reads device lists from other tools (Oxidized's `router.db`,
 //! CSV) into plain records.
 //!
-//! May use: serde, toml, csv, and the transport's target types (a device
-//! resolves to an SSH [`Target`]). Must not use: the database, git or wasm:
-//! nothing here stores or connects.
+//! [`netbox`] reads NetBox's device list over its REST API.
+//!
+//! May use: serde, toml, csv, ureq (NetBox's API, read only), and the
+//! transport's target types (a device resolves to an SSH [`Target`]). Must
+//! not use: the database, git or wasm: nothing here stores anything or
+//! connects to a device.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

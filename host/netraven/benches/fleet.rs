@@ -23,10 +23,10 @@
 //! `cargo bench -p netraven --bench fleet` (`-- 1000 200 3` for N, C and
 //! the rounds: each round runs every phase once, and the figures are the
 //! medians; run names after them, e.g. `-- 1000 200 1 floor generic`, do
-//! only those runs, to profile one of them). The client runs on the runtime
-//! `netraven` uses (`[worker] threads`, one single-threaded event loop by
-//! default); `NETRAVEN_BENCH_THREADS=N` sets another, e.g. 2 for a
-//! two single-threaded loops, devices dealt between them. With more than one round it also
+//! only those runs, to profile one of them). The client runs on the event
+//! loops `netraven` uses (`[worker] threads`: one single-threaded loop per
+//! core by default, devices dealt among them); `NETRAVEN_BENCH_THREADS=N`
+//! sets another count, e.g. 1 for one loop. With more than one round it also
 //! prints full/floor within each round (median and range), which a slow
 //! spell of the machine skews less. `NETRAVEN_BENCH_EACH=1` prints every
 //! phase's figures as it ends.
