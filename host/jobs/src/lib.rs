@@ -252,136 +252,151 @@ impl Worker {
             redact: self.config.redaction.configs || commands.is_some(),
         });
         let hook_runner = hooks::HookRunner::start(&self.config.hooks, id, self.writer.sender());
-        let archive = if commands.is_none() {
-            Some(ArchiveWriter::start(
-                &self.config,
-                fleet.clone(),
-                self.writer.sender(),
-                hook_runner.hooks(),
-                tokio::runtime::Handle::current(),
-                id,
-                // A job that ran before (and was killed) is being finished.
-                job.started_at.map(|ms| ms / 1000 - 60),
-            )?)
-        } else {
-            None
-        };
+        // Whatever ends the job from here on, its hooks hear of it.
+        let outcome = async {
+            let archive = if commands.is_none() {
+                Some(ArchiveWriter::start(
+                    &self.config,
+                    fleet.clone(),
+                    self.writer.sender(),
+                    hook_runner.hooks(),
+                    tokio::runtime::Handle::current(),
+                    id,
+                    // A job that ran before (and was killed) is being finished.
+                    job.started_at.map(|ms| ms / 1000 - 60),
+                )?)
+            } else {
+                None
+            };
 
-        let gate = Arc::new(Semaphore::new(self.config.worker.concurrency));
-        let config = Arc::new(self.config.clone());
-        let rows = Arc::new(rows);
-        let creds = Arc::new(creds);
-        let mut tasks = tokio::task::JoinSet::new();
-        let ran = pending.len();
-        // Tasks are spawned as room frees up, up to twice the concurrency:
-        // the permits bound the devices at work, the extra tasks wait for a
-        // permit or for a retry, and a device not started yet costs only
-        // its name (10,000 waiting tasks would hold 10,000 futures).
-        let room = self.config.worker.concurrency.max(1) * 2;
-        let mut waiting = pending.into_iter();
-        let mut ramp = event_loop::Ramp::new(self.config.worker.concurrency);
-        loop {
-            while tasks.len() < room {
-                let Some(name) = waiting.next() else {
+            let gate = Arc::new(Semaphore::new(self.config.worker.concurrency));
+            let config = Arc::new(self.config.clone());
+            let rows = Arc::new(rows);
+            let creds = Arc::new(creds);
+            let mut tasks = tokio::task::JoinSet::new();
+            let ran = pending.len();
+            // Tasks are spawned as room frees up, up to twice the concurrency:
+            // the permits bound the devices at work, the extra tasks wait for a
+            // permit or for a retry, and a device not started yet costs only
+            // its name (10,000 waiting tasks would hold 10,000 futures).
+            let room = self.config.worker.concurrency.max(1) * 2;
+            let mut waiting = pending.into_iter();
+            let mut ramp = event_loop::Ramp::new(self.config.worker.concurrency);
+            loop {
+                while tasks.len() < room {
+                    let Some(name) = waiting.next() else {
+                        break;
+                    };
+                    ramp.next().await;
+                    let ctx = DeviceContext {
+                        job: id,
+                        fleet: fleet.clone(),
+                        redactor: self.redactor.clone(),
+                        writer: self.writer.sender(),
+                        archive: archive.as_ref().map(ArchiveWriter::sender),
+                        config: config.clone(),
+                        commands: commands.clone(),
+                        progress: progress.clone(),
+                        total,
+                        gate: gate.clone(),
+                        secrets: Vec::new(),
+                        hooks: hook_runner.hooks(),
+                    };
+                    let (rows, creds) = (rows.clone(), creds.clone());
+                    let span = tracing::info_span!("device", device = %name);
+                    event_loop::spawn_device(
+                        &mut tasks,
+                        async move {
+                            let device = resolve(&name, &rows, &creds, &ctx.config);
+                            ctx.work(name, device).await;
+                        }
+                        .instrument(span),
+                    );
+                }
+                let Some(joined) = tasks.join_next().await else {
                     break;
                 };
-                ramp.next().await;
-                let ctx = DeviceContext {
-                    job: id,
-                    fleet: fleet.clone(),
-                    redactor: self.redactor.clone(),
-                    writer: self.writer.sender(),
-                    archive: archive.as_ref().map(ArchiveWriter::sender),
-                    config: config.clone(),
-                    commands: commands.clone(),
-                    progress: progress.clone(),
-                    total,
-                    gate: gate.clone(),
-                    secrets: Vec::new(),
-                    hooks: hook_runner.hooks(),
-                };
-                let (rows, creds) = (rows.clone(), creds.clone());
-                let span = tracing::info_span!("device", device = %name);
-                event_loop::spawn_device(
-                    &mut tasks,
-                    async move {
-                        let device = resolve(&name, &rows, &creds, &ctx.config);
-                        ctx.work(name, device).await;
-                    }
-                    .instrument(span),
-                );
+                if let Err(e) = joined {
+                    // The device has no result: the summary counts it failed and
+                    // a rerun of the job does it again.
+                    tracing::error!("a device task failed: {e}");
+                }
             }
-            let Some(joined) = tasks.join_next().await else {
-                break;
+            let git_seconds = match archive {
+                Some(archive) => archive.finish().await?,
+                None => 0.0,
             };
-            if let Err(e) = joined {
-                // The device has no result: the summary counts it failed and
-                // a rerun of the job does it again.
-                tracing::error!("a device task failed: {e}");
+            if commands.is_none() {
+                self.push_archive(id).await;
             }
-        }
-        let git_seconds = match archive {
-            Some(archive) => archive.finish().await?,
-            None => 0.0,
-        };
-        if commands.is_none() {
-            self.push_archive(id).await;
-        }
-        self.writer.flush().await?;
-        let db_seconds = self.writer.busy_seconds() - db_before;
+            self.writer.flush().await?;
+            let db_seconds = self.writer.busy_seconds() - db_before;
 
-        let results = self.store.results(id).await?;
-        let succeeded = results.iter().filter(|r| r.status == "ok").count();
-        let failed = results.len() - succeeded;
-        let status = match (succeeded, failed) {
-            (_, 0) if results.len() == total => "succeeded",
-            (0, _) => "failed",
-            _ => "partial",
-        };
-        let summary = Summary {
-            job: id,
-            kind: job.kind.clone(),
-            status: status.to_string(),
-            devices: total,
-            succeeded,
-            failed: failed + total.saturating_sub(results.len()),
-            changed: results.iter().filter(|r| r.changed).count(),
-            ran,
-            seconds: started.elapsed().as_secs_f64(),
-            db_seconds,
-            git_seconds,
-            failures: results
-                .iter()
-                .filter(|r| r.status != "ok")
-                .map(|r| FailureLine {
-                    device: r.device.clone(),
-                    class: r.error_class.clone().unwrap_or_default(),
-                    message: r.message.clone().unwrap_or_default(),
-                })
-                .collect(),
-        };
-        self.log(
-            id,
-            None,
-            "info",
-            format!(
-                "{} {}: {} of {} devices succeeded, {} failed, {} changed",
-                job.kind, status, summary.succeeded, total, summary.failed, summary.changed
-            ),
-        );
-        self.writer.flush().await?;
-        self.store.finish_job(id, status).await?;
-        hook_runner.hooks().send(hooks::Event {
-            event: "job_finished",
-            job: id,
-            status: Some(status.to_string()),
-            devices: Some(summary.devices),
-            succeeded: Some(summary.succeeded),
-            failed: Some(summary.failed),
-            changed: Some(summary.changed),
-            ..hooks::Event::default()
+            let results = self.store.results(id).await?;
+            let succeeded = results.iter().filter(|r| r.status == "ok").count();
+            let failed = results.len() - succeeded;
+            let status = match (succeeded, failed) {
+                (_, 0) if results.len() == total => "succeeded",
+                (0, _) => "failed",
+                _ => "partial",
+            };
+            let summary = Summary {
+                job: id,
+                kind: job.kind.clone(),
+                status: status.to_string(),
+                devices: total,
+                succeeded,
+                failed: failed + total.saturating_sub(results.len()),
+                changed: results.iter().filter(|r| r.changed).count(),
+                ran,
+                seconds: started.elapsed().as_secs_f64(),
+                db_seconds,
+                git_seconds,
+                failures: results
+                    .iter()
+                    .filter(|r| r.status != "ok")
+                    .map(|r| FailureLine {
+                        device: r.device.clone(),
+                        class: r.error_class.clone().unwrap_or_default(),
+                        message: r.message.clone().unwrap_or_default(),
+                    })
+                    .collect(),
+            };
+            self.log(
+                id,
+                None,
+                "info",
+                format!(
+                    "{} {}: {} of {} devices succeeded, {} failed, {} changed",
+                    job.kind, status, summary.succeeded, total, summary.failed, summary.changed
+                ),
+            );
+            self.writer.flush().await?;
+            self.store.finish_job(id, status).await?;
+            Ok::<_, JobError>((summary, status))
+        }
+        .await;
+        hook_runner.hooks().send(match &outcome {
+            Ok((summary, status)) => hooks::Event {
+                event: "job_finished",
+                job: id,
+                status: Some(status.to_string()),
+                devices: Some(summary.devices),
+                succeeded: Some(summary.succeeded),
+                failed: Some(summary.failed),
+                changed: Some(summary.changed),
+                ..hooks::Event::default()
+            },
+            Err(e) => hooks::Event {
+                event: "job_finished",
+                job: id,
+                status: Some("error".into()),
+                message: Some(self.redactor.apply(&e.to_string())),
+                ..hooks::Event::default()
+            },
         });
         hook_runner.finish().await;
+        let (summary, status) = outcome?;
         self.writer.flush().await?;
         if let Some(path) = &self.config.metrics.textfile {
             // Monitoring is told, but a metrics file that cannot be written

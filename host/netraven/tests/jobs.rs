@@ -2191,3 +2191,48 @@ fn devices_sync_from_netbox_creates_updates_and_disables_but_never_deletes() {
             .any(|(name, _, _, enabled)| name == "r1" && !*enabled)
     );
 }
+
+#[test]
+fn a_job_that_ends_in_an_error_still_tells_its_job_finished_hooks() {
+    let lab = Lab::new(Db::Sqlite, &["ios"]);
+    let sim = lab.serve_ios(1, &[]);
+    let events = lab.path().join("events.jsonl");
+    let settings = settings_with(
+        &lab,
+        &format!(
+            "[[hooks]]\nevents = [\"job_finished\"]\ncommand = [\"sh\", \"-c\", \"cat >> \\\"$0\\\"\", {:?}]\n",
+            events.display().to_string()
+        ),
+    );
+    // The archive's path is a folder of something else: the job cannot start its archive.
+    let elsewhere = lab.path().join("not-an-archive");
+    std::fs::create_dir_all(&elsewhere).expect("folder");
+    std::fs::write(elsewhere.join("notes.txt"), "mine\n").expect("file");
+    let out = lab
+        .command(&["--config", &settings, "backup", "--all", "--json"])
+        .env("NETRAVEN_GIT_REPOSITORY", &elsewhere)
+        .output()
+        .expect("run");
+    drop(sim);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&events).expect("events file");
+    let event: serde_json::Value = serde_json::from_str(text.trim()).expect("one event");
+    assert_eq!(event["event"], "job_finished", "{event}");
+    assert_eq!(event["status"], "error", "{event}");
+    assert!(
+        event["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("not-an-archive")),
+        "{event}"
+    );
+    // The folder is as it was.
+    assert_eq!(
+        std::fs::read_to_string(elsewhere.join("notes.txt")).expect("kept"),
+        "mine\n"
+    );
+}
