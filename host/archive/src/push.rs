@@ -162,22 +162,33 @@ pub fn push(repository: &Path, remote: &RemoteConfig) -> Result<Pushed, PushErro
         after,
         reason,
     };
-    let tip = match rev_parse(repository, "refs/heads/main") {
-        Some(tip) => tip,
-        None => return Ok(Pushed::UpToDate),
+    let repo = git2::Repository::open_bare(repository).map_err(|e| {
+        fail(
+            String::new(),
+            format!(
+                "cannot open the archive {}: {}",
+                repository.display(),
+                e.message()
+            ),
+        )
+    })?;
+    let Ok(tip) = repo.refname_to_id(super::BRANCH) else {
+        // Nothing archived yet.
+        return Ok(Pushed::UpToDate);
     };
-    if rev_parse(repository, &remote.pushed_ref()).as_deref() == Some(tip.as_str()) {
+    if repo.refname_to_id(&remote.pushed_ref()).ok() == Some(tip) {
         return Ok(Pushed::UpToDate);
     }
+    let tip_hex = tip.to_string();
     let mut wait = FIRST_WAIT;
     let mut reason = String::new();
     for attempt in 1..=ATTEMPTS {
-        match push_once(repository, remote, &tip) {
+        match push_once(repository, remote, &tip_hex) {
             Ok(()) => {
-                let _ = git(repository)
-                    .args(["update-ref", &remote.pushed_ref(), &tip])
-                    .output();
-                return Ok(Pushed::Sent { to: tip });
+                // Remembered, so that the next job knows there is nothing new;
+                // should this fail, that job only pushes again.
+                let _ = repo.reference(&remote.pushed_ref(), tip, true, "netraven: pushed");
+                return Ok(Pushed::Sent { to: tip_hex });
             }
             // Refused by the server: trying again changes nothing.
             Err(Failure::Refused(why)) => return Err(fail(String::new(), why)),
@@ -370,16 +381,6 @@ fn git(repository: &Path) -> Command {
         .env_remove("SSH_ASKPASS")
         .stdin(std::process::Stdio::null());
     cmd
-}
-
-fn rev_parse(repository: &Path, name: &str) -> Option<String> {
-    let out = git(repository)
-        .args(["rev-parse", "--verify", "--quiet", name])
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 /// A word for GIT_SSH_COMMAND, which git runs through the shell.

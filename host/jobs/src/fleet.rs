@@ -361,10 +361,7 @@ pub fn write_config(dir: &Path, group: &str, name: &str, config: &str) -> std::i
     let safe = netraven_archive::path_part;
     let folder = dir.join(safe(group));
     std::fs::create_dir_all(&folder)?;
-    let file = folder.join(safe(name));
-    let tmp = folder.join(format!(".{}.tmp", safe(name)));
-    std::fs::write(&tmp, config)?;
-    std::fs::rename(&tmp, &file)
+    crate::files::replace(&folder.join(safe(name)), config.as_bytes())
 }
 
 /// Whether a failed connection lets the next transport be tried: the

@@ -76,11 +76,22 @@ pub enum HookEvent {
     JobFinished,
 }
 
+impl HookEvent {
+    /// The name settings, the JSON and `NETRAVEN_EVENT` use.
+    pub fn name(self) -> &'static str {
+        match self {
+            HookEvent::DeviceChanged => "device_changed",
+            HookEvent::DeviceFailed => "device_failed",
+            HookEvent::JobFinished => "job_finished",
+        }
+    }
+}
+
 /// What a hook reads on stdin. Device events fill the device fields, the
 /// job event the counts.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Event {
-    pub event: &'static str,
+    pub event: HookEvent,
     pub job: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
@@ -111,11 +122,22 @@ pub struct Event {
 }
 
 impl Event {
-    fn kind(&self) -> HookEvent {
-        match self.event {
-            "device_changed" => HookEvent::DeviceChanged,
-            "device_failed" => HookEvent::DeviceFailed,
-            _ => HookEvent::JobFinished,
+    /// `event` of `job`, every other field empty.
+    pub fn new(event: HookEvent, job: i64) -> Event {
+        Event {
+            event,
+            job,
+            device: None,
+            group: None,
+            model: None,
+            class: None,
+            message: None,
+            commit: None,
+            status: None,
+            devices: None,
+            succeeded: None,
+            failed: None,
+            changed: None,
         }
     }
 }
@@ -168,7 +190,7 @@ impl HookRunner {
                 };
                 // Reap what has ended, so a long job does not pile them up.
                 while running.try_join_next().is_some() {}
-                for hook in hooks.iter().filter(|h| h.events.contains(&event.kind())) {
+                for hook in hooks.iter().filter(|h| h.events.contains(&event.event)) {
                     if running.len() >= MOST_WAITING + AT_ONCE {
                         dropped += 1;
                         continue;
@@ -176,7 +198,7 @@ impl HookRunner {
                     let (hook, json, gate, writer) =
                         (hook.clone(), json.clone(), gate.clone(), writer.clone());
                     let device = event.device.clone();
-                    let name = event.event;
+                    let name = event.event.name();
                     running.spawn(async move {
                         let _turn = gate.acquire_owned().await;
                         if let Err(problem) = run(&hook, name, &json).await {

@@ -50,6 +50,7 @@ use crate::fleet::{Fleet, Work};
 pub mod config;
 mod error;
 pub mod event_loop;
+pub mod files;
 pub mod fleet;
 pub mod hooks;
 mod host_keys;
@@ -378,21 +379,17 @@ impl Worker {
         .await;
         hook_runner.hooks().send(match &outcome {
             Ok((summary, status)) => hooks::Event {
-                event: "job_finished",
-                job: id,
                 status: Some(status.to_string()),
                 devices: Some(summary.devices),
                 succeeded: Some(summary.succeeded),
                 failed: Some(summary.failed),
                 changed: Some(summary.changed),
-                ..hooks::Event::default()
+                ..hooks::Event::new(hooks::HookEvent::JobFinished, id)
             },
             Err(e) => hooks::Event {
-                event: "job_finished",
-                job: id,
                 status: Some("error".into()),
                 message: Some(self.redactor.apply(&e.to_string())),
-                ..hooks::Event::default()
+                ..hooks::Event::new(hooks::HookEvent::JobFinished, id)
             },
         });
         hook_runner.finish().await;
@@ -748,14 +745,12 @@ impl DeviceContext {
     ) {
         let message = self.scrub(&failure.message);
         self.hooks.send(hooks::Event {
-            event: "device_failed",
-            job: self.job,
             device: Some(name.to_string()),
             group: device.map(|d| d.group.clone()),
             model: device.map(|d| d.model.clone()),
             class: Some(failure.class.as_str().to_string()),
             message: Some(message.clone()),
-            ..hooks::Event::default()
+            ..hooks::Event::new(hooks::HookEvent::DeviceFailed, self.job)
         });
         tracing::warn!(class = %failure.class, attempts, "device failed: {message}");
         self.row(self.log_row(

@@ -21,26 +21,11 @@ pub async fn exposition(store: &Store) -> Result<String, StoreError> {
     Ok(render(job.as_ref(), &results, &devices))
 }
 
-/// Write `text` to `path` whole: into a new temporary file beside it (a
-/// fresh name, opened exclusively, so no link planted in a shared folder
-/// is followed), then renamed over it, so a collector never reads half of
-/// it. node_exporter reads only `*.prom` files, so the temporary one is
-/// ignored.
+/// Write `text` to `path` whole (see [`crate::files::replace`]):
+/// node_exporter reads only `*.prom` files, so it never sees the temporary
+/// one.
 pub fn write_textfile(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let folder = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut file = tempfile::Builder::new()
-        .prefix(".netraven-")
-        .suffix(".tmp")
-        .tempfile_in(folder)?;
-    file.write_all(text.as_bytes())?;
-    // Readable by the collector, like a file written the ordinary way.
-    file.as_file()
-        .set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644))?;
-    file.persist(path).map(|_| ()).map_err(|e| e.error)
+    crate::files::replace(path, text.as_bytes())
 }
 
 /// The exposition text: HELP and TYPE before each family, as the format
@@ -69,20 +54,16 @@ fn render(job: Option<&JobRow>, results: &[ResultRow], devices: &[DeviceBackups]
                 (labels(&[("result", "failed")]), (results.len() - ok) as f64),
             ],
         );
-        let mut classes: Vec<&str> = results
-            .iter()
-            .filter(|r| r.status != "ok")
-            .map(|r| r.error_class.as_deref().unwrap_or("unknown"))
-            .collect();
-        classes.sort_unstable();
-        let mut failures: Vec<(String, f64)> = Vec::new();
-        for class in classes {
-            let label = labels(&[("class", class)]);
-            match failures.last_mut() {
-                Some((last, count)) if *last == label => *count += 1.0,
-                _ => failures.push((label, 1.0)),
-            }
+        let mut classes: std::collections::BTreeMap<&str, usize> = Default::default();
+        for r in results.iter().filter(|r| r.status != "ok") {
+            *classes
+                .entry(r.error_class.as_deref().unwrap_or("unknown"))
+                .or_default() += 1;
         }
+        let failures = classes
+            .into_iter()
+            .map(|(class, count)| (labels(&[("class", class)]), count as f64))
+            .collect();
         family(
             "netraven_job_failures",
             "Failed devices of the newest finished backup job, by error class.",

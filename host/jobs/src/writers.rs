@@ -197,13 +197,14 @@ impl ArchiveWriter {
                             {
                                 if let Outcome::Committed(commit) = &outcome {
                                     hooks.send(crate::hooks::Event {
-                                        event: "device_changed",
-                                        job,
                                         device: Some(change.device.clone()),
                                         group: Some(change.group.clone()),
                                         model: Some(model),
                                         commit: Some(commit.clone()),
-                                        ..crate::hooks::Event::default()
+                                        ..crate::hooks::Event::new(
+                                            crate::hooks::HookEvent::DeviceChanged,
+                                            job,
+                                        )
                                     });
                                 }
                                 let path = archive::device_path(&change.group, &change.device);

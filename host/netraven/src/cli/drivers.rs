@@ -135,9 +135,7 @@ pub(crate) async fn lock(mut config: Config, dir: DriversDir) -> anyhow::Result<
             config.runtime.drivers_dir.display()
         );
     }
-    let tmp = path.with_extension("lock.tmp");
-    std::fs::write(&tmp, DriverLock::render(&pins))
-        .and_then(|()| std::fs::rename(&tmp, &path))
+    netraven_jobs::files::replace(&path, DriverLock::render(&pins).as_bytes())
         .with_context(|| format!("{}: writing the drivers lock", path.display()))?;
     println!("locked {} driver(s) in {}", pins.len(), path.display());
     if !catalog.problems.is_empty() {

@@ -121,7 +121,7 @@ pub(crate) fn search(
         .case_insensitive(ignore_case)
         .build()
         .map_err(|e| {
-            // The regex crate's message spans lines; the first says what is wrong.
+            // The regex crate's message spans lines; the last says what is wrong.
             let why = e.to_string();
             let why = why.lines().last().unwrap_or_default().trim().to_string();
             anyhow::anyhow!("search pattern {pattern:?}: {why}")
@@ -210,13 +210,9 @@ pub(crate) async fn push(config: &Config, only: Option<&str>) -> anyhow::Result<
             ),
         }
     }
+    // The same check as every archive command: there, and an archive.
+    open_archive(config, "netraven backup --all")?;
     let repository = config.git.repository.clone();
-    if !repository.exists() {
-        bail!(
-            "{}: no archive yet: run a backup job first (netraven backup --all)",
-            repository.display()
-        );
-    }
     let mut failed = 0;
     for remote in remotes {
         let repository = repository.clone();
