@@ -72,6 +72,10 @@ pub struct Entry {
     pub model: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
+    /// The zone: a network only some workers reach (`netraven worker
+    /// --zone`). Stored by `devices import`; `backup --inventory` ignores it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -493,6 +497,17 @@ pub fn toml_error(text: &str, e: &toml::de::Error) -> String {
     }
 }
 
+/// Why a zone name cannot be used, if it cannot: letters, digits, `.`, `_`
+/// and `-`, 1 to 63 of them (a worker's `--zone` list is comma-separated).
+pub fn zone_problem(zone: &str) -> Option<String> {
+    let fine = !zone.is_empty()
+        && zone.len() <= 63
+        && zone
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    (!fine).then(|| format!("zone {zone:?}: use 1 to 63 letters, digits, '.', '_' or '-'"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -632,5 +647,15 @@ model = "ios"
     fn secrets_never_print() {
         let s = Secret::new("canary-123");
         assert_eq!(format!("{s} {s:?}"), "*** ***");
+    }
+
+    #[test]
+    fn zone_names_are_short_words() {
+        for fine in ["dc1", "lon-oob", "site_7.mgmt"] {
+            assert_eq!(zone_problem(fine), None, "{fine}");
+        }
+        for bad in ["", "a,b", "two words", "ü", &"z".repeat(64)] {
+            assert!(zone_problem(bad).is_some(), "{bad:?}");
+        }
     }
 }

@@ -37,6 +37,39 @@ pub struct Config {
     pub hooks: Vec<crate::hooks::HookConfig>,
     /// `netraven devices sync netbox`.
     pub netbox: NetboxConfig,
+    /// Workers on many machines (`netraven worker`), on PostgreSQL.
+    pub queue: QueueConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct QueueConfig {
+    /// Whether `run-job` hands a job to the workers: `auto` when the
+    /// database is PostgreSQL and a worker is alive, `always` on
+    /// PostgreSQL (the job waits for a worker), `never` (run it here).
+    pub use_workers: String,
+    /// How long a worker's claim on a device lasts without a heartbeat;
+    /// a dead worker's devices are taken over after it.
+    pub lease_secs: f64,
+    /// How often an idle worker looks for work when no notification came.
+    pub poll_secs: f64,
+    /// Device tasks a worker claims at once.
+    pub claim_batch: usize,
+    /// Whether this process may be the archiver (commit the workers'
+    /// configurations to `[git] repository`). Only one is, at any time.
+    pub archiver: bool,
+}
+
+impl Default for QueueConfig {
+    fn default() -> Self {
+        QueueConfig {
+            use_workers: "auto".into(),
+            lease_secs: 30.0,
+            poll_secs: 5.0,
+            claim_batch: 64,
+            archiver: true,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
@@ -150,6 +183,7 @@ const SECTIONS: &[&str] = &[
     "git",
     "metrics",
     "netbox",
+    "queue",
     "redaction",
     "logging",
 ];
@@ -321,6 +355,31 @@ impl Config {
         self.database.validate()?;
         if self.git.batch == 0 {
             return Err(setting("[git] batch = 0", "must be at least 1"));
+        }
+        let q = &self.queue;
+        if !matches!(q.use_workers.as_str(), "auto" | "always" | "never") {
+            return Err(setting(
+                format!("[queue] use_workers = {:?}", q.use_workers),
+                "must be auto, always or never",
+            ));
+        }
+        if !(q.lease_secs >= 1.0 && q.lease_secs <= 3600.0) {
+            return Err(setting(
+                format!("[queue] lease_secs = {}", q.lease_secs),
+                "must be 1 to 3600",
+            ));
+        }
+        if !(q.poll_secs >= 0.1 && q.poll_secs <= 600.0) {
+            return Err(setting(
+                format!("[queue] poll_secs = {}", q.poll_secs),
+                "must be 0.1 to 600",
+            ));
+        }
+        if !(1..=10_000).contains(&q.claim_batch) {
+            return Err(setting(
+                format!("[queue] claim_batch = {}", q.claim_batch),
+                "must be 1 to 10000",
+            ));
         }
         for (i, p) in self.redaction.patterns.iter().enumerate() {
             regex::Regex::new(p).map_err(|e| {

@@ -154,7 +154,8 @@ impl Hooks {
     }
 }
 
-/// A job's hook dispatcher.
+/// A job's hook dispatcher (or a worker's, for every job it works on:
+/// each warning goes to its event's job).
 pub(crate) struct HookRunner {
     hooks: Hooks,
     task: Option<tokio::task::JoinHandle<()>>,
@@ -199,6 +200,9 @@ impl HookRunner {
                         (hook.clone(), json.clone(), gate.clone(), writer.clone());
                     let device = event.device.clone();
                     let name = event.event.name();
+                    // A worker's runner serves many jobs: warn in the
+                    // event's own.
+                    let job = event.job;
                     running.spawn(async move {
                         let _turn = gate.acquire_owned().await;
                         if let Err(problem) = run(&hook, name, &json).await {

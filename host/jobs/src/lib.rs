@@ -40,7 +40,8 @@ use netraven_session::redact::Redactor;
 use netraven_session::{DeviceFailure, ErrorClass};
 use netraven_store::secrets::{Keyring, Sealed, SecretsError};
 use netraven_store::{
-    Claim, ConnectionLogRow, CredentialRow, DeviceRow, LogRow, ResultRow, Store, Write, now_ms,
+    Claim, ConnectionLogRow, CredentialRow, DeviceRow, JobRow, LogRow, ResultRow, Store,
+    StoredConfig, Write, now_ms,
 };
 use netraven_transport::ssh::HostKeyStore;
 
@@ -55,6 +56,7 @@ pub mod fleet;
 pub mod hooks;
 mod host_keys;
 pub mod metrics;
+pub mod queue;
 mod writers;
 
 pub use error::JobError;
@@ -107,7 +109,48 @@ pub struct FailureLine {
     pub message: String,
 }
 
+/// Where a run's time went, for its [`Summary`].
+pub(crate) struct Timing {
+    pub(crate) ran: usize,
+    pub(crate) seconds: f64,
+    pub(crate) db_seconds: f64,
+    pub(crate) git_seconds: f64,
+}
+
 impl Summary {
+    /// The summary of `job`, over `total` devices, from its stored results.
+    pub(crate) fn of(job: &JobRow, total: usize, results: &[ResultRow], timing: Timing) -> Summary {
+        let succeeded = results.iter().filter(|r| r.status == "ok").count();
+        let failed = results.len() - succeeded;
+        let status = match (succeeded, failed) {
+            (_, 0) if results.len() == total => "succeeded",
+            (0, _) => "failed",
+            _ => "partial",
+        };
+        Summary {
+            job: job.id,
+            kind: job.kind.clone(),
+            status: status.to_string(),
+            devices: total,
+            succeeded,
+            failed: failed + total.saturating_sub(results.len()),
+            changed: results.iter().filter(|r| r.changed).count(),
+            ran: timing.ran,
+            seconds: timing.seconds,
+            db_seconds: timing.db_seconds,
+            git_seconds: timing.git_seconds,
+            failures: results
+                .iter()
+                .filter(|r| r.status != "ok")
+                .map(|r| FailureLine {
+                    device: r.device.clone(),
+                    class: r.error_class.clone().unwrap_or_default(),
+                    message: r.message.clone().unwrap_or_default(),
+                })
+                .collect(),
+        }
+    }
+
     /// 0 all succeeded, 1 some failed, 2 none succeeded.
     pub fn exit_code(&self) -> u8 {
         match (self.succeeded, self.failed) {
@@ -174,6 +217,9 @@ impl Worker {
             .job(id)
             .await?
             .ok_or(JobError::NoSuchJob { job: id })?;
+        if self.hand_to_workers(&job).await? {
+            return self.wait_for_workers(job, progress).await;
+        }
         let total = self.store.job_device_count(id).await? as usize;
         let pending = self.store.pending_devices(id).await?;
         let commands: Option<Vec<String>> = match job.kind.as_str() {
@@ -302,6 +348,7 @@ impl Worker {
                         gate: gate.clone(),
                         secrets: Vec::new(),
                         hooks: hook_runner.hooks(),
+                        stored: false,
                     };
                     let (rows, creds) = (rows.clone(), creds.clone());
                     let span = tracing::info_span!("device", device = %name);
@@ -334,35 +381,18 @@ impl Worker {
             let db_seconds = self.writer.busy_seconds() - db_before;
 
             let results = self.store.results(id).await?;
-            let succeeded = results.iter().filter(|r| r.status == "ok").count();
-            let failed = results.len() - succeeded;
-            let status = match (succeeded, failed) {
-                (_, 0) if results.len() == total => "succeeded",
-                (0, _) => "failed",
-                _ => "partial",
-            };
-            let summary = Summary {
-                job: id,
-                kind: job.kind.clone(),
-                status: status.to_string(),
-                devices: total,
-                succeeded,
-                failed: failed + total.saturating_sub(results.len()),
-                changed: results.iter().filter(|r| r.changed).count(),
-                ran,
-                seconds: started.elapsed().as_secs_f64(),
-                db_seconds,
-                git_seconds,
-                failures: results
-                    .iter()
-                    .filter(|r| r.status != "ok")
-                    .map(|r| FailureLine {
-                        device: r.device.clone(),
-                        class: r.error_class.clone().unwrap_or_default(),
-                        message: r.message.clone().unwrap_or_default(),
-                    })
-                    .collect(),
-            };
+            let summary = Summary::of(
+                &job,
+                total,
+                &results,
+                Timing {
+                    ran,
+                    seconds: started.elapsed().as_secs_f64(),
+                    db_seconds,
+                    git_seconds,
+                },
+            );
+            let status = summary.status.clone();
             self.log(
                 id,
                 None,
@@ -373,7 +403,7 @@ impl Worker {
                 ),
             );
             self.writer.flush().await?;
-            self.store.finish_job(id, status).await?;
+            self.store.finish_job(id, &status).await?;
             Ok::<_, JobError>((summary, status))
         }
         .await;
@@ -395,9 +425,22 @@ impl Worker {
         hook_runner.finish().await;
         let (summary, status) = outcome?;
         self.writer.flush().await?;
+        self.write_metrics(id).await?;
+        tracing::info!(
+            status = %status,
+            succeeded = summary.succeeded,
+            failed = summary.failed,
+            changed = summary.changed,
+            "job finished"
+        );
+        Ok(summary)
+    }
+
+    /// Tell monitoring (`[metrics] textfile`), if configured. A metrics
+    /// file that cannot be written fails nothing: the job's results are
+    /// stored; it is a warning in the job's log.
+    async fn write_metrics(&self, id: i64) -> Result<(), JobError> {
         if let Some(path) = &self.config.metrics.textfile {
-            // Monitoring is told, but a metrics file that cannot be written
-            // fails nothing: the job's results are stored.
             let written = match metrics::exposition(&self.store).await {
                 Ok(text) => metrics::write_textfile(path, &text).map_err(|e| e.to_string()),
                 Err(e) => Err(e.to_string()),
@@ -409,14 +452,7 @@ impl Worker {
                 self.writer.flush().await?;
             }
         }
-        tracing::info!(
-            status,
-            succeeded = summary.succeeded,
-            failed = summary.failed,
-            changed = summary.changed,
-            "job finished"
-        );
-        Ok(summary)
+        Ok(())
     }
 
     /// Push the archive to each `[[git.remotes]]`: what this job committed,
@@ -613,6 +649,9 @@ struct DeviceContext {
     /// echoed back, whatever the keywords say.
     secrets: Vec<String>,
     hooks: hooks::Hooks,
+    /// A job run by workers: a backup's configuration is stored with its
+    /// result for the archiver, not handed to a git writer here.
+    stored: bool,
 }
 
 impl DeviceContext {
@@ -687,6 +726,14 @@ impl DeviceContext {
                         total: self.total,
                     });
                     match &self.archive {
+                        None if self.stored && self.commands.is_none() => {
+                            self.row(Write::Stored(Box::new(StoredConfig {
+                                row,
+                                group: device.group.clone(),
+                                model: device.model.clone(),
+                                config: text,
+                            })));
+                        }
                         Some(archive) => {
                             let _ = archive.send(Pending {
                                 change: Change {
@@ -790,6 +837,29 @@ impl DeviceContext {
     fn row(&self, w: Write) {
         let _ = self.writer.send(Msg::Row(w));
     }
+}
+
+/// Unix milliseconds as UTC `YYYY-MM-DD HH:MM:SS`.
+pub fn utc(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 /// Exponential backoff with ±25 % jitter, capped.

@@ -33,6 +33,11 @@ pub(crate) struct Writer {
 
 pub(crate) const WRITE_BATCH: usize = 2000;
 
+/// How long the writer keeps retrying a batch the database refuses, and
+/// its longest wait between tries.
+const WRITE_PATIENCE: Duration = Duration::from_secs(60);
+const WRITE_RETRY_MAX: Duration = Duration::from_secs(2);
+
 impl Writer {
     pub(crate) fn start(store: Store) -> Writer {
         let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
@@ -60,9 +65,11 @@ impl Writer {
                         tries += 1;
                         match store.write_batch(&rows).await {
                             Ok(()) => break,
-                            Err(e) if tries < 5 => {
+                            // Long enough for a database server restart.
+                            Err(e) if began.elapsed() < WRITE_PATIENCE => {
                                 tracing::warn!("database write failed, retrying: {e}");
-                                tokio::time::sleep(Duration::from_millis(200 * tries)).await;
+                                let wait = Duration::from_millis(200 * tries).min(WRITE_RETRY_MAX);
+                                tokio::time::sleep(wait).await;
                             }
                             Err(e) => {
                                 tracing::error!(

@@ -24,6 +24,7 @@ use sqlx::query::Query;
 use sqlx::{AnyPool, Row};
 
 mod config;
+pub mod queue;
 mod rows;
 mod schema;
 pub mod secrets;
@@ -58,6 +59,9 @@ pub struct Store {
     backend: Backend,
     /// The URL with any password masked, for messages.
     shown: String,
+    /// The URL as given, for connections outside the pool (LISTEN);
+    /// never shown.
+    connect_url: String,
 }
 
 /// A database error as one line naming the database (never its password).
@@ -188,6 +192,7 @@ impl Store {
             pool,
             backend,
             shown,
+            connect_url: url,
         })
     }
 
@@ -303,11 +308,12 @@ impl Store {
         for d in devices {
             sqlx::query(
                 "INSERT INTO devices (name, address, port, model, grp, enabled, vars, ssh, \
-                 credential, jump, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                 credential, jump, updated_at, zone) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
                  ON CONFLICT (name) DO UPDATE SET address = excluded.address, port = excluded.port, \
                  model = excluded.model, grp = excluded.grp, enabled = excluded.enabled, \
                  vars = excluded.vars, ssh = excluded.ssh, credential = excluded.credential, \
-                 jump = excluded.jump, updated_at = excluded.updated_at",
+                 jump = excluded.jump, updated_at = excluded.updated_at, zone = excluded.zone",
             )
             .bind(&d.name)
             .bind(&d.address)
@@ -320,6 +326,7 @@ impl Store {
             .bind(d.credential.clone())
             .bind(d.jump.join(","))
             .bind(now_ms())
+            .bind(d.zone.clone())
             .execute(&mut *tx)
             .await
             .map_err(|e| self.err(&format!("device {:?}", d.name), e))?;
@@ -338,7 +345,7 @@ impl Store {
     }
 
     const DEVICE_COLUMNS: &str =
-        "name, address, port, model, grp, enabled, vars, ssh, credential, jump";
+        "name, address, port, model, grp, enabled, vars, ssh, credential, jump, zone";
 
     fn device_row(&self, r: &sqlx::any::AnyRow) -> Result<DeviceRow> {
         let get = |e| self.err("devices", e);
@@ -364,6 +371,7 @@ impl Store {
                 .filter(|s| !s.is_empty())
                 .map(String::from)
                 .collect(),
+            zone: r.try_get("zone").map_err(get)?,
             name,
         })
     }
@@ -474,6 +482,17 @@ impl Store {
                 .await
                 .map_err(|e| self.err("job devices", e))?;
         }
+        // Each task keeps the zone its device had when the job was made:
+        // the device's own, else its group's.
+        sqlx::query(
+            "UPDATE job_devices SET zone = (SELECT COALESCE(d.zone, g.zone) FROM devices d \
+             LEFT JOIN group_zones g ON g.grp = d.grp WHERE d.name = job_devices.device) \
+             WHERE job_id = $1",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| self.err("job devices", e))?;
         tx.commit().await.map_err(|e| self.err("jobs", e))?;
         Ok(id)
     }
@@ -490,11 +509,12 @@ impl Store {
             finished_at: r.try_get("finished_at").map_err(get)?,
             created_by: r.try_get("created_by").map_err(get)?,
             params: serde_json::from_str(&params).unwrap_or(serde_json::Value::Null),
+            mode: r.try_get("mode").map_err(get)?,
         })
     }
 
     const JOB_COLUMNS: &str =
-        "id, kind, status, created_at, started_at, finished_at, created_by, params";
+        "id, kind, status, created_at, started_at, finished_at, created_by, params, mode";
 
     pub async fn job(&self, id: i64) -> Result<Option<JobRow>> {
         let row = sqlx::query(&format!(
@@ -750,6 +770,9 @@ impl Store {
             let mut tx = self.pool.begin().await?;
             for row in rows {
                 Self::write_one(row).execute(&mut *tx).await?;
+                if let Some(done) = Self::task_done(row) {
+                    done.execute(&mut *tx).await?;
+                }
             }
             tx.commit().await
         };
@@ -758,7 +781,15 @@ impl Store {
         }
         let mut lost = Vec::new();
         for row in rows {
-            if let Err(e) = Self::write_one(row).execute(&self.pool).await {
+            let one = async {
+                let mut tx = self.pool.begin().await?;
+                Self::write_one(row).execute(&mut *tx).await?;
+                if let Some(done) = Self::task_done(row) {
+                    done.execute(&mut *tx).await?;
+                }
+                tx.commit().await
+            };
+            if let Err(e) = one.await {
                 lost.push(format!("{}: {}", row.what(), one_line(&e.to_string())));
             }
         }
@@ -771,8 +802,47 @@ impl Store {
         }
     }
 
+    /// A result ends its device's task in the queue (in the same
+    /// transaction): no worker claims it again. The worker that held it
+    /// stays on record.
+    fn task_done(row: &Write) -> Option<Query<'_, sqlx::Any, AnyArguments<'_>>> {
+        let (job, device) = match row {
+            Write::Result(r) => (r.job_id, &r.device),
+            Write::Stored(s) => (s.row.job_id, &s.row.device),
+            _ => return None,
+        };
+        Some(
+            sqlx::query(
+                "UPDATE job_devices SET done = 1, lease_until = NULL \
+                 WHERE job_id = $1 AND device = $2 AND done = 0",
+            )
+            .bind(job)
+            .bind(device),
+        )
+    }
+
     fn write_one(row: &Write) -> Query<'_, sqlx::Any, AnyArguments<'_>> {
         match row {
+            Write::Stored(s) => sqlx::query(
+                "INSERT INTO job_results (job_id, device, status, error_class, message, \
+                 attempts, duration_ms, commit_id, changed, output, finished_at, grp, model, \
+                 config) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+                 ON CONFLICT (job_id, device) DO NOTHING",
+            )
+            .bind(s.row.job_id)
+            .bind(&s.row.device)
+            .bind(&s.row.status)
+            .bind(s.row.error_class.clone())
+            .bind(s.row.message.as_deref().map(text))
+            .bind(s.row.attempts)
+            .bind(s.row.duration_ms)
+            .bind(s.row.commit_id.clone())
+            .bind(i64::from(s.row.changed))
+            .bind(s.row.output.as_deref().map(text))
+            .bind(s.row.finished_at)
+            .bind(&s.group)
+            .bind(&s.model)
+            .bind(text(&s.config)),
             Write::Result(r) => sqlx::query(
                 "INSERT INTO job_results (job_id, device, status, error_class, message, \
                  attempts, duration_ms, commit_id, changed, output, finished_at) \
@@ -823,6 +893,8 @@ impl Store {
         let mut out = String::new();
         for table in [
             "devices",
+            "group_zones",
+            "workers",
             "credentials",
             "jobs",
             "job_devices",

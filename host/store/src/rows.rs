@@ -20,6 +20,10 @@ pub struct DeviceRow {
     pub credential: Option<String>,
     /// Jump hosts, first hop first: names of other devices.
     pub jump: Vec<String>,
+    /// The zone (a network some workers reach) the device is in; `None`
+    /// takes its group's zone, if the group has one, else any worker's.
+    #[serde(default)]
+    pub zone: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -43,6 +47,9 @@ pub struct JobRow {
     pub finished_at: Option<i64>,
     pub created_by: String,
     pub params: serde_json::Value,
+    /// `queue` when workers run it (`netraven worker`); `None` when the
+    /// `run-job` process runs it itself.
+    pub mode: Option<String>,
 }
 
 /// A device and how its backups went, over every backup job on record.
@@ -104,13 +111,28 @@ pub enum Claim {
     Held { runner: String, seconds_ago: i64 },
 }
 
+/// A device's result with its configuration, stored for the archiver (a
+/// job run by workers); see [`Store::unarchived`].
+#[derive(Debug, Clone)]
+pub struct StoredConfig {
+    pub row: ResultRow,
+    pub group: String,
+    pub model: String,
+    pub config: String,
+}
+
 /// One row for the writer; see [`Store::write_batch`].
 #[derive(Debug, Clone)]
 pub enum Write {
     Result(ResultRow),
+    /// A result whose configuration waits for the archiver.
+    Stored(Box<StoredConfig>),
     Log(LogRow),
     Connection(ConnectionLogRow),
-    HostKey { host: String, key: String },
+    HostKey {
+        host: String,
+        key: String,
+    },
 }
 
 impl Write {
@@ -118,6 +140,7 @@ impl Write {
     pub(crate) fn what(&self) -> String {
         match self {
             Write::Result(r) => format!("job {} device {:?} result", r.job_id, r.device),
+            Write::Stored(s) => format!("job {} device {:?} result", s.row.job_id, s.row.device),
             Write::Log(l) => format!("job {} log line", l.job_id),
             Write::Connection(c) => format!("job {} device {:?} transcript", c.job_id, c.device),
             Write::HostKey { host, .. } => format!("host key of {host}"),

@@ -99,4 +99,38 @@ ALTER TABLE jobs ADD COLUMN heartbeat_at {int};
 CREATE INDEX job_results_device ON job_results (device, finished_at);
 "#,
     ),
+    (
+        4,
+        "workers: zones, a queue of device tasks with leases, configurations waiting for the archiver",
+        r#"
+ALTER TABLE devices ADD COLUMN zone TEXT;
+CREATE TABLE group_zones (
+    grp TEXT NOT NULL PRIMARY KEY,
+    zone TEXT NOT NULL
+);
+ALTER TABLE jobs ADD COLUMN mode TEXT;
+ALTER TABLE job_devices ADD COLUMN zone TEXT;
+ALTER TABLE job_devices ADD COLUMN worker TEXT;
+ALTER TABLE job_devices ADD COLUMN lease_until {int};
+ALTER TABLE job_devices ADD COLUMN claims {int} NOT NULL DEFAULT 0;
+ALTER TABLE job_devices ADD COLUMN done {int} NOT NULL DEFAULT 0;
+UPDATE job_devices SET done = 1 WHERE EXISTS (SELECT 1 FROM job_results r
+    WHERE r.job_id = job_devices.job_id AND r.device = job_devices.device);
+CREATE INDEX job_devices_open ON job_devices (job_id, device) WHERE done = 0;
+ALTER TABLE job_results ADD COLUMN grp TEXT;
+ALTER TABLE job_results ADD COLUMN model TEXT;
+ALTER TABLE job_results ADD COLUMN config TEXT;
+CREATE INDEX job_results_unarchived ON job_results (job_id) WHERE config IS NOT NULL;
+CREATE TABLE workers (
+    id TEXT NOT NULL PRIMARY KEY,
+    host TEXT NOT NULL,
+    pid {int} NOT NULL,
+    zones TEXT NOT NULL,
+    concurrency {int} NOT NULL,
+    in_flight {int} NOT NULL,
+    started_at {int} NOT NULL,
+    heartbeat_at {int} NOT NULL
+);
+"#,
+    ),
 ];

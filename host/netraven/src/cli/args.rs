@@ -68,6 +68,10 @@ pub(crate) enum Command {
     /// store results, logs and transcripts, commit changed configurations, and print a JSON
     /// summary on stdout. Rerunning a job that was interrupted finishes it.
     ///
+    /// On PostgreSQL with workers (`netraven worker`, [queue] use_workers), the job is queued
+    /// for them instead, and run-job waits for it, showing progress and any zone that no
+    /// worker serves, then prints the same summary.
+    ///
     /// Exit code: 0 when every device succeeded, 1 when some failed, 2 when none succeeded or
     /// the job could not run (no such job, database unreachable, credentials key missing).
     RunJob {
@@ -76,6 +80,37 @@ pub(crate) enum Command {
         /// Print a human summary instead of JSON.
         #[arg(long)]
         text: bool,
+    },
+    /// Work on queued jobs until stopped: claim device tasks of the zones given (and devices
+    /// without a zone) from PostgreSQL, back them up as `run-job` does, and store each result
+    /// once. Changed configurations go into the database; one archiver (a worker or a
+    /// `run-job` holding the database's archiver lock) commits them to git in job order.
+    ///
+    /// Run one or more per machine, each where it reaches its zones' devices. With a live
+    /// worker, `run-job` (and `backup --all`) queue the job for the workers and wait. A
+    /// worker's tasks are leased ([queue] lease_secs); if it dies, another worker of the zone
+    /// takes them over when the lease runs out. SIGTERM or Ctrl-C: finish the devices in
+    /// flight, hand back the rest, exit 0. Needs PostgreSQL ([database] url).
+    ///
+    /// Examples:
+    ///   netraven worker
+    ///   netraven worker --zone dc1 --zone dc1-oob --concurrency 1000
+    #[command(verbatim_doc_comment)]
+    Worker {
+        /// Serve this zone (repeatable). Without one, only devices without a zone.
+        #[arg(long = "zone", value_name = "ZONE")]
+        zones: Vec<String>,
+        /// Devices worked on at once [default: [worker] concurrency].
+        #[arg(long, value_name = "N")]
+        concurrency: Option<usize>,
+        /// Print one JSON line per event (started, stopped) instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The live workers: zones, host, pid, devices in flight and last heartbeat.
+    Workers {
+        #[arg(long)]
+        json: bool,
     },
     /// Run commands on devices and print their output (redacted), as a job of kind "commands".
     ///
@@ -555,6 +590,37 @@ pub(crate) enum DevicesCommand {
         /// The telnet port (default 23); --port is SSH's.
         #[arg(long, value_name = "PORT")]
         telnet_port: Option<u16>,
+        /// The zone it is in: a network only some workers reach (`netraven worker --zone`).
+        /// Without one it takes its group's zone (`netraven devices zone --group`), if any.
+        #[arg(long, value_name = "ZONE")]
+        zone: Option<String>,
+    },
+    /// Set the zone of a group (its devices without a zone of their own) or of one device:
+    /// only workers started with `--zone ZONE` back them up. Jobs created afterwards use it.
+    ///
+    /// Examples:
+    ///   netraven devices zone --group dc2 dc2-oob
+    ///   netraven devices zone --device core-1 lon
+    ///   netraven devices zone --group dc2 --clear
+    #[command(verbatim_doc_comment)]
+    Zone {
+        /// The group whose zone to set.
+        #[arg(
+            long,
+            value_name = "GROUP",
+            conflicts_with = "device",
+            required_unless_present = "device"
+        )]
+        group: Option<String>,
+        /// The device whose zone to set.
+        #[arg(long, value_name = "NAME")]
+        device: Option<String>,
+        /// The zone: letters, digits, '.', '_' and '-'.
+        #[arg(required_unless_present = "clear", conflicts_with = "clear")]
+        zone: Option<String>,
+        /// Remove the zone instead.
+        #[arg(long)]
+        clear: bool,
     },
     /// Remove a device (its archived configurations stay in git).
     Remove { name: String },

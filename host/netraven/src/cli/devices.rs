@@ -179,7 +179,11 @@ pub(crate) async fn devices(config: &Config, command: DevicesCommand) -> anyhow:
             disabled,
             transport,
             telnet_port,
+            zone,
         } => {
+            if let Some(problem) = zone.as_deref().and_then(inventory::zone_problem) {
+                bail!("--zone: {problem}");
+            }
             let settings =
                 transport_settings(transport.as_deref().map(Transports::from_list), telnet_port)
                     .map_err(|problem| anyhow::anyhow!("--{problem}"))?;
@@ -214,10 +218,40 @@ pub(crate) async fn devices(config: &Config, command: DevicesCommand) -> anyhow:
                 ssh: serde_json::to_value(settings)?,
                 credential: Some(credential),
                 jump,
+                zone,
             };
             check_models(config, Path::new("--model"), std::slice::from_mut(&mut row)).await?;
             store.upsert_devices(std::slice::from_ref(&row)).await?;
             println!("stored device {:?}", row.name);
+        }
+        DevicesCommand::Zone {
+            group,
+            device,
+            zone,
+            clear,
+        } => {
+            if let Some(problem) = zone.as_deref().and_then(inventory::zone_problem) {
+                bail!("{problem}");
+            }
+            let zone = if clear { None } else { zone };
+            let shown = zone.as_deref().unwrap_or("none");
+            match (group, device) {
+                (Some(group), _) => {
+                    store.set_group_zone(&group, zone.as_deref()).await?;
+                    println!(
+                        "group {group:?}: zone {shown} (its devices without a zone of their own)"
+                    );
+                }
+                (None, Some(name)) => {
+                    let Some(mut row) = store.device(&name).await? else {
+                        bail!("--device {name:?}: no such device (see `netraven devices list`)");
+                    };
+                    row.zone = zone.clone();
+                    store.upsert_devices(std::slice::from_ref(&row)).await?;
+                    println!("device {name:?}: zone {shown}");
+                }
+                (None, None) => bail!("say which: --group GROUP or --device NAME"),
+            }
         }
         DevicesCommand::Remove { name } => {
             if !store.remove_device(&name).await? {
@@ -403,6 +437,7 @@ pub(crate) fn from_inventory(path: &Path) -> anyhow::Result<(Vec<DeviceRow>, Vec
             ssh: serde_json::to_value(ssh)?,
             credential,
             jump: Vec::new(),
+            zone: None,
             name,
         });
     }
@@ -445,6 +480,10 @@ pub(crate) fn from_inventory(path: &Path) -> anyhow::Result<(Vec<DeviceRow>, Vec
             }
         }
         let (ssh, credential) = flatten(&at, &layers, &mut logins)?;
+        let zone = inventory::pick(&layers, |e| e.zone.as_ref()).cloned();
+        if let Some(problem) = zone.as_deref().and_then(inventory::zone_problem) {
+            bail!("{}: {at}: {problem}", path.display());
+        }
         rows.push(DeviceRow {
             name,
             address,
@@ -458,6 +497,7 @@ pub(crate) fn from_inventory(path: &Path) -> anyhow::Result<(Vec<DeviceRow>, Vec
             ssh: serde_json::to_value(ssh)?,
             credential,
             jump,
+            zone,
         });
     }
     Ok((rows, logins.0))
@@ -501,6 +541,7 @@ pub(crate) fn from_records(
             )?)?,
             credential: Some(credential),
             jump: Vec::new(),
+            zone: None,
         });
     }
     Ok((rows, logins.0))

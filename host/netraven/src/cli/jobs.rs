@@ -252,8 +252,11 @@ pub(crate) async fn jobs(config: &Config, command: JobsCommand) -> anyhow::Resul
                 Vec::new()
             };
             if json {
+                let live_ms = (config.queue.lease_secs * 1000.0) as i64;
+                let waiting = store.waiting_zones(id, live_ms).await?;
                 let v = serde_json::json!({
                     "job": job, "results": results, "logs": logs, "connection_logs": conns,
+                    "waiting": waiting,
                 });
                 println!("{}", serde_json::to_string_pretty(&v)?);
             } else {
@@ -267,6 +270,10 @@ pub(crate) async fn jobs(config: &Config, command: JobsCommand) -> anyhow::Resul
                     job.started_at.map(time).unwrap_or("-".into()),
                     job.finished_at.map(time).unwrap_or("-".into())
                 );
+                let live_ms = (config.queue.lease_secs * 1000.0) as i64;
+                for wait in store.waiting_zones(id, live_ms).await? {
+                    println!("waiting: {}", netraven_jobs::queue::describe_wait(&wait));
+                }
                 println!(
                     "\n{:<24} {:<7} {:>8} {:>4}  {:<10} DETAIL",
                     "DEVICE", "STATUS", "MS", "TRY", "COMMIT"
@@ -321,25 +328,7 @@ pub(crate) async fn jobs(config: &Config, command: JobsCommand) -> anyhow::Resul
 
 /// Unix milliseconds as UTC `YYYY-MM-DD HH:MM:SS`.
 pub(crate) fn time(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    netraven_jobs::utc(ms)
 }
 
 /// `netraven metrics`: the exposition a job writes to `[metrics] textfile`.
@@ -348,5 +337,147 @@ pub(crate) async fn metrics(config: &Config) -> anyhow::Result<ExitCode> {
     let text = netraven_jobs::metrics::exposition(&store).await?;
     store.close().await;
     print!("{text}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `netraven worker`: serve queued jobs until SIGTERM or Ctrl-C (finish
+/// the devices in flight, hand back the rest); a second signal hurries.
+pub(crate) async fn worker(
+    config: &Config,
+    zones: Vec<String>,
+    concurrency: Option<usize>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    for zone in &zones {
+        if let Some(problem) = netraven_inventory::zone_problem(zone) {
+            bail!("--zone: {problem}");
+        }
+    }
+    let concurrency = concurrency.unwrap_or(config.worker.concurrency);
+    if !(1..=100_000).contains(&concurrency) {
+        bail!("--concurrency {concurrency}: must be 1 to 100000");
+    }
+    let store = open_store(config).await?;
+    if store.backend() != netraven_store::Backend::Postgres {
+        bail!(
+            "netraven worker needs PostgreSQL, and [database] url is {}: workers on several \
+             machines share one PostgreSQL database (set [database] url or NETRAVEN_DATABASE_URL \
+             to postgres://USER@HOST:PORT/DB); on SQLite, `netraven run-job` runs jobs itself",
+            store.url()
+        );
+    }
+    let (runtime, catalog) = index(config, &DriversDir { drivers: None }).await?;
+    let worker = Arc::new(Worker::new(
+        config.clone(),
+        store.clone(),
+        runtime,
+        Arc::new(catalog),
+    )?);
+    let (stop_tx, stop) = tokio::sync::watch::channel(netraven_jobs::queue::Stop::Run);
+    tokio::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut term), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            return;
+        };
+        for step in [
+            netraven_jobs::queue::Stop::Drain,
+            netraven_jobs::queue::Stop::Now,
+        ] {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+            eprintln!(
+                "{}",
+                match step {
+                    netraven_jobs::queue::Stop::Drain =>
+                        "stopping: finishing the devices in flight (again to hand them back now)",
+                    _ => "stopping now: the devices in flight go back to the queue",
+                }
+            );
+            let _ = stop_tx.send(step);
+        }
+    });
+    let options = netraven_jobs::queue::ServeOptions {
+        zones: zones.clone(),
+        concurrency,
+    };
+    let shown = if zones.is_empty() {
+        "devices without a zone".to_string()
+    } else {
+        format!("zones {} and devices without a zone", zones.join(", "))
+    };
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({"event": "started", "worker": netraven_store::this_runner(),
+                "zones": zones, "concurrency": concurrency})
+        );
+    } else {
+        eprintln!(
+            "worker {} serving {shown}, {concurrency} at a time, on {}",
+            netraven_store::this_runner(),
+            store.url()
+        );
+    }
+    let report = worker.serve(options, stop).await?;
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({"event": "stopped", "worker": report.worker,
+                "devices": report.devices, "handed_back": report.handed_back})
+        );
+    } else {
+        eprintln!(
+            "worker {} stopped: {} devices worked on, {} handed back",
+            report.worker, report.devices, report.handed_back
+        );
+    }
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `netraven workers`: the live workers.
+pub(crate) async fn workers(config: &Config, json: bool) -> anyhow::Result<ExitCode> {
+    let store = open_store(config).await?;
+    if store.backend() != netraven_store::Backend::Postgres {
+        bail!(
+            "{}: workers need PostgreSQL ([database] url); on SQLite there are none",
+            store.url()
+        );
+    }
+    let live_ms = (config.queue.lease_secs * 1000.0) as i64;
+    let all = store.live_workers(live_ms).await?;
+    let now = store.db_now().await?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&all)?);
+    } else {
+        println!(
+            "{:<32} {:<20} {:<24} {:>8} {:>11}  HEARTBEAT",
+            "WORKER", "HOST", "ZONES", "PID", "IN FLIGHT"
+        );
+        for w in &all {
+            let zones = if w.zones.is_empty() {
+                "-".to_string()
+            } else {
+                w.zones.join(",")
+            };
+            println!(
+                "{:<32} {:<20} {:<24} {:>8} {:>5}/{:<5}  {:.1} s ago",
+                w.id,
+                w.host,
+                zones,
+                w.pid,
+                w.in_flight,
+                w.concurrency,
+                (now - w.heartbeat_at).max(0) as f64 / 1000.0
+            );
+        }
+        eprintln!("{} live workers", all.len());
+    }
+    store.close().await;
     Ok(ExitCode::SUCCESS)
 }

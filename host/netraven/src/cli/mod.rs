@@ -187,6 +187,12 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
                 },
         } => netbox::sync(&config, args).await,
         Command::Devices { command } => devices::devices(&config, command).await,
+        Command::Worker {
+            zones,
+            concurrency,
+            json,
+        } => jobs::worker(&config, zones, concurrency, json).await,
+        Command::Workers { json } => jobs::workers(&config, json).await,
         Command::Credentials { command } => credentials::credentials(&config, command).await,
         Command::Jobs { command } => jobs::jobs(&config, command).await,
         Command::History { device, json } => history::history(&config, &device, json).await,

@@ -288,6 +288,7 @@ fn plan(device: &NetboxDevice, context: &Known<'_>) -> Option<Step> {
                 ssh: serde_json::json!({}),
                 credential: Some(credential.to_string()),
                 jump: Vec::new(),
+                zone: None,
             }))
         }
         Some(old) => {

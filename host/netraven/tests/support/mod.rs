@@ -104,4 +104,5 @@ pub async fn load_with(
         .expect("catalog");
     (runtime, catalog, dir)
 }
+pub mod lab;
 pub mod sim;

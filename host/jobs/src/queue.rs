@@ -1,0 +1,753 @@
+//! Workers on many machines: `netraven worker` processes share one
+//! PostgreSQL database as their queue (see `netraven_store::queue`).
+//!
+//! - [`Worker::serve`]: a worker's life. It claims device tasks of its
+//!   zones in batches, runs each exactly as `run-job` does, and stores each
+//!   result once, a backup's configuration with it. A heartbeat renews the
+//!   leases of the devices in flight; a notification (or, failing that, a
+//!   poll) wakes it for new work. On stop it finishes what is in flight
+//!   and hands back the rest.
+//! - [`Worker::archive_while`]: the archiver. Whoever holds the database's
+//!   archiver lock (any worker, or `run-job` while it waits) commits the
+//!   stored configurations to the archive in job order, batched, then
+//!   clears them; it finishes jobs whose devices are all done, with their
+//!   log line, `job_finished` hooks, metrics file and push.
+//! - `run-job` on a queued job ([`Worker::wait_for_workers`]): queue it,
+//!   show progress and any zone no worker serves, and return the same
+//!   summary as a run of its own.
+//!
+//! A configuration is committed exactly once: its text leaves the database
+//! only after its commit, and an archiver that died between the two finds
+//! the commit again (same bytes, the job's commit message) and records it.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use netraven_archive::{self as archive, Archive, Author, Change, Outcome};
+use netraven_session::{DeviceFailure, ErrorClass};
+use netraven_store::queue::{Task, WORK_CHANNEL, WorkerRow, ZoneWait};
+use netraven_store::{Backend, DeviceRow, JobRow, Store, StoredConfig, now_ms};
+use tokio::sync::{Notify, Semaphore, watch};
+use tracing::Instrument;
+
+use crate::fleet::Fleet;
+use crate::host_keys::DbHostKeys;
+use crate::{
+    BACKUP, COMMANDS, Credentials, DeviceContext, JobError, ProgressFn, Summary, Tick, Timing,
+    Worker, event_loop, hooks, resolve, utc,
+};
+
+/// A task claimed more than this many times without a result (its workers died or
+/// its device task crashed each time) fails instead of going round again.
+const MOST_CLAIMS: i64 = 5;
+
+/// How long `run-job` keeps waiting on a queued job while the database
+/// does not answer (a server restart) before it gives up.
+const DATABASE_PATIENCE: Duration = Duration::from_secs(120);
+
+/// What `netraven worker` was asked for.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub zones: Vec<String>,
+    pub concurrency: usize,
+}
+
+/// How a worker is told to stop: `Drain` finishes the devices in flight,
+/// `Now` abandons them (their tasks go back).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stop {
+    Run,
+    Drain,
+    Now,
+}
+
+/// What a worker did, when it stops.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct ServeReport {
+    pub worker: String,
+    pub devices: usize,
+    pub handed_back: u64,
+}
+
+/// One queued job as a worker runs its devices: read once per worker.
+struct JobContext {
+    commands: Option<Vec<String>>,
+    rows: Arc<HashMap<String, DeviceRow>>,
+    creds: Arc<Credentials>,
+    fleet: Arc<Fleet>,
+}
+
+impl Worker {
+    /// Whether `run-job` hands `job` to the workers: it is queued already,
+    /// or `[queue] use_workers` says so (`auto`: a worker is alive).
+    pub(crate) async fn hand_to_workers(&self, job: &JobRow) -> Result<bool, JobError> {
+        if job.mode.as_deref() == Some("queue") {
+            return Ok(true);
+        }
+        if self.store.backend() != Backend::Postgres || job.finished_at.is_some() {
+            return Ok(false);
+        }
+        Ok(match self.config.queue.use_workers.as_str() {
+            "always" => true,
+            "auto" => !self.store.live_workers(self.live_ms()).await?.is_empty(),
+            _ => false,
+        })
+    }
+
+    /// A worker whose heartbeat is older than this is gone.
+    pub fn live_ms(&self) -> i64 {
+        (self.config.queue.lease_secs * 1000.0) as i64
+    }
+
+    fn lease_ms(&self) -> i64 {
+        (self.config.queue.lease_secs * 1000.0) as i64
+    }
+
+    /// `run-job` on a job for the workers: queue it, archive while waiting
+    /// when this process may, and report as a run of its own would.
+    pub(crate) async fn wait_for_workers(
+        &self,
+        job: JobRow,
+        progress: ProgressFn,
+    ) -> Result<Summary, JobError> {
+        let started = Instant::now();
+        let id = job.id;
+        let total = self.store.job_device_count(id).await? as usize;
+        let (before, _) = self.store.result_counts(id).await?;
+        if self.store.enqueue_job(id).await? {
+            self.log(
+                id,
+                None,
+                "info",
+                format!("{} queued for workers: {total} devices", job.kind),
+            );
+            self.writer.flush().await?;
+        }
+        let (stop_tx, stop) = watch::channel(Stop::Run);
+        let archiver = self.config.queue.archiver.then(|| {
+            let worker = self.clone_parts();
+            tokio::spawn(async move { worker.archive_while(stop).await })
+        });
+        let (mut shown_ok, mut shown_failed) = (0, 0);
+        let mut last_wait_note: Option<Instant> = None;
+        let mut failing: Option<Instant> = None;
+        let finished = loop {
+            // The database may be restarting: keep waiting for a while.
+            let polled = async {
+                let row = self
+                    .store
+                    .job(id)
+                    .await?
+                    .ok_or(JobError::Vanished { job: id })?;
+                let counts = self.store.result_counts(id).await?;
+                Ok::<_, JobError>((row, counts))
+            }
+            .await;
+            let (row, (done, succeeded)) = match polled {
+                Ok(found) => {
+                    failing = None;
+                    found
+                }
+                Err(e @ JobError::Vanished { .. }) => return Err(e),
+                Err(e) => {
+                    let since = *failing.get_or_insert_with(Instant::now);
+                    if since.elapsed() > DATABASE_PATIENCE {
+                        return Err(e);
+                    }
+                    tracing::warn!("job {id}: waiting for the database: {e}");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            };
+            // Progress as results arrive, one tick each.
+            for ok in [true, false] {
+                let (shown, now) = match ok {
+                    true => (&mut shown_ok, succeeded),
+                    false => (&mut shown_failed, done - succeeded),
+                };
+                while *shown < now {
+                    *shown += 1;
+                    progress(&Tick { ok, total });
+                }
+            }
+            if row.finished_at.is_some() {
+                break row;
+            }
+            if last_wait_note.is_none_or(|t| t.elapsed() > Duration::from_secs(10)) {
+                last_wait_note = Some(Instant::now());
+                if let Ok(waits) = self.store.waiting_zones(id, self.live_ms()).await {
+                    for wait in waits {
+                        tracing::warn!("job {id}: {}", describe_wait(&wait));
+                    }
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        };
+        let _ = stop_tx.send(Stop::Drain);
+        if let Some(task) = archiver {
+            let _ = task.await;
+        }
+        let results = self.store.results(id).await?;
+        Ok(Summary::of(
+            &finished,
+            total,
+            &results,
+            Timing {
+                ran: results.len().saturating_sub(before as usize),
+                seconds: started.elapsed().as_secs_f64(),
+                db_seconds: 0.0,
+                git_seconds: 0.0,
+            },
+        ))
+    }
+
+    /// A second handle on the same parts, for a task of its own.
+    fn clone_parts(&self) -> Arc<Worker> {
+        Arc::new(Worker {
+            config: self.config.clone(),
+            store: self.store.clone(),
+            runtime: self.runtime.clone(),
+            catalog: self.catalog.clone(),
+            redactor: self.redactor.clone(),
+            writer: crate::writers::Writer::start(self.store.clone()),
+        })
+    }
+
+    /// Work on queued jobs until `stop` says otherwise.
+    pub async fn serve(
+        self: Arc<Self>,
+        options: ServeOptions,
+        mut stop: watch::Receiver<Stop>,
+    ) -> Result<ServeReport, JobError> {
+        let id = netraven_store::this_runner();
+        let (host, pid) = id
+            .rsplit_once(':')
+            .map(|(h, p)| (h.to_string(), p.parse().unwrap_or(0)))
+            .unwrap_or_default();
+        self.store
+            .register_worker(&WorkerRow {
+                id: id.clone(),
+                host,
+                pid,
+                zones: options.zones.clone(),
+                concurrency: options.concurrency as i64,
+                in_flight: 0,
+                started_at: now_ms(),
+                heartbeat_at: 0,
+            })
+            .await?;
+        let in_flight: Arc<std::sync::Mutex<HashMap<(i64, String), ()>>> = Arc::default();
+        let count = Arc::new(AtomicUsize::new(0));
+        let wake = Arc::new(Notify::new());
+        let _beat = crate::AbortOnDrop(tokio::spawn(heartbeat(
+            self.store.clone(),
+            id.clone(),
+            in_flight.clone(),
+            Duration::from_secs_f64(self.config.queue.lease_secs / 3.0),
+            self.lease_ms(),
+        )));
+        let _listen = crate::AbortOnDrop(tokio::spawn(listen(self.store.clone(), wake.clone())));
+        let archiver = self.config.queue.archiver.then(|| {
+            let (worker, stop) = (self.clone(), stop.clone());
+            tokio::spawn(async move { worker.archive_while(stop).await })
+        });
+        let hook_runner = hooks::HookRunner::start(&self.config.hooks, 0, self.writer.sender());
+        let gate = Arc::new(Semaphore::new(options.concurrency));
+        let mut jobs: HashMap<i64, Arc<JobContext>> = HashMap::new();
+        let mut tasks = tokio::task::JoinSet::new();
+        let mut ramp = event_loop::Ramp::new(options.concurrency);
+        let poll = Duration::from_secs_f64(self.config.queue.poll_secs);
+        let mut report = ServeReport {
+            worker: id.clone(),
+            ..ServeReport::default()
+        };
+        tracing::info!(worker = %id, zones = ?options.zones, "worker started");
+        // Claim in batches: wait for this much room rather than query for
+        // each device that ends (at most an eighth of the slots idle).
+        let batch = self.config.queue.claim_batch;
+        let threshold = (options.concurrency / 8).min(batch).max(1);
+        while *stop.borrow() == Stop::Run {
+            while let Some(joined) = tasks.try_join_next() {
+                if let Err(e) = joined {
+                    tracing::error!("a device task failed: {e}");
+                }
+            }
+            let room = options.concurrency.saturating_sub(tasks.len());
+            let mut claimed = Vec::new();
+            if room >= threshold || tasks.is_empty() {
+                let limit = room.min(batch) as i64;
+                match self
+                    .store
+                    .claim_tasks(&id, &options.zones, limit, self.lease_ms())
+                    .await
+                {
+                    Ok(found) => claimed = found,
+                    Err(e) => tracing::warn!("claiming work: {e}"),
+                }
+            }
+            let full = !claimed.is_empty() && claimed.len() == room.min(batch);
+            for task in claimed {
+                let context = match self.job_context(&mut jobs, task.job).await {
+                    Ok(context) => context,
+                    Err(e) => {
+                        // The job cannot run here (a wrong key, a bad
+                        // kind): its task goes back, and this is said.
+                        tracing::error!("job {}: {e}", task.job);
+                        let _ = self
+                            .store
+                            .release_tasks(&id, Some((task.job, &task.device)))
+                            .await;
+                        tokio::time::sleep(poll).await;
+                        continue;
+                    }
+                };
+                ramp.next().await;
+                report.devices += 1;
+                let key = (task.job, task.device.clone());
+                if let Ok(mut set) = in_flight.lock() {
+                    set.insert(key.clone(), ());
+                }
+                count.fetch_add(1, Ordering::Relaxed);
+                let ctx = DeviceContext {
+                    job: task.job,
+                    fleet: context.fleet.clone(),
+                    redactor: self.redactor.clone(),
+                    writer: self.writer.sender(),
+                    archive: None,
+                    config: Arc::new(self.config.clone()),
+                    commands: context.commands.clone(),
+                    progress: Arc::new(|_: &Tick| {}),
+                    total: 0,
+                    gate: gate.clone(),
+                    secrets: Vec::new(),
+                    hooks: hook_runner.hooks(),
+                    stored: true,
+                };
+                let (in_flight, count) = (in_flight.clone(), count.clone());
+                let span = tracing::info_span!("device", job = task.job, device = %task.device);
+                event_loop::spawn_device(
+                    &mut tasks,
+                    async move {
+                        run_task(ctx, &context, &task).await;
+                        if let Ok(mut set) = in_flight.lock() {
+                            set.remove(&key);
+                        }
+                        count.fetch_sub(1, Ordering::Relaxed);
+                    }
+                    .instrument(span),
+                );
+            }
+            if full && tasks.len() < options.concurrency {
+                continue;
+            }
+            // Wait for room, new work, a poll, or the stop.
+            tokio::select! {
+                Some(joined) = tasks.join_next(), if !tasks.is_empty() => {
+                    if let Err(e) = joined {
+                        tracing::error!("a device task failed: {e}");
+                    }
+                }
+                _ = wake.notified() => {}
+                _ = tokio::time::sleep(poll) => self.forget_finished(&mut jobs).await,
+                _ = stop.changed() => {}
+            }
+        }
+        // Stopping: finish the devices in flight unless told to hurry.
+        loop {
+            tokio::select! {
+                joined = tasks.join_next() => match joined {
+                    None => break,
+                    Some(Err(e)) if !e.is_cancelled() => tracing::error!("a device task failed: {e}"),
+                    Some(_) => {}
+                },
+                _ = stop.changed() => {
+                    if *stop.borrow() == Stop::Now {
+                        tasks.abort_all();
+                    }
+                }
+            }
+        }
+        let flushed = self.writer.flush().await;
+        hook_runner.finish().await;
+        report.handed_back = self.store.unregister_worker(&id).await?;
+        if let Some(archiver) = archiver {
+            let _ = archiver.await;
+        }
+        tracing::info!(worker = %id, devices = report.devices, handed_back = report.handed_back, "worker stopped");
+        flushed?;
+        Ok(report)
+    }
+
+    /// Drop cached jobs that have finished.
+    async fn forget_finished(&self, jobs: &mut HashMap<i64, Arc<JobContext>>) {
+        let mut gone = Vec::new();
+        for id in jobs.keys() {
+            match self.store.job(*id).await {
+                Ok(Some(job)) if job.finished_at.is_none() => {}
+                Ok(_) => gone.push(*id),
+                Err(_) => return,
+            }
+        }
+        for id in gone {
+            jobs.remove(&id);
+        }
+    }
+
+    /// What a worker needs to run job `id`'s devices, read once.
+    async fn job_context(
+        &self,
+        jobs: &mut HashMap<i64, Arc<JobContext>>,
+        id: i64,
+    ) -> Result<Arc<JobContext>, JobError> {
+        if let Some(context) = jobs.get(&id) {
+            return Ok(context.clone());
+        }
+        let job = self
+            .store
+            .job(id)
+            .await?
+            .ok_or(JobError::Vanished { job: id })?;
+        let commands: Option<Vec<String>> = match job.kind.as_str() {
+            BACKUP => None,
+            COMMANDS => Some(
+                job.params
+                    .get("commands")
+                    .and_then(|c| serde_json::from_value(c.clone()).ok())
+                    .ok_or(JobError::NoCommands { job: id })?,
+            ),
+            other => {
+                return Err(JobError::UnknownKind {
+                    job: id,
+                    kind: other.to_string(),
+                });
+            }
+        };
+        let rows: HashMap<String, DeviceRow> = self
+            .store
+            .devices()
+            .await?
+            .into_iter()
+            .map(|d| (d.name.clone(), d))
+            .collect();
+        let names: Vec<String> = rows.keys().cloned().collect();
+        let creds = Credentials::load(&self.store, &self.config, &rows, &names).await?;
+        let host_keys = Arc::new(DbHostKeys::load(&self.store, self.writer.sender()).await?);
+        let fleet = Arc::new(Fleet {
+            runtime: self.runtime.clone(),
+            catalog: self.catalog.clone(),
+            host_keys,
+            redact: self.config.redaction.configs || commands.is_some(),
+        });
+        let context = Arc::new(JobContext {
+            commands,
+            rows: Arc::new(rows),
+            creds: Arc::new(creds),
+            fleet,
+        });
+        jobs.insert(id, context.clone());
+        Ok(context)
+    }
+
+    /// Be the archiver whenever no one else is, until `stop` leaves `Run`
+    /// (then one last pass if the lock is held).
+    pub(crate) async fn archive_while(self: Arc<Self>, mut stop: watch::Receiver<Stop>) {
+        let poll = Duration::from_secs_f64(self.config.queue.poll_secs.min(1.0));
+        let mut earlier: HashMap<i64, HashMap<String, String>> = HashMap::new();
+        loop {
+            let lock = match self.store.try_archiver_lock().await {
+                Ok(lock) => lock,
+                Err(e) => {
+                    tracing::warn!("archiver: {e}");
+                    None
+                }
+            };
+            if let Some(mut lock) = lock {
+                tracing::debug!("this process is the archiver");
+                loop {
+                    let stopping = *stop.borrow() != Stop::Run;
+                    if let Err(e) = self.archive_pass(&mut earlier).await {
+                        tracing::warn!("archiver: {e}");
+                        // What was committed but not recorded is found
+                        // again from the archive on the next pass.
+                        earlier.clear();
+                        if !lock.alive().await {
+                            break;
+                        }
+                    }
+                    if stopping {
+                        lock.release().await;
+                        return;
+                    }
+                    tokio::select! {
+                        _ = tokio::time::sleep(poll) => {}
+                        _ = stop.changed() => {}
+                    }
+                    if !lock.alive().await {
+                        tracing::warn!("archiver: lost the database connection, and the lock");
+                        break;
+                    }
+                }
+            }
+            if *stop.borrow() != Stop::Run {
+                return;
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(poll * 2) => {}
+                _ = stop.changed() => {}
+            }
+        }
+    }
+
+    /// Commit every stored configuration, oldest job first, then finish
+    /// the jobs that are complete.
+    async fn archive_pass(
+        &self,
+        earlier: &mut HashMap<i64, HashMap<String, String>>,
+    ) -> Result<(), JobError> {
+        let hook_runner = hooks::HookRunner::start(&self.config.hooks, 0, self.writer.sender());
+        let mut archived_jobs = Vec::new();
+        loop {
+            let batch = self.store.unarchived(self.config.git.batch as i64).await?;
+            if batch.is_empty() {
+                break;
+            }
+            for job in batch.iter().map(|s| s.row.job_id) {
+                if let std::collections::hash_map::Entry::Vacant(slot) = earlier.entry(job) {
+                    let since = self
+                        .store
+                        .job(job)
+                        .await?
+                        .and_then(|j| j.started_at)
+                        .map_or(0, |ms| ms / 1000 - 60);
+                    let repository = self.config.git.repository.clone();
+                    let author = self.author();
+                    let found = tokio::task::spawn_blocking(move || {
+                        Archive::open(&repository, author)?.committed_by_job(job, since)
+                    })
+                    .await
+                    .map_err(JobError::GitWriterLost)??;
+                    slot.insert(found);
+                }
+            }
+            let outcomes = self.commit(&batch).await?;
+            let mut done = Vec::with_capacity(batch.len());
+            for (stored, outcome) in batch.iter().zip(outcomes) {
+                let path = archive::device_path(&stored.group, &stored.row.device);
+                let before = earlier.get(&stored.row.job_id).and_then(|e| e.get(&path));
+                let (commit, changed) = match (outcome, before) {
+                    (Outcome::Committed(id), _) => {
+                        hook_runner.hooks().send(hooks::Event {
+                            device: Some(stored.row.device.clone()),
+                            group: Some(stored.group.clone()),
+                            model: Some(stored.model.clone()),
+                            commit: Some(id.clone()),
+                            ..hooks::Event::new(hooks::HookEvent::DeviceChanged, stored.row.job_id)
+                        });
+                        (Some(id), true)
+                    }
+                    (Outcome::Unchanged(_), Some(id)) => (Some(id.clone()), true),
+                    (Outcome::Unchanged(id) | Outcome::Insignificant(id), _) => (id, false),
+                };
+                done.push((
+                    stored.row.job_id,
+                    stored.row.device.clone(),
+                    commit,
+                    changed,
+                ));
+                if !archived_jobs.contains(&stored.row.job_id) {
+                    archived_jobs.push(stored.row.job_id);
+                }
+            }
+            self.store.mark_archived(&done).await?;
+        }
+        if let Some(&last) = archived_jobs.last() {
+            self.push_archive(last).await;
+        }
+        for id in self.store.complete_jobs().await? {
+            self.finish_queued(id, &hook_runner).await?;
+            earlier.remove(&id);
+        }
+        self.writer.flush().await?;
+        hook_runner.finish().await;
+        Ok(())
+    }
+
+    fn author(&self) -> Author {
+        Author {
+            name: self.config.git.author_name.clone(),
+            email: self.config.git.author_email.clone(),
+        }
+    }
+
+    /// One commit of a batch of stored configurations, on a thread of its
+    /// own (git is blocking); the driver tells volatile lines apart.
+    async fn commit(&self, batch: &[StoredConfig]) -> Result<Vec<Outcome>, JobError> {
+        let changes: Vec<Change> = batch
+            .iter()
+            .map(|s| Change {
+                job_id: s.row.job_id,
+                device: s.row.device.clone(),
+                group: s.group.clone(),
+                config: s.config.clone(),
+                significant: self.config.git.significant,
+            })
+            .collect();
+        let models: HashMap<String, String> = batch
+            .iter()
+            .map(|s| (s.row.device.clone(), s.model.clone()))
+            .collect();
+        let fleet = Fleet {
+            runtime: self.runtime.clone(),
+            catalog: self.catalog.clone(),
+            host_keys: Arc::new(netraven_transport::ssh::MemoryHostKeys::default()),
+            redact: self.config.redaction.configs,
+        };
+        let (repository, author) = (self.config.git.repository.clone(), self.author());
+        let handle = tokio::runtime::Handle::current();
+        tokio::task::spawn_blocking(move || {
+            let archive = Archive::open(&repository, author)?;
+            let significant_of = |change: &Change, text: &str| -> Option<String> {
+                let model = models.get(&change.device)?;
+                handle.block_on(fleet.significant_text(model, &change.device, text))
+            };
+            archive.commit_batch(&changes, &significant_of)
+        })
+        .await
+        .map_err(JobError::GitWriterLost)?
+        .map_err(JobError::from)
+    }
+
+    /// Mark a queued job whose devices are all done finished, once: its
+    /// log line, `job_finished` hooks and metrics file.
+    async fn finish_queued(
+        &self,
+        id: i64,
+        hook_runner: &hooks::HookRunner,
+    ) -> Result<(), JobError> {
+        let Some(job) = self.store.job(id).await? else {
+            return Ok(());
+        };
+        let total = self.store.job_device_count(id).await? as usize;
+        let results = self.store.results(id).await?;
+        let summary = Summary::of(
+            &job,
+            total,
+            &results,
+            Timing {
+                ran: results.len(),
+                seconds: 0.0,
+                db_seconds: 0.0,
+                git_seconds: 0.0,
+            },
+        );
+        if !self.store.finish_job_once(id, &summary.status).await? {
+            return Ok(());
+        }
+        self.log(
+            id,
+            None,
+            "info",
+            format!(
+                "{} {}: {} of {} devices succeeded, {} failed, {} changed",
+                job.kind, summary.status, summary.succeeded, total, summary.failed, summary.changed
+            ),
+        );
+        hook_runner.hooks().send(hooks::Event {
+            status: Some(summary.status.clone()),
+            devices: Some(summary.devices),
+            succeeded: Some(summary.succeeded),
+            failed: Some(summary.failed),
+            changed: Some(summary.changed),
+            ..hooks::Event::new(hooks::HookEvent::JobFinished, id)
+        });
+        self.writer.flush().await?;
+        self.write_metrics(id).await?;
+        tracing::info!(job = id, status = %summary.status, "job finished");
+        Ok(())
+    }
+}
+
+/// One claimed task: the device, or a failure when it cannot run.
+async fn run_task(ctx: DeviceContext, context: &JobContext, task: &Task) {
+    let name = task.device.clone();
+    if task.claims > MOST_CLAIMS {
+        let failure = DeviceFailure::new(
+            ErrorClass::DriverError,
+            format!(
+                "claimed {} times without a result: the workers that took it stopped or \
+                 crashed each time",
+                task.claims - 1
+            ),
+        );
+        let device = resolve(&name, &context.rows, &context.creds, &ctx.config);
+        return ctx.fail(&name, device.as_ref().ok(), failure, 0, Instant::now());
+    }
+    let device = resolve(&name, &context.rows, &context.creds, &ctx.config);
+    ctx.work(name, device).await;
+}
+
+/// Renew the leases of the devices in flight, every `every`.
+async fn heartbeat(
+    store: Store,
+    id: String,
+    in_flight: Arc<std::sync::Mutex<HashMap<(i64, String), ()>>>,
+    every: Duration,
+    lease_ms: i64,
+) {
+    loop {
+        tokio::time::sleep(every).await;
+        let held: Vec<(i64, String)> = match in_flight.lock() {
+            Ok(set) => set.keys().cloned().collect(),
+            Err(_) => return,
+        };
+        if let Err(e) = store.worker_beat(&id, &held, lease_ms).await {
+            tracing::warn!("worker heartbeat: {e}");
+        }
+    }
+}
+
+/// Wake the claim loop on each notification of new work. The listener
+/// reconnects by itself; while it cannot, the loop polls.
+async fn listen(store: Store, wake: Arc<Notify>) {
+    loop {
+        let mut listener = match store.listen(&[WORK_CHANNEL]).await {
+            Ok(listener) => listener,
+            Err(e) => {
+                tracing::warn!("listening for work: {e}");
+                tokio::time::sleep(Duration::from_secs(2)).await;
+                continue;
+            }
+        };
+        loop {
+            match listener.recv().await {
+                Ok(_) => wake.notify_one(),
+                Err(e) => {
+                    tracing::warn!("listening for work: {e}");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// `1000 devices in zone dc2 wait since 2026-12-06 10:00:00 UTC: no live
+/// worker serves it (start one: netraven worker --zone dc2)`.
+pub fn describe_wait(wait: &ZoneWait) -> String {
+    match &wait.zone {
+        Some(zone) => format!(
+            "{} devices in zone {zone} wait since {} UTC: no live worker serves it \
+             (start one: netraven worker --zone {zone})",
+            wait.devices,
+            utc(wait.since)
+        ),
+        None => format!(
+            "{} devices without a zone wait since {} UTC: no live worker \
+             (start one: netraven worker)",
+            wait.devices,
+            utc(wait.since)
+        ),
+    }
+}

@@ -1,0 +1,707 @@
+//! Workers on many machines, as processes on this one: `netraven worker`
+//! processes sharing a PostgreSQL database as their queue, in zones, with
+//! `run-job` queueing a job and waiting. Three workers in two zones over
+//! 2,000 devices; a worker killed with kill -9 mid-job; the PostgreSQL
+//! server restarted mid-job (a server this test runs itself); a zone with
+//! no worker; SIGTERM; SQLite refused.
+
+mod support;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use support::lab::{Db, Lab};
+use support::sim::Sim;
+
+/// Settings every worker and run-job of these tests shares: a short lease
+/// so that a lost worker's devices move on quickly, and quick polls.
+const QUEUE_ENV: &[(&str, &str)] = &[
+    ("NETRAVEN_QUEUE_LEASE_SECS", "2"),
+    ("NETRAVEN_QUEUE_POLL_SECS", "0.3"),
+    ("NETRAVEN_GIT_BATCH", "200"),
+];
+
+/// A `netraven worker` child; killed on drop if still running.
+struct WorkerProcess {
+    child: Child,
+    log: PathBuf,
+}
+
+impl WorkerProcess {
+    fn start(lab: &Lab, zones: &[&str], concurrency: usize) -> WorkerProcess {
+        let n = std::fs::read_dir(lab.path())
+            .map(|d| d.count())
+            .unwrap_or(0);
+        let log = lab.path().join(format!("worker-{n}.log"));
+        let mut args = vec![
+            "worker".to_string(),
+            "--concurrency".into(),
+            concurrency.to_string(),
+        ];
+        for zone in zones {
+            args.extend(["--zone".to_string(), zone.to_string()]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let child = lab
+            .command(&args)
+            .envs(QUEUE_ENV.iter().copied())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).expect("worker log"))
+            .spawn()
+            .expect("start a worker");
+        WorkerProcess { child, log }
+    }
+
+    fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// SIGTERM, then the exit code (within `limit`).
+    fn terminate(&mut self, limit: Duration) -> Option<i32> {
+        signal(self.id(), "TERM");
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status.code();
+            }
+            assert!(
+                started.elapsed() < limit,
+                "the worker did not stop within {limit:?} of SIGTERM:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for WorkerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn signal(pid: u32, name: &str) {
+    let status = Command::new("kill")
+        .args([&format!("-{name}"), &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success(), "kill -{name} {pid}");
+}
+
+/// One query through psql, rows as `|`-separated lines.
+fn sql(url: &str, query: &str) -> String {
+    let out = Command::new("psql")
+        .args(["-At", "-v", "ON_ERROR_STOP=1", url, "-c", query])
+        .output()
+        .expect("psql");
+    assert!(
+        out.status.success(),
+        "psql {query}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+fn count(url: &str, query: &str) -> i64 {
+    sql(url, query).parse().unwrap_or(-1)
+}
+
+/// Wait until `check` holds, for at most `limit`.
+fn wait_until(what: &str, limit: Duration, mut check: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !check() {
+        assert!(started.elapsed() < limit, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The simulator's inventory with `zone = ...` added to each device, the
+/// zones dealt round-robin; written into the lab, path returned.
+fn zoned_inventory(lab: &Lab, sim: &Sim, zones: &[&str]) -> String {
+    let text = std::fs::read_to_string(&sim.inventory).expect("inventory");
+    let mut out = String::new();
+    let mut n = 0;
+    for line in text.lines() {
+        out.push_str(line);
+        out.push('\n');
+        if line == "[[devices]]" {
+            out.push_str(&format!("zone = \"{}\"\n", zones[n % zones.len()]));
+            n += 1;
+        }
+    }
+    let path = lab.path().join("zoned.toml");
+    std::fs::write(&path, out).expect("write the zoned inventory");
+    path.display().to_string()
+}
+
+/// Paths in the archive and how many commits touched each.
+fn commits_per_path(lab: &Lab) -> BTreeMap<String, usize> {
+    let log = lab.git(&["log", "--format=", "--name-only", "main"]);
+    let mut seen = BTreeMap::new();
+    for path in log.lines().filter(|l| !l.is_empty()) {
+        *seen.entry(path.to_string()).or_insert(0) += 1;
+    }
+    seen
+}
+
+fn fsck(lab: &Lab) {
+    let out = Command::new("git")
+        .arg("--git-dir")
+        .arg(lab.repo())
+        .args(["fsck", "--full", "--strict"])
+        .output()
+        .expect("git fsck");
+    assert!(
+        out.status.success(),
+        "git fsck: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Every device of job `job` has one result and one commit holding its
+/// configuration, and the archive is sound.
+fn each_device_once(lab: &Lab, job: i64, devices: usize) {
+    assert_eq!(
+        count(
+            &lab.url,
+            &format!("SELECT COUNT(*) FROM job_results WHERE job_id = {job}")
+        ),
+        devices as i64
+    );
+    assert_eq!(
+        count(
+            &lab.url,
+            &format!(
+                "SELECT COUNT(*) FROM job_results WHERE job_id = {job} AND (config IS NOT NULL \
+                 OR status <> 'ok' OR changed = 0 OR commit_id IS NULL)"
+            )
+        ),
+        0,
+        "every result is archived, changed and has its commit"
+    );
+    let paths = commits_per_path(lab);
+    assert_eq!(paths.len(), devices, "a file per device");
+    let twice: Vec<_> = paths.iter().filter(|(_, n)| **n != 1).collect();
+    assert!(twice.is_empty(), "committed more than once: {twice:?}");
+    fsck(lab);
+}
+
+fn job_id(lab: &Lab) -> i64 {
+    let created = lab.json(0, &["jobs", "create", "--all", "--json"]);
+    created["job"].as_i64().expect("job id")
+}
+
+/// `run-job ID` in the background, its stderr in a file.
+fn run_job_in_background(lab: &Lab, job: i64) -> (Child, PathBuf) {
+    let log = lab.path().join(format!("run-job-{job}.log"));
+    let child = lab
+        .command(&["run-job", &job.to_string()])
+        .envs(QUEUE_ENV.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log).expect("run-job log"))
+        .spawn()
+        .expect("run-job");
+    (child, log)
+}
+
+fn finish(child: Child, log: &Path) -> (i32, serde_json::Value) {
+    let out = child.wait_with_output().expect("run-job");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let summary = serde_json::from_str(&text).unwrap_or_else(|e| {
+        panic!(
+            "run-job printed no JSON ({e}):\n{text}\nstderr:\n{}",
+            std::fs::read_to_string(log).unwrap_or_default()
+        )
+    });
+    (out.status.code().unwrap_or(-1), summary)
+}
+
+fn ios_lab(copies: usize, extra: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = [
+        "--corpus",
+        "tests/corpus/oxidized",
+        "--case",
+        "ios#C9200L*",
+        "--copies",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    args.push(copies.to_string());
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args
+}
+
+fn start_sim(args: &[String]) -> Sim {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    Sim::start(&args)
+}
+
+// ---- three workers, two zones, 2,000 devices ----------------------------------------
+
+#[test]
+fn three_workers_in_two_zones_back_up_every_device_once_in_its_zone() {
+    let lab = Lab::new(Db::Postgres, &["ios"]);
+    let sim = start_sim(&ios_lab(2000, &[]));
+    let inventory = zoned_inventory(&lab, &sim, &["east", "west"]);
+    lab.expect(0, &["devices", "import", &inventory]);
+    let mut workers = [
+        WorkerProcess::start(&lab, &["east"], 100),
+        WorkerProcess::start(&lab, &["east"], 100),
+        WorkerProcess::start(&lab, &["west"], 100),
+    ];
+    let zone_of: HashMap<String, &str> = workers
+        .iter()
+        .zip(["east", "east", "west"])
+        .map(|(w, zone)| (w.id().to_string(), zone))
+        .collect();
+    wait_until("three live workers", Duration::from_secs(60), || {
+        lab.json(0, &["workers", "--json"])
+            .as_array()
+            .is_some_and(|a| a.len() == 3)
+    });
+
+    // `backup --all` sees live workers: the job is theirs, and it waits.
+    let summary = lab.json(0, &["backup", "--all", "--json"]);
+    assert_eq!(summary["devices"], 2000, "{summary}");
+    assert_eq!(summary["succeeded"], 2000, "{summary}");
+    assert_eq!(summary["changed"], 2000, "{summary}");
+    assert_eq!(summary["status"], "succeeded", "{summary}");
+    let job = summary["job"].as_i64().expect("job");
+    assert_eq!(
+        sql(&lab.url, &format!("SELECT mode FROM jobs WHERE id = {job}")),
+        "queue"
+    );
+
+    // Each device by a worker of its zone, and every worker did some.
+    let rows = sql(
+        &lab.url,
+        &format!("SELECT device, zone, worker FROM job_devices WHERE job_id = {job}"),
+    );
+    let mut per_worker: HashMap<String, usize> = HashMap::new();
+    for row in rows.lines() {
+        let parts: Vec<&str> = row.split('|').collect();
+        let (device, zone, worker) = (parts[0], parts[1], parts[2]);
+        let pid = worker.rsplit(':').next().unwrap_or("");
+        assert_eq!(
+            zone_of.get(pid).copied(),
+            Some(zone),
+            "device {device} of zone {zone} was backed up by {worker}"
+        );
+        *per_worker.entry(pid.to_string()).or_default() += 1;
+    }
+    assert_eq!(rows.lines().count(), 2000);
+    assert_eq!(
+        per_worker.len(),
+        3,
+        "every worker took part: {per_worker:?}"
+    );
+    each_device_once(&lab, job, 2000);
+
+    // The job's log says it was queued and how it ended.
+    let show = lab.expect(0, &["jobs", "show", &job.to_string()]);
+    assert!(show.contains("queued for workers: 2000 devices"), "{show}");
+    assert!(
+        show.contains("backup succeeded: 2000 of 2000 devices succeeded, 0 failed, 2000 changed"),
+        "{show}"
+    );
+    assert!(!show.contains("waiting:"), "{show}");
+
+    // A second job: nothing changed, no new commit.
+    let commits = lab.commits();
+    let again = lab.json(0, &["backup", "--all", "--json"]);
+    assert_eq!(again["succeeded"], 2000, "{again}");
+    assert_eq!(again["changed"], 0, "{again}");
+    assert_eq!(lab.commits(), commits);
+
+    for w in &mut workers {
+        assert_eq!(w.terminate(Duration::from_secs(30)), Some(0), "{}", w.log());
+        assert!(w.log().contains("stopped:"), "{}", w.log());
+    }
+    assert_eq!(count(&lab.url, "SELECT COUNT(*) FROM workers"), 0);
+    drop(sim);
+}
+
+// ---- kill -9 ------------------------------------------------------------------------
+
+#[test]
+fn a_killed_worker_s_devices_finish_on_another_worker_after_its_lease() {
+    let lab = Lab::new(Db::Postgres, &["ios"]);
+    let sim = start_sim(&ios_lab(300, &["--login-delay", "300"]));
+    lab.expect(
+        0,
+        &["devices", "import", &sim.inventory.display().to_string()],
+    );
+    let mut doomed = WorkerProcess::start(&lab, &[], 15);
+    let survivor = WorkerProcess::start(&lab, &[], 15);
+    let job = job_id(&lab);
+    let (run, log) = run_job_in_background(&lab, job);
+    let done = || {
+        count(
+            &lab.url,
+            &format!("SELECT COUNT(*) FROM job_results WHERE job_id = {job}"),
+        )
+    };
+    let held = |pid: u32| {
+        count(
+            &lab.url,
+            &format!(
+                "SELECT COUNT(*) FROM job_devices WHERE job_id = {job} AND done = 0 \
+                 AND worker LIKE '%:{pid}'"
+            ),
+        )
+    };
+    wait_until(
+        "the doomed worker at work",
+        Duration::from_secs(120),
+        || done() >= 40 && held(doomed.id()) > 0,
+    );
+    let lost = held(doomed.id());
+    doomed.child.kill().expect("kill -9");
+    doomed.child.wait().expect("reap");
+
+    let (code, summary) = finish(run, &log);
+    assert_eq!(code, 0, "{summary}");
+    assert_eq!(summary["succeeded"], 300, "{summary}");
+    assert_eq!(summary["failed"], 0, "{summary}");
+    // Its devices waited out the lease (2 s), then went to the survivor.
+    let taken_over = count(
+        &lab.url,
+        &format!(
+            "SELECT COUNT(*) FROM job_devices WHERE job_id = {job} AND claims > 1 \
+             AND worker LIKE '%:{}'",
+            survivor.id()
+        ),
+    );
+    assert!(
+        taken_over >= lost,
+        "{lost} devices were in the killed worker's hands, {taken_over} taken over"
+    );
+    each_device_once(&lab, job, 300);
+    drop(sim);
+}
+
+// ---- SIGTERM ------------------------------------------------------------------------
+
+#[test]
+fn sigterm_finishes_the_devices_in_flight_and_hands_back_the_rest() {
+    let lab = Lab::new(Db::Postgres, &["ios"]);
+    let sim = start_sim(&ios_lab(120, &["--login-delay", "400"]));
+    lab.expect(
+        0,
+        &["devices", "import", &sim.inventory.display().to_string()],
+    );
+    let mut first = WorkerProcess::start(&lab, &[], 10);
+    let job = job_id(&lab);
+    let (run, log) = run_job_in_background(&lab, job);
+    let in_flight = |pid: u32| {
+        count(
+            &lab.url,
+            &format!(
+                "SELECT COUNT(*) FROM job_devices WHERE job_id = {job} AND done = 0 \
+                 AND worker LIKE '%:{pid}'"
+            ),
+        )
+    };
+    wait_until("the worker at work", Duration::from_secs(60), || {
+        in_flight(first.id()) > 0
+    });
+    let pid = first.id();
+    assert_eq!(
+        first.terminate(Duration::from_secs(60)),
+        Some(0),
+        "{}",
+        first.log()
+    );
+    assert!(first.log().contains("stopped:"), "{}", first.log());
+    // What it started, it finished; nothing stays in its hands.
+    assert_eq!(in_flight(pid), 0);
+    let done = count(
+        &lab.url,
+        &format!("SELECT COUNT(*) FROM job_results WHERE job_id = {job}"),
+    );
+    assert!(done < 120, "the job ended before the stop ({done} done)");
+    // Another worker finishes the job without waiting for a lease.
+    let second = WorkerProcess::start(&lab, &[], 40);
+    let (code, summary) = finish(run, &log);
+    assert_eq!(code, 0, "{summary}\n{}", second.log());
+    assert_eq!(summary["succeeded"], 120, "{summary}");
+    each_device_once(&lab, job, 120);
+    drop(sim);
+}
+
+// ---- a zone without a worker ------------------------------------------------------------
+
+#[test]
+fn a_job_for_a_zone_no_worker_serves_waits_and_says_so() {
+    let lab = Lab::new(Db::Postgres, &["ios"]);
+    let sim = start_sim(&ios_lab(6, &[]));
+    let inventory = zoned_inventory(&lab, &sim, &["north"]);
+    lab.expect(0, &["devices", "import", &inventory]);
+    let _east = WorkerProcess::start(&lab, &["east"], 10);
+    wait_until("a live worker", Duration::from_secs(60), || {
+        lab.json(0, &["workers", "--json"])
+            .as_array()
+            .is_some_and(|a| a.len() == 1)
+    });
+    let job = job_id(&lab);
+    let (run, log) = run_job_in_background(&lab, job);
+    wait_until("the job queued", Duration::from_secs(60), || {
+        sql(
+            &lab.url,
+            &format!("SELECT COALESCE(mode, '') FROM jobs WHERE id = {job}"),
+        ) == "queue"
+    });
+    let show = lab.expect(0, &["jobs", "show", &job.to_string()]);
+    assert!(
+        show.contains("waiting: 6 devices in zone north wait since")
+            && show.contains("no live worker serves it (start one: netraven worker --zone north)"),
+        "{show}"
+    );
+    let json = lab.json(0, &["jobs", "show", &job.to_string(), "--json"]);
+    assert_eq!(json["waiting"][0]["zone"], "north", "{json}");
+    assert_eq!(json["waiting"][0]["devices"], 6, "{json}");
+    wait_until(
+        "run-job to say which zone waits",
+        Duration::from_secs(30),
+        || {
+            std::fs::read_to_string(&log)
+                .unwrap_or_default()
+                .contains("6 devices in zone north wait since")
+        },
+    );
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(
+        count(
+            &lab.url,
+            &format!("SELECT COUNT(*) FROM job_results WHERE job_id = {job}")
+        ),
+        0,
+        "a worker of another zone took a device"
+    );
+
+    // A worker of the zone, started later, finishes it.
+    let north = WorkerProcess::start(&lab, &["north"], 10);
+    let (code, summary) = finish(run, &log);
+    assert_eq!(code, 0, "{summary}\n{}", north.log());
+    assert_eq!(summary["succeeded"], 6, "{summary}");
+    let show = lab.expect(0, &["jobs", "show", &job.to_string()]);
+    assert!(!show.contains("waiting:"), "{show}");
+    each_device_once(&lab, job, 6);
+
+    let listed = lab.expect(0, &["workers"]);
+    assert!(
+        listed.contains("north") && listed.contains("east"),
+        "{listed}"
+    );
+    drop(sim);
+}
+
+// ---- the server restarted mid-job ---------------------------------------------------------
+
+/// A PostgreSQL server of this test's own (so restarting it disturbs no
+/// other test), run as the `postgres` user from Debian's binaries.
+struct OwnPostgres {
+    dir: tempfile::TempDir,
+    port: u16,
+    server: Option<Child>,
+}
+
+impl OwnPostgres {
+    fn bin(name: &str) -> PathBuf {
+        let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+            .expect("PostgreSQL's binaries in /usr/lib/postgresql")
+            .filter_map(|e| e.ok().map(|e| e.path().join("bin").join(name)))
+            .filter(|p| p.exists())
+            .collect();
+        found.sort();
+        found
+            .pop()
+            .unwrap_or_else(|| panic!("no {name} under /usr/lib/postgresql"))
+    }
+
+    /// `program` as the `postgres` user, in a process group of its own
+    /// (a signal to it reaches nothing else).
+    fn as_postgres(program: &Path) -> Command {
+        use std::os::unix::process::CommandExt;
+        let id = |flag: &str| -> u32 {
+            let out = Command::new("id")
+                .args([flag, "postgres"])
+                .output()
+                .expect("id postgres");
+            String::from_utf8_lossy(&out.stdout)
+                .trim()
+                .parse()
+                .expect("the postgres user")
+        };
+        let mut cmd = Command::new(program);
+        cmd.uid(id("-u"))
+            .gid(id("-g"))
+            .process_group(0)
+            .env("HOME", "/var/lib/postgresql")
+            .current_dir("/");
+        cmd
+    }
+
+    fn start() -> OwnPostgres {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let status = Command::new("chown")
+            .args(["postgres:postgres"])
+            .arg(dir.path())
+            .status()
+            .expect("chown");
+        assert!(status.success(), "chown the server's folder to postgres");
+        let out = Self::as_postgres(&Self::bin("initdb"))
+            .args(["--auth=trust", "-U", "postgres", "-D"])
+            .arg(dir.path().join("data"))
+            .output()
+            .expect("initdb");
+        assert!(
+            out.status.success(),
+            "initdb: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let port = support::sshd::free_port();
+        let mut pg = OwnPostgres {
+            dir,
+            port,
+            server: None,
+        };
+        pg.run();
+        pg
+    }
+
+    fn url(&self, db: &str) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/{db}", self.port)
+    }
+
+    fn run(&mut self) {
+        let log = std::fs::File::options()
+            .create(true)
+            .append(true)
+            .open(self.dir.path().join("server.log"))
+            .expect("server log");
+        let child = Self::as_postgres(&Self::bin("postgres"))
+            .arg("-D")
+            .arg(self.dir.path().join("data"))
+            .args([
+                "-p",
+                &self.port.to_string(),
+                "-c",
+                "listen_addresses=127.0.0.1",
+            ])
+            .arg("-c")
+            .arg(format!(
+                "unix_socket_directories={}",
+                self.dir.path().display()
+            ))
+            .args(["-c", "fsync=off"])
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("postgres");
+        self.server = Some(child);
+        let url = self.url("postgres");
+        wait_until("the test's PostgreSQL", Duration::from_secs(60), || {
+            Command::new("psql")
+                .args(["-At", &url, "-c", "SELECT 1"])
+                .stderr(Stdio::null())
+                .output()
+                .is_ok_and(|o| o.status.success())
+        });
+    }
+
+    /// A fast shutdown (clients are cut off), then a start on the same port.
+    fn restart(&mut self) {
+        if let Some(mut server) = self.server.take() {
+            signal(server.id(), "INT");
+            server.wait().expect("postgres stops");
+        }
+        std::thread::sleep(Duration::from_millis(500));
+        self.run();
+    }
+}
+
+impl Drop for OwnPostgres {
+    fn drop(&mut self) {
+        if let Some(mut server) = self.server.take() {
+            let _ = Command::new("kill")
+                .args(["-INT", &server.id().to_string()])
+                .status();
+            let _ = server.wait();
+        }
+    }
+}
+
+#[test]
+fn workers_reconnect_after_the_database_server_restarts_and_the_job_completes() {
+    let mut pg = OwnPostgres::start();
+    sql(&pg.url("postgres"), "CREATE DATABASE netraven");
+    let lab = Lab::on(&pg.url("netraven"), &["ios"]);
+    let sim = start_sim(&ios_lab(200, &["--login-delay", "300"]));
+    lab.expect(
+        0,
+        &["devices", "import", &sim.inventory.display().to_string()],
+    );
+    let workers = [
+        WorkerProcess::start(&lab, &[], 15),
+        WorkerProcess::start(&lab, &[], 15),
+    ];
+    let job = job_id(&lab);
+    let (run, log) = run_job_in_background(&lab, job);
+    let done = || {
+        count(
+            &lab.url,
+            &format!("SELECT COUNT(*) FROM job_results WHERE job_id = {job}"),
+        )
+    };
+    wait_until("some results", Duration::from_secs(120), || done() >= 30);
+    pg.restart();
+    let after = done();
+    assert!(
+        after < 200,
+        "the job ended before the restart ({after} done)"
+    );
+    let (code, summary) = finish(run, &log);
+    assert_eq!(code, 0, "{summary}");
+    assert_eq!(summary["succeeded"], 200, "{summary}");
+    each_device_once(&lab, job, 200);
+    // The restart was felt: the archiver lost its connection (and its
+    // lock) and took it up again.
+    let logs: Vec<String> = workers.iter().map(WorkerProcess::log).collect();
+    assert!(
+        logs.iter().any(|l| l.contains("archiver:")),
+        "no worker noticed the restart:\n{}",
+        logs.join("\n----\n")
+    );
+    drop(sim);
+}
+
+// ---- SQLite -----------------------------------------------------------------------------
+
+#[test]
+fn a_worker_refuses_sqlite_with_a_clear_message() {
+    let lab = Lab::new(Db::Sqlite, &["ios"]);
+    let out = lab.run(&["worker"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("netraven worker needs PostgreSQL, and [database] url is sqlite://")
+            && err.lines().count() == 1,
+        "{err}"
+    );
+    let out = lab.run(&["workers"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("workers need PostgreSQL"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
