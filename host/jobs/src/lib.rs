@@ -222,28 +222,8 @@ impl Worker {
         }
         let total = self.store.job_device_count(id).await? as usize;
         let pending = self.store.pending_devices(id).await?;
-        let commands: Option<Vec<String>> = match job.kind.as_str() {
-            BACKUP => None,
-            COMMANDS => Some(
-                job.params
-                    .get("commands")
-                    .and_then(|c| serde_json::from_value(c.clone()).ok())
-                    .ok_or(JobError::NoCommands { job: id })?,
-            ),
-            other => {
-                return Err(JobError::UnknownKind {
-                    job: id,
-                    kind: other.to_string(),
-                });
-            }
-        };
-        let rows: HashMap<String, DeviceRow> = self
-            .store
-            .devices()
-            .await?
-            .into_iter()
-            .map(|d| (d.name.clone(), d))
-            .collect();
+        let commands = job_commands(&job)?;
+        let rows = self.device_rows().await?;
         let creds = Credentials::load(&self.store, &self.config, &rows, &pending).await?;
         let runner = netraven_store::this_runner();
         match self
@@ -486,6 +466,17 @@ impl Worker {
         }
     }
 
+    /// Every stored device, by name.
+    async fn device_rows(&self) -> Result<HashMap<String, DeviceRow>, JobError> {
+        Ok(self
+            .store
+            .devices()
+            .await?
+            .into_iter()
+            .map(|d| (d.name.clone(), d))
+            .collect())
+    }
+
     fn log(&self, job: i64, device: Option<&str>, level: &str, message: String) {
         self.writer.send(Write::Log(LogRow {
             job_id: job,
@@ -494,6 +485,24 @@ impl Worker {
             message: self.redactor.apply(&message),
             at: now_ms(),
         }));
+    }
+}
+
+/// What a job runs on each device: `None` backs up, a list runs those
+/// commands.
+fn job_commands(job: &JobRow) -> Result<Option<Vec<String>>, JobError> {
+    match job.kind.as_str() {
+        BACKUP => Ok(None),
+        COMMANDS => job
+            .params
+            .get("commands")
+            .and_then(|c| serde_json::from_value(c.clone()).ok())
+            .map(Some)
+            .ok_or(JobError::NoCommands { job: job.id }),
+        other => Err(JobError::UnknownKind {
+            job: job.id,
+            kind: other.to_string(),
+        }),
     }
 }
 

@@ -20,9 +20,8 @@
 //! only after its commit, and an archiver that died between the two finds
 //! the commit again (same bytes, the job's commit message) and records it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use netraven_archive::{self as archive, Archive, Author, Change, Outcome};
@@ -35,8 +34,8 @@ use tracing::Instrument;
 use crate::fleet::Fleet;
 use crate::host_keys::DbHostKeys;
 use crate::{
-    BACKUP, COMMANDS, Credentials, DeviceContext, JobError, ProgressFn, Summary, Tick, Timing,
-    Worker, event_loop, hooks, resolve, utc,
+    Credentials, DeviceContext, JobError, ProgressFn, Summary, Tick, Timing, Worker, event_loop,
+    hooks, job_commands, resolve, utc,
 };
 
 /// A task claimed more than this many times without a result (its workers died or
@@ -238,8 +237,8 @@ impl Worker {
                 heartbeat_at: 0,
             })
             .await?;
-        let in_flight: Arc<std::sync::Mutex<HashMap<(i64, String), ()>>> = Arc::default();
-        let count = Arc::new(AtomicUsize::new(0));
+        let in_flight: Arc<std::sync::Mutex<HashSet<(i64, String)>>> = Arc::default();
+        let config = Arc::new(self.config.clone());
         let wake = Arc::new(Notify::new());
         let _beat = crate::AbortOnDrop(tokio::spawn(heartbeat(
             self.store.clone(),
@@ -307,16 +306,15 @@ impl Worker {
                 report.devices += 1;
                 let key = (task.job, task.device.clone());
                 if let Ok(mut set) = in_flight.lock() {
-                    set.insert(key.clone(), ());
+                    set.insert(key.clone());
                 }
-                count.fetch_add(1, Ordering::Relaxed);
                 let ctx = DeviceContext {
                     job: task.job,
                     fleet: context.fleet.clone(),
                     redactor: self.redactor.clone(),
                     writer: self.writer.sender(),
                     archive: None,
-                    config: Arc::new(self.config.clone()),
+                    config: config.clone(),
                     commands: context.commands.clone(),
                     progress: Arc::new(|_: &Tick| {}),
                     total: 0,
@@ -325,7 +323,7 @@ impl Worker {
                     hooks: hook_runner.hooks(),
                     stored: true,
                 };
-                let (in_flight, count) = (in_flight.clone(), count.clone());
+                let in_flight = in_flight.clone();
                 let span = tracing::info_span!("device", job = task.job, device = %task.device);
                 event_loop::spawn_device(
                     &mut tasks,
@@ -334,7 +332,6 @@ impl Worker {
                         if let Ok(mut set) = in_flight.lock() {
                             set.remove(&key);
                         }
-                        count.fetch_sub(1, Ordering::Relaxed);
                     }
                     .instrument(span),
                 );
@@ -409,28 +406,8 @@ impl Worker {
             .job(id)
             .await?
             .ok_or(JobError::Vanished { job: id })?;
-        let commands: Option<Vec<String>> = match job.kind.as_str() {
-            BACKUP => None,
-            COMMANDS => Some(
-                job.params
-                    .get("commands")
-                    .and_then(|c| serde_json::from_value(c.clone()).ok())
-                    .ok_or(JobError::NoCommands { job: id })?,
-            ),
-            other => {
-                return Err(JobError::UnknownKind {
-                    job: id,
-                    kind: other.to_string(),
-                });
-            }
-        };
-        let rows: HashMap<String, DeviceRow> = self
-            .store
-            .devices()
-            .await?
-            .into_iter()
-            .map(|d| (d.name.clone(), d))
-            .collect();
+        let commands = job_commands(&job)?;
+        let rows = self.device_rows().await?;
         let names: Vec<String> = rows.keys().cloned().collect();
         let creds = Credentials::load(&self.store, &self.config, &rows, &names).await?;
         let host_keys = Arc::new(DbHostKeys::load(&self.store, self.writer.sender()).await?);
@@ -692,14 +669,14 @@ async fn run_task(ctx: DeviceContext, context: &JobContext, task: &Task) {
 async fn heartbeat(
     store: Store,
     id: String,
-    in_flight: Arc<std::sync::Mutex<HashMap<(i64, String), ()>>>,
+    in_flight: Arc<std::sync::Mutex<HashSet<(i64, String)>>>,
     every: Duration,
     lease_ms: i64,
 ) {
     loop {
         tokio::time::sleep(every).await;
         let held: Vec<(i64, String)> = match in_flight.lock() {
-            Ok(set) => set.keys().cloned().collect(),
+            Ok(set) => set.iter().cloned().collect(),
             Err(_) => return,
         };
         if let Err(e) = store.worker_beat(&id, &held, lease_ms).await {

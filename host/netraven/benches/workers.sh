@@ -91,6 +91,31 @@ stop_workers() {
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
 }
 
+report() {
+    python3 - "$work/summary.json" "$1" "$2" "$3" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+wall = float(sys.argv[3])
+print(f"{sys.argv[2]}: {wall:.1f} s, {s['succeeded'] / wall:.0f} devices/s, "
+      f"{s['succeeded']} ok, {s['failed']} failed, {s['changed']} changed{sys.argv[4]}")
+PY
+}
+
+# The baseline: no worker, so run-job runs the job itself, at the same
+# concurrency as one worker. It archives every configuration (all new);
+# the rounds after it find them unchanged.
+id=$("$bin"/netraven jobs create --all --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["job"])')
+started=$(now)
+"$bin"/netraven run-job "$id" > "$work/summary.json" 2>/dev/null &
+alone=$!
+peak=0
+while kill -0 "$alone" 2>/dev/null; do
+    peak=$(peak_mib "$alone" 2>/dev/null || echo "$peak")
+    sleep 0.2
+done
+wait "$alone" || true
+report "run-job alone, no worker" "$(seconds "$started" "$(now)")" "; peak RSS $peak MiB"
+
 for n in 1 2 3; do
     start_workers "$n"
     id=$("$bin"/netraven jobs create --all --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["job"])')
@@ -103,14 +128,7 @@ for n in 1 2 3; do
         shares="$shares $did devices/$(peak_mib "$pid") MiB;"
     done
     stop_workers
-    python3 - "$work/summary.json" "$n" "$wall" "$shares" <<'PY'
-import json, sys
-s = json.load(open(sys.argv[1]))
-wall = float(sys.argv[3])
-print(f"{sys.argv[2]} worker(s): {wall:.1f} s, {s['succeeded'] / wall:.0f} devices/s, "
-      f"{s['succeeded']} ok, {s['failed']} failed, {s['changed']} changed; "
-      f"each worker (devices/peak RSS):{sys.argv[4]}")
-PY
+    report "$n worker(s)" "$wall" "; each worker (devices/peak RSS):$shares"
 done
 
 # A worker lost mid-job.

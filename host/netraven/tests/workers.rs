@@ -31,6 +31,18 @@ struct WorkerProcess {
 
 impl WorkerProcess {
     fn start(lab: &Lab, zones: &[&str], concurrency: usize) -> WorkerProcess {
+        WorkerProcess::start_via(lab, &[], None, zones, concurrency)
+    }
+
+    /// A worker run through `wrapper` (into a network namespace), with
+    /// the database at `url` when it differs from the lab's.
+    fn start_via(
+        lab: &Lab,
+        wrapper: &[&str],
+        url: Option<&str>,
+        zones: &[&str],
+        concurrency: usize,
+    ) -> WorkerProcess {
         let n = std::fs::read_dir(lab.path())
             .map(|d| d.count())
             .unwrap_or(0);
@@ -44,9 +56,12 @@ impl WorkerProcess {
             args.extend(["--zone".to_string(), zone.to_string()]);
         }
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let child = lab
-            .command(&args)
-            .envs(QUEUE_ENV.iter().copied())
+        let mut command = lab.command_via(wrapper, &args);
+        command.envs(QUEUE_ENV.iter().copied());
+        if let Some(url) = url {
+            command.env("NETRAVEN_DATABASE_URL", url);
+        }
+        let child = command
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).expect("worker log"))
             .spawn()
@@ -125,18 +140,26 @@ fn wait_until(what: &str, limit: Duration, mut check: impl FnMut() -> bool) {
 /// The simulator's inventory with `zone = ...` added to each device, the
 /// zones dealt round-robin; written into the lab, path returned.
 fn zoned_inventory(lab: &Lab, sim: &Sim, zones: &[&str]) -> String {
+    named_zoned_inventory(lab, sim, zones, "")
+}
+
+/// [`zoned_inventory`] with `prefix` before each device's name.
+fn named_zoned_inventory(lab: &Lab, sim: &Sim, zones: &[&str], prefix: &str) -> String {
     let text = std::fs::read_to_string(&sim.inventory).expect("inventory");
     let mut out = String::new();
     let mut n = 0;
     for line in text.lines() {
-        out.push_str(line);
+        match line.strip_prefix("name = \"") {
+            Some(name) => out.push_str(&format!("name = \"{prefix}{name}")),
+            None => out.push_str(line),
+        }
         out.push('\n');
         if line == "[[devices]]" {
             out.push_str(&format!("zone = \"{}\"\n", zones[n % zones.len()]));
             n += 1;
         }
     }
-    let path = lab.path().join("zoned.toml");
+    let path = lab.path().join(format!("zoned-{prefix}.toml"));
     std::fs::write(&path, out).expect("write the zoned inventory");
     path.display().to_string()
 }
@@ -151,30 +174,10 @@ fn commits_per_path(lab: &Lab) -> BTreeMap<String, usize> {
     seen
 }
 
-fn fsck(lab: &Lab) {
-    let out = Command::new("git")
-        .arg("--git-dir")
-        .arg(lab.repo())
-        .args(["fsck", "--full", "--strict"])
-        .output()
-        .expect("git fsck");
-    assert!(
-        out.status.success(),
-        "git fsck: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// Every device of job `job` has one result and one commit holding its
 /// configuration, and the archive is sound.
 fn each_device_once(lab: &Lab, job: i64, devices: usize) {
-    assert_eq!(
-        count(
-            &lab.url,
-            &format!("SELECT COUNT(*) FROM job_results WHERE job_id = {job}")
-        ),
-        devices as i64
-    );
+    assert_eq!(results(lab, job), devices as i64);
     assert_eq!(
         count(
             &lab.url,
@@ -190,7 +193,7 @@ fn each_device_once(lab: &Lab, job: i64, devices: usize) {
     assert_eq!(paths.len(), devices, "a file per device");
     let twice: Vec<_> = paths.iter().filter(|(_, n)| **n != 1).collect();
     assert!(twice.is_empty(), "committed more than once: {twice:?}");
-    fsck(lab);
+    lab.git(&["fsck", "--full", "--strict"]);
 }
 
 fn job_id(lab: &Lab) -> i64 {
@@ -242,6 +245,34 @@ fn ios_lab(copies: usize, extra: &[&str]) -> Vec<String> {
 fn start_sim(args: &[String]) -> Sim {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     Sim::start(&args)
+}
+
+/// A lab on its own PostgreSQL database with `copies` IOS devices that
+/// take `login_ms` to log in, imported.
+fn slow_lab(lab: Lab, copies: usize, login_ms: &str) -> (Lab, Sim) {
+    let sim = start_sim(&ios_lab(copies, &["--login-delay", login_ms]));
+    let inventory = sim.inventory.display().to_string();
+    lab.expect(0, &["devices", "import", &inventory]);
+    (lab, sim)
+}
+
+/// Results stored for `job`.
+fn results(lab: &Lab, job: i64) -> i64 {
+    count(
+        &lab.url,
+        &format!("SELECT COUNT(*) FROM job_results WHERE job_id = {job}"),
+    )
+}
+
+/// Devices of `job` without a result in the hands of the worker `pid`.
+fn held_by(lab: &Lab, job: i64, pid: u32) -> i64 {
+    count(
+        &lab.url,
+        &format!(
+            "SELECT COUNT(*) FROM job_devices WHERE job_id = {job} AND done = 0 \
+             AND worker LIKE '%:{pid}'"
+        ),
+    )
 }
 
 // ---- three workers, two zones, 2,000 devices ----------------------------------------
@@ -333,37 +364,17 @@ fn three_workers_in_two_zones_back_up_every_device_once_in_its_zone() {
 
 #[test]
 fn a_killed_worker_s_devices_finish_on_another_worker_after_its_lease() {
-    let lab = Lab::new(Db::Postgres, &["ios"]);
-    let sim = start_sim(&ios_lab(300, &["--login-delay", "300"]));
-    lab.expect(
-        0,
-        &["devices", "import", &sim.inventory.display().to_string()],
-    );
+    let (lab, sim) = slow_lab(Lab::new(Db::Postgres, &["ios"]), 300, "300");
     let mut doomed = WorkerProcess::start(&lab, &[], 15);
     let survivor = WorkerProcess::start(&lab, &[], 15);
     let job = job_id(&lab);
     let (run, log) = run_job_in_background(&lab, job);
-    let done = || {
-        count(
-            &lab.url,
-            &format!("SELECT COUNT(*) FROM job_results WHERE job_id = {job}"),
-        )
-    };
-    let held = |pid: u32| {
-        count(
-            &lab.url,
-            &format!(
-                "SELECT COUNT(*) FROM job_devices WHERE job_id = {job} AND done = 0 \
-                 AND worker LIKE '%:{pid}'"
-            ),
-        )
-    };
     wait_until(
         "the doomed worker at work",
         Duration::from_secs(120),
-        || done() >= 40 && held(doomed.id()) > 0,
+        || results(&lab, job) >= 40 && held_by(&lab, job, doomed.id()) > 0,
     );
-    let lost = held(doomed.id());
+    let lost = held_by(&lab, job, doomed.id());
     doomed.child.kill().expect("kill -9");
     doomed.child.wait().expect("reap");
 
@@ -392,26 +403,12 @@ fn a_killed_worker_s_devices_finish_on_another_worker_after_its_lease() {
 
 #[test]
 fn sigterm_finishes_the_devices_in_flight_and_hands_back_the_rest() {
-    let lab = Lab::new(Db::Postgres, &["ios"]);
-    let sim = start_sim(&ios_lab(120, &["--login-delay", "400"]));
-    lab.expect(
-        0,
-        &["devices", "import", &sim.inventory.display().to_string()],
-    );
+    let (lab, sim) = slow_lab(Lab::new(Db::Postgres, &["ios"]), 120, "400");
     let mut first = WorkerProcess::start(&lab, &[], 10);
     let job = job_id(&lab);
     let (run, log) = run_job_in_background(&lab, job);
-    let in_flight = |pid: u32| {
-        count(
-            &lab.url,
-            &format!(
-                "SELECT COUNT(*) FROM job_devices WHERE job_id = {job} AND done = 0 \
-                 AND worker LIKE '%:{pid}'"
-            ),
-        )
-    };
     wait_until("the worker at work", Duration::from_secs(60), || {
-        in_flight(first.id()) > 0
+        held_by(&lab, job, first.id()) > 0
     });
     let pid = first.id();
     assert_eq!(
@@ -422,11 +419,8 @@ fn sigterm_finishes_the_devices_in_flight_and_hands_back_the_rest() {
     );
     assert!(first.log().contains("stopped:"), "{}", first.log());
     // What it started, it finished; nothing stays in its hands.
-    assert_eq!(in_flight(pid), 0);
-    let done = count(
-        &lab.url,
-        &format!("SELECT COUNT(*) FROM job_results WHERE job_id = {job}"),
-    );
+    assert_eq!(held_by(&lab, job, pid), 0);
+    let done = results(&lab, job);
     assert!(done < 120, "the job ended before the stop ({done} done)");
     // Another worker finishes the job without waiting for a lease.
     let second = WorkerProcess::start(&lab, &[], 40);
@@ -479,10 +473,7 @@ fn a_job_for_a_zone_no_worker_serves_waits_and_says_so() {
     );
     std::thread::sleep(Duration::from_secs(1));
     assert_eq!(
-        count(
-            &lab.url,
-            &format!("SELECT COUNT(*) FROM job_results WHERE job_id = {job}")
-        ),
+        results(&lab, job),
         0,
         "a worker of another zone took a device"
     );
@@ -512,6 +503,9 @@ struct OwnPostgres {
     dir: tempfile::TempDir,
     port: u16,
     server: Option<Child>,
+    /// Addresses it listens on besides 127.0.0.1 (clients in their /24
+    /// are trusted, as on loopback).
+    also: Vec<String>,
 }
 
 impl OwnPostgres {
@@ -551,6 +545,12 @@ impl OwnPostgres {
     }
 
     fn start() -> OwnPostgres {
+        OwnPostgres::start_on(&[])
+    }
+
+    /// A server that also listens on `also`, and trusts clients of their
+    /// /24.
+    fn start_on(also: &[&str]) -> OwnPostgres {
         let dir = tempfile::tempdir().expect("tempdir");
         let status = Command::new("chown")
             .args(["postgres:postgres"])
@@ -568,18 +568,32 @@ impl OwnPostgres {
             "initdb: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+        let mut hba = std::fs::OpenOptions::new()
+            .append(true)
+            .open(dir.path().join("data/pg_hba.conf"))
+            .expect("pg_hba.conf");
+        for address in also {
+            use std::io::Write;
+            // Clients come from the other end of the link.
+            writeln!(hba, "host all all {address}/24 trust").expect("pg_hba.conf");
+        }
         let port = support::sshd::free_port();
         let mut pg = OwnPostgres {
             dir,
             port,
             server: None,
+            also: also.iter().map(|a| a.to_string()).collect(),
         };
         pg.run();
         pg
     }
 
     fn url(&self, db: &str) -> String {
-        format!("postgres://postgres@127.0.0.1:{}/{db}", self.port)
+        self.url_at("127.0.0.1", db)
+    }
+
+    fn url_at(&self, address: &str, db: &str) -> String {
+        format!("postgres://postgres@{address}:{}/{db}", self.port)
     }
 
     fn run(&mut self) {
@@ -591,12 +605,14 @@ impl OwnPostgres {
         let child = Self::as_postgres(&Self::bin("postgres"))
             .arg("-D")
             .arg(self.dir.path().join("data"))
-            .args([
-                "-p",
-                &self.port.to_string(),
-                "-c",
-                "listen_addresses=127.0.0.1",
-            ])
+            .args(["-p", &self.port.to_string(), "-c"])
+            .arg(format!(
+                "listen_addresses={}",
+                std::iter::once("127.0.0.1".to_string())
+                    .chain(self.also.iter().cloned())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ))
             .arg("-c")
             .arg(format!(
                 "unix_socket_directories={}",
@@ -644,27 +660,18 @@ impl Drop for OwnPostgres {
 fn workers_reconnect_after_the_database_server_restarts_and_the_job_completes() {
     let mut pg = OwnPostgres::start();
     sql(&pg.url("postgres"), "CREATE DATABASE netraven");
-    let lab = Lab::on(&pg.url("netraven"), &["ios"]);
-    let sim = start_sim(&ios_lab(200, &["--login-delay", "300"]));
-    lab.expect(
-        0,
-        &["devices", "import", &sim.inventory.display().to_string()],
-    );
+    let (lab, sim) = slow_lab(Lab::on(&pg.url("netraven"), &["ios"]), 200, "300");
     let workers = [
         WorkerProcess::start(&lab, &[], 15),
         WorkerProcess::start(&lab, &[], 15),
     ];
     let job = job_id(&lab);
     let (run, log) = run_job_in_background(&lab, job);
-    let done = || {
-        count(
-            &lab.url,
-            &format!("SELECT COUNT(*) FROM job_results WHERE job_id = {job}"),
-        )
-    };
-    wait_until("some results", Duration::from_secs(120), || done() >= 30);
+    wait_until("some results", Duration::from_secs(120), || {
+        results(&lab, job) >= 30
+    });
     pg.restart();
-    let after = done();
+    let after = results(&lab, job);
     assert!(
         after < 200,
         "the job ended before the restart ({after} done)"
@@ -682,6 +689,132 @@ fn workers_reconnect_after_the_database_server_restarts_and_the_job_completes() 
         logs.join("\n----\n")
     );
     drop(sim);
+}
+
+// ---- zones as network namespaces -----------------------------------------------------
+
+/// A network namespace of the test's own with its loopback up, joined to
+/// this one by a veth pair: 10.250.N.1 on this side, 10.250.N.2 inside.
+struct Netns {
+    name: String,
+}
+
+fn ip(args: &[&str]) {
+    let out = Command::new("ip").args(args).output().expect("ip");
+    assert!(
+        out.status.success(),
+        "ip {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+impl Netns {
+    fn create(n: u8) -> Netns {
+        let tag = std::process::id() % 100_000;
+        let name = format!("nr-test-{tag}-{n}");
+        let (outside, inside) = (format!("nrh{tag}x{n}"), format!("nrn{tag}x{n}"));
+        let _ = Command::new("ip")
+            .args(["netns", "del", &name])
+            .stderr(Stdio::null())
+            .status();
+        ip(&["netns", "add", &name]);
+        let netns = Netns { name };
+        netns.ip(&["link", "set", "lo", "up"]);
+        ip(&[
+            "link",
+            "add",
+            &outside,
+            "type",
+            "veth",
+            "peer",
+            "name",
+            &inside,
+            "netns",
+            &netns.name,
+        ]);
+        ip(&["addr", "add", &format!("10.250.{n}.1/30"), "dev", &outside]);
+        ip(&["link", "set", &outside, "up"]);
+        netns.ip(&["addr", "add", &format!("10.250.{n}.2/30"), "dev", &inside]);
+        netns.ip(&["link", "set", &inside, "up"]);
+        netns
+    }
+
+    fn ip(&self, args: &[&str]) {
+        let mut all = vec!["netns", "exec", &self.name, "ip"];
+        all.extend(args);
+        ip(&all);
+    }
+
+    /// What runs a program inside: `ip netns exec NAME`.
+    fn wrapper(&self) -> [&str; 4] {
+        ["ip", "netns", "exec", &self.name]
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        // The veth pair goes with the namespace.
+        let _ = Command::new("ip")
+            .args(["netns", "del", &self.name])
+            .status();
+    }
+}
+
+#[test]
+fn each_zone_s_worker_reaches_only_its_own_network_namespace() {
+    let (east, west) = (Netns::create(1), Netns::create(2));
+    let pg = OwnPostgres::start_on(&["10.250.1.1", "10.250.2.1"]);
+    sql(&pg.url("postgres"), "CREATE DATABASE netraven");
+    let lab = Lab::on(&pg.url("netraven"), &["ios"]);
+    // Each namespace has its own devices on its own loopback: the same
+    // addresses, different devices, unreachable from anywhere else.
+    let lab_in = |netns: &Netns| {
+        let args = ios_lab(20, &[]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        Sim::start_via(
+            tempfile::tempdir().expect("tempdir"),
+            &netns.wrapper(),
+            &args,
+        )
+    };
+    let (east_sim, west_sim) = (lab_in(&east), lab_in(&west));
+    for (sim, zone) in [(&east_sim, "east"), (&west_sim, "west")] {
+        let inventory = named_zoned_inventory(&lab, sim, &[zone], &format!("{zone}-"));
+        lab.expect(0, &["devices", "import", &inventory]);
+    }
+    let workers: Vec<(WorkerProcess, &str)> = [(&east, "east", 1), (&west, "west", 2)]
+        .into_iter()
+        .map(|(netns, zone, n)| {
+            let url = pg.url_at(&format!("10.250.{n}.1"), "netraven");
+            let worker = WorkerProcess::start_via(&lab, &netns.wrapper(), Some(&url), &[zone], 10);
+            (worker, zone)
+        })
+        .collect();
+    wait_until(
+        "a worker in each namespace",
+        Duration::from_secs(60),
+        || {
+            lab.json(0, &["workers", "--json"])
+                .as_array()
+                .is_some_and(|a| a.len() == 2)
+        },
+    );
+    let summary = lab.json(0, &["backup", "--all", "--json"]);
+    assert_eq!(summary["succeeded"], 40, "{summary}");
+    let job = summary["job"].as_i64().expect("job");
+    for (worker, zone) in &workers {
+        let wrong = count(
+            &lab.url,
+            &format!(
+                "SELECT COUNT(*) FROM job_devices WHERE job_id = {job} \
+                 AND worker LIKE '%:{}' AND (zone <> '{zone}' OR device NOT LIKE '{zone}-%')",
+                worker.id()
+            ),
+        );
+        assert_eq!(wrong, 0, "{zone}'s worker backed up another zone's device");
+    }
+    each_device_once(&lab, job, 40);
+    drop((east_sim, west_sim));
 }
 
 // ---- SQLite -----------------------------------------------------------------------------

@@ -357,6 +357,10 @@ pub(crate) async fn worker(
     if !(1..=100_000).contains(&concurrency) {
         bail!("--concurrency {concurrency}: must be 1 to 100000");
     }
+    // The driver pool and the job settings follow --concurrency.
+    let mut config = config.clone();
+    config.worker.concurrency = concurrency;
+    let config = &config;
     let store = open_store(config).await?;
     if store.backend() != netraven_store::Backend::Postgres {
         bail!(

@@ -72,7 +72,21 @@ impl Lab {
     }
 
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_netraven"));
+        self.command_via(&[], args)
+    }
+
+    /// [`Lab::command`] run through `wrapper` (`["ip", "netns", "exec",
+    /// NAME]`), the program and `args` after it.
+    pub fn command_via(&self, wrapper: &[&str], args: &[&str]) -> Command {
+        let program = env!("CARGO_BIN_EXE_netraven");
+        let mut cmd = match wrapper.split_first() {
+            Some((first, rest)) => {
+                let mut cmd = Command::new(first);
+                cmd.args(rest).arg(program);
+                cmd
+            }
+            None => Command::new(program),
+        };
         cmd.args(args)
             .current_dir(self.path())
             .env_remove("NETRAVEN_LOG")

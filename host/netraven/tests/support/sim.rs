@@ -27,9 +27,24 @@ impl Sim {
     /// simulator's log goes to a file, not a pipe nobody reads, so it can
     /// never block on it; a start that fails shows the log.
     pub fn start_in(dir: tempfile::TempDir, args: &[&str]) -> Sim {
+        Sim::start_via(dir, &[], args)
+    }
+
+    /// [`Sim::start_in`] run through `wrapper` (`["ip", "netns", "exec",
+    /// NAME]`: the devices listen in that network namespace).
+    pub fn start_via(dir: tempfile::TempDir, wrapper: &[&str], args: &[&str]) -> Sim {
         let inventory = dir.path().join("lab.toml");
         let log = dir.path().join("sim.log");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_netraven-sim"))
+        let program = env!("CARGO_BIN_EXE_netraven-sim");
+        let mut command = match wrapper.split_first() {
+            Some((first, rest)) => {
+                let mut command = Command::new(first);
+                command.args(rest).arg(program);
+                command
+            }
+            None => Command::new(program),
+        };
+        let mut child = command
             .args(args)
             .arg("--inventory-out")
             .arg(&inventory)
