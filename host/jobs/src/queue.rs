@@ -28,11 +28,12 @@ use netraven_archive::{self as archive, Archive, Author, Change, Outcome};
 use netraven_session::{DeviceFailure, ErrorClass};
 use netraven_store::queue::{Task, WORK_CHANNEL, WorkerRow, ZoneWait};
 use netraven_store::{Backend, DeviceRow, JobRow, Store, StoredConfig, now_ms};
-use tokio::sync::{Notify, Semaphore, watch};
+use tokio::sync::{Notify, Semaphore, oneshot, watch};
 use tracing::Instrument;
 
 use crate::fleet::Fleet;
 use crate::host_keys::DbHostKeys;
+use crate::writers::Msg;
 use crate::{
     Credentials, DeviceContext, JobError, ProgressFn, Summary, Tick, Timing, Worker, event_loop,
     hooks, job_commands, resolve, utc,
@@ -41,6 +42,11 @@ use crate::{
 /// A task claimed more than this many times without a result (its workers died or
 /// its device task crashed each time) fails instead of going round again.
 const MOST_CLAIMS: i64 = 5;
+
+/// Archive passes that may fail in a row before the archiver lets go of
+/// its lock, and how long it then leaves it to others.
+const ARCHIVER_FAILURES: u32 = 3;
+const ARCHIVER_REST: Duration = Duration::from_secs(30);
 
 /// How long `run-job` keeps waiting on a queued job while the database
 /// does not answer (a server restart) before it gives up.
@@ -88,11 +94,30 @@ impl Worker {
         if self.store.backend() != Backend::Postgres || job.finished_at.is_some() {
             return Ok(false);
         }
-        Ok(match self.config.queue.use_workers.as_str() {
+        let wanted = match self.config.queue.use_workers.as_str() {
             "always" => true,
             "auto" => !self.store.live_workers(self.live_ms()).await?.is_empty(),
             _ => false,
-        })
+        };
+        // A job another `run-job` is running stays with it (the local path
+        // then says which process holds it).
+        if !wanted
+            || !self
+                .store
+                .enqueue_job(job.id, crate::HEARTBEAT_STALE_MS)
+                .await?
+        {
+            return Ok(false);
+        }
+        let total = self.store.job_device_count(job.id).await?;
+        self.log(
+            job.id,
+            None,
+            "info",
+            format!("{} queued for workers: {total} devices", job.kind),
+        );
+        self.writer.flush().await?;
+        Ok(true)
     }
 
     /// A worker whose heartbeat is older than this is gone.
@@ -104,7 +129,7 @@ impl Worker {
         (self.config.queue.lease_secs * 1000.0) as i64
     }
 
-    /// `run-job` on a job for the workers: queue it, archive while waiting
+    /// `run-job` on a job queued for the workers: archive while waiting
     /// when this process may, and report as a run of its own would.
     pub(crate) async fn wait_for_workers(
         &self,
@@ -115,15 +140,6 @@ impl Worker {
         let id = job.id;
         let total = self.store.job_device_count(id).await? as usize;
         let (before, _) = self.store.result_counts(id).await?;
-        if self.store.enqueue_job(id).await? {
-            self.log(
-                id,
-                None,
-                "info",
-                format!("{} queued for workers: {total} devices", job.kind),
-            );
-            self.writer.flush().await?;
-        }
         let (stop_tx, stop) = watch::channel(Stop::Run);
         let archiver = self.config.queue.archiver.then(|| {
             let worker = self.clone_parts();
@@ -220,37 +236,26 @@ impl Worker {
         options: ServeOptions,
         mut stop: watch::Receiver<Stop>,
     ) -> Result<ServeReport, JobError> {
-        let id = netraven_store::this_runner();
-        let (host, pid) = id
-            .rsplit_once(':')
-            .map(|(h, p)| (h.to_string(), p.parse().unwrap_or(0)))
-            .unwrap_or_default();
-        self.store
-            .register_worker(&WorkerRow {
-                id: id.clone(),
-                host,
-                pid,
-                zones: options.zones.clone(),
-                concurrency: options.concurrency as i64,
-                in_flight: 0,
-                started_at: now_ms(),
-                heartbeat_at: 0,
-            })
-            .await?;
-        let in_flight: Arc<std::sync::Mutex<HashSet<(i64, String)>>> = Arc::default();
+        let me = worker_row(&options);
+        let id = me.id.clone();
+        self.store.register_worker(&me).await?;
+        let in_flight = InFlight::default();
         let config = Arc::new(self.config.clone());
         let wake = Arc::new(Notify::new());
         let _beat = crate::AbortOnDrop(tokio::spawn(heartbeat(
             self.store.clone(),
-            id.clone(),
+            me,
             in_flight.clone(),
             Duration::from_secs_f64(self.config.queue.lease_secs / 3.0),
             self.lease_ms(),
         )));
         let _listen = crate::AbortOnDrop(tokio::spawn(listen(self.store.clone(), wake.clone())));
+        // The archiver stops after the devices in flight are stored, so
+        // that its last pass commits them.
+        let (archiver_stop, archiver_told) = watch::channel(Stop::Run);
         let archiver = self.config.queue.archiver.then(|| {
-            let (worker, stop) = (self.clone(), stop.clone());
-            tokio::spawn(async move { worker.archive_while(stop).await })
+            let worker = self.clone();
+            tokio::spawn(async move { worker.archive_while(archiver_told).await })
         });
         let hook_runner = hooks::HookRunner::start(&self.config.hooks, 0, self.writer.sender());
         let gate = Arc::new(Semaphore::new(options.concurrency));
@@ -258,6 +263,7 @@ impl Worker {
         let mut tasks = tokio::task::JoinSet::new();
         let mut ramp = event_loop::Ramp::new(options.concurrency);
         let poll = Duration::from_secs_f64(self.config.queue.poll_secs);
+        let mut last_sweep = Instant::now();
         let mut report = ServeReport {
             worker: id.clone(),
             ..ServeReport::default()
@@ -273,6 +279,10 @@ impl Worker {
                     tracing::error!("a device task failed: {e}");
                 }
             }
+            if last_sweep.elapsed() >= poll {
+                last_sweep = Instant::now();
+                self.forget_finished(&mut jobs).await;
+            }
             let room = options.concurrency.saturating_sub(tasks.len());
             let mut claimed = Vec::new();
             if room >= threshold || tasks.is_empty() {
@@ -287,27 +297,32 @@ impl Worker {
                 }
             }
             let full = !claimed.is_empty() && claimed.len() == room.min(batch);
-            for task in claimed {
+            // From the claim on, the heartbeat keeps these leases.
+            let mut held: Vec<Held> = claimed
+                .iter()
+                .map(|t| in_flight.hold(t.job, &t.device))
+                .collect();
+            let mut deferred: Vec<(i64, String)> = Vec::new();
+            for (task, held) in claimed.into_iter().zip(held.drain(..)) {
                 let context = match self.job_context(&mut jobs, task.job).await {
                     Ok(context) => context,
                     Err(e) => {
-                        // The job cannot run here (a wrong key, a bad
-                        // kind): its task goes back, and this is said.
-                        tracing::error!("job {}: {e}", task.job);
-                        let _ = self
-                            .store
-                            .release_tasks(&id, Some((task.job, &task.device)))
-                            .await;
-                        tokio::time::sleep(poll).await;
+                        // The job cannot be run here (a key that opens
+                        // nothing, a bad kind): said once per batch in the
+                        // job's log; its tasks wait out a lease, then any
+                        // worker may try again.
+                        if !deferred.iter().any(|(job, _)| *job == task.job) {
+                            let message = format!("worker {id} cannot run this job: {e}");
+                            tracing::error!("job {}: {message}", task.job);
+                            self.log(task.job, None, "error", message);
+                        }
+                        deferred.push((task.job, task.device.clone()));
+                        drop(held);
                         continue;
                     }
                 };
                 ramp.next().await;
                 report.devices += 1;
-                let key = (task.job, task.device.clone());
-                if let Ok(mut set) = in_flight.lock() {
-                    set.insert(key.clone());
-                }
                 let ctx = DeviceContext {
                     job: task.job,
                     fleet: context.fleet.clone(),
@@ -323,18 +338,28 @@ impl Worker {
                     hooks: hook_runner.hooks(),
                     stored: true,
                 };
-                let in_flight = in_flight.clone();
                 let span = tracing::info_span!("device", job = task.job, device = %task.device);
                 event_loop::spawn_device(
                     &mut tasks,
                     async move {
+                        // `held` goes when the task ends, however it ends
+                        // (a panic included): its lease is then left to
+                        // run out, and the task to be claimed again.
+                        let _held = held;
                         run_task(ctx, &context, &task).await;
-                        if let Ok(mut set) = in_flight.lock() {
-                            set.remove(&key);
-                        }
                     }
                     .instrument(span),
                 );
+            }
+            if !deferred.is_empty() {
+                if let Err(e) = self
+                    .store
+                    .defer_tasks(&id, &deferred, self.lease_ms())
+                    .await
+                {
+                    tracing::warn!("handing back tasks: {e}");
+                }
+                continue;
             }
             if full && tasks.len() < options.concurrency {
                 continue;
@@ -347,11 +372,15 @@ impl Worker {
                     }
                 }
                 _ = wake.notified() => {}
-                _ = tokio::time::sleep(poll) => self.forget_finished(&mut jobs).await,
+                _ = tokio::time::sleep(poll) => {}
                 _ = stop.changed() => {}
             }
         }
         // Stopping: finish the devices in flight unless told to hurry.
+        let mut hurry = *stop.borrow() == Stop::Now;
+        if hurry {
+            tasks.abort_all();
+        }
         loop {
             tokio::select! {
                 joined = tasks.join_next() => match joined {
@@ -359,19 +388,21 @@ impl Worker {
                     Some(Err(e)) if !e.is_cancelled() => tracing::error!("a device task failed: {e}"),
                     Some(_) => {}
                 },
-                _ = stop.changed() => {
-                    if *stop.borrow() == Stop::Now {
+                changed = stop.changed(), if !hurry => {
+                    if changed.is_err() || *stop.borrow() == Stop::Now {
+                        hurry = true;
                         tasks.abort_all();
                     }
                 }
             }
         }
         let flushed = self.writer.flush().await;
-        hook_runner.finish().await;
-        report.handed_back = self.store.unregister_worker(&id).await?;
+        let _ = archiver_stop.send(Stop::Drain);
         if let Some(archiver) = archiver {
             let _ = archiver.await;
         }
+        hook_runner.finish().await;
+        report.handed_back = self.store.unregister_worker(&id).await?;
         tracing::info!(worker = %id, devices = report.devices, handed_back = report.handed_back, "worker stopped");
         flushed?;
         Ok(report)
@@ -408,8 +439,8 @@ impl Worker {
             .ok_or(JobError::Vanished { job: id })?;
         let commands = job_commands(&job)?;
         let rows = self.device_rows().await?;
-        let names: Vec<String> = rows.keys().cloned().collect();
-        let creds = Credentials::load(&self.store, &self.config, &rows, &names).await?;
+        let pending = self.store.pending_devices(id).await?;
+        let creds = Credentials::load(&self.store, &self.config, &rows, &pending).await?;
         let host_keys = Arc::new(DbHostKeys::load(&self.store, self.writer.sender()).await?);
         let fleet = Arc::new(Fleet {
             runtime: self.runtime.clone(),
@@ -433,37 +464,50 @@ impl Worker {
         let poll = Duration::from_secs_f64(self.config.queue.poll_secs.min(1.0));
         let mut earlier: HashMap<i64, HashMap<String, String>> = HashMap::new();
         loop {
+            let mut rest = poll * 2;
             let lock = match self.store.try_archiver_lock().await {
                 Ok(lock) => lock,
                 Err(e) => {
-                    tracing::warn!("archiver: {e}");
+                    tracing::warn!("archiver: cannot take the lock: {e}");
                     None
                 }
             };
             if let Some(mut lock) = lock {
                 tracing::debug!("this process is the archiver");
+                let mut failures = 0;
                 loop {
                     let stopping = *stop.borrow() != Stop::Run;
-                    if let Err(e) = self.archive_pass(&mut earlier).await {
-                        tracing::warn!("archiver: {e}");
-                        // What was committed but not recorded is found
-                        // again from the archive on the next pass.
-                        earlier.clear();
-                        if !lock.alive().await {
-                            break;
+                    match self.archive_pass(&mut earlier).await {
+                        Ok(()) => failures = 0,
+                        Err(e) => {
+                            failures += 1;
+                            tracing::warn!("archiver: {e}");
+                            // What was committed but not recorded is found
+                            // again from the archive on the next pass.
+                            earlier.clear();
                         }
                     }
                     if stopping {
                         lock.release().await;
                         return;
                     }
-                    tokio::select! {
-                        _ = tokio::time::sleep(poll) => {}
-                        _ = stop.changed() => {}
-                    }
                     if !lock.alive().await {
                         tracing::warn!("archiver: lost the database connection, and the lock");
                         break;
+                    }
+                    if failures >= ARCHIVER_FAILURES {
+                        // Perhaps another process can: let go for a while.
+                        tracing::warn!(
+                            "archiver: {failures} passes failed in a row; letting another \
+                             process take over"
+                        );
+                        lock.release().await;
+                        rest = ARCHIVER_REST;
+                        break;
+                    }
+                    tokio::select! {
+                        _ = tokio::time::sleep(poll) => {}
+                        _ = stop.changed() => {}
                     }
                 }
             }
@@ -471,8 +515,8 @@ impl Worker {
                 return;
             }
             tokio::select! {
-                _ = tokio::time::sleep(poll * 2) => {}
-                _ = stop.changed() => {}
+                _ = tokio::time::sleep(rest) => {}
+                changed = stop.changed() => if changed.is_err() { return },
             }
         }
     }
@@ -662,25 +706,96 @@ async fn run_task(ctx: DeviceContext, context: &JobContext, task: &Task) {
         return ctx.fail(&name, device.as_ref().ok(), failure, 0, Instant::now());
     }
     let device = resolve(&name, &context.rows, &context.creds, &ctx.config);
+    let writer = ctx.writer.clone();
     ctx.work(name, device).await;
+    // Keep the lease until the result is stored (or the writer gave up on
+    // it): through a database restart another worker must not take over a
+    // device that is done.
+    let (done, stored) = oneshot::channel();
+    if writer.send(Msg::Flush(done)).is_ok() {
+        let _ = stored.await;
+    }
 }
 
-/// Renew the leases of the devices in flight, every `every`.
+/// The tasks a worker has in hand, whose leases its heartbeat renews.
+#[derive(Clone, Default)]
+struct InFlight(Arc<std::sync::Mutex<HashSet<(i64, String)>>>);
+
+/// One task in hand; dropping it lets its lease run out.
+struct Held {
+    set: InFlight,
+    key: (i64, String),
+}
+
+impl InFlight {
+    fn hold(&self, job: i64, device: &str) -> Held {
+        let key = (job, device.to_string());
+        if let Ok(mut set) = self.0.lock() {
+            set.insert(key.clone());
+        }
+        Held {
+            set: self.clone(),
+            key,
+        }
+    }
+
+    fn list(&self) -> Vec<(i64, String)> {
+        self.0
+            .lock()
+            .map(|set| set.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        if let Ok(mut set) = self.set.0.lock() {
+            set.remove(&self.key);
+        }
+    }
+}
+
+/// This process as a worker: `host:pid:nonce` (two containers on one
+/// host network may share a host name and a pid).
+fn worker_row(options: &ServeOptions) -> WorkerRow {
+    use std::hash::{BuildHasher, Hasher};
+    let nonce = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish()
+        & 0xffff;
+    let runner = netraven_store::this_runner();
+    let (host, pid) = runner.rsplit_once(':').unwrap_or((runner.as_str(), "0"));
+    WorkerRow {
+        id: format!("{runner}:{nonce:04x}"),
+        host: host.to_string(),
+        pid: pid.parse().unwrap_or(0),
+        zones: options.zones.clone(),
+        concurrency: options.concurrency as i64,
+        in_flight: 0,
+        started_at: now_ms(),
+        heartbeat_at: 0,
+    }
+}
+
+/// Renew the leases of the devices in flight, every `every`; register
+/// again if the worker's row went (pruned while the database was away).
 async fn heartbeat(
     store: Store,
-    id: String,
-    in_flight: Arc<std::sync::Mutex<HashSet<(i64, String)>>>,
+    me: WorkerRow,
+    in_flight: InFlight,
     every: Duration,
     lease_ms: i64,
 ) {
     loop {
         tokio::time::sleep(every).await;
-        let held: Vec<(i64, String)> = match in_flight.lock() {
-            Ok(set) => set.iter().cloned().collect(),
-            Err(_) => return,
-        };
-        if let Err(e) = store.worker_beat(&id, &held, lease_ms).await {
-            tracing::warn!("worker heartbeat: {e}");
+        match store.worker_beat(&me.id, &in_flight.list(), lease_ms).await {
+            Ok(_) => {}
+            Err(e) if e.message.ends_with("not registered") => {
+                if let Err(e) = store.register_worker(&me).await {
+                    tracing::warn!("worker heartbeat: {e}");
+                }
+            }
+            Err(e) => tracing::warn!("worker heartbeat: {e}"),
         }
     }
 }

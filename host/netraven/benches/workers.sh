@@ -124,7 +124,7 @@ for n in 1 2 3; do
     wall=$(seconds "$started" "$(now)")
     shares=""
     for pid in "${pids[@]}"; do
-        did=$(sql "SELECT COUNT(*) FROM job_devices WHERE job_id = $id AND worker LIKE '%:$pid'")
+        did=$(sql "SELECT COUNT(*) FROM job_devices WHERE job_id = $id AND worker LIKE '%:$pid:%'")
         shares="$shares $did devices/$(peak_mib "$pid") MiB;"
     done
     stop_workers
@@ -139,10 +139,10 @@ started=$(now)
 runner=$!
 until [ "$(sql "SELECT COUNT(*) FROM job_results WHERE job_id = $id")" -ge $((devices / 5)) ]; do sleep 0.05; done
 victim=${pids[0]}
-held=$(sql "SELECT COUNT(*) FROM job_devices WHERE job_id = $id AND done = 0 AND worker LIKE '%:$victim'")
+held=$(sql "SELECT COUNT(*) FROM job_devices WHERE job_id = $id AND done = 0 AND worker LIKE '%:$victim:%'")
 kill -KILL "$victim"
 killed=$(now)
-until [ "$(sql "SELECT COUNT(*) FROM job_devices WHERE job_id = $id AND done = 0 AND worker LIKE '%:$victim'")" = 0 ]; do
+until [ "$(sql "SELECT COUNT(*) FROM job_devices WHERE job_id = $id AND done = 0 AND worker LIKE '%:$victim:%'")" = 0 ]; do
     sleep 0.05
 done
 resumed=$(now)

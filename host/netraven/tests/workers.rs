@@ -31,7 +31,7 @@ struct WorkerProcess {
 
 impl WorkerProcess {
     fn start(lab: &Lab, zones: &[&str], concurrency: usize) -> WorkerProcess {
-        WorkerProcess::start_via(lab, &[], None, zones, concurrency)
+        WorkerProcess::start_via(lab, &[], None, zones, concurrency, &[])
     }
 
     /// A worker run through `wrapper` (into a network namespace), with
@@ -42,6 +42,7 @@ impl WorkerProcess {
         url: Option<&str>,
         zones: &[&str],
         concurrency: usize,
+        env: &[(&str, &str)],
     ) -> WorkerProcess {
         let n = std::fs::read_dir(lab.path())
             .map(|d| d.count())
@@ -58,6 +59,7 @@ impl WorkerProcess {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let mut command = lab.command_via(wrapper, &args);
         command.envs(QUEUE_ENV.iter().copied());
+        command.envs(env.iter().copied());
         if let Some(url) = url {
             command.env("NETRAVEN_DATABASE_URL", url);
         }
@@ -270,7 +272,7 @@ fn held_by(lab: &Lab, job: i64, pid: u32) -> i64 {
         &lab.url,
         &format!(
             "SELECT COUNT(*) FROM job_devices WHERE job_id = {job} AND done = 0 \
-             AND worker LIKE '%:{pid}'"
+             AND worker LIKE '%:{pid}:%'"
         ),
     )
 }
@@ -283,11 +285,11 @@ fn three_workers_in_two_zones_back_up_every_device_once_in_its_zone() {
     let sim = start_sim(&ios_lab(2000, &[]));
     let inventory = zoned_inventory(&lab, &sim, &["east", "west"]);
     lab.expect(0, &["devices", "import", &inventory]);
-    let mut workers = [
-        WorkerProcess::start(&lab, &["east"], 100),
-        WorkerProcess::start(&lab, &["east"], 100),
-        WorkerProcess::start(&lab, &["west"], 100),
-    ];
+    // They look for work once a minute by themselves: the job reaches
+    // them by NOTIFY.
+    let idle = [("NETRAVEN_QUEUE_POLL_SECS", "60")];
+    let start = |zone: &str| WorkerProcess::start_via(&lab, &[], None, &[zone], 100, &idle);
+    let mut workers = [start("east"), start("east"), start("west")];
     let zone_of: HashMap<String, &str> = workers
         .iter()
         .zip(["east", "east", "west"])
@@ -299,8 +301,17 @@ fn three_workers_in_two_zones_back_up_every_device_once_in_its_zone() {
             .is_some_and(|a| a.len() == 3)
     });
 
+    // Let the workers' first look for work pass: from here on, only a
+    // notification wakes them within the minute.
+    std::thread::sleep(Duration::from_secs(2));
     // `backup --all` sees live workers: the job is theirs, and it waits.
+    let started = Instant::now();
     let summary = lab.json(0, &["backup", "--all", "--json"]);
+    assert!(
+        started.elapsed() < Duration::from_secs(50),
+        "the job waited for the workers' poll: {:?}",
+        started.elapsed()
+    );
     assert_eq!(summary["devices"], 2000, "{summary}");
     assert_eq!(summary["succeeded"], 2000, "{summary}");
     assert_eq!(summary["changed"], 2000, "{summary}");
@@ -320,7 +331,8 @@ fn three_workers_in_two_zones_back_up_every_device_once_in_its_zone() {
     for row in rows.lines() {
         let parts: Vec<&str> = row.split('|').collect();
         let (device, zone, worker) = (parts[0], parts[1], parts[2]);
-        let pid = worker.rsplit(':').next().unwrap_or("");
+        // host:pid:nonce
+        let pid = worker.rsplit(':').nth(1).unwrap_or("");
         assert_eq!(
             zone_of.get(pid).copied(),
             Some(zone),
@@ -387,7 +399,7 @@ fn a_killed_worker_s_devices_finish_on_another_worker_after_its_lease() {
         &lab.url,
         &format!(
             "SELECT COUNT(*) FROM job_devices WHERE job_id = {job} AND claims > 1 \
-             AND worker LIKE '%:{}'",
+             AND worker LIKE '%:{}:%'",
             survivor.id()
         ),
     );
@@ -411,14 +423,35 @@ fn sigterm_finishes_the_devices_in_flight_and_hands_back_the_rest() {
         held_by(&lab, job, first.id()) > 0
     });
     let pid = first.id();
+    let at_signal = sql(
+        &lab.url,
+        &format!(
+            "SELECT device FROM job_devices WHERE job_id = {job} AND done = 0 \
+             AND worker LIKE '%:{pid}:%' ORDER BY device"
+        ),
+    );
+    assert!(!at_signal.is_empty());
     assert_eq!(
         first.terminate(Duration::from_secs(60)),
         Some(0),
         "{}",
         first.log()
     );
-    assert!(first.log().contains("stopped:"), "{}", first.log());
-    // What it started, it finished; nothing stays in its hands.
+    assert!(first.log().contains("0 handed back"), "{}", first.log());
+    // What it had in hand at the signal, it finished itself.
+    let finished_by_it = sql(
+        &lab.url,
+        &format!(
+            "SELECT device FROM job_devices WHERE job_id = {job} AND done = 1 \
+             AND claims = 1 AND worker LIKE '%:{pid}:%' ORDER BY device"
+        ),
+    );
+    for device in at_signal.lines() {
+        assert!(
+            finished_by_it.lines().any(|d| d == device),
+            "{device} was in hand at SIGTERM and not finished by that worker"
+        );
+    }
     assert_eq!(held_by(&lab, job, pid), 0);
     let done = results(&lab, job);
     assert!(done < 120, "the job ended before the stop ({done} done)");
@@ -485,6 +518,49 @@ fn a_job_for_a_zone_no_worker_serves_waits_and_says_so() {
     assert_eq!(summary["succeeded"], 6, "{summary}");
     let show = lab.expect(0, &["jobs", "show", &job.to_string()]);
     assert!(!show.contains("waiting:"), "{show}");
+    each_device_once(&lab, job, 6);
+
+    // An archiver that died between its commit and recording it: three
+    // configurations are back in the database, unrecorded, and the job
+    // unfinished. The next archiver finds the commit again: no second
+    // commit, the same commit ids, the job finished again.
+    let commits = lab.commits();
+    let recorded = |job: i64| {
+        sql(
+            &lab.url,
+            &format!(
+                "SELECT device, commit_id, changed FROM job_results WHERE job_id = {job} \
+                 ORDER BY device"
+            ),
+        )
+    };
+    let before = recorded(job);
+    let some = sql(
+        &lab.url,
+        &format!(
+            "SELECT device, grp FROM job_results WHERE job_id = {job} ORDER BY device LIMIT 3"
+        ),
+    );
+    for line in some.lines() {
+        let (device, group) = line.split_once('|').expect("device|group");
+        let text = lab.git(&["show", &format!("main:{group}/{device}")]);
+        sql(
+            &lab.url,
+            &format!(
+                "UPDATE job_results SET config = $nr${text}$nr$, commit_id = NULL, changed = 0 \
+                 WHERE job_id = {job} AND device = '{device}'"
+            ),
+        );
+    }
+    sql(
+        &lab.url,
+        &format!("UPDATE jobs SET finished_at = NULL, status = 'running' WHERE id = {job}"),
+    );
+    let again = lab.json(0, &["run-job", &job.to_string()]);
+    assert_eq!(again["succeeded"], 6, "{again}");
+    assert_eq!(again["changed"], 6, "{again}");
+    assert_eq!(lab.commits(), commits, "committed twice");
+    assert_eq!(recorded(job), before);
     each_device_once(&lab, job, 6);
 
     let listed = lab.expect(0, &["workers"]);
@@ -681,10 +757,11 @@ fn workers_reconnect_after_the_database_server_restarts_and_the_job_completes() 
     assert_eq!(summary["succeeded"], 200, "{summary}");
     each_device_once(&lab, job, 200);
     // The restart was felt: the archiver lost its connection (and its
-    // lock) and took it up again.
+    // lock), and one took it up again (the job was finished).
     let logs: Vec<String> = workers.iter().map(WorkerProcess::log).collect();
     assert!(
-        logs.iter().any(|l| l.contains("archiver:")),
+        logs.iter()
+            .any(|l| l.contains("archiver: lost the database connection, and the lock")),
         "no worker noticed the restart:\n{}",
         logs.join("\n----\n")
     );
@@ -786,7 +863,8 @@ fn each_zone_s_worker_reaches_only_its_own_network_namespace() {
         .into_iter()
         .map(|(netns, zone, n)| {
             let url = pg.url_at(&format!("10.250.{n}.1"), "netraven");
-            let worker = WorkerProcess::start_via(&lab, &netns.wrapper(), Some(&url), &[zone], 10);
+            let worker =
+                WorkerProcess::start_via(&lab, &netns.wrapper(), Some(&url), &[zone], 10, &[]);
             (worker, zone)
         })
         .collect();
@@ -807,7 +885,7 @@ fn each_zone_s_worker_reaches_only_its_own_network_namespace() {
             &lab.url,
             &format!(
                 "SELECT COUNT(*) FROM job_devices WHERE job_id = {job} \
-                 AND worker LIKE '%:{}' AND (zone <> '{zone}' OR device NOT LIKE '{zone}-%')",
+                 AND worker LIKE '%:{}:%' AND (zone <> '{zone}' OR device NOT LIKE '{zone}-%')",
                 worker.id()
             ),
         );

@@ -298,7 +298,9 @@ impl Store {
 
     // ---- devices -------------------------------------------------------
 
-    /// Insert or replace devices by name, in one transaction.
+    /// Insert or replace devices by name, in one transaction. A device
+    /// given without a zone keeps the zone it has (an import that knows
+    /// nothing of zones does not clear them; see [`Store::set_device_zone`]).
     pub async fn upsert_devices(&self, devices: &[DeviceRow]) -> Result<()> {
         let mut tx = self
             .pool
@@ -313,7 +315,8 @@ impl Store {
                  ON CONFLICT (name) DO UPDATE SET address = excluded.address, port = excluded.port, \
                  model = excluded.model, grp = excluded.grp, enabled = excluded.enabled, \
                  vars = excluded.vars, ssh = excluded.ssh, credential = excluded.credential, \
-                 jump = excluded.jump, updated_at = excluded.updated_at, zone = excluded.zone",
+                 jump = excluded.jump, updated_at = excluded.updated_at, \
+                 zone = COALESCE(excluded.zone, devices.zone)",
             )
             .bind(&d.name)
             .bind(&d.address)

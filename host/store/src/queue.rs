@@ -22,9 +22,6 @@ const DB_NOW: &str = "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT";
 
 /// `NOTIFY` channel: a job was queued or tasks were handed back.
 pub const WORK_CHANNEL: &str = "netraven_work";
-/// `NOTIFY` channel: results were stored or a job finished (the payload is
-/// the job id), for `run-job` waiting on a queued job.
-pub const DONE_CHANNEL: &str = "netraven_done";
 
 /// The advisory lock the archiver holds (one archive per database).
 const ARCHIVER_LOCK: i64 = 7_261_627;
@@ -103,19 +100,26 @@ impl Store {
         }
     }
 
-    /// Hand job `id` to the workers (if it has not finished); wakes them.
-    pub async fn enqueue_job(&self, id: i64) -> Result<bool> {
+    /// Hand job `id` to the workers and wake them, unless it has finished
+    /// or a `run-job` process whose heartbeat is fresher than `stale_ms`
+    /// runs it itself; whether it is now theirs.
+    pub async fn enqueue_job(&self, id: i64, stale_ms: i64) -> Result<bool> {
         self.postgres_only("queueing a job for workers")?;
         let done = sqlx::query(
             "UPDATE jobs SET mode = 'queue' WHERE id = $1 AND finished_at IS NULL \
-             AND COALESCE(mode, '') <> 'queue'",
+             AND COALESCE(mode, '') <> 'queue' \
+             AND (runner IS NULL OR COALESCE(heartbeat_at, 0) < $2)",
         )
         .bind(id)
+        .bind(now_ms() - stale_ms)
         .execute(&self.pool)
         .await
         .map_err(|e| self.err("jobs", e))?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
         self.notify(WORK_CHANNEL, &id.to_string()).await?;
-        Ok(done.rows_affected() == 1)
+        Ok(true)
     }
 
     pub async fn notify(&self, channel: &str, payload: &str) -> Result<()> {
@@ -233,6 +237,31 @@ impl Store {
         if done.rows_affected() > 0 {
             self.notify(WORK_CHANNEL, "").await?;
         }
+        Ok(done.rows_affected())
+    }
+
+    /// Hand back `tasks` that `worker` claimed but cannot run (their job
+    /// cannot be set up here): no worker claims them for `delay_ms`, and
+    /// their claims still count, so a task that no worker can run ends
+    /// failed after a few rounds instead of going round for ever.
+    pub async fn defer_tasks(
+        &self,
+        worker: &str,
+        tasks: &[(i64, String)],
+        delay_ms: i64,
+    ) -> Result<u64> {
+        let listed = serde_json::to_string(tasks).unwrap_or_else(|_| "[]".into());
+        let done = sqlx::query(&format!(
+            "UPDATE job_devices SET worker = NULL, lease_until = {DB_NOW} + $2 \
+             WHERE worker = $1 AND done = 0 AND (job_id, device) IN \
+             (SELECT (e->>0)::BIGINT, e->>1 FROM json_array_elements($3::json) e)"
+        ))
+        .bind(worker)
+        .bind(delay_ms)
+        .bind(listed)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| self.err("job devices", e))?;
         Ok(done.rows_affected())
     }
 
@@ -508,6 +537,19 @@ impl Store {
             .await
             .map_err(|e| self.err("group zones", e))?;
         Ok(())
+    }
+
+    /// Set (or, with `None`, clear) one device's own zone; whether the
+    /// device exists.
+    pub async fn set_device_zone(&self, name: &str, zone: Option<&str>) -> Result<bool> {
+        let done = sqlx::query("UPDATE devices SET zone = $2, updated_at = $3 WHERE name = $1")
+            .bind(name)
+            .bind(zone)
+            .bind(now_ms())
+            .execute(&self.pool)
+            .await
+            .map_err(|e| self.err("devices", e))?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// Every group with a zone.

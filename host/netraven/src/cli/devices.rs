@@ -243,11 +243,9 @@ pub(crate) async fn devices(config: &Config, command: DevicesCommand) -> anyhow:
                     );
                 }
                 (None, Some(name)) => {
-                    let Some(mut row) = store.device(&name).await? else {
+                    if !store.set_device_zone(&name, zone.as_deref()).await? {
                         bail!("--device {name:?}: no such device (see `netraven devices list`)");
-                    };
-                    row.zone = zone.clone();
-                    store.upsert_devices(std::slice::from_ref(&row)).await?;
+                    }
                     println!("device {name:?}: zone {shown}");
                 }
                 (None, None) => bail!("say which: --group GROUP or --device NAME"),
