@@ -343,10 +343,17 @@ impl Worker {
                     &mut tasks,
                     async move {
                         // `held` goes when the task ends, however it ends
-                        // (a panic included): its lease is then left to
-                        // run out, and the task to be claimed again.
-                        let _held = held;
-                        run_task(ctx, &context, &task).await;
+                        // (a panic drops it at once): its lease is then
+                        // left to run out, and the task claimed again.
+                        let stored = run_task(ctx, &context, &task).await;
+                        // Keep the lease until the result is stored (or the
+                        // writer gave up on it): through a database restart
+                        // another worker must not take over a device that is
+                        // done. The wait holds no slot of the worker's.
+                        tokio::spawn(async move {
+                            let _ = stored.await;
+                            drop(held);
+                        });
                     }
                     .instrument(span),
                 );
@@ -690,9 +697,16 @@ impl Worker {
     }
 }
 
-/// One claimed task: the device, or a failure when it cannot run.
-async fn run_task(ctx: DeviceContext, context: &JobContext, task: &Task) {
+/// One claimed task: the device, or a failure when it cannot run. Returns
+/// when its rows are stored.
+async fn run_task(
+    ctx: DeviceContext,
+    context: &JobContext,
+    task: &Task,
+) -> oneshot::Receiver<Result<(), JobError>> {
     let name = task.device.clone();
+    let writer = ctx.writer.clone();
+    let device = resolve(&name, &context.rows, &context.creds, &ctx.config);
     if task.claims > MOST_CLAIMS {
         let failure = DeviceFailure::new(
             ErrorClass::DriverError,
@@ -702,19 +716,13 @@ async fn run_task(ctx: DeviceContext, context: &JobContext, task: &Task) {
                 task.claims - 1
             ),
         );
-        let device = resolve(&name, &context.rows, &context.creds, &ctx.config);
-        return ctx.fail(&name, device.as_ref().ok(), failure, 0, Instant::now());
+        ctx.fail(&name, device.as_ref().ok(), failure, 0, Instant::now());
+    } else {
+        ctx.work(name, device).await;
     }
-    let device = resolve(&name, &context.rows, &context.creds, &ctx.config);
-    let writer = ctx.writer.clone();
-    ctx.work(name, device).await;
-    // Keep the lease until the result is stored (or the writer gave up on
-    // it): through a database restart another worker must not take over a
-    // device that is done.
     let (done, stored) = oneshot::channel();
-    if writer.send(Msg::Flush(done)).is_ok() {
-        let _ = stored.await;
-    }
+    let _ = writer.send(Msg::Flush(done));
+    stored
 }
 
 /// The tasks a worker has in hand, whose leases its heartbeat renews.
