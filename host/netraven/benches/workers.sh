@@ -59,14 +59,8 @@ EOF
 export NETRAVEN_CONFIG=$work/netraven.toml
 "$bin"/netraven driver build drivers/ios >/dev/null 2>&1
 
-mkfifo "$work/stdin"
-"$bin"/netraven-sim --corpus tests/corpus/oxidized --case 'ios#C9200L*' \
-    --copies "$devices" --latency "$latency" --login-delay "$login" \
-    --inventory-out "$work/lab.toml" --exit-on-stdin-eof \
-    < "$work/stdin" > "$work/sim.out" 2>&1 &
-exec 3> "$work/stdin"
-for _ in $(seq 600); do grep -q '^ready' "$work/sim.out" 2>/dev/null && break; sleep 0.1; done
-grep -q '^ready' "$work/sim.out" || { cat "$work/sim.out" >&2; exit 1; }
+. host/netraven/benches/sim-lab.sh
+serve_ios_lab "$work" "$bin" "$devices" "$latency" "$login"
 "$bin"/netraven devices import "$work/lab.toml" >/dev/null
 echo "$devices devices, ${latency} ms per reply, ${login} ms login, $per_worker in flight per worker, lease ${lease} s"
 

@@ -62,14 +62,8 @@ bin=${CARGO_TARGET_DIR:-target}/release
 "$bin"/netraven driver build drivers/ios --drivers "$work/drivers" >/dev/null
 
 # The simulator stops when its stdin closes: keep a pipe open until the end.
-mkfifo "$work/stdin"
-"$bin"/netraven-sim --corpus tests/corpus/oxidized --case 'ios#C9200L*' \
-    --copies "$lab" --latency "$latency" --login-delay "$login" \
-    --inventory-out "$work/lab.toml" --exit-on-stdin-eof \
-    < "$work/stdin" > "$work/sim.out" 2>&1 &
-exec 3> "$work/stdin"
-for _ in $(seq 600); do grep -q '^ready' "$work/sim.out" 2>/dev/null && break; sleep 0.1; done
-grep -q '^ready' "$work/sim.out" || { cat "$work/sim.out" >&2; exit 1; }
+. host/netraven/benches/sim-lab.sh
+serve_ios_lab "$work" "$bin" "$lab" "$latency" "$login"
 say "lab: $lab simulated IOS devices, ${latency} ms per reply, ${login} ms login"
 
 rate() { sed -n 's/.*devices\/s=\([0-9.]*\).*/\1/p' "$1"; }
