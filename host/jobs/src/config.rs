@@ -60,6 +60,14 @@ pub struct QueueConfig {
     pub archiver: bool,
 }
 
+impl QueueConfig {
+    /// The lease in milliseconds; also how old a worker's heartbeat may be
+    /// for it to count as alive.
+    pub fn lease_ms(&self) -> i64 {
+        (self.lease_secs * 1000.0) as i64
+    }
+}
+
 impl Default for QueueConfig {
     fn default() -> Self {
         QueueConfig {

@@ -122,6 +122,18 @@ pub struct Event {
 }
 
 impl Event {
+    /// `job_finished` for a job that ran to its end.
+    pub(crate) fn job_finished(summary: &crate::Summary) -> Event {
+        Event {
+            status: Some(summary.status.clone()),
+            devices: Some(summary.devices),
+            succeeded: Some(summary.succeeded),
+            failed: Some(summary.failed),
+            changed: Some(summary.changed),
+            ..Event::new(HookEvent::JobFinished, summary.job)
+        }
+    }
+
     /// `event` of `job`, every other field empty.
     pub fn new(event: HookEvent, job: i64) -> Event {
         Event {

@@ -151,6 +151,15 @@ impl Summary {
         }
     }
 
+    /// The job log's last line: `backup partial: 4 of 6 devices
+    /// succeeded, 2 failed, 4 changed`.
+    pub(crate) fn log_line(&self) -> String {
+        format!(
+            "{} {}: {} of {} devices succeeded, {} failed, {} changed",
+            self.kind, self.status, self.succeeded, self.devices, self.failed, self.changed
+        )
+    }
+
     /// 0 all succeeded, 1 some failed, 2 none succeeded.
     pub fn exit_code(&self) -> u8 {
         match (self.succeeded, self.failed) {
@@ -372,30 +381,14 @@ impl Worker {
                     git_seconds,
                 },
             );
-            let status = summary.status.clone();
-            self.log(
-                id,
-                None,
-                "info",
-                format!(
-                    "{} {}: {} of {} devices succeeded, {} failed, {} changed",
-                    job.kind, status, summary.succeeded, total, summary.failed, summary.changed
-                ),
-            );
+            self.log(id, None, "info", summary.log_line());
             self.writer.flush().await?;
-            self.store.finish_job(id, &status).await?;
-            Ok::<_, JobError>((summary, status))
+            self.store.finish_job(id, &summary.status).await?;
+            Ok::<_, JobError>(summary)
         }
         .await;
         hook_runner.hooks().send(match &outcome {
-            Ok((summary, status)) => hooks::Event {
-                status: Some(status.to_string()),
-                devices: Some(summary.devices),
-                succeeded: Some(summary.succeeded),
-                failed: Some(summary.failed),
-                changed: Some(summary.changed),
-                ..hooks::Event::new(hooks::HookEvent::JobFinished, id)
-            },
+            Ok(summary) => hooks::Event::job_finished(summary),
             Err(e) => hooks::Event {
                 status: Some("error".into()),
                 message: Some(self.redactor.apply(&e.to_string())),
@@ -403,11 +396,11 @@ impl Worker {
             },
         });
         hook_runner.finish().await;
-        let (summary, status) = outcome?;
+        let summary = outcome?;
         self.writer.flush().await?;
         self.write_metrics(id).await?;
         tracing::info!(
-            status = %status,
+            status = %summary.status,
             succeeded = summary.succeeded,
             failed = summary.failed,
             changed = summary.changed,

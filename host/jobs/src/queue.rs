@@ -96,7 +96,11 @@ impl Worker {
         }
         let wanted = match self.config.queue.use_workers.as_str() {
             "always" => true,
-            "auto" => !self.store.live_workers(self.live_ms()).await?.is_empty(),
+            "auto" => !self
+                .store
+                .live_workers(self.config.queue.lease_ms())
+                .await?
+                .is_empty(),
             _ => false,
         };
         // A job another `run-job` is running stays with it (the local path
@@ -118,15 +122,6 @@ impl Worker {
         );
         self.writer.flush().await?;
         Ok(true)
-    }
-
-    /// A worker whose heartbeat is older than this is gone.
-    pub fn live_ms(&self) -> i64 {
-        (self.config.queue.lease_secs * 1000.0) as i64
-    }
-
-    fn lease_ms(&self) -> i64 {
-        (self.config.queue.lease_secs * 1000.0) as i64
     }
 
     /// `run-job` on a job queued for the workers: archive while waiting
@@ -192,7 +187,11 @@ impl Worker {
             }
             if last_wait_note.is_none_or(|t| t.elapsed() > Duration::from_secs(10)) {
                 last_wait_note = Some(Instant::now());
-                if let Ok(waits) = self.store.waiting_zones(id, self.live_ms()).await {
+                if let Ok(waits) = self
+                    .store
+                    .waiting_zones(id, self.config.queue.lease_ms())
+                    .await
+                {
                     for wait in waits {
                         tracing::warn!("job {id}: {}", describe_wait(&wait));
                     }
@@ -247,7 +246,7 @@ impl Worker {
             me,
             in_flight.clone(),
             Duration::from_secs_f64(self.config.queue.lease_secs / 3.0),
-            self.lease_ms(),
+            self.config.queue.lease_ms(),
         )));
         let _listen = crate::AbortOnDrop(tokio::spawn(listen(self.store.clone(), wake.clone())));
         // The archiver stops after the devices in flight are stored, so
@@ -289,7 +288,7 @@ impl Worker {
                 let limit = room.min(batch) as i64;
                 match self
                     .store
-                    .claim_tasks(&id, &options.zones, limit, self.lease_ms())
+                    .claim_tasks(&id, &options.zones, limit, self.config.queue.lease_ms())
                     .await
                 {
                     Ok(found) => claimed = found,
@@ -361,7 +360,7 @@ impl Worker {
             if !deferred.is_empty() {
                 if let Err(e) = self
                     .store
-                    .defer_tasks(&id, &deferred, self.lease_ms())
+                    .defer_tasks(&id, &deferred, self.config.queue.lease_ms())
                     .await
                 {
                     tracing::warn!("handing back tasks: {e}");
@@ -673,23 +672,10 @@ impl Worker {
         if !self.store.finish_job_once(id, &summary.status).await? {
             return Ok(());
         }
-        self.log(
-            id,
-            None,
-            "info",
-            format!(
-                "{} {}: {} of {} devices succeeded, {} failed, {} changed",
-                job.kind, summary.status, summary.succeeded, total, summary.failed, summary.changed
-            ),
-        );
-        hook_runner.hooks().send(hooks::Event {
-            status: Some(summary.status.clone()),
-            devices: Some(summary.devices),
-            succeeded: Some(summary.succeeded),
-            failed: Some(summary.failed),
-            changed: Some(summary.changed),
-            ..hooks::Event::new(hooks::HookEvent::JobFinished, id)
-        });
+        self.log(id, None, "info", summary.log_line());
+        hook_runner
+            .hooks()
+            .send(hooks::Event::job_finished(&summary));
         self.writer.flush().await?;
         self.write_metrics(id).await?;
         tracing::info!(job = id, status = %summary.status, "job finished");

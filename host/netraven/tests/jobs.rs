@@ -1526,18 +1526,7 @@ fn under_the_drivers_lock_a_swapped_driver_is_refused_and_its_devices_fail_with_
 /// `git` on any repository (the tests' remotes), as root may read one
 /// another user owns.
 fn git_at(repo: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(["-c", "safe.directory=*", "--git-dir"])
-        .arg(repo)
-        .args(args)
-        .output()
-        .expect("git");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
+    support::lab::git_in(repo, args).trim().to_string()
 }
 
 /// The settings file with `extra` TOML after it, for a lab command's --config.

@@ -252,7 +252,7 @@ pub(crate) async fn jobs(config: &Config, command: JobsCommand) -> anyhow::Resul
                 Vec::new()
             };
             if json {
-                let live_ms = (config.queue.lease_secs * 1000.0) as i64;
+                let live_ms = config.queue.lease_ms();
                 let waiting = store.waiting_zones(id, live_ms).await?;
                 let v = serde_json::json!({
                     "job": job, "results": results, "logs": logs, "connection_logs": conns,
@@ -270,7 +270,7 @@ pub(crate) async fn jobs(config: &Config, command: JobsCommand) -> anyhow::Resul
                     job.started_at.map(time).unwrap_or("-".into()),
                     job.finished_at.map(time).unwrap_or("-".into())
                 );
-                let live_ms = (config.queue.lease_secs * 1000.0) as i64;
+                let live_ms = config.queue.lease_ms();
                 for wait in store.waiting_zones(id, live_ms).await? {
                     println!("waiting: {}", netraven_jobs::queue::describe_wait(&wait));
                 }
@@ -453,7 +453,7 @@ pub(crate) async fn workers(config: &Config, json: bool) -> anyhow::Result<ExitC
             store.url()
         );
     }
-    let live_ms = (config.queue.lease_secs * 1000.0) as i64;
+    let live_ms = config.queue.lease_ms();
     let all = store.live_workers(live_ms).await?;
     let now = store.db_now().await?;
     if json {

@@ -159,18 +159,7 @@ impl Lab {
     }
 
     pub fn git(&self, args: &[&str]) -> String {
-        let out = Command::new("git")
-            .arg("--git-dir")
-            .arg(self.repo())
-            .args(args)
-            .output()
-            .expect("git");
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        git_in(&self.repo(), args)
     }
 
     pub fn commits(&self) -> usize {
@@ -216,4 +205,21 @@ pub fn pg_admin(sql: &str) {
     })
     .join()
     .expect("pg admin thread");
+}
+
+/// `git` on the repository at `repo` (the lab's archive, a test's remote),
+/// as root may read one another user owns; its stdout, as printed.
+pub fn git_in(repo: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(["-c", "safe.directory=*", "--git-dir"])
+        .arg(repo)
+        .args(args)
+        .output()
+        .expect("git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
