@@ -54,6 +54,7 @@ pub fn refusal_line(model: &str, line: &str) -> String {
 pub fn pager(model: &str) -> Option<(&'static str, &'static str)> {
     Some(match model {
         "asyncos" => ("-Press Any Key For More-", " "),
+        "enterasys" => ("--More--", " "),
         "fortigate" | "fortios" => ("--More-- ", " "),
         "fsos" | "vsololt" => (" --More-- ", " "),
         "netgear" => ("--More-- or (q)uit", " "),

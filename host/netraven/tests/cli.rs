@@ -144,7 +144,20 @@ fn chaos_run_passes_every_change_of_every_recording() {
 
 #[test]
 fn our_own_corpus_passes_its_checks_and_the_chaos_replay() {
-    let corpus = support::root().join("tests/corpus/netraven");
+    own_corpus_passes("tests/corpus/netraven");
+}
+
+/// The scripted sessions of platforms with no published recording: each
+/// backup equals what Oxidized's model code stores for the session.
+#[test]
+fn the_conformance_sessions_pass_their_checks_and_the_chaos_replay() {
+    own_corpus_passes("tests/corpus/conformance");
+}
+
+/// Every check of the corpus at `dir` passes through the sandbox, plainly
+/// and with the chaos replay, and each model there has a driver.
+fn own_corpus_passes(dir: &str) {
+    let corpus = support::root().join(dir);
     let sessions = std::fs::read_dir(&corpus)
         .unwrap()
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
