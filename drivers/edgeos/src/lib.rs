@@ -222,6 +222,10 @@ mod tests {
     /// it does not know (no published EdgeOS capture of it is cited).
     const INVALID: &str = "\\r\\n  Invalid command: show [version]\\r\\n\\r\\n";
 
+    /// The same refusal, of `show configuration commands`: `vyatta-op`
+    /// names the word it does not know, here `configuration`.
+    const INVALID_CONFIGURATION: &str = "\\r\\n  Invalid command: show [configuration]\\r\\n\\r\\n";
+
     #[test]
     fn the_backup_is_what_oxidized_stores() {
         let backup = scripted::backup::<Edgeos>(&recording(VERSION, CONFIG), &Device::default())
@@ -267,9 +271,9 @@ mod tests {
     #[test]
     fn a_refused_configuration_fails_the_backup() {
         scripted::backup_fails_with::<Edgeos>(
-            &recording(VERSION, INVALID),
+            &recording(VERSION, INVALID_CONFIGURATION),
             &Device::default(),
-            r#"essential command "show configuration commands | no-more": the device refused it: "Invalid command: show [version]""#,
+            r#"essential command "show configuration commands | no-more": the device refused it: "Invalid command: show [configuration]""#,
         );
     }
 

@@ -29,10 +29,10 @@
 //!   before it, as Oxidized writes them.
 //!
 //! Every command's output loses its echo and its last two lines, ` Done`
-//! and the prompt, as Oxidized's model cuts it (blank lines between the
-//! two, which no NetScaler prints, stay, and the ` Done` goes). A configuration whose
-//! output does not close with ` Done` was cut short (or refused with an
-//! `ERROR: ...` the SDK does not know) and fails the backup.
+//! and the prompt, as Oxidized's model cuts it (but see below for blank
+//! lines between the two). A configuration whose output does not close
+//! with ` Done` was cut short (or refused with an `ERROR: ...` the SDK does
+//! not know) and fails the backup.
 //!
 //! `redact` hides, keeping each keyword: every value marked `-encrypted`
 //! (user password hashes, RADIUS/TACACS+ keys, LDAP bind passwords, RPC
@@ -42,11 +42,25 @@
 //! `# Last modified by ...` line of ns.conf, which every `save config`
 //! rewrites.
 //!
-//! Where this driver differs from Oxidized: an optional command the
-//! appliance refuses is left out (and logged) instead of stored as a
-//! comment of its error; a refused second or third `show partition` falls
-//! back on the listing the appliance gave a moment before, where Oxidized
-//! would back up the default partition only.
+//! Where this driver differs from Oxidized:
+//! - an optional command the appliance refuses is left out (and logged)
+//!   instead of stored as a comment of its error;
+//! - a refused second or third `show partition` falls back on the listing
+//!   the appliance gave a moment before, where Oxidized would back up the
+//!   default partition only;
+//! - blank lines between ` Done` and the prompt (no NetScaler is known to
+//!   print them): Oxidized drops the last two lines whatever they are, so
+//!   it keeps the ` Done` (as `#  Done` in a comment, ` Done` in the
+//!   configuration) and drops one blank line, the last; the driver drops
+//!   the ` Done` and keeps every blank line. Checked with the oracle: one
+//!   blank line there gives Oxidized `... Done\n` where the driver gives
+//!   `...\n\n`, two give ` Done\n\n` against `\n\n\n`. Oxidized's way
+//!   would turn a blank line at the prompt into a ` Done` line in the
+//!   backup, which the chaos replay's blank-lines check (same
+//!   configuration, blank lines aside) rejects. No conformance case has
+//!   such blank lines; the unit test
+//!   `blank_lines_before_the_prompt_drop_done_where_oxidized_keeps_it`
+//!   pins the difference.
 //!
 //! Conformance cases (scripted, checked against the oracle byte for byte,
 //! and replayed with chaos): `tests/corpus/conformance/netscaler#scripted_*`.
@@ -147,8 +161,8 @@ fn configuration(session: &mut dyn Session, command: &str) -> Result<String, Dri
 
 /// Unix line endings, without the echo and the last two lines (` Done` and
 /// the prompt), as Oxidized cuts them. Where blank lines come between
-/// ` Done` and the prompt (Oxidized would keep the ` Done` and drop one
-/// blank line), the ` Done` goes and the blank lines stay.
+/// ` Done` and the prompt (Oxidized would keep the ` Done` and drop the
+/// last blank line), the ` Done` goes and the blank lines stay.
 fn oxidized_cut(raw: &str) -> String {
     let unix = text::unix_newlines(raw);
     let body = text::drop_last_lines(text::drop_first_lines(&unix, 1), 1);
@@ -261,6 +275,37 @@ mod tests {
              set ns config -IPAddress 192.0.2.10 -netmask 255.255.255.0\n\
              add system user ops 2f7a3b -encrypted -hashmethod SHA512\n\
              set ns hostName ns1\n"
+        );
+    }
+
+    /// Blank lines between ` Done` and the prompt: one after `show
+    /// version`, two after `show ns ns.conf`. For this session Oxidized's
+    /// model (../shared/oxidized/oracle netscaler) stores the comments
+    /// with `#  Done` after the version and no blank line, and the
+    /// configuration ending `set ns hostName ns1\n Done\n\n`; the driver
+    /// drops each ` Done` and keeps the blank lines (see the doc comment).
+    #[test]
+    fn blank_lines_before_the_prompt_drop_done_where_oxidized_keeps_it() {
+        let yaml = single(
+            &format!("{VERSION}{DONE}\\r\\n"),
+            &format!("{NS_CONF}{DONE}\\r\\n\\r\\n"),
+        );
+        let backup = scripted::backup::<Netscaler>(&yaml, &Device::default()).expect("replayed");
+        assert_eq!(
+            backup.config,
+            "# \tNetScaler NS13.0: Build 84.11.nc, Date: Jun  3 2021, 11:15:33   (64-bit)\n\
+             # \n\
+             # \tPlatform: NSVPX-ESX 450000\n\
+             # \tManufactured on: 8/19/2013\n\
+             # \tCPU: 2600MHZ\n\
+             # \tHost Id: 1862303878\n\
+             # \tSerial no: 4EKHL6DXEZ\n\
+             # \tEncoded serial no: 4EKHL6DXEZ\n\
+             #NS13.0 Build 84.11\n\
+             # Last modified by `save config`, Tue Jun  1 10:20:30 2021\n\
+             set ns config -IPAddress 192.0.2.10 -netmask 255.255.255.0\n\
+             add system user ops 2f7a3b -encrypted -hashmethod SHA512\n\
+             set ns hostName ns1\n\n\n"
         );
     }
 

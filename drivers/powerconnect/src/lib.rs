@@ -59,7 +59,7 @@
 //! `enable` (the `level N` and `encrypted` words around them stay), the
 //! TACACS+ key (both as Oxidized masks them), and beyond Oxidized: RADIUS
 //! keys, SNMP communities and the community of SNMP hosts, SNMPv3 user
-//! keys. `significant` drops the countdown lines of further sflow receivers
+//! keys (`auth-md5`/`auth-sha`[`-key`] and `priv-des`[`-key`]). `significant` drops the countdown lines of further sflow receivers
 //! that Oxidized leaves in (a second receiver's timeout is as volatile as
 //! the first's); the other volatile lines (`Up Time`, temperatures) are
 //! already gone or masked.
@@ -305,6 +305,13 @@ const SECRET_RULES: &[(&str, &str, &str)] = &[
         r"^(snmp-server user .* auth-(?:md5|sha)(?:-key)?) \S+",
         "$1 <secret hidden>",
     ),
+    // `... auth-md5 KEY priv-des KEY2` / `priv-des-key KEY2`: the privacy
+    // key after the authentication key.
+    (
+        "priv-des",
+        r"^(snmp-server user .* priv-des(?:-key)?) [^\s<]\S*",
+        "$1 <secret hidden>",
+    ),
 ];
 
 netraven_driver_sdk::export_driver!(Powerconnect);
@@ -545,6 +552,8 @@ mod tests {
                    snmp-server community CANARYCOMM rw\n\
                    snmp-server host 10.10.1.95 CANARYTRAP\n\
                    snmp-server user u1 g1 auth-md5 CANARYV3\n\
+                   snmp-server user u2 g1 auth-sha CANARYV3AUTH priv-des CANARYV3PRIV\n\
+                   snmp-server user u3 g1 auth-md5-key CANARYV3AUTHKEY priv-des-key CANARYV3PRIVKEY\n\
                    snmp-server location Testing12345\n";
         let out = Powerconnect::redact(cfg);
         for secret in [
@@ -566,6 +575,8 @@ mod tests {
             "snmp-server community <secret hidden> rw\n",
             "snmp-server host 10.10.1.95 <secret hidden>\n",
             "snmp-server user u1 g1 auth-md5 <secret hidden>\n",
+            "snmp-server user u2 g1 auth-sha <secret hidden> priv-des <secret hidden>\n",
+            "snmp-server user u3 g1 auth-md5-key <secret hidden> priv-des-key <secret hidden>\n",
             "snmp-server location Testing12345\n",
         ] {
             assert!(out.contains(kept), "{kept:?} missing from:\n{out}");

@@ -8,8 +8,9 @@
 //! session (`../shared/oxidized/oracle sros`), and by the prompt case
 //! `tests/corpus/netraven/sros#generic#prompt.yaml`.
 //!
-//! Session: the prompt is the active CPM, `:`, the hostname and `#`, with a
-//! `*` in front while changes are unsaved (`A:NOK-12#`, `*A:sr1#`);
+//! Session: the prompt is the active CPM, `:`, the hostname and `#` (or
+//! `>`, which the prompt regex takes too), with a `*` in front while
+//! changes are unsaved (`A:NOK-12#`, `*A:sr1#`);
 //! configuration-context prompts (`A:NOK-12>config#`) are not
 //! prompts here, where Oxidized's regex takes them. Over telnet the router
 //! asks `Login: ` and `Password: `. After login the driver sends
@@ -46,7 +47,10 @@
 //! passwords, SNMP communities (and `usm-community`), RADIUS/TACACS+ secrets, routing-protocol
 //! `authentication-key`s, IS-IS `hello-authentication-key`s, NTP
 //! `authentication-key <id> key`s and `message-digest-key`s, IPsec pre-shared keys,
-//! SNMPv3 `authentication-key`/`privacy-key`s. Oxidized's model hides
+//! both keys of an SNMPv3 user as the classic CLI writes them
+//! (`authentication [hash|hash2] {md5|sha} KEY privacy [hash|hash2]
+//! {des-key|aes-128-cfb-key} KEY2`), and any value after `privacy-key`,
+//! `auth-key` or `priv-key`. Oxidized's model hides
 //! nothing. `significant` ignores the prompt lines kept in the output
 //! (the configuration's, and the commented one of the index listing),
 //! whose `*` comes and goes with unsaved changes.
@@ -61,7 +65,7 @@ use netraven_driver_sdk::prelude::*;
 
 pub struct Sros;
 
-/// `*` while unsaved, the CPM (`A`/`B`), `:`, the hostname, then `#`.
+/// `*` while unsaved, the CPM (`A`/`B`), `:`, the hostname, then `#` or `>`.
 const PROMPT: &str = r"^(\*?[\w.-]+:[\w.-]+\s?[#>]\s?)$";
 
 /// Informational commands, in Oxidized's order.
@@ -255,6 +259,20 @@ const SECRET_RULES: &[(&str, &str, &str)] = &[
     (
         "message-digest-key",
         r#"(^|\s)(message-digest-key \d+ md5) (?:"[^"]*"|[^"\s<]\S*)"#,
+        "$1$2 <secret hidden>",
+    ),
+    // A classic-CLI SNMPv3 user (`config>system>security>user>snmp`):
+    // `authentication [hash|hash2] {md5|sha} KEY privacy [hash|hash2]
+    // {des-key|aes-128-cfb-key} KEY2`, `authentication none` and
+    // `privacy none` holding no key.
+    (
+        "authentication ",
+        r#"(^|\s)(authentication(?: hash2?)? (?:md5|sha)) (?:"[^"]*"|[^"\s<]\S*)"#,
+        "$1$2 <secret hidden>",
+    ),
+    (
+        "privacy ",
+        r#"(^|\s)(privacy(?: hash2?)? (?:des-key|aes-128-cfb-key)) (?:"[^"]*"|[^"\s<]\S*)"#,
         "$1$2 <secret hidden>",
     ),
 ];
@@ -483,11 +501,27 @@ A:vSR#
                    \x20       usm-community \"canary8\" group \"g\"\n\
                    \x20       name \"vSR\"\n\
                    \x20               hello-authentication-key \"canary9\" hash2\n\
-                   \x20       authentication-key 1 key \"canary10\" hash2 type message-digest\n";
+                   \x20       authentication-key 1 key \"canary10\" hash2 type message-digest\n\
+                   \x20               authentication md5 canary-v3-auth-a privacy des-key canary-v3-priv-a\n\
+                   \x20               authentication hash sha \"canary-v3-auth-b\" privacy hash aes-128-cfb-key \"canary-v3-priv-b\"\n\
+                   \x20               authentication hash2 md5 canary-v3-auth-c privacy hash2 des-key canary-v3-priv-c\n\
+                   \x20               authentication sha \"canary-v3-auth-d\" privacy none\n\
+                   \x20               authentication none\n";
         let out = Sros::redact(cfg);
         for n in 1..=10 {
             let secret = format!("canary{n}");
             assert!(!out.contains(&secret), "{secret} left in:\n{out}");
+        }
+        for secret in [
+            "canary-v3-auth-a",
+            "canary-v3-priv-a",
+            "canary-v3-auth-b",
+            "canary-v3-priv-b",
+            "canary-v3-auth-c",
+            "canary-v3-priv-c",
+            "canary-v3-auth-d",
+        ] {
+            assert!(!out.contains(secret), "{secret} left in:\n{out}");
         }
         for kept in [
             "password <secret hidden>\n",
@@ -501,6 +535,11 @@ A:vSR#
             "name \"vSR\"\n",
             "hello-authentication-key <secret hidden> hash2\n",
             "authentication-key 1 key <secret hidden> hash2 type message-digest\n",
+            "authentication md5 <secret hidden> privacy des-key <secret hidden>\n",
+            "authentication hash sha <secret hidden> privacy hash aes-128-cfb-key <secret hidden>\n",
+            "authentication hash2 md5 <secret hidden> privacy hash2 des-key <secret hidden>\n",
+            "authentication sha <secret hidden> privacy none\n",
+            "authentication none\n",
         ] {
             assert!(out.contains(kept), "{kept:?} missing from:\n{out}");
         }

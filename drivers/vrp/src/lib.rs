@@ -29,9 +29,11 @@
 //! - `display device` (optional), as `# ` comments, without timestamp
 //!   lines;
 //! - `display current-configuration all` (essential), without timestamp
-//!   lines: a device that refuses it (VRP 5 routers that lack the `all`
-//!   keyword answer `Too many parameters found at '^' position.`, a user
-//!   below level 3 `You do not have permission ...`) fails the backup as
+//!   lines: a device that refuses it (an AR29-21, which lacks the `all`
+//!   keyword, answers `% Too many parameters found at '^' position.`, a
+//!   CX600 user below level 15 `Error:Too many parameters found at '^'
+//!   position.`, a user below level 3 `Error: You do not have permission
+//!   ...`) fails the backup as
 //!   `command_rejected`, and a configuration whose last line is not
 //!   `return` was cut short and fails too.
 //!
@@ -47,10 +49,13 @@
 //!
 //! `redact` hides, keeping each keyword: every `%^%#...%^%#`, `%$%$...%$%$`
 //! and `%@%@...%@%@` cipher text (as Oxidized hides the first form), every
-//! value after `cipher`, `irreversible-cipher` or `simple` (local-user and
-//! `super` passwords, RADIUS/HWTACACS shared keys, OSPF/IS-IS/BGP keys,
-//! IKE pre-shared keys, SNMPv3 user keys), plain SNMP community names
-//! (`snmp-agent community read NAME`), and the SIM PIN of
+//! value after `cipher`, `irreversible-cipher`, `simple` or `plain`
+//! (local-user and `super` passwords, RADIUS/HWTACACS shared keys,
+//! OSPF/IS-IS/RIP/BGP keys, IKE pre-shared keys, SNMPv3 user keys;
+//! `simple plain KEY` and `simple cipher KEY` hide KEY), plain SNMP
+//! community names (`snmp-agent community read NAME`, and the security name
+//! of a v1/v2c `snmp-agent target-host ... params securityname NAME v2c`,
+//! which is the community on VRP 5), and the SIM PIN of
 //! `pin verify auto` (as Oxidized). Oxidized hides only the first form and
 //! the PIN; its `%^%#` rule also swallows what lies between two cipher
 //! texts of one line, where the driver keeps the words between them.
@@ -160,10 +165,35 @@ const SECRET_RULES: &[(&str, &str, &str)] = &[
     ("%^%#", r"%\^%#.*?%\^%#", "<secret hidden>"),
     ("%$%$", r"%\$%\$.*?%\$%\$", "<secret hidden>"),
     ("%@%@", r"%@%@.*?%@%@", "<secret hidden>"),
+    // `snmp-agent target-host trap address udp-domain 192.0.2.20 params
+    // securityname NAME v2c`: on VRP 5 a v1/v2c target's security name is
+    // the community, in clear. A v3 target's name (a user) stays.
+    (
+        "securityname",
+        r"^(\s*snmp-agent target-host .* securityname(?: cipher)?) [^\s<]\S*((?: v1| v2c)(?: .*)?)?$",
+        "$1 <secret hidden>$2",
+    ),
     // Any other value after a `cipher` / `irreversible-cipher` / `simple`
-    // keyword (`$1a$...$`, a plain password).
-    ("cipher ", r"(\S*cipher) [^\s<]\S*", "$1 <secret hidden>"),
-    ("simple ", r"(\ssimple) [^\s<]\S*", "$1 <secret hidden>"),
+    // keyword (`$1a$...$`, a password), or after `plain`, VRP's clear-text
+    // form (`authentication-mode md5 1 plain KEY`). `simple` and `cipher`
+    // skip a `plain` / `cipher` keyword after them
+    // (`ospf authentication-mode simple plain KEY`). A value already hidden
+    // is matched as it stands, so the keyword is never taken for a value.
+    (
+        "cipher ",
+        r"(\S*cipher(?: plain| cipher)?) (?:<secret hidden>|[^\s<]\S*)",
+        "$1 <secret hidden>",
+    ),
+    (
+        "simple ",
+        r"(\ssimple(?: plain| cipher)?) (?:<secret hidden>|[^\s<]\S*)",
+        "$1 <secret hidden>",
+    ),
+    (
+        "plain ",
+        r"(\splain) (?:<secret hidden>|[^\s<]\S*)",
+        "$1 <secret hidden>",
+    ),
     // `pin verify auto 1234`: the SIM PIN of an LTE interface.
     (
         "pin verify",
@@ -181,8 +211,8 @@ mod tests {
 
     const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/corpus/netraven");
 
-    /// The prompt case (`vrp#generic#prompt.yaml`): real prompts and lines
-    /// that are not prompts.
+    /// The prompt case (`vrp#generic#prompt.yaml`): prompts and lines that
+    /// are not prompts, mostly gnetcli's test fixtures (see its source.md).
     #[test]
     fn corpus_cases_pass() {
         netraven_driver_sdk::harness::assert_corpus::<Vrp>(CORPUS);
@@ -205,6 +235,7 @@ mod tests {
         netraven_driver_sdk::harness::assert_chaos::<Vrp>(CONFORMANCE);
     }
 
+    /// The placeholder prompt of gnetcli's mock device (a test fixture).
     const P: &str = "<some-device>";
 
     /// A session as a CloudEngine answers it: the login greeting and the
@@ -428,6 +459,14 @@ mod tests {
                    \x20ospf authentication-mode md5 1 cipher CANARYOSPF\n\
                    \x20peer 192.0.2.1 password simple CANARYBGP\n\
                    \x20pre-shared-key cipher %^%#CANARYPSK%^%#\n\
+                   \x20 authentication-mode md5 1 plain CANARYAREAMD5\n\
+                   \x20rip authentication-mode md5 usual plain CANARYRIP\n\
+                   \x20 authentication-mode simple plain CANARYAREASIMPLE\n\
+                   \x20ospf authentication-mode simple plain CANARYOSPFSIMPLE\n\
+                   \x20ospf authentication-mode simple cipher %^%#CANARYSIMPLECIPHER%^%#\n\
+                   snmp-agent target-host trap address udp-domain 192.0.2.20 params securityname CANARYTRAP v2c\n\
+                   snmp-agent target-host trap address udp-domain 192.0.2.21 params securityname CANARYTRAPV1\n\
+                   snmp-agent target-host trap address udp-domain 192.0.2.22 params securityname nmsuser v3 privacy\n\
                    \x20pin verify auto 1234\n\
                    snmp-agent sys-info contact noc\n\
                    sysname some-device\n";
@@ -448,6 +487,14 @@ mod tests {
              \x20ospf authentication-mode md5 1 cipher <secret hidden>\n\
              \x20peer 192.0.2.1 password simple <secret hidden>\n\
              \x20pre-shared-key cipher <secret hidden>\n\
+             \x20 authentication-mode md5 1 plain <secret hidden>\n\
+             \x20rip authentication-mode md5 usual plain <secret hidden>\n\
+             \x20 authentication-mode simple plain <secret hidden>\n\
+             \x20ospf authentication-mode simple plain <secret hidden>\n\
+             \x20ospf authentication-mode simple cipher <secret hidden>\n\
+             snmp-agent target-host trap address udp-domain 192.0.2.20 params securityname <secret hidden> v2c\n\
+             snmp-agent target-host trap address udp-domain 192.0.2.21 params securityname <secret hidden>\n\
+             snmp-agent target-host trap address udp-domain 192.0.2.22 params securityname nmsuser v3 privacy\n\
              \x20pin verify auto <PIN hidden>\n\
              snmp-agent sys-info contact noc\n\
              sysname some-device\n"
