@@ -67,7 +67,9 @@
 //! those keywords (ACOS 2.x `snmp-server community read public`, RADIUS and
 //! TACACS+ `secret`), write communities, SNMPv3 `auth`/`priv` keys,
 //! certificate key `passphrase`s, OSPF `authentication-key` and
-//! `message-digest-key` values. `significant` is the default: Oxidized's
+//! `message-digest-key` values, trap receivers' communities (`snmp-server
+//! host ... version v2c NAME`), IKE `preshare-key-value`/`-encrypted`, NTP
+//! `auth-key` values and RIP `authentication string`s. `significant` is the default: Oxidized's
 //! cleaning already removes every volatile value known of these outputs.
 //!
 //! Device vars: none. The enable password is the host's enable secret.
@@ -389,6 +391,32 @@ const SECRET_RULES: &[(&str, &str, &str)] = &[
     (
         "message-digest-key ",
         r"\b(message-digest-key \d+ md5(?: encrypted)?) \S+",
+        "$1 <hidden>",
+    ),
+    // SNMP v1/v2c trap receivers: `snmp-server host 192.0.2.1 version v2c
+    // COMMUNITY [udp-port 162]`.
+    (
+        "snmp-server host ",
+        r"\b(snmp-server host \S+ version v(?:1|2c)) \S+",
+        "$1 <hidden>",
+    ),
+    // IKE gateways: `preshare-key-value X`, `preshare-key-encrypted X`.
+    (
+        "preshare-key-",
+        r"\b(preshare-key-(?:value|encrypted)) \S+",
+        "$1 <hidden>",
+    ),
+    // NTP keys: `ntp auth-key ID TYPE [ascii|hex|encrypted] VALUE`, the
+    // value last.
+    (
+        "ntp auth-key ",
+        r"^(\s*ntp auth-key .*) \S+$",
+        "$1 <hidden>",
+    ),
+    // RIP: `ip rip authentication string X`.
+    (
+        "authentication string ",
+        r"\b(authentication string) \S+",
         "$1 <hidden>",
     ),
 ];
@@ -834,6 +862,10 @@ end\n\
                    router bgp 65000\n  neighbor 192.0.2.1 password encrypted CANARY11\n\
                    slb template client-ssl cs1\n  certificate c1 key k1 passphrase encrypted CANARY12\n\
                    interface ve 10\n  ip ospf authentication-key CANARY13\n  ip ospf message-digest-key 1 md5 encrypted CANARY14\n\
+                   snmp-server host 192.0.2.7 version v2c CANARY15 udp-port 162\n\
+                   vpn ike-gateway gw1\n  preshare-key-value CANARY16\n  preshare-key-encrypted CANARY17\n\
+                   ntp auth-key 1 M ascii CANARY18\n\
+                   interface ve 11\n  ip rip authentication string CANARY19\n\
                    hostname lb1\n";
         let out = Acos::redact(cfg);
         assert!(!out.contains("CANARY"), "{out}");
@@ -851,6 +883,11 @@ end\n\
             "  certificate c1 key k1 passphrase encrypted <hidden>\n",
             "  ip ospf authentication-key <hidden>\n",
             "  ip ospf message-digest-key 1 md5 encrypted <hidden>\n",
+            "snmp-server host 192.0.2.7 version v2c <hidden> udp-port 162\n",
+            "  preshare-key-value <hidden>\n",
+            "  preshare-key-encrypted <hidden>\n",
+            "ntp auth-key 1 M ascii <hidden>\n",
+            "  ip rip authentication string <hidden>\n",
             "hostname lb1\n",
         ] {
             assert!(out.contains(kept), "{kept:?} missing from:\n{out}");

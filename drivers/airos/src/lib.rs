@@ -34,8 +34,9 @@
 //! into a comment, `# users.1.password=<hidden>`), user password hashes
 //! and the SNMP community; beyond it, every other key that names a
 //! password, pre-shared key, secret or passphrase (`wpasupplicant`
-//! network passwords and PSKs, `aaa` RADIUS secrets, PPPoE and dynamic-DNS
-//! passwords, SNMPv3 passphrases), in the same form.
+//! network passwords, PSKs, EAP private-key passwords and WEP keys, `aaa`
+//! RADIUS secrets and WPA PSKs, PPPoE and dynamic-DNS passwords, SNMPv3
+//! passphrases), in the same form.
 //!
 //! `significant`: nothing to ignore (no uptime or clock in these files).
 //!
@@ -116,7 +117,14 @@ const SECRET_RULES: &[(&str, &str, &str)] = &[
     // `aaa.1.radius.auth.1.secret=`, `snmp.v3.authpass=`...
     (
         "=",
-        r"^([\w.-]*\.(?:password|passwd|pass|psk|secret|passphrase|authpass|privpass|community))=.+",
+        r"^([\w.-]*\.(?:password|passwd|pass|psk|secret|passphrase|authpass|privpass|community|private_key_passwd|wep_key\d*))=.+",
+        "# $1=<hidden>",
+    ),
+    // WEP keys kept as a numbered list under a security/WEP setting:
+    // `wireless.1.security.wep.key.1.value=`.
+    (
+        "key.",
+        r"^([\w.-]*(?:wep|security)[\w.-]*\.key\.\d+(?:\.value)?)=.+",
         "# $1=<hidden>",
     ),
 ];
@@ -254,6 +262,12 @@ mod tests {
                    wpasupplicant.profile.1.network.1.psk=PSKCANARY\n\
                    wpasupplicant.profile.1.network.1.password=EAPCANARY\n\
                    aaa.1.radius.auth.1.secret=RADCANARY\nppp.1.password=PPPCANARY\n\
+                   aaa.1.wpa.psk=APPSKCANARY\n\
+                   wpasupplicant.profile.1.network.1.private_key_passwd=PKCANARY\n\
+                   wpasupplicant.profile.1.network.1.wep_key0=WEP0CANARY\n\
+                   wireless.1.security.wep.key.1.value=WEPCANARY\n\
+                   dyndns.1.password=DDNSCANARY\n\
+                   snmp.v3.authpass=V3CANARY\n\
                    users.2.password=\nsnmp.location=roof\n";
         let out = Airos::redact(cfg);
         for secret in [
@@ -263,6 +277,12 @@ mod tests {
             "EAPCANARY",
             "RADCANARY",
             "PPPCANARY",
+            "APPSKCANARY",
+            "PKCANARY",
+            "WEP0CANARY",
+            "WEPCANARY",
+            "DDNSCANARY",
+            "V3CANARY",
         ] {
             assert!(!out.contains(secret), "{secret} left in:\n{out}");
         }
@@ -272,6 +292,11 @@ mod tests {
              # wpasupplicant.profile.1.network.1.psk=<hidden>\n\
              # wpasupplicant.profile.1.network.1.password=<hidden>\n\
              # aaa.1.radius.auth.1.secret=<hidden>\n# ppp.1.password=<hidden>\n\
+             # aaa.1.wpa.psk=<hidden>\n\
+             # wpasupplicant.profile.1.network.1.private_key_passwd=<hidden>\n\
+             # wpasupplicant.profile.1.network.1.wep_key0=<hidden>\n\
+             # wireless.1.security.wep.key.1.value=<hidden>\n\
+             # dyndns.1.password=<hidden>\n# snmp.v3.authpass=<hidden>\n\
              users.2.password=\nsnmp.location=roof\n"
         );
     }

@@ -47,8 +47,9 @@
 //! `redact` hides, keeping each keyword (Oxidized's model hides nothing):
 //! SNMP community names in `snmp community map`, RADIUS/TACACS+ server
 //! keys and the LDAP server's bind password in `aaa ...-server` lines,
-//! local user passwords (`user NAME password ...`), OSPF and RIP
-//! authentication keys (`auth-key`, `md5 N key`) and BGP neighbour MD5
+//! local user passwords (`user NAME password ...`), OSPF, RIP and IS-IS
+//! authentication keys (`auth-key`, `md5 N key`, `key` / `encrypt-key`
+//! after an IS-IS `auth-type` or `hello-auth-type`) and BGP neighbour MD5
 //! keys (`md5 key` / `md5 key-encrypt`). `significant` ignores the
 //! `Number Of Resets` lines of `show chassis`, which count reboots.
 //!
@@ -168,10 +169,16 @@ const SECRET_RULES: &[(&str, &str, &str)] = &[
     ),
     // `ip ospf interface "i" auth-key K`, `ip ospf interface "i" md5 1 key
     // K`, `ip ospf virtual-link ... auth-key K`, `ip rip interface "i"
-    // auth-key K`.
+    // auth-key K`; IS-IS (OS6850/OS9000) `ip isis [level N] auth-type md5
+    // key K`, `ip isis interface "i" [level N] hello-auth-type simple
+    // encrypt-key K` (the snapshot shows the `encrypt-key` form; `\bkey`
+    // matches inside `encrypt-key` too).
     (
         "key",
-        concat!(r"^(\s*ip (?:ospf|rip) .*?\b(?:auth-key|key)) ", value!()),
+        concat!(
+            r"^(\s*ip (?:ospf|rip|isis) .*?\b(?:auth-key|key)) ",
+            value!()
+        ),
         "$1 <secret hidden>",
     ),
     (
@@ -369,10 +376,13 @@ mod tests {
                    ip ospf interface \"vlan-10\" md5 1 key \"CANARY8\"\n\
                    ip rip interface \"vlan-20\" auth-key CANARY9\n\
                    ip bgp neighbor 192.0.2.30 md5 key-encrypt CANARY10\n\
+                   ip isis level 2 auth-type md5 encrypt-key CANARY11\n\
+                   ip isis interface \"vlan-30\" level 1 hello-auth-type simple key CANARY12\n\
+                   ip isis auth-type md5 key \"CANARY13\"\n\
                    ip ospf interface \"vlan-10\" area 0.0.0.0\n\
                    system name \"key-switch\"\n";
         let out = Aos::redact(cfg);
-        for n in 1..=10 {
+        for n in 1..=13 {
             let canary = format!("CANARY{n}");
             assert!(
                 !out.split(|c: char| !c.is_ascii_alphanumeric())
@@ -391,6 +401,9 @@ mod tests {
             "ip ospf interface \"vlan-10\" md5 1 key <secret hidden>\n",
             "ip rip interface \"vlan-20\" auth-key <secret hidden>\n",
             "ip bgp neighbor 192.0.2.30 md5 key-encrypt <secret hidden>\n",
+            "ip isis level 2 auth-type md5 encrypt-key <secret hidden>\n",
+            "ip isis interface \"vlan-30\" level 1 hello-auth-type simple key <secret hidden>\n",
+            "ip isis auth-type md5 key <secret hidden>\n",
             "ip ospf interface \"vlan-10\" area 0.0.0.0\n",
             "system name \"key-switch\"\n",
         ] {

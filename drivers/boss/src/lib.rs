@@ -63,8 +63,12 @@
 //!
 //! `redact` hides, keeping each keyword (Oxidized's model hides nothing):
 //! SNMP community strings, SNMPv3 user authentication and privacy
-//! passwords, CLI and user passwords, RADIUS and TACACS+ keys, OSPF
-//! authentication and message-digest keys.
+//! passwords, SNMP trap receivers' communities (`snmp-server host ... v1|v2c
+//! C`, or a quoted community right after the address), CLI and user
+//! passwords, RADIUS and TACACS+ keys, OSPF authentication and
+//! message-digest keys (interfaces and virtual links), NTP keys (`ntp key N
+//! K`). The trap-receiver and NTP forms follow the ERS ACLI syntax as
+//! recalled; no ERS configuration holding them was found published.
 //!
 //! Device vars:
 //! - `enable = "true"`: send `enable` after login (answering a password
@@ -248,14 +252,37 @@ const SECRET_RULES: &[(&str, &str, &str)] = &[
         r#"^((?:radius|tacacs)[- ]server .*?\bkey) (?:"[^"]*"|\S+)"#,
         "$1 <secret hidden>",
     ),
+    // OSPF keys, on interfaces (`ip ospf message-digest-key 1 md5-key K`,
+    // `ip ospf authentication-key K`) and on virtual links (the same
+    // keywords later in an `area virtual-link ...` line).
     (
         "message-digest-key",
-        r#"^( *(?:ip ospf )?message-digest-key \d+ md5(?:-key)?) (?:"[^"]*"|\S+)"#,
+        r#"^(.*?\bmessage-digest-key \d+ md5(?:-key)?) (?:"[^"]*"|\S+)"#,
         "$1 <secret hidden>",
     ),
     (
         "authentication-key",
-        r#"^( *(?:ip ospf )?authentication-key) (?:"[^"]*"|\S+)"#,
+        r#"^(.*?\bauthentication-key) (?:"[^"]*"|\S+)"#,
+        "$1 <secret hidden>",
+    ),
+    // SNMP trap receivers' communities: `snmp-server host 192.0.2.9 port
+    // 162 v2c "public"`, and the older `snmp-server host 192.0.2.9
+    // "public"` (quoted right after the address). The v3 form names a
+    // user, not a secret, and is left alone.
+    (
+        "snmp-server host",
+        r#"^(snmp-server host \S+(?: port \d+)? (?:v1|v2c)) (?:"[^"]*"|\S+)"#,
+        "$1 <secret hidden>",
+    ),
+    (
+        "snmp-server host",
+        r#"^(snmp-server host \S+(?: port \d+)?) "[^"]*""#,
+        "$1 <secret hidden>",
+    ),
+    // NTP authentication keys: `ntp key 1 "K"` (key id kept).
+    (
+        "ntp key",
+        r#"^(ntp key \d+(?: md5)?) (?:"[^"]*"|\S+)"#,
         "$1 <secret hidden>",
     ),
 ];
@@ -470,6 +497,9 @@ commands:
 
     #[test]
     fn redact_hides_every_secret_and_keeps_the_keywords() {
+        // Written for the test, with canaries, in the ACLI command forms (not
+        // from a capture); the `area virtual-link`, `snmp-server host` and
+        // `ntp key` lines are shapes recalled from the ERS ACLI, unconfirmed.
         let cfg = "snmp-server community \"CommRO\" ro\n\
                    snmp-server community rw \"CommRW\"\n\
                    snmp-server user \"u1\" md5 \"AUTHPASS\" des \"PRIVPASS\"\n\
@@ -480,11 +510,19 @@ commands:
                    tacacs server host 192.0.2.2 key \"TACKEY\"\n\
                    ip ospf message-digest-key 1 md5-key \"MD5KEY\"\n\
                    ip ospf authentication-key \"OSPFKEY\"\n\
+                   area virtual-link 0.0.0.1 192.0.2.5 authentication-key \"VLKEY\"\n\
+                   area virtual-link 0.0.0.1 192.0.2.5 message-digest-key 2 md5-key \"VLMD5\"\n\
+                   snmp-server host 192.0.2.9 port 162 v2c \"TRAPV2C\"\n\
+                   snmp-server host 192.0.2.8 v1 TRAPV1\n\
+                   snmp-server host 192.0.2.7 \"TRAPOLD\"\n\
+                   snmp-server host 192.0.2.6 v3 authPriv \"v3user\"\n\
+                   ntp key 1 \"NTPKEY\"\n\
                    snmp-server name \"sysName\"\n";
         let out = Boss::redact(cfg);
         for secret in [
             "CommRO", "CommRW", "AUTHPASS", "PRIVPASS", "CLIRW", "CLIRO", "USERPW", "RADKEY",
-            "TACKEY", "MD5KEY", "OSPFKEY",
+            "TACKEY", "MD5KEY", "OSPFKEY", "VLKEY", "VLMD5", "TRAPV2C", "TRAPV1", "TRAPOLD",
+            "NTPKEY",
         ] {
             assert!(!out.contains(secret), "{secret} left in:\n{out}");
         }
@@ -499,6 +537,13 @@ commands:
             "tacacs server host 192.0.2.2 key <secret hidden>\n",
             "ip ospf message-digest-key 1 md5-key <secret hidden>\n",
             "ip ospf authentication-key <secret hidden>\n",
+            "192.0.2.5 authentication-key <secret hidden>\n",
+            "192.0.2.5 message-digest-key 2 md5-key <secret hidden>\n",
+            "snmp-server host 192.0.2.9 port 162 v2c <secret hidden>\n",
+            "snmp-server host 192.0.2.8 v1 <secret hidden>\n",
+            "snmp-server host 192.0.2.7 <secret hidden>\n",
+            "snmp-server host 192.0.2.6 v3 authPriv \"v3user\"\n",
+            "ntp key 1 <secret hidden>\n",
             "snmp-server name \"sysName\"\n",
         ] {
             assert!(out.contains(kept), "{kept:?} missing from:\n{out}");

@@ -5,8 +5,9 @@
 //! No published session of the configuration command exists yet (see
 //! `tests/corpus/netraven/RESEARCH.md`, section `cnos`), so the driver is
 //! checked by unit tests against Oxidized's own model code (the oracle,
-//! `../shared/oxidized/oracle cnos`) and by the prompt case
-//! `tests/corpus/netraven/cnos#generic#prompt.yaml`.
+//! `../shared/oxidized/oracle cnos`), by the scripted conformance cases
+//! (and their chaos replay) `tests/corpus/conformance/cnos#scripted_*`,
+//! and by the prompt case `tests/corpus/netraven/cnos#generic#prompt.yaml`.
 //!
 //! Session: the prompt is the hostname, then `#` or `>` (`Switch#`);
 //! configuration-mode prompts (`Switch(config)#`) are not prompts here.
@@ -29,8 +30,12 @@
 //! which also drops the rest of the line; the driver keeps the access
 //! words after the community), user `password`/`secret` hashes with their
 //! encryption type, `enable password`/`secret` values (all three as
-//! Oxidized), and beyond Oxidized: TACACS+ and RADIUS keys. `significant`
-//! keeps everything: the uptime is already gone.
+//! Oxidized), and beyond Oxidized: plain (untyped) user passwords, line
+//! passwords, TACACS+ and RADIUS keys, trap/inform host communities,
+//! SNMPv3 authentication and privacy keys, NTP keys, OSPF
+//! `authentication-key`/`message-digest-key`s, RIP strings and key-chain
+//! `key-string`s, BGP neighbour passwords. `significant` keeps
+//! everything: the uptime is already gone.
 
 use netraven_driver_sdk::prelude::*;
 
@@ -113,6 +118,68 @@ const SECRET_RULES: &[(&str, &str, &str)] = &[
     (
         "-server ",
         r"^((?:tacacs|radius)-server .*\bkey(?: \d)?) \S+",
+        "$1 <secret hidden>",
+    ),
+    // Beyond Oxidized, in the Cisco-like syntax of FS's S5800/S5850 CLI
+    // reference (no published configuration line shows them): a plain
+    // user password (`username u password PW`, no type), a line's
+    // password, the trap/inform host's community (`snmp-server trap
+    // target-address 192.0.2.1 community C`), SNMPv3 keys (`snmp-server
+    // usm-user u authentication sha K privacy aes K`), NTP keys and
+    // routing-protocol keys.
+    (
+        "username ",
+        r"^(username .+ (?:password|secret)) \S+$",
+        "$1 <secret hidden>",
+    ),
+    (
+        "password",
+        r"^(\s+password(?: \d)?) \S+",
+        "$1 <secret hidden>",
+    ),
+    (
+        "target-address",
+        r"^(snmp-server .*target-address .*\bcommunity) \S+",
+        "$1 <secret hidden>",
+    ),
+    (
+        "usm-user",
+        r"\b(authentication (?:md5|sha\w*)) \S+",
+        "$1 <secret hidden>",
+    ),
+    (
+        "usm-user",
+        r"\b(privacy (?:des|aes\w*)) \S+",
+        "$1 <secret hidden>",
+    ),
+    (
+        "ntp ",
+        r"^(ntp (?:authentication-)?key \d+(?: md5)?) \S+",
+        "$1 <secret hidden>",
+    ),
+    (
+        "authentication-key",
+        r"\b(authentication-key(?: \d)?) \S+",
+        "$1 <secret hidden>",
+    ),
+    (
+        "message-digest-key",
+        r"\b(message-digest-key \d+ md5(?: \d)?) \S+",
+        "$1 <secret hidden>",
+    ),
+    (
+        "key-string",
+        r"^(\s*key-string(?: \d)?) \S+",
+        "$1 <secret hidden>",
+    ),
+    (
+        "rip authentication string",
+        r"^(\s*ip rip authentication string) \S+",
+        "$1 <secret hidden>",
+    ),
+    (
+        "neighbor ",
+        r"^(\s*neighbor \S+ password(?: \d)?) \S+",
         "$1 <secret hidden>",
     ),
 ];
@@ -239,6 +306,16 @@ mod tests {
                    enable secret level 4 5 CANARYENSECRET\n\
                    tacacs-server host 192.0.2.5 key 8 CANARYTAC\n\
                    radius-server key CANARYRAD\n\
+                   username plain privilege 1 password CANARYPLAIN\n\
+                   line vty 0 7\n password 8 CANARYLINE\n\
+                   snmp-server trap target-address 192.0.2.9 community CANARYTRAP\n\
+                   snmp-server usm-user v3u authentication sha CANARYV3AUTH privacy aes CANARYV3PRIV\n\
+                   ntp key 1 CANARYNTP\n\
+                   \x20ip ospf authentication-key CANARYOSPF\n\
+                   \x20ip ospf message-digest-key 1 md5 CANARYMD5\n\
+                   \x20key-string CANARYKEYCHAIN\n\
+                   \x20ip rip authentication string CANARYRIP\n\
+                   \x20neighbor 192.0.2.3 password CANARYBGP\n\
                    hostname Switch\n";
         let out = Cnos::redact(cfg);
         assert!(!out.contains("CANARY"), "{out}");
@@ -250,6 +327,16 @@ mod tests {
             "enable secret level 4 5 <secret hidden>\n",
             "tacacs-server host 192.0.2.5 key 8 <secret hidden>\n",
             "radius-server key <secret hidden>\n",
+            "username plain privilege 1 password <secret hidden>\n",
+            "line vty 0 7\n password 8 <secret hidden>\n",
+            "target-address 192.0.2.9 community <secret hidden>\n",
+            "authentication sha <secret hidden> privacy aes <secret hidden>\n",
+            "ntp key 1 <secret hidden>\n",
+            " ip ospf authentication-key <secret hidden>\n",
+            " ip ospf message-digest-key 1 md5 <secret hidden>\n",
+            " key-string <secret hidden>\n",
+            " ip rip authentication string <secret hidden>\n",
+            " neighbor 192.0.2.3 password <secret hidden>\n",
             "hostname Switch\n",
         ] {
             assert!(out.contains(kept), "{kept:?} missing from:\n{out}");

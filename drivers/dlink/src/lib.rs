@@ -50,10 +50,11 @@
 //! the backup (Oxidized's model crashes on it).
 //!
 //! `redact` hides, keeping each keyword: SNMP community names and group
-//! names (as Oxidized, `<removed>`), the community of SNMP trap hosts,
-//! SNMPv3 user passwords and keys, RADIUS and TACACS+ (`authen
-//! server_host`) keys, and account passwords kept encrypted (`*@&...`
-//! lines, `encrypt sha_1 ...`).
+//! names (as Oxidized, `<removed>`), the community of SNMP trap hosts
+//! (IPv4 and IPv6), SNMPv3 user passwords and keys, RADIUS and TACACS+
+//! (`authen server_host`) keys, OSPF MD5 keys and simple passwords, RIP
+//! and VRRP authentication strings, and account passwords kept encrypted
+//! (`*@&...` lines, `encrypt sha_1 ...`).
 //!
 //! `significant` ignores the switch's clock set in the configuration
 //! (`config time 01012021 10:00:00`, which NOC's D-Link profile drops too)
@@ -251,10 +252,11 @@ const SECRET_RULES: &[(&str, &str, &str)] = &[
         r"^(create snmp group) \S+",
         "$1 <removed>",
     ),
-    // `create snmp host 10.0.0.1 v2c COMMUNITY`
+    // `create snmp host 10.0.0.1 v2c COMMUNITY`, and the IPv6 trap host
+    // `create snmp v6host 2001:db8::1 v2c COMMUNITY`.
     (
-        "create snmp host",
-        r"^(create snmp host \S+ (?:v1|v2c)) \S+",
+        "create snmp ",
+        r"^(create snmp (?:v6)?host \S+ (?:v1|v2c)) \S+",
         "$1 <removed>",
     ),
     // `create snmp user U G encrypted by_password auth md5 PW priv des PW`
@@ -267,6 +269,23 @@ const SECRET_RULES: &[(&str, &str, &str)] = &[
         r#"^((?:config radius|create authen server_host|config authen server_host) .*\bkey) (?:"[^"]*"|\S+)"#,
         "$1 <removed>",
     ),
+    // Routing-protocol keys, in the syntax of D-Link's xStack CLI manuals:
+    // OSPF's MD5 key table (`create md5 key 1 KEY`, `config md5 key 1
+    // KEY`), an OSPF interface's simple password (`config ospf ipif System
+    // ... authentication simple PW`), RIP's (`config rip ipif System
+    // authentication enable PW`) and VRRP's (`... authtype simple authdata
+    // PW`).
+    (
+        "md5 key",
+        r"^((?:create|config) md5 key \d+) \S+",
+        "$1 <removed>",
+    ),
+    (
+        "authentication ",
+        r"^(config (?:ospf|rip) ipif .*\bauthentication (?:simple|enable)) \S+",
+        "$1 <removed>",
+    ),
+    ("authdata ", r"\b(authdata) \S+", "$1 <removed>"),
     // Encrypted account and enable passwords, on their own lines.
     ("*@&", r"^(\*@&)\S+", "$1<removed>"),
     (
@@ -587,6 +606,13 @@ mod tests {
                    *@&HASHONE\n\
                    *@&HASHONE\n\
                    config admin local_enable encrypt sha_1 *@&ENABLEHASH\n\
+                   create snmp v6host 2001:db8::9 v2c TRAP6COMM\n\
+                   create md5 key 1 OSPFMD5KEY\n\
+                   config md5 key 2 OSPFMD5KEYTWO\n\
+                   config ospf ipif System area 0.0.0.0 authentication simple OSPFPW state enable\n\
+                   config ospf ipif vl2 authentication md5 1\n\
+                   config rip ipif System authentication enable RIPPW tx_mode v2_only\n\
+                   create vrrp vrid 1 ipif System ipaddress 10.0.0.1 authtype simple authdata VRRPPW\n\
                    config snmp system_name sw1\n";
         let out = Dlink::redact(cfg);
         for secret in [
@@ -599,6 +625,11 @@ mod tests {
             "TAC KEY",
             "HASHONE",
             "ENABLEHASH",
+            "TRAP6COMM",
+            "OSPFMD5KEY",
+            "OSPFPW",
+            "RIPPW",
+            "VRRPPW",
         ] {
             assert!(!out.contains(secret), "{secret} left in:\n{out}");
         }
@@ -611,6 +642,14 @@ mod tests {
             "port 49 key <removed> timeout 5 retransmit 2\n",
             "create account admin admin\n*@&<removed>\n*@&<removed>\n",
             "config admin local_enable encrypt sha_1 <removed>\n",
+            "create snmp v6host 2001:db8::9 v2c <removed>\n",
+            "create md5 key 1 <removed>\n",
+            "config md5 key 2 <removed>\n",
+            "authentication simple <removed> state enable\n",
+            // The key's number is no secret.
+            "config ospf ipif vl2 authentication md5 1\n",
+            "config rip ipif System authentication enable <removed> tx_mode v2_only\n",
+            "authtype simple authdata <removed>\n",
             "config snmp system_name sw1\n",
         ] {
             assert!(out.contains(kept), "{kept:?} missing from:\n{out}");

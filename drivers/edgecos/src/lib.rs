@@ -59,7 +59,9 @@
 //! in the syntax of Edgecore's CLI reference guides (no published
 //! configuration line shows them): RADIUS and TACACS+ keys, SNMPv3 user
 //! keys, the trap host's community (`snmp-server host ADDR COMMUNITY`,
-//! left alone where a keyword stands in its place), NTP, OSPF and RIP keys.
+//! left alone where a keyword stands in its place), NTP keys, OSPF keys
+//! (interface and virtual link), RIP keys (`key-string`, `ip rip
+//! authentication string`), VRRP and BGP neighbour keys.
 //! `significant` keeps everything: the volatile readings are masked.
 //!
 //! Device vars:
@@ -257,6 +259,31 @@ const SECRET_RULES: &[(&str, &str, &str)] = &[
     (
         "key-string",
         r"^(\s*key-string(?: \d)?) \S+",
+        "$1 <secret hidden>",
+    ),
+    // Also defensive, in the syntax of Edgecore's CLI reference guides:
+    // an OSPF virtual link's key (`area 1 virtual-link 192.0.2.9
+    // authentication-key K`), RIP's (`ip rip authentication string K`),
+    // VRRP's (`vrrp 1 authentication K`) and a BGP neighbour's (`neighbor
+    // 192.0.2.3 password K`; the `password 7 K` form is the first rule's).
+    (
+        "virtual-link ",
+        r"(\bvirtual-link \S+\b.*\bauthentication-key(?: \d)?) \S+",
+        "$1 <secret hidden>",
+    ),
+    (
+        "ip rip authentication string",
+        r"^(\s*ip rip authentication string) \S+",
+        "$1 <secret hidden>",
+    ),
+    (
+        "vrrp ",
+        r"^(\s*vrrp \d+ authentication) \S+",
+        "$1 <secret hidden>",
+    ),
+    (
+        "neighbor ",
+        r"^(\s*neighbor \S+ password) \S+$",
         "$1 <secret hidden>",
     ),
 ];
@@ -562,6 +589,11 @@ commands:
                    \x20ip ospf authentication-key CANARYOSPF\n\
                    \x20ip ospf message-digest-key 1 md5 CANARYMD5\n\
                    \x20key-string CANARYRIP\n\
+                   \x20area 0.0.0.1 virtual-link 192.0.2.9 authentication-key CANARYVL\n\
+                   \x20ip rip authentication string CANARYRIPSTR\n\
+                   \x20vrrp 1 authentication CANARYVRRP\n\
+                   \x20neighbor 192.0.2.3 password CANARYBGP\n\
+                   \x20neighbor 192.0.2.4 password 7 CANARYBGP7\n\
                    snmp-server host 192.0.2.12 version 2c udp-port 162\n\
                    snmp-server location rack-7\n";
         let out = Edgecos::redact(cfg);
@@ -584,6 +616,11 @@ commands:
             " ip ospf authentication-key <secret hidden>\n",
             " ip ospf message-digest-key 1 md5 <secret hidden>\n",
             " key-string <secret hidden>\n",
+            " area 0.0.0.1 virtual-link 192.0.2.9 authentication-key <secret hidden>\n",
+            " ip rip authentication string <secret hidden>\n",
+            " vrrp 1 authentication <secret hidden>\n",
+            " neighbor 192.0.2.3 password <secret hidden>\n",
+            " neighbor 192.0.2.4 password 7 <secret hidden>\n",
             // Keywords in the community's place, and ordinary lines, stay.
             "snmp-server host 192.0.2.12 version 2c udp-port 162\n",
             "snmp-server location rack-7\n",

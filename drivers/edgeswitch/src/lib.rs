@@ -33,9 +33,11 @@
 //! `significant` keeps everything.
 //!
 //! `redact` (Oxidized's model hides nothing) hides, keeping each keyword:
-//! user and enable `password` hashes, SNMP communities (`snmp-server
-//! community`, `snmptrap`), SNMPv3 user keys, RADIUS and TACACS+ keys, and
-//! OSPF authentication keys.
+//! user, line and enable `password` hashes, SNMP communities
+//! (`snmp-server community`, `snmptrap`), SNMPv3 user keys and passwords
+//! (`auth-md5[-key]`, `auth-sha[-key]`, `priv-des[-key]`), RADIUS and
+//! TACACS+ keys, OSPF (interface and virtual-link), RIP and VRRP
+//! authentication keys, and SNTP authentication keys.
 //!
 //! Device vars: `enable` (flag): run `enable` after login.
 
@@ -124,10 +126,16 @@ const SECRET_RULES: &[(&str, &str, &str)] = &[
         r#"^(snmptrap) (?:"[^"]*"|\S+)"#,
         "$1 <secret hidden>",
     ),
-    // `snmp-server user "u1" DefaultWrite auth-sha-key 4a7f... priv-des-key 9c...`.
+    // `snmp-server user "u1" DefaultWrite auth-sha-key 4a7f... priv-des-key 9c...`,
+    // and the password forms `auth-md5 PW`, `auth-sha PW`, `priv-des PW`.
     (
-        "-key ",
-        r#"\b((?:auth|priv)-[\w-]*key) (?:"[^"]*"|\S+)"#,
+        "auth-",
+        r#"\b(auth-(?:md5|sha)(?:-key)?) (?:"[^"]*"|\S+)"#,
+        "$1 <secret hidden>",
+    ),
+    (
+        "priv-",
+        r#"\b(priv-(?:des|aes\d*|3des)(?:-key)?) (?:"[^"]*"|\S+)"#,
         "$1 <secret hidden>",
     ),
     // `radius server key auth 192.0.2.5 encrypted 8b1a...`,
@@ -138,10 +146,18 @@ const SECRET_RULES: &[(&str, &str, &str)] = &[
         r#"^((?:radius server |tacacs-server |\s+)key(?: (?:auth|acct) \S+)?(?: encrypted)?) (?:"[^"]*"|\S+)"#,
         "$1 <secret hidden>",
     ),
-    // `ip ospf authentication encrypt "k3y" 1`, `... simple "k3y"`.
+    // `ip ospf authentication encrypt "k3y" 1`, `... simple "k3y"`, the same
+    // on an OSPF `area ... virtual-link ...`, `ip rip authentication
+    // encrypt "k3y" 1` and `ip vrrp 1 authentication simple "k3y"`.
     (
-        "ospf authentication ",
-        r#"\b(ospf authentication (?:encrypt|simple)) (?:"[^"]*"|\S+)"#,
+        "authentication ",
+        r#"\b(authentication (?:encrypt|simple)) (?:"[^"]*"|\S+)"#,
+        "$1 <secret hidden>",
+    ),
+    // `sntp authentication-key 1 md5 "k3y"`.
+    (
+        "authentication-key ",
+        r#"\b(authentication-key \d+ md5) (?:"[^"]*"|\S+)"#,
         "$1 <secret hidden>",
     ),
 ];
@@ -308,6 +324,12 @@ mod tests {
                    tacacs-server key encrypted TACCANARY\n\
                    tacacs-server host 192.0.2.6\n key encrypted HOSTKEYCANARY\n\
                    ip ospf authentication encrypt \"OSPFCANARY\" 1\n\
+                   area 0.0.0.1 virtual-link 192.0.2.9 authentication encrypt VLCANARY 2\n\
+                   ip rip authentication encrypt RIPCANARY 1\n\
+                   ip vrrp 1 authentication simple VRRPCANARY\n\
+                   snmp-server user \"u2\" DefaultRead auth-md5 AUTHPWCANARY priv-des PRIVPWCANARY\n\
+                   sntp authentication-key 1 md5 SNTPCANARY\n\
+                   line telnet\n password LINECANARY\n\
                    vlan name 10 \"Bureaux\"\n";
         let out = Edgeswitch::redact(cfg);
         for secret in [
@@ -321,6 +343,13 @@ mod tests {
             "TACCANARY",
             "HOSTKEYCANARY",
             "OSPFCANARY",
+            "VLCANARY",
+            "RIPCANARY",
+            "VRRPCANARY",
+            "AUTHPWCANARY",
+            "PRIVPWCANARY",
+            "SNTPCANARY",
+            "LINECANARY",
         ] {
             assert!(!out.contains(secret), "{secret} left in:\n{out}");
         }
@@ -334,6 +363,12 @@ mod tests {
             "tacacs-server key encrypted <secret hidden>\n",
             " key encrypted <secret hidden>\n",
             "ip ospf authentication encrypt <secret hidden> 1\n",
+            "virtual-link 192.0.2.9 authentication encrypt <secret hidden> 2\n",
+            "ip rip authentication encrypt <secret hidden> 1\n",
+            "ip vrrp 1 authentication simple <secret hidden>\n",
+            "auth-md5 <secret hidden> priv-des <secret hidden>\n",
+            "sntp authentication-key 1 md5 <secret hidden>\n",
+            " password <secret hidden>\n",
             "vlan name 10 \"Bureaux\"\n",
         ] {
             assert!(out.contains(kept), "{kept:?} missing from:\n{out}");

@@ -52,7 +52,10 @@
 //! `redact` hides, keeping each keyword (Oxidized's model hides nothing):
 //! login password hashes (`set system login NAME super-user enable
 //! password ...`), SNMP community names, SNMPv3 user authentication and
-//! privacy passwords, RADIUS and TACACS+ server secrets. What follows a `#`
+//! privacy passwords, RADIUS (authentication and accounting) and TACACS+
+//! server secrets, the MAC-authentication password (`set macauthentication
+//! password`), OSPF interface keys of the C3's router configuration (`ip
+//! ospf authentication-key`, `ip ospf message-digest-key N md5`). What follows a `#`
 //! never reaches the backup (Oxidized's cleaning removes it).
 //!
 //! Device vars: none.
@@ -184,6 +187,27 @@ const SECRET_RULES: &[(&str, &str, &str)] = &[
     (
         "server",
         r"^(set (?:radius|tacacs) server (?:\d+ )?\S+ \d+) \S+",
+        "$1 <secret hidden>",
+    ),
+    // `set radius accounting server 192.0.2.3 1813 :secret:` (address,
+    // UDP port, then the server secret, per the B3/C3 CLI reference).
+    (
+        "set radius accounting server",
+        r"^(set radius accounting server \S+ \d+) \S+",
+        "$1 <secret hidden>",
+    ),
+    // `set macauthentication password P`: the password MAC authentication
+    // sends to the RADIUS server.
+    (
+        "set macauthentication password",
+        r"^(set macauthentication password) \S+",
+        "$1 <secret hidden>",
+    ),
+    // C3 routing (router configuration lines): `ip ospf authentication-key
+    // K`, `ip ospf message-digest-key 1 md5 K`.
+    (
+        "ip ospf",
+        r"^(\s*ip ospf (?:authentication-key|message-digest-key \d+ md5)) \S+",
         "$1 <secret hidden>",
     ),
 ];
@@ -366,11 +390,17 @@ commands:
 
     #[test]
     fn redact_hides_every_secret_and_keeps_the_keywords() {
+        // Written for the test, with canaries, in the B3/C3 CLI command
+        // forms (not from a capture).
         let cfg = "set system login admin super-user enable password :a1b2c3d4e5:\n\
                    set snmp community CommRO securityname ro\n\
                    set snmp user u1 authentication md5 AUTHPASS privacy des PRIVPASS\n\
                    set radius server 1 192.0.2.1 1812 :RADKEY:\n\
                    set tacacs server 1 192.0.2.2 49 :TACKEY:\n\
+                   set radius accounting server 192.0.2.3 1813 :ACCTKEY:\n\
+                   set macauthentication password MACPW\n\
+                   \x20ip ospf authentication-key OSPFKEY\n\
+                   \x20ip ospf message-digest-key 1 md5 MD5KEY\n\
                    set system name \"sw1\"\n";
         let out = Enterasys::redact(cfg);
         for secret in [
@@ -380,6 +410,10 @@ commands:
             "PRIVPASS",
             "RADKEY",
             "TACKEY",
+            "ACCTKEY",
+            "MACPW",
+            "OSPFKEY",
+            "MD5KEY",
         ] {
             assert!(!out.contains(secret), "{secret} left in:\n{out}");
         }
@@ -389,6 +423,10 @@ commands:
             "set snmp user u1 authentication md5 <secret hidden> privacy des <secret hidden>\n",
             "set radius server 1 192.0.2.1 1812 <secret hidden>\n",
             "set tacacs server 1 192.0.2.2 49 <secret hidden>\n",
+            "set radius accounting server 192.0.2.3 1813 <secret hidden>\n",
+            "set macauthentication password <secret hidden>\n",
+            " ip ospf authentication-key <secret hidden>\n",
+            " ip ospf message-digest-key 1 md5 <secret hidden>\n",
             "set system name \"sw1\"\n",
         ] {
             assert!(out.contains(kept), "{kept:?} missing from:\n{out}");

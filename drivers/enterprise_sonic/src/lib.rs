@@ -5,8 +5,10 @@
 //! No published session of the configuration command exists yet (see
 //! `tests/corpus/netraven/RESEARCH.md`, section `enterprise_sonic`), so the
 //! driver is checked by unit tests against Oxidized's own model code (the
-//! oracle, `../shared/oxidized/oracle enterprise_sonic`) and by the prompt
-//! case `tests/corpus/netraven/enterprise_sonic#generic#prompt.yaml`.
+//! oracle, `../shared/oxidized/oracle enterprise_sonic`), by the scripted
+//! conformance cases (and their chaos replay)
+//! `tests/corpus/conformance/enterprise_sonic#scripted_*`, and by the
+//! prompt case `tests/corpus/netraven/enterprise_sonic#generic#prompt.yaml`.
 //!
 //! Session: the prompt is either `sonic-cli`'s, the hostname then `#`
 //! (`sonic#`), or the Linux shell's, `user@host:dir$` (`admin@sonic:~$`),
@@ -34,9 +36,11 @@
 //! over the refusal's text.
 //!
 //! `redact` hides, keeping each keyword (Oxidized's model hides nothing):
-//! user password hashes, SNMP communities, TACACS+ and RADIUS keys, BGP
-//! neighbour passwords, NTP and OSPF authentication keys. `significant` keeps
-//! everything: the uptime is already gone.
+//! user password hashes, SNMP communities (also a trap host's), SNMPv3
+//! `auth-password`/`priv-password`s, TACACS+ and RADIUS keys, the LDAP
+//! `bindpw`, BGP neighbour passwords, NTP and OSPF (interface and virtual
+//! link) authentication keys. `significant` keeps everything: the uptime
+//! is already gone.
 //!
 //! Device vars:
 //! - `admin = "true"`: the login lands in the Linux shell; start
@@ -114,6 +118,13 @@ const SECRET_RULES: &[(&str, &str, &str)] = &[
         r"^(snmp-server community) \S+",
         "$1 <secret hidden>",
     ),
+    // A trap/inform host's community: `snmp-server host 192.0.2.1
+    // community C traps v2c`.
+    (
+        "community ",
+        r"^(snmp-server host .*\bcommunity) \S+",
+        "$1 <secret hidden>",
+    ),
     // `tacacs-server key K encrypted`, `tacacs-server host 192.0.2.5 key K`,
     // `radius-server key K`, `radius-server host 192.0.2.7 key K`.
     (
@@ -133,6 +144,16 @@ const SECRET_RULES: &[(&str, &str, &str)] = &[
         r"^(\s*ip ospf (?:authentication-key|message-digest-key \d+ md5)) \S+",
         "$1 <secret hidden>",
     ),
+    // The same keys on an OSPF virtual link: `area 0.0.0.1 virtual-link
+    // 192.0.2.9 authentication-key K encrypted`, `... message-digest-key 1
+    // md5 K encrypted`.
+    (
+        "virtual-link ",
+        r"\b(virtual-link \S+ (?:.* )?(?:authentication-key|message-digest-key \d+ md5)) \S+",
+        "$1 <secret hidden>",
+    ),
+    // The LDAP bind password: `ldap-server bindpw K encrypted`.
+    ("bindpw ", r"\b(bindpw) \S+", "$1 <secret hidden>"),
 ];
 
 netraven_driver_sdk::export_driver!(EnterpriseSonic);
@@ -275,7 +296,13 @@ mod tests {
                    radius-server host 192.0.2.7 auth-port 1812 key CANARYRAD\n\
                    ntp authentication-key 1 md5 CANARYNTP encrypted\n\
                    interface Eth1/1\n ip ospf authentication-key U2FsdGVkX1CANARYOSPF= encrypted 10.10.120.1\n ip ospf message-digest-key 10 md5 U2FsdGVkX1CANARYMD5= encrypted 10.19.119.1\n\
-                   router bgp 65001\n neighbor 192.0.2.9\n  password CANARYBGP encrypted\n";
+                   router bgp 65001\n neighbor 192.0.2.9\n  password CANARYBGP encrypted\n\
+                   snmp-server host 192.0.2.1 community CANARYTRAP traps v2c\n\
+                   snmp-server user v3u group g1 encrypted auth sha auth-password CANARYV3AUTH priv aes priv-password CANARYV3PRIV\n\
+                   ldap-server bindpw CANARYLDAP encrypted\n\
+                   router ospf\n area 0.0.0.1 virtual-link 192.0.2.9 authentication-key CANARYVL encrypted\n\
+                   \x20area 0.0.0.1 virtual-link 192.0.2.9 message-digest-key 1 md5 CANARYVLMD5 encrypted\n\
+                   snmp-server location rack-7\n";
         let out = EnterpriseSonic::redact(cfg);
         assert!(!out.contains("CANARY"), "{out}");
         for kept in [
@@ -288,6 +315,12 @@ mod tests {
             "  password <secret hidden> encrypted\n",
             " ip ospf authentication-key <secret hidden> encrypted 10.10.120.1\n",
             " ip ospf message-digest-key 10 md5 <secret hidden> encrypted 10.19.119.1\n",
+            "snmp-server host 192.0.2.1 community <secret hidden> traps v2c\n",
+            "auth sha auth-password <secret hidden> priv aes priv-password <secret hidden>\n",
+            "ldap-server bindpw <secret hidden> encrypted\n",
+            "virtual-link 192.0.2.9 authentication-key <secret hidden> encrypted\n",
+            "virtual-link 192.0.2.9 message-digest-key 1 md5 <secret hidden> encrypted\n",
+            "snmp-server location rack-7\n",
         ] {
             assert!(out.contains(kept), "{kept:?} missing from:\n{out}");
         }

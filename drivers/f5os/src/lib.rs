@@ -38,8 +38,10 @@
 //! F5's guides set to the community; `system snmp communities community
 //! NAME`), ConfD's encrypted strings (`$8$...`)
 //! and crypt hashes (`$1$`, `$5$`, `$6$`, with user passwords), and every
-//! value after a `password`, `secret`, `secret-key`, `passphrase` or `key`
-//! leaf of a `config` container. Oxidized's model hides nothing.
+//! value after a `password` (`authentication-password`, `privacy-password`
+//! of SNMPv3 users, `bind-password`...), `secret`, `secret-key`,
+//! `passphrase`, `key`, `key-value` (NTP keys) or `community` (SNMP trap
+//! targets) leaf of a `config` container. Oxidized's model hides nothing.
 //! `significant` ignores nothing: the listing holds no clock or counter.
 //!
 //! Device vars: none.
@@ -92,7 +94,7 @@ const SECRET_RULES: &[(&[&str], &str, &str)] = &[
     ),
     (
         &["config "],
-        r"(config (?:\S+-)?(?:password|secret|secret-key|passphrase|key)) [^<\s]\S*",
+        r"(config (?:\S+-)?(?:password|secret|secret-key|passphrase|key|key-value|community)) [^<\s]\S*",
         "$1 <secret hidden>",
     ),
     // Any hash or encrypted string the rules above did not reach.
@@ -214,9 +216,16 @@ mod tests {
                    radius config secret-key $8$canary3==\n!\n\
                    system diagnostics ihealth config password canary4\n\
                    system snmp communities community canary5 config security-model [ v2c ]\n\
-                   system aaa password-policy config min-length 6\n";
+                   system aaa password-policy config min-length 6\n\
+                   system snmp users user nms\n config authentication-password canary6\n config privacy-password canary7\n!\n\
+                   system snmp targets target nms\n config community canary8\n!\n\
+                   system ntp ntp-keys ntp-key 1\n config key-value canary9\n!\n\
+                   system aaa authentication ldap\n config bind-password canary10\n!\n";
         let out = F5os::redact(cfg);
-        for secret in ["canary1", "canary2", "canary3", "canary4", "canary5"] {
+        for secret in [
+            "canary1", "canary2", "canary3", "canary4", "canary5", "canary6", "canary7", "canary8",
+            "canary9", "canary10",
+        ] {
             assert!(!out.contains(secret), "{secret} left in:\n{out}");
         }
         for kept in [
@@ -227,6 +236,11 @@ mod tests {
             "ihealth config password <secret hidden>\n",
             "communities community <secret hidden> config security-model [ v2c ]\n",
             "system aaa password-policy config min-length 6\n",
+            " config authentication-password <secret hidden>\n",
+            " config privacy-password <secret hidden>\n",
+            " config community <secret hidden>\n",
+            " config key-value <secret hidden>\n",
+            " config bind-password <secret hidden>\n",
         ] {
             assert!(out.contains(kept), "{kept:?} missing from:\n{out}");
         }

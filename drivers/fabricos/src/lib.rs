@@ -51,14 +51,15 @@
 //! hold those secrets; no published configShow shows them. So the rule is
 //! a defensive pattern over the name, not a list of known names: the value
 //! goes when the name's last part (indexes and `default` aside), in any
-//! case, ends with `community`, `secret`, `password`, `passwd` or `key`,
-//! unless it names a public key (`public`, `pubkey`) or is a `rekey`
-//! setting (see [`hidden_value`]). Only the last part counts, so settings
+//! case, ends with `community`, `secret`, `password`, `passwd`, `paswd`
+//! (Fabric OS's own spelling, as in `usmUserPaswdEncFlag`), `pass`, `pwd`
+//! or `key`, unless it names a public key (`public`, `pubkey`) or is
+//! a `rekey` or `bypass` setting (see [`hidden_value`]). Only the last part counts, so settings
 //! that belong to a secret without being one
 //! (`snmp.snmpv1Community.0.trapRecipient`), password rules
 //! (`passwd.minlength`), flags (`snmp.usmUserPaswdEncFlag`) and key names
 //! or lengths (`keyName`, `keyLength`) stay. A secret kept under a name
-//! outside the pattern (say `...authPass`) would stay too.
+//! outside the pattern (say `...authToken`) would stay too.
 //!
 //! Device vars: none.
 
@@ -133,8 +134,8 @@ const HIDDEN: &str = "<secret hidden>";
 /// `.`-separated part that is neither an index (`0`) nor `default`
 /// (`snmp.sysContact.default`, a real key). The value is hidden when the
 /// leaf, in any case, ends with `community`, `secret`, `password`,
-/// `passwd` or `key`, unless it names a public key (`public`, `pubkey`) or
-/// is a `rekey` setting. Only the leaf counts, so the settings that belong
+/// `passwd`, `paswd`, `pass`, `pwd` or `key`, unless it names a public key
+/// (`public`, `pubkey`) or is a `rekey` or `bypass` setting. Only the leaf counts, so the settings that belong
 /// to a secret but are not one (`snmp.snmpv1Community.0.trapRecipient`),
 /// the password rules (`passwd.minlength`) and flags
 /// (`snmp.usmUserPaswdEncFlag`, a real key) stay, as do key names, IDs and
@@ -155,10 +156,22 @@ fn hidden_value(line: &str) -> Option<usize> {
                 && !part.eq_ignore_ascii_case("default")
         })?
         .to_ascii_lowercase();
-    let secret = ["community", "secret", "password", "passwd", "key"]
-        .iter()
-        .any(|word| leaf.ends_with(word));
-    let public = leaf.contains("public") || leaf.contains("pubkey") || leaf.ends_with("rekey");
+    let secret = [
+        "community",
+        "secret",
+        "password",
+        "passwd",
+        "paswd",
+        "pass",
+        "pwd",
+        "key",
+    ]
+    .iter()
+    .any(|word| leaf.ends_with(word));
+    let public = leaf.contains("public")
+        || leaf.contains("pubkey")
+        || leaf.ends_with("rekey")
+        || leaf.ends_with("bypass");
     if !secret || public {
         return None;
     }
@@ -345,6 +358,11 @@ commands:
                    ipsec.sa.2.presharedKey:CANARYPSK\n\
                    user.3.passwd:CANARYHASH\n\
                    snmp.snmpv1Community.5.default:CANARYDEFAULT\n\
+                   snmp.snmpv3Usm.0.authPass:CANARYAUTHPASS\n\
+                   ldap.bindPwd:CANARYBINDPWD\n\
+                   snmp.snmpv3Usm.1.privPaswd:CANARYPASWD\n\
+                   snmp.agtParty.0.Community:CANARYAGTPARTY\n\
+                   auth.dhchap.secAuthSecret:CANARYDHCHAP\n\
                    snmp.snmpv1Community.0.trapRecipient:192.0.2.10\n\
                    snmp.usmUserPaswdEncFlag:0\n\
                    snmp.sysContact.default:Field Support.\n\
@@ -356,6 +374,7 @@ commands:
                    ipsec.sa.2.keyLength:256\n\
                    ipsec.sa.2.authKey:\n\
                    fabric.ops.E_D_TOV:2000\n\
+                   fcoe.bypass:1\n\
                    [Switch Configuration Begin : 0]\n\
                    Configuration Format = 2.0\n";
         let out = Fabricos::redact(cfg);
@@ -370,6 +389,11 @@ commands:
             "ipsec.sa.2.presharedKey:<secret hidden>\n",
             "user.3.passwd:<secret hidden>\n",
             "snmp.snmpv1Community.5.default:<secret hidden>\n",
+            "snmp.snmpv3Usm.0.authPass:<secret hidden>\n",
+            "ldap.bindPwd:<secret hidden>\n",
+            "snmp.snmpv3Usm.1.privPaswd:<secret hidden>\n",
+            "snmp.agtParty.0.Community:<secret hidden>\n",
+            "auth.dhchap.secAuthSecret:<secret hidden>\n",
         ] {
             assert!(out.contains(kept), "{kept:?} missing from:\n{out}");
         }

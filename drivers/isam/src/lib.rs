@@ -39,7 +39,9 @@
 //! `redact` hides, keeping each keyword and an `encrypted:`/`plain:` (or
 //! `md5:`, `des:`...) marker: operator and other `password`s, RADIUS
 //! `secret`s, SNMP `community` names, SNMPv3 `authentication` and `privacy`
-//! keys, and any `...key` given as `plain:` or `encrypted:`. Oxidized's
+//! keys, and any `...key` given as `plain:` or `encrypted:`, the IHUB's
+//! routing keys (`authentication-key`, `message-digest-key N md5`) and a
+//! GPON ONT's registration id (`subslocid`). Oxidized's
 //! model hides nothing; the backup itself is still Oxidized's.
 //! `significant` is the default (the whole backup): no volatile line is
 //! known in these three outputs.
@@ -191,6 +193,21 @@ const SECRET_RULES: &[(&str, &str, &str)] = &[
     (
         "key ",
         r#"(\s[\w-]*key (?:plain|encrypted):)("[^"]*"|[^\s<]\S*)"#,
+        "$1<secret hidden>",
+    ),
+    // The IHUB's SR OS-style routing keys (`info configure service flat`):
+    // `authentication-key "..." hash2`, `message-digest-key 1 md5 "..."
+    // hash2` (OSPF/IS-IS/BGP/VRRP).
+    (
+        "-key ",
+        r#"(\s(?:authentication-key|message-digest-key \d+ md5) )("[^"]*"|[^\s<]\S*)"#,
+        "$1<secret hidden>",
+    ),
+    // A GPON ONT's registration id (SLID): `configure equipment ont
+    // interface 1/1/1/1/1 ... subslocid VALUE`.
+    (
+        "subslocid ",
+        r#"(\ssubslocid )("[^"]*"|[^\s<]\S*)"#,
         "$1<secret hidden>",
     ),
 ];
@@ -389,6 +406,11 @@ configure software-mngt sw-replacement-mode upgrade-via-standby
                    configure system security snmp user mon authentication none privacy none\n\
                    configure system security radius auth-server RAD1 vrf-index 0 ip-address 192.0.2.10 secret encrypted:CANARYRADIUS\n\
                    configure ppp-profile x auth-key plain:CANARYKEY\n\
+                   configure system security tacplus auth-server 192.0.2.11 secret plain:CANARYTAC\n\
+                   configure service vprn 1 ospf area 0.0.0.0 interface \"ihub\" authentication-key \"CANARYOSPF\" hash2\n\
+                   configure service vprn 1 ospf area 0.0.0.0 interface \"ihub2\" message-digest-key 1 md5 \"CANARYMD5\" hash2\n\
+                   configure service vprn 1 bgp group \"g\" authentication-key CANARYBGP hash2\n\
+                   configure equipment ont interface 1/1/1/1/1 sernum ALCL:00000001 subslocid CANARYSLID\n\
                    configure equipment slot nt-a planned-type nant-e unlock\n";
         let out = Isam::redact(cfg);
         for secret in [
@@ -399,6 +421,11 @@ configure software-mngt sw-replacement-mode upgrade-via-standby
             "CANARYPRIV",
             "CANARYRADIUS",
             "CANARYKEY",
+            "CANARYTAC",
+            "CANARYOSPF",
+            "CANARYMD5",
+            "CANARYBGP",
+            "CANARYSLID",
         ] {
             assert!(!out.contains(secret), "{secret} left in:\n{out}");
         }
@@ -410,6 +437,11 @@ configure software-mngt sw-replacement-mode upgrade-via-standby
             "authentication none privacy none\n",
             "ip-address 192.0.2.10 secret encrypted:<secret hidden>\n",
             "auth-key plain:<secret hidden>\n",
+            "auth-server 192.0.2.11 secret plain:<secret hidden>\n",
+            "interface \"ihub\" authentication-key <secret hidden> hash2\n",
+            "message-digest-key 1 md5 <secret hidden> hash2\n",
+            "group \"g\" authentication-key <secret hidden> hash2\n",
+            "sernum ALCL:00000001 subslocid <secret hidden>\n",
             "configure equipment slot nt-a planned-type nant-e unlock\n",
         ] {
             assert!(out.contains(kept), "{kept:?} missing from:\n{out}");

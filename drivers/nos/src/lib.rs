@@ -50,8 +50,15 @@
 //! and are byte for byte what the oracle stores.
 //!
 //! `redact` hides, keeping each keyword (Oxidized's model hides nothing):
-//! user password hashes, SNMP communities and v3 user passwords, RADIUS and
-//! TACACS+ keys, BGP neighbour passwords, OSPF authentication keys.
+//! user password hashes; SNMP communities, trap-receiver communities
+//! (`snmp-server host IP COMMUNITY`) and v3 user auth/priv passwords;
+//! RADIUS and TACACS+ keys (on the `host` line or on a `key` line of
+//! their own); BGP neighbour passwords; OSPF simple and MD5 keys (on an
+//! interface or a virtual link, `message-digest-key` too) and OSPFv3
+//! IPsec keys; NTP authentication keys.
+//! An encryption-type digit before a value (`key 1 $...`) is kept. The
+//! configuration holds no certificate private keys (they live in the
+//! switch's certificate store), no IKE/IPsec VPN or wireless keys.
 //!
 //! Device vars: none.
 
@@ -126,7 +133,9 @@ fn without_clocks(chassis: &str) -> String {
 }
 
 /// Secret removal, line by line: `(needle, regex, replacement)`, keeping
-/// the keyword and hiding the value.
+/// the keyword (and any encryption-type digit after it: `0` clear, `1`/`2`
+/// encrypted, `255` as Brocade's routing commands print them) and hiding the
+/// value, quoted or not.
 const SECRET_RULES: &[(&str, &str, &str)] = &[
     // `username admin password "BwrsDbB+tABWGWpINOVKoQ==\n" encryption-level 7 role admin`.
     (
@@ -134,39 +143,73 @@ const SECRET_RULES: &[(&str, &str, &str)] = &[
         r#"^(username \S+ password) (?:"[^"]*"|\S+)"#,
         "$1 <secret hidden>",
     ),
+    // `snmp-server community public groupname user`.
     (
         "snmp-server community",
-        r"^(snmp-server community) \S+",
+        r#"^( *snmp-server community) (?:"[^"]*"|\S+)"#,
+        "$1 <secret hidden>",
+    ),
+    // A trap receiver's community: `snmp-server host 192.0.2.5 public
+    // version 2c udp-port 162`.
+    (
+        "snmp-server host",
+        r#"^( *snmp-server host \S+) (?:"[^"]*"|\S+)"#,
         "$1 <secret hidden>",
     ),
     (
-        "snmp-server user",
-        r"^(snmp-server user .*\bauth-password) \S+",
+        "auth-password",
+        r#"^( *snmp-server user .*\bauth-password) (?:"[^"]*"|\S+)"#,
         "$1 <secret hidden>",
     ),
     (
-        "snmp-server user",
-        r"^(snmp-server user .*\bpriv-password) \S+",
+        "priv-password",
+        r#"^( *snmp-server user .*\bpriv-password) (?:"[^"]*"|\S+)"#,
         "$1 <secret hidden>",
     ),
+    // `radius-server host 192.0.2.1 ... key "SECRET" encryption-level 7`,
+    // `tacacs-server host ... key ...`.
     (
-        "server host",
-        r#"^((?:radius|tacacs)-server host .*?\bkey) (?:"[^"]*"|\S+)"#,
+        "-server",
+        r#"^( *(?:radius|tacacs)-server .*?\bkey) (?:"[^"]*"|\S+)"#,
         "$1 <secret hidden>",
     ),
+    // The same key printed on a line of its own under the server.
+    ("key", r#"^( +key) (?:"[^"]*"|\S+)"#, "$1 <secret hidden>"),
+    // BGP: `neighbor 192.0.2.3 password 2 $...`.
     (
         "password",
-        r#"^( *neighbor \S+ password) (?:"[^"]*"|\S+)"#,
+        r#"^( *neighbor \S+ password(?: (?:0|1|2|255))?) (?:"[^"]*"|\S+)"#,
         "$1 <secret hidden>",
     ),
+    // OSPF simple keys, on an interface or a virtual link.
     (
         "authentication-key",
-        r#"^( *ip ospf authentication-key) (?:"[^"]*"|\S+)"#,
+        r#"^( *(?:ip ospf |area \S+ virtual-link \S+ (?:.* )?)authentication-key(?: (?:0|1|2|255))?) (?:"[^"]*"|\S+)"#,
+        "$1 <secret hidden>",
+    ),
+    // OSPF MD5 keys: `ip ospf md5-authentication key-id 1 key 1 $...`,
+    // also on a virtual link; and the `message-digest-key 1 md5` form.
+    (
+        "md5-authentication",
+        r#"^(.*\bmd5-authentication key-id \d+ key(?: (?:0|1|2|255))?) (?:"[^"]*"|\S+)"#,
         "$1 <secret hidden>",
     ),
     (
         "message-digest-key",
         r#"^( *ip ospf message-digest-key \d+ md5) (?:"[^"]*"|\S+)"#,
+        "$1 <secret hidden>",
+    ),
+    // OSPFv3 IPsec keys: `ipv6 ospf authentication spi 512 esp sha1 KEY`,
+    // `area 1 authentication spi 600 ah md5 no-encrypt KEY`.
+    (
+        "spi",
+        r#"^(.*\bauthentication spi \d+ (?:ah|esp) \S+(?: no-encrypt)?) (?:"[^"]*"|\S+)"#,
+        "$1 <secret hidden>",
+    ),
+    // `ntp authentication-key 1 md5 KEY encryption-level 7`.
+    (
+        "ntp authentication-key",
+        r#"^( *ntp authentication-key \d+ \S+) (?:"[^"]*"|\S+)"#,
         "$1 <secret hidden>",
     ),
 ];
@@ -362,36 +405,95 @@ commands:
         assert_eq!(oxidized_cut(""), "");
     }
 
+    /// One line per secret form (syntax as the Brocade/Extreme command
+    /// references give it; values are canaries written for this test).
     #[test]
     fn redact_hides_every_secret_and_keeps_the_keywords() {
-        let cfg = "username admin password \"BwrsDbB+tABWGWpINOVKoQ==\\n\" encryption-level 7 role admin desc Administrator\n\
-                   snmp-server community CommRO groupname user\n\
-                   snmp-server user u1 groupname snmpadmin auth md5 auth-password AUTHPASS priv DES priv-password PRIVPASS\n\
-                   radius-server host 192.0.2.1 use-vrf mgmt-vrf key \"RADKEY\"\n\
-                   tacacs-server host 192.0.2.2 key TACKEY\n\
-                   \x20 neighbor 192.0.2.3 password BGPKEY\n\
-                   \x20ip ospf authentication-key OSPFKEY\n\
-                   \x20ip ospf message-digest-key 1 md5 MD5KEY\n\
-                   rbridge-id 135\n";
-        let out = Nos::redact(cfg);
-        for secret in [
-            "BwrsDbB", "CommRO", "AUTHPASS", "PRIVPASS", "RADKEY", "TACKEY", "BGPKEY", "OSPFKEY",
-            "MD5KEY",
-        ] {
-            assert!(!out.contains(secret), "{secret} left in:\n{out}");
+        let cases: &[(&str, &str)] = &[
+            (
+                "username admin password \"BwrsDbB+tABWGWpINOVKoQ==\\n\" encryption-level 7 role admin desc Administrator",
+                "username admin password <secret hidden> encryption-level 7 role admin desc Administrator",
+            ),
+            (
+                "snmp-server community CanaryComm groupname user",
+                "snmp-server community <secret hidden> groupname user",
+            ),
+            (
+                "snmp-server host 192.0.2.5 CanaryTrap version 2c udp-port 162",
+                "snmp-server host 192.0.2.5 <secret hidden> version 2c udp-port 162",
+            ),
+            (
+                "snmp-server user u1 groupname snmpadmin auth md5 auth-password CanaryAuth priv DES priv-password \"CanaryPriv\" encrypted",
+                "snmp-server user u1 groupname snmpadmin auth md5 auth-password <secret hidden> priv DES priv-password <secret hidden> encrypted",
+            ),
+            (
+                "radius-server host 192.0.2.1 use-vrf mgmt-vrf key \"CanaryRadius\" encryption-level 7",
+                "radius-server host 192.0.2.1 use-vrf mgmt-vrf key <secret hidden> encryption-level 7",
+            ),
+            (
+                "tacacs-server host 192.0.2.2 key CanaryTacacs",
+                "tacacs-server host 192.0.2.2 key <secret hidden>",
+            ),
+            (" key \"CanarySubKey\"", " key <secret hidden>"),
+            (
+                "  neighbor 192.0.2.3 password CanaryBgp",
+                "  neighbor 192.0.2.3 password <secret hidden>",
+            ),
+            (
+                "  neighbor PEERS password 2 $CanaryBgpEnc",
+                "  neighbor PEERS password 2 <secret hidden>",
+            ),
+            (
+                " ip ospf authentication-key CanaryOspf",
+                " ip ospf authentication-key <secret hidden>",
+            ),
+            (
+                " ip ospf authentication-key 2 $CanaryOspfEnc",
+                " ip ospf authentication-key 2 <secret hidden>",
+            ),
+            (
+                " ip ospf md5-authentication key-id 1 key 1 $CanaryMd5",
+                " ip ospf md5-authentication key-id 1 key 1 <secret hidden>",
+            ),
+            (
+                " ip ospf message-digest-key 1 md5 CanaryDigest",
+                " ip ospf message-digest-key 1 md5 <secret hidden>",
+            ),
+            (
+                " area 1 virtual-link 192.0.2.9 authentication-key 0 CanaryVlink",
+                " area 1 virtual-link 192.0.2.9 authentication-key 0 <secret hidden>",
+            ),
+            (
+                " area 1 virtual-link 192.0.2.9 md5-authentication key-id 2 key CanaryVlinkMd5",
+                " area 1 virtual-link 192.0.2.9 md5-authentication key-id 2 key <secret hidden>",
+            ),
+            (
+                " ipv6 ospf authentication spi 512 esp sha1 CanaryIpsec",
+                " ipv6 ospf authentication spi 512 esp sha1 <secret hidden>",
+            ),
+            (
+                " area 1 authentication spi 600 ah md5 no-encrypt CanaryAreaIpsec",
+                " area 1 authentication spi 600 ah md5 no-encrypt <secret hidden>",
+            ),
+            (
+                "ntp authentication-key 1 sha1 \"CanaryNtp\" encryption-level 7",
+                "ntp authentication-key 1 sha1 <secret hidden> encryption-level 7",
+            ),
+            ("rbridge-id 135", "rbridge-id 135"),
+            (
+                "ntp server 172.16.10.2 use-vrf mgmt-vrf",
+                "ntp server 172.16.10.2 use-vrf mgmt-vrf",
+            ),
+        ];
+        for (line, want) in cases {
+            assert_eq!(
+                Nos::redact(&format!("{line}\n")),
+                format!("{want}\n"),
+                "{line:?}"
+            );
         }
-        for kept in [
-            "username admin password <secret hidden> encryption-level 7 role admin desc Administrator\n",
-            "snmp-server community <secret hidden> groupname user\n",
-            "auth md5 auth-password <secret hidden> priv DES priv-password <secret hidden>\n",
-            "radius-server host 192.0.2.1 use-vrf mgmt-vrf key <secret hidden>\n",
-            "tacacs-server host 192.0.2.2 key <secret hidden>\n",
-            "  neighbor 192.0.2.3 password <secret hidden>\n",
-            " ip ospf authentication-key <secret hidden>\n",
-            " ip ospf message-digest-key 1 md5 <secret hidden>\n",
-            "rbridge-id 135\n",
-        ] {
-            assert!(out.contains(kept), "{kept:?} missing from:\n{out}");
-        }
+        let whole: String = cases.iter().map(|(line, _)| format!("{line}\n")).collect();
+        let out = Nos::redact(&whole);
+        assert!(!out.contains("Canary") && !out.contains("BwrsDbB"), "{out}");
     }
 }

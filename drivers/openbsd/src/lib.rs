@@ -52,11 +52,18 @@
 //! Oxidized stores them (deliberate).
 //!
 //! `redact` (Oxidized's model hides nothing) hides, keeping each keyword:
-//! snmpd's communities and SNMPv3 `authkey`/`enckey`s, bgpd's TCP MD5
-//! `password`/`key` and IPsec `psk`s, ospfd/ospf6d `auth-key` and
-//! `auth-md` keys, and the values of macros whose name says password,
-//! secret, key or psk (`password="secret"`, as OpenBSD's example
-//! `ospfd.conf` defines one).
+//! snmpd's communities (agent and trap receivers) and SNMPv3
+//! `authkey`/`enckey`s; bgpd's TCP MD5 `password`/`key` and its static
+//! IPsec keys (`ipsec esp in spi N sha1 <hex> aes <hex>`); ospfd `auth-key`
+//! and `auth-md` keys (ospf6d has no authentication of its own); in the
+//! hostname.if(5) files, pppoe's `authkey`, Wi-Fi `wpakey`/`nwkey`,
+//! WireGuard's private `wgkey` and pre-shared `wgpsk`, carp's `pass` and
+//! umb's SIM `pin`/`puk` (`pass`, `pin` and `puk` in the INTERFACE FILES
+//! section only, `pass` being pf.conf's rule keyword); and the values of
+//! macros whose name says password, secret, key or psk
+//! (`password="secret"`, as OpenBSD's example `ospfd.conf` defines one).
+//! The files collected hold no other secret: `/etc/passwd` has no hashes
+//! (they are in `master.passwd`), OpenNTPD has no keys, pf.conf none.
 //!
 //! `significant`: nothing to ignore (no clock or counter in these files).
 //!
@@ -110,17 +117,13 @@ impl Driver for Openbsd {
 
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
         let mut config = String::new();
-        for (title, command) in FILES {
+        for (name, command) in FILES {
             let output = if command == MYNAME {
                 text::command_output(&session.essential(command)?)
             } else {
                 file_output(session, command)?
             };
-            config.push_str(&format!(
-                "\n{} {title} {}\n",
-                "+".repeat(41),
-                "+".repeat(46)
-            ));
+            config.push_str(&title(name));
             config.push_str(&output);
         }
         config.push_str("\n=============== END ===============\n");
@@ -134,7 +137,23 @@ impl Driver for Openbsd {
     }
 
     fn redact(config: &str) -> String {
-        text::replace_in_lines(config, SECRET_RULES)
+        let config = text::replace_in_lines(config, SECRET_RULES);
+        let head = title("INTERFACE FILES");
+        let Some(at) = config.find(&head) else {
+            return config;
+        };
+        let start = at + head.len();
+        // To the next title (or the closing line).
+        let end = config[start..]
+            .find(&format!("\n{} ", "+".repeat(41)))
+            .or_else(|| config[start..].find("\n==============="))
+            .map_or(config.len(), |e| start + e);
+        format!(
+            "{}{}{}",
+            &config[..start],
+            text::replace_in_lines(&config[start..end], INTERFACE_RULES),
+            &config[end..]
+        )
     }
 }
 
@@ -160,52 +179,104 @@ fn file_output(session: &mut dyn Session, command: &str) -> Result<String, Sessi
 }
 
 /// Secret removal, line by line: `(needle, regex, replacement)`. A value
-/// is a word or a double-quoted string, never starting with `<` (so no
-/// rule hits what another wrote).
+/// is a word, a double-quoted or a single-quoted string (pppoe(4) writes
+/// `authkey 'secret'`), never starting with `<` (so no rule hits what
+/// another wrote).
 const SECRET_RULES: &[(&str, &str, &str)] = &[
-    // snmpd.conf: `read-only community public`, `trap community x`.
+    // snmpd.conf: `read-only community public`, `trap community x`,
+    // `trap receiver host community x`.
     (
         "community ",
-        r#"\b(community) (?:"[^"]*"|[^\s<]\S*)"#,
+        r#"\b(community) (?:"[^"]*"|'[^']*'|[^\s<"']\S*)"#,
         "$1 <secret hidden>",
     ),
-    // snmpd.conf: `user "u" authkey "x" enc aes enckey "y"`.
+    // snmpd.conf: `user "u" authkey "x" enc aes enckey "y"`; hostname.if:
+    // pppoe's `authkey`, Wi-Fi `wpakey` and `nwkey`, WireGuard's private
+    // `wgkey` and pre-shared `wgpsk`.
     (
         "key ",
-        r#"\b(authkey|enckey) (?:"[^"]*"|[^\s<]\S*)"#,
+        r#"\b(authkey|enckey|wpakey|nwkey|wgkey) (?:"[^"]*"|'[^']*'|[^\s<"']\S*)"#,
+        "$1 <secret hidden>",
+    ),
+    (
+        "wgpsk ",
+        r#"\b(wgpsk) (?:"[^"]*"|'[^']*'|[^\s<"']\S*)"#,
         "$1 <secret hidden>",
     ),
     // bgpd.conf: `tcp md5sig password x`, `tcp md5sig key deadbeef`.
     (
         "md5sig ",
-        r#"\b(md5sig (?:password|key)) (?:"[^"]*"|[^\s<]\S*)"#,
+        r#"\b(md5sig (?:password|key)) (?:"[^"]*"|'[^']*'|[^\s<"']\S*)"#,
         "$1 <secret hidden>",
     ),
-    // bgpd.conf: `ipsec esp ike`-style `psk x`; ospfd `auth-key x`.
+    // bgpd.conf's static IPsec keys: `ipsec esp in spi 10 sha1 <hex>
+    // aes <hex>`, the keys often on `\`-continued lines of their own.
     (
-        "psk ",
-        r#"\b(psk) (?:"[^"]*"|[^\s<]\S*)"#,
+        "sha1 ",
+        r"\b(sha1) (?:0x)?[0-9A-Fa-f]{16,}\b",
         "$1 <secret hidden>",
     ),
+    (
+        "md5 ",
+        r"\b(md5) (?:0x)?[0-9A-Fa-f]{16,}\b",
+        "$1 <secret hidden>",
+    ),
+    (
+        "3des",
+        r"\b(3des(?:-cbc)?) (?:0x)?[0-9A-Fa-f]{16,}\b",
+        "$1 <secret hidden>",
+    ),
+    (
+        "aes",
+        r"\b(aes(?:-128-cbc)?) (?:0x)?[0-9A-Fa-f]{16,}\b",
+        "$1 <secret hidden>",
+    ),
+    // ospfd.conf: `auth-key x`.
     (
         "auth-key ",
-        r#"\b(auth-key) (?:"[^"]*"|[^\s<]\S*)"#,
+        r#"\b(auth-key) (?:"[^"]*"|'[^']*'|[^\s<"']\S*)"#,
         "$1 <secret hidden>",
     ),
     // A macro holding a secret: `password="secret"` (OpenBSD's example
     // ospfd.conf), `md5key=...`.
     (
         "=",
-        r#"^(\s*\w*(?i:password|passwd|secret|key|psk)\w*)=(?:"[^"]*"|[^\s<"]\S*)"#,
+        r#"^(\s*\w*(?i:password|passwd|secret|key|psk)\w*)=(?:"[^"]*"|'[^']*'|[^\s<"']\S*)"#,
         "$1=<secret hidden>",
     ),
     // ospfd.conf: `auth-md 1 "x"`.
     (
         "auth-md ",
-        r#"\b(auth-md \d+) (?:"[^"]*"|[^\s<]\S*)"#,
+        r#"\b(auth-md \d+) (?:"[^"]*"|'[^']*'|[^\s<"']\S*)"#,
         "$1 <secret hidden>",
     ),
 ];
+
+/// Secrets in hostname.if(5) lines whose keyword is a pf.conf keyword too
+/// (carp(4)'s `pass`, `pass in ...` being a pf rule), and umb(4)'s SIM
+/// `pin`/`puk`: applied to the INTERFACE FILES section alone.
+const INTERFACE_RULES: &[(&str, &str, &str)] = &[
+    (
+        "pass ",
+        r#"\b(pass) (?:"[^"]*"|'[^']*'|[^\s<"']\S*)"#,
+        "$1 <secret hidden>",
+    ),
+    (
+        "pin ",
+        r#"\b(pin) (?:"[^"]*"|'[^']*'|[^\s<"']\S*)"#,
+        "$1 <secret hidden>",
+    ),
+    (
+        "puk ",
+        r#"\b(puk) (?:"[^"]*"|'[^']*'|[^\s<"']\S*)"#,
+        "$1 <secret hidden>",
+    ),
+];
+
+/// A section's title line, as the backup writes it.
+fn title(name: &str) -> String {
+    format!("\n{} {name} {}\n", "+".repeat(41), "+".repeat(46))
+}
 
 netraven_driver_sdk::export_driver!(Openbsd);
 
@@ -411,41 +482,111 @@ mod tests {
 
     #[test]
     fn redact_hides_every_secret_and_keeps_the_keywords() {
-        let cfg = "read-only community COMMCANARY\n\
-                   trap community \"TRAPCANARY\"\n\
-                   user \"u1\" authkey \"AUTHCANARY\" enc aes enckey \"ENCCANARY\"\n\
-                   neighbor 192.0.2.2 { tcp md5sig password MD5CANARY }\n\
-                   neighbor 192.0.2.3 { tcp md5sig key KEYCANARY }\n\
-                   neighbor 192.0.2.4 { ipsec esp ike psk PSKCANARY }\n\
-                   auth-key OSPFCANARY\n\
-                   auth-md 1 \"MDCANARY\"\n\
-                   auth-md-keyid 1\n";
-        let out = Openbsd::redact(cfg);
+        // One line per secret form, in the syntax of snmpd.conf(5),
+        // bgpd.conf(5), ospfd.conf(5), hostname.if(5) with ifconfig(8)'s
+        // options (pppoe(4)'s quoted `authkey`, carp(4), wg(4), umb(4));
+        // the secrets are canaries.
+        let title = |t: &str| format!("\n{} {t} {}\n", "+".repeat(41), "+".repeat(46));
+        let cfg = [
+            title("PF FILE"),
+            "pass in on egress proto tcp to port ssh\n".into(),
+            title("INTERFACE FILES"),
+            "==> /etc/hostname.carp0 <==\n\
+             inet 192.0.2.10 255.255.255.0 192.0.2.255 vhid 1 carpdev em0 pass CARPCANARY\n\
+             ==> /etc/hostname.iwm0 <==\n\
+             nwid office wpakey \"WPACANARY\"\n\
+             nwid old nwkey WEPCANARY\n\
+             ==> /etc/hostname.pppoe0 <==\n\
+             pppoedev em1 authproto pap authname 'user' authkey 'PPPCANARY TWOWORDS'\n\
+             ==> /etc/hostname.wg0 <==\n\
+             wgkey WGPRIVCANARY= wgport 51820\n\
+             wgpeer UFVCTElDa2V5= wgpsk WGPSKCANARY= wgaip 10.0.0.2/32\n\
+             ==> /etc/hostname.umb0 <==\n\
+             apn internet pin PINCANARY puk PUKCANARY\n"
+                .into(),
+            title("SNMP FILE"),
+            "read-only community COMMCANARY\n\
+             trap community \"TRAPCANARY\"\n\
+             trap receiver 192.0.2.9 community TRAP2CANARY\n\
+             user \"u1\" authkey \"AUTHCANARY\" enc aes enckey \"ENCCANARY\"\n"
+                .into(),
+            title("BGPD FILE"),
+            "neighbor 192.0.2.2 { tcp md5sig password MD5CANARY }\n\
+             neighbor 192.0.2.3 { tcp md5sig key KEYCANARY }\n\
+             ipsec esp in spi 10 \\\n\
+             \tsha1 0a4f1d1f1a1c4f3c9e2f6f0f2a8e9c8c5a1b0b3b \\\n\
+             \taes 0c1b3a6c7d7a8d2e0e7b4f3d5e8e6c1e\n\
+             ipsec ah out spi 12 md5 00112233445566778899aabbccddeeff\n"
+                .into(),
+            title("OSPFD FILE"),
+            "auth-key OSPFCANARY\n\
+             auth-md 1 \"MDCANARY\"\n\
+             auth-md-keyid 1\n\
+             password=\"MACROCANARY\"\n"
+                .into(),
+            "\n=============== END ===============\n".to_string(),
+        ]
+        .concat();
+        let out = Openbsd::redact(&cfg);
         for secret in [
+            "CARPCANARY",
+            "WPACANARY",
+            "WEPCANARY",
+            "PPPCANARY",
+            "TWOWORDS",
+            "WGPRIVCANARY",
+            "WGPSKCANARY",
+            "PINCANARY",
+            "PUKCANARY",
             "COMMCANARY",
             "TRAPCANARY",
+            "TRAP2CANARY",
             "AUTHCANARY",
             "ENCCANARY",
             "MD5CANARY",
             "KEYCANARY",
-            "PSKCANARY",
+            "0a4f1d1f1a1c4f3c9e2f6f0f2a8e9c8c5a1b0b3b",
+            "0c1b3a6c7d7a8d2e0e7b4f3d5e8e6c1e",
+            "00112233445566778899aabbccddeeff",
             "OSPFCANARY",
             "MDCANARY",
+            "MACROCANARY",
         ] {
             assert!(!out.contains(secret), "{secret} left in:\n{out}");
         }
         for kept in [
+            // pf's `pass` rule is no carp password.
+            "\npass in on egress proto tcp to port ssh\n",
+            "vhid 1 carpdev em0 pass <secret hidden>\n",
+            "nwid office wpakey <secret hidden>\n",
+            "nwid old nwkey <secret hidden>\n",
+            "authname 'user' authkey <secret hidden>\n",
+            "wgkey <secret hidden> wgport 51820\n",
+            "wgpeer UFVCTElDa2V5= wgpsk <secret hidden> wgaip 10.0.0.2/32\n",
+            "apn internet pin <secret hidden> puk <secret hidden>\n",
             "read-only community <secret hidden>\n",
             "trap community <secret hidden>\n",
+            "trap receiver 192.0.2.9 community <secret hidden>\n",
             "authkey <secret hidden> enc aes enckey <secret hidden>\n",
             "tcp md5sig password <secret hidden> }\n",
             "tcp md5sig key <secret hidden> }\n",
-            "ike psk <secret hidden> }\n",
-            "auth-key <secret hidden>\n",
+            "ipsec esp in spi 10 \\\n\tsha1 <secret hidden> \\\n\taes <secret hidden>\n",
+            "ipsec ah out spi 12 md5 <secret hidden>\n",
+            "\nauth-key <secret hidden>\n",
             "auth-md 1 <secret hidden>\n",
             "auth-md-keyid 1\n",
+            "password=<secret hidden>\n",
         ] {
             assert!(out.contains(kept), "{kept:?} missing from:\n{out}");
         }
+    }
+
+    #[test]
+    fn pass_pin_and_puk_outside_the_interface_files_are_kept() {
+        // pf.conf's rules start with `pass`; a motd may say `pin`.
+        let cfg = "pass in quick on egress proto tcp to port 22\n\
+                   anchor \"ftp\" { pass in proto tcp }\n\
+                   pin 4 of the rack\n";
+        assert_eq!(Openbsd::redact(cfg), cfg);
     }
 }

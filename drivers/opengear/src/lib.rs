@@ -48,9 +48,13 @@
 //! Oxidized runs only with `remove_secret` set), with its wording
 //! (`password <secret removed>`; also `community`, `community=`,
 //! `private_key=`, ` key=`, `hashed_password=`), and beyond it
-//! `...password=`, `secret`, `passphrase` and `psk` values, in both the
-//! `key value` form of `config -g config` and the `key=value` form of
-//! `config export`.
+//! `...password=` (SNMPv3 `authpassword`/`privpassword`, LDAP
+//! `bindpassword`), `...secret`, `...passphrase`, `...psk` and `...key`
+//! element values (RADIUS/TACACS+ and IPsec secrets, Wi-Fi and IPsec
+//! pre-shared keys, NTP keys, private keys), in both the `key value` form
+//! of `config -g config` and the `key=value` form of `config export`. It
+//! hides a value to the end of its line, where Oxidized hides its first
+//! word only (a value with blanks would show its rest).
 //!
 //! `significant`: nothing to ignore.
 //!
@@ -152,53 +156,68 @@ fn serial_lines(serial: &str) -> String {
 }
 
 /// Secret removal, line by line: `(needle, regex, replacement)`; the first
-/// six are Oxidized's. A value never starts with `<`, so that no rule hits
-/// what an earlier one wrote (`<secret removed>` holds `secret `).
+/// six are Oxidized's, with its wording. A value is the rest of the line
+/// (`config -g config` prints `config.<path> <value>`, and a value may hold
+/// blanks, which Oxidized's `\S+` would leave half shown). A value never
+/// starts with `<`, so that no rule hits what an earlier one wrote
+/// (`<secret removed>` holds `secret `).
 const SECRET_RULES: &[(&str, &str, &str)] = &[
     (
         "password ",
-        r"password [^\s<]\S*",
+        r"password [^\s<].*",
         "password <secret removed>",
     ),
     (
         "community ",
-        r"community [^\s<]\S*",
+        r"community [^\s<].*",
         "community <secret removed>",
     ),
     (
         "community=",
-        r"community=[^\s<]\S*",
+        r"community=[^\s<].*",
         "community=<secret removed>",
     ),
     (
         "private_key=",
-        r"private_key=[^\s<]\S*",
+        r"private_key=[^\s<].*",
         "private_key=<secret removed>",
     ),
-    (" key=", r" key=[^\s<]\S*", " key=<secret removed>"),
+    (" key=", r" key=[^\s<].*", " key=<secret removed>"),
     (
         "hashed_password=",
-        r"hashed_password=[^\s<]\S*",
+        r"hashed_password=[^\s<].*",
         "hashed_password=<secret removed>",
     ),
-    // `config.users.user1.password=...` in an export, and secrets Oxidized
-    // keeps: RADIUS/TACACS+ `secret`s, Wi-Fi and IPsec pre-shared keys.
+    // Beyond Oxidized: `config.users.user1.password=...` in an export (and
+    // SNMPv3 `authpassword`/`privpassword`, LDAP `bindpassword`), RADIUS/
+    // TACACS+/IPsec `secret`s, `passphrase`s, Wi-Fi and IPsec pre-shared
+    // keys (`psk`, `wpa_psk`), and any element ending in `key` (`key`,
+    // `private_key`, `ntp_key`...) in either form.
     (
         "password=",
-        r"\b(\w*password)=[^\s<]\S*",
+        r"\b(\w*password)=[^\s<].*",
         "${1}=<secret removed>",
     ),
     (
         "secret",
-        r"((?:^|[.\s])\w*secret)([ =])[^\s<]\S*",
+        r"((?:^|[.\s])\w*secret)([ =])[^\s<].*",
         "$1$2<secret removed>",
     ),
     (
         "passphrase",
-        r"\b(\w*passphrase)([ =])[^\s<]\S*",
+        r"((?:^|[.\s])\w*passphrase)([ =])[^\s<].*",
         "$1$2<secret removed>",
     ),
-    ("psk", r"\b(psk)([ =])[^\s<]\S*", "$1$2<secret removed>"),
+    (
+        "psk",
+        r"((?:^|[.\s])\w*psk)([ =])[^\s<].*",
+        "$1$2<secret removed>",
+    ),
+    (
+        "key",
+        r"((?:^|[.\s])\w*key)([ =])[^\s<].*",
+        "$1$2<secret removed>",
+    ),
 ];
 
 netraven_driver_sdk::export_driver!(Opengear);
@@ -389,43 +408,95 @@ mod tests {
 
     #[test]
     fn redact_hides_every_secret() {
+        // One line per secret form, in the two published shapes
+        // (`config.<path> <value>` of `config -g config`, `key=value` of an
+        // export); the element names past Oxidized's keywords are written
+        // for the test (no list of them was published), after the secrets
+        // Opengear's manual has users set: local users' passwords, the
+        // RADIUS/TACACS+/LDAP server passwords, SNMP communities (agent and
+        // alert managers) and SNMPv3 authentication/privacy passwords,
+        // IPsec pre-shared secrets, Wi-Fi keys, NTP keys, SSH/TLS private
+        // keys. The secrets are canaries.
         let cfg = "config.users.user1.password $1$HASHCANARY\n\
                    config.system.snmp.community COMMCANARY\n\
                    config.snmp.community=COMM2CANARY\n\
+                   config.alerts.alert1.snmp.community TRAPCANARY\n\
+                   config.system.snmp.authpassword AUTHCANARY\n\
+                   config.system.snmp.privpassword=PRIVPWCANARY\n\
                    config.ssh.private_key=PRIVCANARY\n\
+                   config.ssl.private_key PRIV2CANARY\n\
                    config.wifi key=WIFICANARY\n\
+                   config.interfaces.wlan.wpa_psk=PSKCANARY\n\
+                   config.ipsec.tunnels.tunnel1.psk IPSECPSKCANARY\n\
+                   config.ipsec.tunnels.tunnel2.secret IPSECCANARY\n\
+                   config.ntp.servers.server1.key NTPCANARY\n\
                    config.users.user1.hashed_password=HASHEDCANARY\n\
                    config.users.user2.password=EXPORTCANARY\n\
                    config.auth.radius.secret RADCANARY\n\
-                   config.auth.tacacs.secret=TACCANARY\n\
+                   config.auth.tacacs.password TACCANARY SPACECANARY\n\
+                   config.auth.tacacs.secret=TACCANARY2\n\
+                   config.auth.ldap.bindpassword LDAPCANARY\n\
+                   config.openvpn.tunnels.tunnel1.passphrase VPNCANARY\n\
                    config.system.name im7216\n";
         let out = Opengear::redact(cfg);
         for secret in [
             "HASHCANARY",
             "COMMCANARY",
             "COMM2CANARY",
+            "TRAPCANARY",
+            "AUTHCANARY",
+            "PRIVPWCANARY",
             "PRIVCANARY",
+            "PRIV2CANARY",
             "WIFICANARY",
+            "PSKCANARY",
+            "IPSECPSKCANARY",
+            "IPSECCANARY",
+            "NTPCANARY",
             "HASHEDCANARY",
             "EXPORTCANARY",
             "RADCANARY",
             "TACCANARY",
+            "SPACECANARY",
+            "TACCANARY2",
+            "LDAPCANARY",
+            "VPNCANARY",
         ] {
             assert!(!out.contains(secret), "{secret} left in:\n{out}");
         }
-        for kept in [
-            "config.users.user1.password <secret removed>\n",
-            "config.system.snmp.community <secret removed>\n",
-            "config.snmp.community=<secret removed>\n",
-            "config.ssh.private_key=<secret removed>\n",
-            "config.wifi key=<secret removed>\n",
-            "config.users.user1.hashed_password=<secret removed>\n",
-            "config.users.user2.password=<secret removed>\n",
-            "config.auth.radius.secret <secret removed>\n",
-            "config.auth.tacacs.secret=<secret removed>\n",
-            "config.system.name im7216\n",
-        ] {
-            assert!(out.contains(kept), "{kept:?} missing from:\n{out}");
-        }
+        // Every line stays, its keyword kept, the value alone replaced.
+        assert_eq!(
+            out,
+            "config.users.user1.password <secret removed>\n\
+             config.system.snmp.community <secret removed>\n\
+             config.snmp.community=<secret removed>\n\
+             config.alerts.alert1.snmp.community <secret removed>\n\
+             config.system.snmp.authpassword <secret removed>\n\
+             config.system.snmp.privpassword=<secret removed>\n\
+             config.ssh.private_key=<secret removed>\n\
+             config.ssl.private_key <secret removed>\n\
+             config.wifi key=<secret removed>\n\
+             config.interfaces.wlan.wpa_psk=<secret removed>\n\
+             config.ipsec.tunnels.tunnel1.psk <secret removed>\n\
+             config.ipsec.tunnels.tunnel2.secret <secret removed>\n\
+             config.ntp.servers.server1.key <secret removed>\n\
+             config.users.user1.hashed_password=<secret removed>\n\
+             config.users.user2.password=<secret removed>\n\
+             config.auth.radius.secret <secret removed>\n\
+             config.auth.tacacs.password <secret removed>\n\
+             config.auth.tacacs.secret=<secret removed>\n\
+             config.auth.ldap.bindpassword <secret removed>\n\
+             config.openvpn.tunnels.tunnel1.passphrase <secret removed>\n\
+             config.system.name im7216\n"
+        );
+    }
+
+    #[test]
+    fn redact_leaves_other_elements_alone() {
+        // Names that hold a keyword but no secret: kept as printed.
+        let cfg = "config.users.user1.username admin\n\
+                   config.ports.port1.label keyboard-console\n\
+                   config.system.location Rack 4 password-less shelf\n";
+        assert_eq!(Opengear::redact(cfg), cfg);
     }
 }

@@ -48,7 +48,9 @@
 //!
 //! `redact` hides, keeping each keyword: user `secret` hashes and clear-text
 //! `password`s, the TACACS+/RADIUS `secret`, SNMP `community` strings, SNMPv3
-//! `auth-password` / `priv-password`. `significant` has nothing left to
+//! `auth-password` / `priv-password`, and, defensively (no SAOS 6 command
+//! reference was found to confirm them), values after `auth-key`,
+//! `priv-key`, `md5-key` and `authentication-key`. `significant` has nothing left to
 //! ignore: the volatile lines (the creation time and terminal, the bank
 //! validation times, the transceivers' operational state) are already cut.
 //!
@@ -214,6 +216,15 @@ const SECRET_RULES: &[(&str, &str, &str)] = &[
     // `snmp create community-index Read community public sec-name ...`:
     // the word `community` alone, not `community-index`.
     (" community ", r"( community) \S+", "$1 <secret hidden>"),
+    // Key values named `auth-key`, `priv-key`, `md5-key` or
+    // `authentication-key` (SNMPv3 localized keys, routing-protocol and NTP
+    // keys). No SAOS 6 command reference was found to confirm their exact
+    // spelling, so these forms are hidden defensively.
+    (
+        "-key ",
+        r"(\b(?:auth|priv|md5|authentication)-key) \S+",
+        "$1 <secret hidden>",
+    ),
 ];
 
 netraven_driver_sdk::export_driver!(Saos);
@@ -576,7 +587,9 @@ user auth set priority 1 method tacacs
     fn redact_hides_every_secret_form_and_keeps_keywords() {
         // Written for the test, with canaries: the command forms of SAOS 6
         // configurations (the TACACS+ secret stored as `#A#...`, SHA-512
-        // user hashes, SNMP communities and SNMPv3 passwords).
+        // user hashes, SNMP communities and SNMPv3 passwords). The last three
+        // lines (`auth-key`, `md5-key`, `authentication-key`) are shapes other
+        // CLIs use, not confirmed SAOS 6 syntax: they check the defensive rule.
         let cfg = "tacacs set secret #A#TacCANARY0+Fm/jbe\n\
                    radius set secret RADCANARY\n\
                    user create user netmgr access-level super secret $6$SaltCANARY1$HashCANARY1\n\
@@ -585,7 +598,10 @@ user auth set priority 1 method tacacs
                    snmp create community-index Read community CommCANARY sec-name Read-User transport-tag ReadTag\n\
                    snmp create user v3u auth-protocol md5 auth-password AUTHCANARY priv-protocol des priv-password PRIVCANARY\n\
                    snmp create user Read-User auth-protocol noAuth engine-id 80:00:04:f7:05:00:00:5e:00:53:03:00\n\
-                   user auth set priority 1 method tacacs \n";
+                   user auth set priority 1 method tacacs \n\
+                   snmp create user v3k auth-protocol sha auth-key AKEYCANARY priv-protocol aes priv-key PKEYCANARY\n\
+                   ospf interface set ip-interface if1 md5-key MD5CANARY\n\
+                   ntp client set authentication-key NTPCANARY\n";
         let out = Saos::redact(cfg);
         for secret in [
             "TacCANARY0",
@@ -598,6 +614,10 @@ user auth set priority 1 method tacacs
             "CommCANARY",
             "AUTHCANARY",
             "PRIVCANARY",
+            "AKEYCANARY",
+            "PKEYCANARY",
+            "MD5CANARY",
+            "NTPCANARY",
         ] {
             assert!(!out.contains(secret), "{secret} left in:\n{out}");
         }
@@ -611,6 +631,9 @@ user auth set priority 1 method tacacs
             "auth-password <secret hidden> priv-protocol des priv-password <secret hidden>\n",
             "auth-protocol noAuth engine-id 80:00:04:f7:05:00:00:5e:00:53:03:00\n",
             "user auth set priority 1 method tacacs \n",
+            "auth-key <secret hidden> priv-protocol aes priv-key <secret hidden>\n",
+            "md5-key <secret hidden>\n",
+            "authentication-key <secret hidden>\n",
         ] {
             assert!(out.contains(kept), "{kept:?} missing from:\n{out}");
         }

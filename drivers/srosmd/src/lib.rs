@@ -46,7 +46,8 @@
 //! passwords, SNMP communities, RADIUS/TACACS+ secrets, routing-protocol
 //! `authentication-key`s, IS-IS `hello-authentication-key`s, NTP
 //! `authentication-key <id> key`s and `message-digest-key`s, IPsec pre-shared keys,
-//! SNMPv3 keys. Oxidized's model hides nothing. `significant` ignores
+//! SNMPv3 keys, SNMPv2c trap targets' `notify-community`, MACsec `cak`s and
+//! `encryption-key`s. Oxidized's model hides nothing. `significant` ignores
 //! nothing more: the uptime and the listing times are already removed.
 //!
 //! Conformance cases (scripted, checked against the oracle byte for byte,
@@ -192,7 +193,7 @@ const SECRET_RULES: &[(&str, &str, &str)] = &[
     ),
     (
         "community",
-        r#"(^|\s)((?:usm-)?community) (?:"[^"]*"|[^"\s<]\S*)"#,
+        r#"(^|\s)((?:usm-|notify-)?community) (?:"[^"]*"|[^"\s<]\S*)"#,
         "$1$2 <secret hidden>",
     ),
     (
@@ -209,8 +210,14 @@ const SECRET_RULES: &[(&str, &str, &str)] = &[
     // A bare all-digit word after the keyword is NTP's key-id, not a key.
     (
         "-key",
-        r#"(^|\s)((?:hello-)?authentication-key|privacy-key|pre-shared-key|auth-key|priv-key) (?:"[^"]*"|\d*[^"\s<\d]\S*)"#,
+        r#"(^|\s)((?:hello-)?authentication-key|privacy-key|pre-shared-key|auth-key|priv-key|encryption-key) (?:"[^"]*"|\d*[^"\s<\d]\S*)"#,
         "$1$2 <secret hidden>",
+    ),
+    // MACsec: `static-cak pre-shared-key 1 cak "..."`.
+    (
+        " cak ",
+        r#"(\scak) (?:"[^"]*"|[^"\s<]\S*)"#,
+        "$1 <secret hidden>",
     ),
     (
         "message-digest-key",
@@ -419,9 +426,16 @@ commands:
                    /configure ipsec ike-policy 1 pre-shared-key \"canary5\"\n\
                    /configure system name \"vSR\"\n\
                    /configure router \"Base\" isis 0 interface \"i\" hello-authentication-key \"canary6\" hash2\n\
-                   /configure system time ntp authentication-key 1 key \"canary7\" hash2 type message-digest\n";
+                   /configure system time ntp authentication-key 1 key \"canary7\" hash2 type message-digest\n\
+                   /configure log snmp-trap-group \"98\" trap-target \"nms\" address 192.0.2.1 version snmpv2c notify-community \"canary8\"\n\
+                   /configure macsec connectivity-association \"ca\" static-cak pre-shared-key 1 cak \"canary9\" hash2\n\
+                   /configure macsec connectivity-association \"ca\" static-cak pre-shared-key 1 encryption-type aes-128-cmac\n\
+                   /configure system security user-params local-user user \"nms\" snmp authentication authentication-key \"canary10\" hash2\n\
+                   /configure system security user-params local-user user \"nms\" snmp authentication privacy privacy-key \"canary11\" hash2\n\
+                   /configure router \"Base\" ospf 0 area 0.0.0.0 interface \"i\" message-digest-key 2 md5 \"canary12\" hash2\n\
+                   /configure system security aaa remote-servers tacplus server 1 address 192.0.2.2 secret \"canary13\" hash2\n";
         let out = Srosmd::redact(cfg);
-        for n in 1..=7 {
+        for n in 1..=13 {
             let secret = format!("canary{n}");
             assert!(!out.contains(&secret), "{secret} left in:\n{out}");
         }
@@ -434,6 +448,13 @@ commands:
             "/configure system name \"vSR\"\n",
             "hello-authentication-key <secret hidden> hash2\n",
             "authentication-key 1 key <secret hidden> hash2 type message-digest\n",
+            "snmpv2c notify-community <secret hidden>\n",
+            "pre-shared-key 1 cak <secret hidden> hash2\n",
+            "pre-shared-key 1 encryption-type aes-128-cmac\n",
+            "snmp authentication authentication-key <secret hidden> hash2\n",
+            "privacy privacy-key <secret hidden> hash2\n",
+            "message-digest-key 2 md5 <secret hidden> hash2\n",
+            "address 192.0.2.2 secret <secret hidden> hash2\n",
         ] {
             assert!(out.contains(kept), "{kept:?} missing from:\n{out}");
         }

@@ -55,7 +55,8 @@
 //! and SNMP users/communities; beyond it, every other key that names a
 //! password, pre-shared key, secret, passphrase or the controller's
 //! `authkey` (`aaa.1.wpa.psk`, `aaa.1.radius.auth.1.secret`,
-//! `mgmt.authkey`, `snmp.community`...), in the same form.
+//! `mgmt.authkey`, `snmp.community`...), and the `x_authkey`,
+//! `private_key_passwd` and `wep_keyN` keys, in the same form.
 //!
 //! `significant` ignores the `# NTP:` summary line: whether the clock is
 //! synchronized right now says nothing about the configuration.
@@ -315,7 +316,7 @@ const SECRET_RULES: &[(&str, &str, &str)] = &[
     // Any other key whose last part names a secret.
     (
         "=",
-        r"^([\w.-]*\b(?:password|passwd|psk|secret|passphrase|authkey|community|x_passphrase))=.+",
+        r"^([\w.-]*\b(?:password|passwd|psk|secret|passphrase|authkey|community|x_passphrase|x_authkey|private_key_passwd|wep_key\d*))=.+",
         "# $1=<hidden>",
     ),
 ];
@@ -520,12 +521,20 @@ mod tests {
         let out = Unifiap::redact(
             "users.1.password=HASHCANARY\nsnmp.user.1.password=V3CANARY\naaa.1.wpa.psk=PSKCANARY\n\
              aaa.1.radius.auth.1.secret=RADCANARY\nmgmt.authkey=AUTHKEYCANARY\nsnmp.community=COMMCANARY\n\
+             mgmt.x_authkey=XAUTHCANARY\n\
+             wpasupplicant.profile.1.network.1.private_key_passwd=PKCANARY\n\
+             wpasupplicant.profile.1.network.1.wep_key0=WEPCANARY\n\
+             aaa.1.wpa.group_rekey=3600\n\
              users.1.name=admin\n",
         );
         assert_eq!(
             out,
             "# users.1.password=<hidden>\n# snmp.user.1.password=<hidden>\n# aaa.1.wpa.psk=<hidden>\n\
              # aaa.1.radius.auth.1.secret=<hidden>\n# mgmt.authkey=<hidden>\n# snmp.community=<hidden>\n\
+             # mgmt.x_authkey=<hidden>\n\
+             # wpasupplicant.profile.1.network.1.private_key_passwd=<hidden>\n\
+             # wpasupplicant.profile.1.network.1.wep_key0=<hidden>\n\
+             aaa.1.wpa.group_rekey=3600\n\
              users.1.name=admin\n"
         );
     }

@@ -44,8 +44,13 @@
 //! drops the rest of the line too) and those of `snmp-server host ...
 //! version 1|2c NAME` trap receivers (which Oxidized keeps), TACACS+/RADIUS keys, the password of a
 //! `username NAME privilege N PASSWORD` line (Oxidized replaces the whole
-//! line), the C600 family's `password encrypted ...` of a `user-name`
-//! block, and `enable password`/`enable secret` values. A value the device
+//! line), every other `password [encrypted] VALUE` (the C600 family's
+//! `user-name` blocks, `username NAME password ...`, an ONU's `loid ...
+//! password`, PPPoE `wan-ip ... password`, BGP `neighbor ... password`),
+//! an ONU's `pw`, `enable password`/`enable secret` values, SNMPv3
+//! `auth`/`priv` keys of `snmp-server user`, `ntp authentication-key`,
+//! OSPF `authentication-key`/`message-digest-key`, a RADIUS template's
+//! `server N ADDR ... key`, and an ONU's `ssid auth ... key`. A value the device
 //! wrapped onto the next line (ZXAN wraps at 80 columns) keeps that part:
 //! it cannot be told from a configuration line.
 //!
@@ -231,13 +236,56 @@ const SECRET_RULES: &[(&str, &str, &str)] = &[
         "$1 <secret hidden>",
     ),
     (
-        "password encrypted",
-        r"^(\s*password encrypted) \S+",
+        "enable ",
+        r"^(enable (?:password|secret)(?: level \d+)?(?: \d)?) \S+",
+        "$1 <secret hidden>",
+    ),
+    // `password [encrypted] VALUE` anywhere: the C600 family's
+    // `password encrypted ...` of a `user-name` block, `username NAME
+    // password [encrypted] VALUE privilege N`, an ONU's `loid NAME password VALUE`,
+    // `wan-ip 1 mode pppoe username NAME password VALUE ...` (pon-onu-mng),
+    // `neighbor 192.0.2.1 password VALUE` (BGP).
+    (
+        "password ",
+        r"(\bpassword(?: encrypted)?) \S+",
+        "$1 <secret hidden>",
+    ),
+    // An ONU's registration password: `onu 1 type ZTE-F660 pw VALUE`.
+    (
+        " pw ",
+        r"^(\s*onu \d+ type \S+ .*?\bpw) \S+",
+        "$1 <secret hidden>",
+    ),
+    // SNMPv3 users: `snmp-server user NAME GROUP v3 [encrypted] auth md5
+    // KEY priv des56 KEY`.
+    (
+        "snmp-server user",
+        r"(\b(?:auth (?:md5|sha\S*)|priv (?:des\S*|3des|aes\S*)(?: \d{3})?)) \S+",
+        "$1 <secret hidden>",
+    ),
+    // NTP and OSPF keys: `ntp authentication-key 1 md5 KEY`,
+    // `ip ospf authentication-key KEY`, `ip ospf message-digest-key 1 md5 KEY`.
+    (
+        "authentication-key",
+        r"^(\s*(?:ntp authentication-key \d+ md5|ip ospf authentication-key)(?: encrypted)?) \S+",
         "$1 <secret hidden>",
     ),
     (
-        "enable ",
-        r"^(enable (?:password|secret)(?: level \d+)?(?: \d)?) \S+",
+        "message-digest-key",
+        r"(\bmessage-digest-key \d+ md5(?: encrypted)?) \S+",
+        "$1 <secret hidden>",
+    ),
+    // RADIUS servers of an authentication/accounting template:
+    // `server 1 192.0.2.8 master key VALUE`.
+    (
+        " key ",
+        r"^(\s*server \d+ \S+ .*?\bkey) \S+",
+        "$1 <secret hidden>",
+    ),
+    // Wi-Fi keys of an ONU: `ssid auth wpa wifi_0/1 key VALUE`.
+    (
+        "ssid auth ",
+        r"^(\s*ssid auth .*?\bkey) \S+",
         "$1 <secret hidden>",
     ),
 ];
@@ -464,6 +512,19 @@ mod tests {
                    username zte privilege 15 CANARY6 extra\n\
                    \x20   password encrypted *21*CANARY7\n\
                    enable secret level 15 5 CANARY8\n\
+                   username admin password encrypted CANARY10 privilege 15\n\
+                   username guest password CANARY11 privilege 1\n\
+                   snmp-server user nms grp v3 encrypted auth md5 CANARY12 priv des56 CANARY13\n\
+                   snmp-server user nms2 grp v3 auth sha CANARY14 priv aes128 CANARY15\n\
+                   ntp authentication-key 1 md5 CANARY16\n\
+                   \x20ip ospf authentication-key CANARY17\n\
+                   \x20ip ospf message-digest-key 1 md5 CANARY18\n\
+                   \x20neighbor 192.0.2.2 password CANARY19\n\
+                   \x20 server 1 192.0.2.8 master key CANARY20\n\
+                   \x20 onu 2 type ZTE-F660 pw CANARY21\n\
+                   \x20 onu 3 type ZTE-F660 loid LOID3 password CANARY22\n\
+                   wan-ip 1 mode pppoe username user1 password CANARY23 vlan-profile default host 1\n\
+                   ssid auth wpa wifi_0/2 key CANARY24\n\
                    hostname ZTE\n";
         let out = Zteolt::redact(cfg);
         assert!(!out.contains("CANARY"), "{out}");
@@ -478,6 +539,19 @@ mod tests {
              username zte privilege 15 <secret hidden>\n\
              \x20   password encrypted <secret hidden>\n\
              enable secret level 15 5 <secret hidden>\n\
+             username admin password encrypted <secret hidden> privilege 15\n\
+             username guest password <secret hidden> privilege 1\n\
+             snmp-server user nms grp v3 encrypted auth md5 <secret hidden> priv des56 <secret hidden>\n\
+             snmp-server user nms2 grp v3 auth sha <secret hidden> priv aes128 <secret hidden>\n\
+             ntp authentication-key 1 md5 <secret hidden>\n\
+             \x20ip ospf authentication-key <secret hidden>\n\
+             \x20ip ospf message-digest-key 1 md5 <secret hidden>\n\
+             \x20neighbor 192.0.2.2 password <secret hidden>\n\
+             \x20 server 1 192.0.2.8 master key <secret hidden>\n\
+             \x20 onu 2 type ZTE-F660 pw <secret hidden>\n\
+             \x20 onu 3 type ZTE-F660 loid LOID3 password <secret hidden>\n\
+             wan-ip 1 mode pppoe username user1 password <secret hidden> vlan-profile default host 1\n\
+             ssid auth wpa wifi_0/2 key <secret hidden>\n\
              hostname ZTE\n"
         );
     }

@@ -61,8 +61,10 @@
 //! (`snmp-server get-community <secret hidden> `): SNMP get/set communities,
 //! `logins username` names and passwords, `admin-password`, privilege
 //! `password`s, each also in a `cipher` form; and beyond Oxidized the SNMP
-//! trap community, RADIUS/TACACS+ server and accounting keys and SNMPv3
-//! `auth-password`/`priv-password`s.
+//! trap community, RADIUS/TACACS+ server and accounting keys, SNMPv3
+//! `auth-password`/`priv-password`s, OSPF (interface and virtual-link) and
+//! VRRP `authentication-key`s, OSPF `message-digest-key`s and the
+//! `mac-authentication password`.
 //!
 //! `significant` ignores the switch's clock in the configuration (`time
 //! 12:34:56`, `time date ...`; NOC's ZyNOS profile treats these lines as
@@ -223,6 +225,27 @@ const SECRET_RULES: &[(&str, &str, &str)] = &[
     (
         "-password",
         r"\b((?:auth|priv)-password) \S+",
+        "$1 <secret hidden>",
+    ),
+    // In the syntax of ZyXEL's switch CLI reference guides (no published
+    // configuration line shows them): OSPF keys (`ip ospf
+    // authentication-key K`, `ip ospf message-digest-key 1 md5 K`, the same
+    // on an `area ... virtual-link ...`), the VRRP key (`authentication-key
+    // K` under `router vrrp`) and the MAC authentication password
+    // (`mac-authentication password K`).
+    (
+        "authentication-key ",
+        r"\b(authentication-key) \S+",
+        "$1 <secret hidden>",
+    ),
+    (
+        "message-digest-key ",
+        r"\b(message-digest-key \d+ md5) \S+",
+        "$1 <secret hidden>",
+    ),
+    (
+        "mac-authentication password",
+        r"^(\s*mac-authentication password) \S+",
         "$1 <secret hidden>",
     ),
 ];
@@ -499,6 +522,12 @@ mod tests {
                    radius-server host 1 192.0.2.5 auth-port 1812 key RADKEY\n\
                    tacacs-accounting host 1 192.0.2.6 acct-port 49 key TACKEY\n\
                    snmp-server username v3u sec-level priv auth sha auth-password AUTHPW priv des priv-password PRIVKEY group admin\n\
+                   \x20ip ospf authentication-key OSPFKEY\n\
+                   \x20ip ospf message-digest-key 1 md5 OSPFMD5\n\
+                   \x20area 0.0.0.1 virtual-link 192.0.2.9 authentication-key VLKEY\n\
+                   \x20authentication-key VRRPKEY\n\
+                   mac-authentication password MACAUTHPW\n\
+                   mac-authentication nameprefix macauth\n\
                    hostname dom-43\n";
         let out = Zynos::redact(cfg);
         for secret in [
@@ -513,6 +542,11 @@ mod tests {
             "TACKEY",
             "AUTHPW",
             "PRIVKEY",
+            "OSPFKEY",
+            "OSPFMD5",
+            "VLKEY",
+            "VRRPKEY",
+            "MACAUTHPW",
         ] {
             assert!(!out.contains(secret), "{secret} left in:\n{out}");
         }
@@ -527,6 +561,12 @@ mod tests {
             "radius-server host 1 192.0.2.5 auth-port 1812 key <secret hidden>\n",
             "tacacs-accounting host 1 192.0.2.6 acct-port 49 key <secret hidden>\n",
             "auth sha auth-password <secret hidden> priv des priv-password <secret hidden> group admin\n",
+            " ip ospf authentication-key <secret hidden>\n",
+            " ip ospf message-digest-key 1 md5 <secret hidden>\n",
+            "virtual-link 192.0.2.9 authentication-key <secret hidden>\n",
+            "\n authentication-key <secret hidden>\n",
+            "mac-authentication password <secret hidden>\n",
+            "mac-authentication nameprefix macauth\n",
             "hostname dom-43\n",
         ] {
             assert!(out.contains(kept), "{kept:?} missing from:\n{out}");
