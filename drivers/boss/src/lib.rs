@@ -55,10 +55,11 @@
 //! scripted sessions (a stack and a standalone switch, CRLF line ends, a
 //! login banner) whose expected backups are the oracle's. Their `show
 //! sys-info` is fakenos's (`docs/platforms/avaya_ers.md`, MIT); their
-//! configuration quotes the header and several sections of a published ERS
-//! 4550T-PWR v5.7.1.021 `show running-config` (the documentation quote
-//! RESEARCH.md names, repository not resolved), with canary secrets and a
-//! `! clock set` line written for the test. The Ctrl-Y screen is left to
+//! configuration follows the header and section shape of a published ERS
+//! 4550T-PWR v5.7.1.021 `show running-config` (a documentation quote whose
+//! repository and licence could not be resolved, so only its shape is
+//! used: names, addresses and values are written for the test), with
+//! canary secrets. The Ctrl-Y screen is left to
 //! the unit test: Oxidized's test double cannot answer a greeting.
 //!
 //! `redact` hides, keeping each keyword (Oxidized's model hides nothing):
