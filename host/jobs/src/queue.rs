@@ -20,7 +20,7 @@
 //! only after its commit, and an archiver that died between the two finds
 //! the commit again (same bytes, the job's commit message) and records it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -309,13 +309,19 @@ impl Worker {
                         // The job cannot be run here (a key that opens
                         // nothing, a bad kind): said once per batch in the
                         // job's log; its tasks wait out a lease, then any
-                        // worker may try again.
+                        // worker may try again, until one has been claimed
+                        // too often: then it fails.
                         if !deferred.iter().any(|(job, _)| *job == task.job) {
                             let message = format!("worker {id} cannot run this job: {e}");
                             tracing::error!("job {}: {message}", task.job);
                             self.log(task.job, None, "error", message);
                         }
-                        deferred.push((task.job, task.device.clone()));
+                        if task.claims > MOST_CLAIMS {
+                            let why = self.redactor.apply(&e.to_string());
+                            self.writer.send(unrunnable(&task, &why));
+                        } else {
+                            deferred.push((task.job, task.device.clone()));
+                        }
                         drop(held);
                         continue;
                     }
@@ -468,7 +474,6 @@ impl Worker {
     /// (then one last pass if the lock is held).
     pub(crate) async fn archive_while(self: Arc<Self>, mut stop: watch::Receiver<Stop>) {
         let poll = Duration::from_secs_f64(self.config.queue.poll_secs.min(1.0));
-        let mut earlier: HashMap<i64, HashMap<String, String>> = HashMap::new();
         loop {
             let mut rest = poll * 2;
             let lock = match self.store.try_archiver_lock().await {
@@ -480,6 +485,11 @@ impl Worker {
             };
             if let Some(mut lock) = lock {
                 tracing::debug!("this process is the archiver");
+                // What each job committed, as last read from the archive:
+                // a cache, read again whenever a configuration is found
+                // already archived (see `archive_pass`), and begun afresh
+                // with each hold of the lock.
+                let mut earlier: HashMap<i64, HashMap<String, String>> = HashMap::new();
                 let mut failures = 0;
                 loop {
                     let stopping = *stop.borrow() != Stop::Run;
@@ -540,25 +550,28 @@ impl Worker {
             if batch.is_empty() {
                 break;
             }
-            for job in batch.iter().map(|s| s.row.job_id) {
-                if let std::collections::hash_map::Entry::Vacant(slot) = earlier.entry(job) {
-                    let since = self
-                        .store
-                        .job(job)
-                        .await?
-                        .and_then(|j| j.started_at)
-                        .map_or(0, |ms| ms / 1000 - 60);
-                    let repository = self.config.git.repository.clone();
-                    let author = self.author();
-                    let found = tokio::task::spawn_blocking(move || {
-                        Archive::open(&repository, author)?.committed_by_job(job, since)
-                    })
-                    .await
-                    .map_err(JobError::GitWriterLost)??;
-                    slot.insert(found);
+            let outcomes = self.commit(&batch).await?;
+            // A configuration the archive already held may have been
+            // committed by this same job: by an archiver that died (or lost
+            // its lock in a database restart) before recording it, and
+            // perhaps is still finishing its pass. Look in the archive's
+            // history after this commit, never before it: the commit that
+            // holds those bytes is then in the history for certain.
+            let mut unknown: Vec<i64> = Vec::new();
+            for (stored, outcome) in batch.iter().zip(&outcomes) {
+                let job = stored.row.job_id;
+                let path = archive::device_path(&stored.group, &stored.row.device);
+                if matches!(outcome, Outcome::Unchanged(_))
+                    && !earlier.get(&job).is_some_and(|e| e.contains_key(&path))
+                    && !unknown.contains(&job)
+                {
+                    unknown.push(job);
                 }
             }
-            let outcomes = self.commit(&batch).await?;
+            for job in unknown {
+                let found = self.committed_by_job(job).await?;
+                earlier.insert(job, found);
+            }
             let mut done = Vec::with_capacity(batch.len());
             for (stored, outcome) in batch.iter().zip(outcomes) {
                 let path = archive::device_path(&stored.group, &stored.row.device);
@@ -599,6 +612,24 @@ impl Worker {
         self.writer.flush().await?;
         hook_runner.finish().await;
         Ok(())
+    }
+
+    /// The device paths commits of job `job` hold in the archive, each
+    /// with its newest such commit.
+    async fn committed_by_job(&self, job: i64) -> Result<HashMap<String, String>, JobError> {
+        let since = self
+            .store
+            .job(job)
+            .await?
+            .and_then(|j| j.started_at)
+            .map_or(0, |ms| ms / 1000 - 60);
+        let (repository, author) = (self.config.git.repository.clone(), self.author());
+        tokio::task::spawn_blocking(move || {
+            Archive::open(&repository, author)?.committed_by_job(job, since)
+        })
+        .await
+        .map_err(JobError::GitWriterLost)?
+        .map_err(JobError::from)
     }
 
     fn author(&self) -> Author {
@@ -711,9 +742,33 @@ async fn run_task(
     stored
 }
 
-/// The tasks a worker has in hand, whose leases its heartbeat renews.
+/// The failed result of a task claimed too often by workers that could not
+/// set up its job.
+fn unrunnable(task: &Task, why: &str) -> netraven_store::Write {
+    netraven_store::Write::Result(netraven_store::ResultRow {
+        job_id: task.job,
+        device: task.device.clone(),
+        status: "failed".into(),
+        error_class: Some(ErrorClass::InvalidDevice.as_str().into()),
+        message: Some(format!(
+            "claimed {} times by workers that could not run its job: {why}",
+            task.claims
+        )),
+        attempts: 0,
+        duration_ms: 0,
+        commit_id: None,
+        changed: false,
+        output: None,
+        finished_at: now_ms(),
+    })
+}
+
+/// The tasks a worker has in hand, whose leases its heartbeat renews, each
+/// with how many times it is in hand: a task whose lease lapsed may be
+/// claimed again by the worker that still runs it, and the first run's end
+/// must not stop the renewal of the second's.
 #[derive(Clone, Default)]
-struct InFlight(Arc<std::sync::Mutex<HashSet<(i64, String)>>>);
+struct InFlight(Arc<std::sync::Mutex<HashMap<(i64, String), usize>>>);
 
 /// One task in hand; dropping it lets its lease run out.
 struct Held {
@@ -724,8 +779,8 @@ struct Held {
 impl InFlight {
     fn hold(&self, job: i64, device: &str) -> Held {
         let key = (job, device.to_string());
-        if let Ok(mut set) = self.0.lock() {
-            set.insert(key.clone());
+        if let Ok(mut held) = self.0.lock() {
+            *held.entry(key.clone()).or_default() += 1;
         }
         Held {
             set: self.clone(),
@@ -736,15 +791,20 @@ impl InFlight {
     fn list(&self) -> Vec<(i64, String)> {
         self.0
             .lock()
-            .map(|set| set.iter().cloned().collect())
+            .map(|held| held.keys().cloned().collect())
             .unwrap_or_default()
     }
 }
 
 impl Drop for Held {
     fn drop(&mut self) {
-        if let Ok(mut set) = self.set.0.lock() {
-            set.remove(&self.key);
+        if let Ok(mut held) = self.set.0.lock()
+            && let Some(count) = held.get_mut(&self.key)
+        {
+            *count -= 1;
+            if *count == 0 {
+                held.remove(&self.key);
+            }
         }
     }
 }
@@ -835,5 +895,138 @@ pub fn describe_wait(wait: &ZoneWait) -> String {
             wait.devices,
             utc(wait.since)
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use netraven_store::{DatabaseConfig, ResultRow, Write};
+    use sqlx::Connection;
+
+    /// A database of this test's own on the tests' PostgreSQL
+    /// (127.0.0.1:5432, trust auth), migrated.
+    async fn own_database(name: &str) -> Store {
+        let admin = "postgres://root@127.0.0.1:5432/test";
+        let mut conn = sqlx::PgConnection::connect(admin)
+            .await
+            .expect("PostgreSQL on 127.0.0.1:5432 (tests/run starts it)");
+        let db = format!("netraven_{name}_{}", std::process::id());
+        for statement in [
+            format!("DROP DATABASE IF EXISTS {db}"),
+            format!("CREATE DATABASE {db}"),
+        ] {
+            sqlx::raw_sql(&statement)
+                .execute(&mut conn)
+                .await
+                .expect(&statement);
+        }
+        Store::open(&DatabaseConfig {
+            url: format!("postgres://root@127.0.0.1:5432/{db}"),
+            ..DatabaseConfig::default()
+        })
+        .await
+        .expect("the test's database")
+    }
+
+    fn stored(job: i64, device: &str, config: &str) -> Write {
+        Write::Stored(Box::new(StoredConfig {
+            row: ResultRow {
+                job_id: job,
+                device: device.into(),
+                status: "ok".into(),
+                error_class: None,
+                message: None,
+                attempts: 1,
+                duration_ms: 10,
+                commit_id: None,
+                changed: false,
+                output: None,
+                finished_at: now_ms(),
+            },
+            group: "core".into(),
+            model: "ios".into(),
+            config: config.into(),
+        }))
+    }
+
+    /// An archiver that had looked at a job's commits, then saw another
+    /// archiver commit some of its configurations without recording them
+    /// (it lost its lock to a database restart, or died), records them as
+    /// changed by the job, with that commit: the history is read after its
+    /// own commit, not trusted from before.
+    #[tokio::test]
+    async fn an_archiver_records_a_job_s_commit_made_by_another_archiver_meanwhile() {
+        let store = own_database("archiver_meanwhile").await;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut config = crate::Config::default();
+        config.git.repository = dir.path().join("archive.git");
+        config.runtime.cache_dir = dir.path().join("cache");
+        config.database.url = store.url().to_string();
+        let devices = ["r1".to_string(), "r2".to_string()];
+        let job = store
+            .create_job("backup", "test", &serde_json::json!({}), &devices)
+            .await
+            .expect("job");
+        assert!(store.enqueue_job(job, 0).await.expect("queued"));
+        store
+            .write_batch(&[
+                stored(job, "r1", "hostname r1\n"),
+                stored(job, "r2", "hostname r2\n"),
+            ])
+            .await
+            .expect("results");
+
+        let runtime = netraven_sandbox::Runtime::new(config.runtime.clone()).expect("runtime");
+        let worker = Arc::new(
+            Worker::new(config.clone(), store.clone(), runtime, Arc::default()).expect("worker"),
+        );
+        // This archiver's view of the job's commits, taken before the other
+        // archiver's commit: none.
+        let mut earlier = HashMap::from([(job, HashMap::new())]);
+        // The other archiver commits r1 and goes without recording it.
+        let author = worker.author();
+        let theirs = Archive::open(&config.git.repository, author)
+            .expect("archive")
+            .commit_batch(
+                &[Change {
+                    job_id: job,
+                    device: "r1".into(),
+                    group: "core".into(),
+                    config: "hostname r1\n".into(),
+                    significant: false,
+                }],
+                &|_, _| None,
+            )
+            .expect("their commit");
+        let Outcome::Committed(theirs) = &theirs[0] else {
+            panic!("their commit: {theirs:?}");
+        };
+
+        worker.archive_pass(&mut earlier).await.expect("a pass");
+
+        let results = store.results(job).await.expect("results");
+        let r1 = results.iter().find(|r| r.device == "r1").expect("r1");
+        let r2 = results.iter().find(|r| r.device == "r2").expect("r2");
+        assert_eq!(r1.commit_id.as_ref(), Some(theirs));
+        assert!(r1.changed, "r1 was changed by the job, in their commit");
+        assert!(r2.changed);
+        assert_ne!(
+            r2.commit_id.as_ref(),
+            Some(theirs),
+            "r2 in a commit of its own"
+        );
+        assert!(store.unarchived(10).await.expect("unarchived").is_empty());
+        let finished = store.job(job).await.expect("job").expect("the job");
+        assert_eq!(finished.status, "succeeded");
+
+        // A late record of an archiver that lost its lock changes nothing:
+        // the first record stands.
+        store
+            .mark_archived(&[(job, "r1".into(), Some("0".repeat(40)), false)])
+            .await
+            .expect("a late record");
+        let again = store.results(job).await.expect("results");
+        assert_eq!(again, results);
     }
 }

@@ -364,6 +364,14 @@ fn three_workers_in_two_zones_back_up_every_device_once_in_its_zone() {
     assert_eq!(again["changed"], 0, "{again}");
     assert_eq!(lab.commits(), commits);
 
+    // Every heartbeat went through: none was chosen as the victim of a
+    // deadlock with the result writer (which let leases lapse, devices be
+    // claimed again and again, and some fail as "claimed 5 times").
+    for w in &workers {
+        let log = w.log();
+        assert!(!log.contains("worker heartbeat:"), "{log}");
+    }
+
     for w in &mut workers {
         assert_eq!(w.terminate(Duration::from_secs(30)), Some(0), "{}", w.log());
         assert!(w.log().contains("stopped:"), "{}", w.log());
@@ -567,6 +575,66 @@ fn a_job_for_a_zone_no_worker_serves_waits_and_says_so() {
     assert!(
         listed.contains("north") && listed.contains("east"),
         "{listed}"
+    );
+    drop(sim);
+}
+
+// ---- a job no worker can set up ------------------------------------------------------
+
+#[test]
+fn a_job_no_worker_can_set_up_fails_its_devices_after_a_few_claims() {
+    let lab = Lab::new(Db::Postgres, &["ios"]);
+    let sim = start_sim(&ios_lab(3, &[]));
+    let inventory = sim.inventory.display().to_string();
+    lab.expect(0, &["devices", "import", &inventory]);
+    // The only worker has a key that opens none of the stored credentials.
+    let wrong_key = "5a".repeat(32);
+    let worker = WorkerProcess::start_via(
+        &lab,
+        &[],
+        None,
+        &[],
+        10,
+        &[("NETRAVEN_SECRET_KEY", wrong_key.as_str())],
+    );
+    wait_until("a live worker", Duration::from_secs(60), || {
+        lab.json(0, &["workers", "--json"])
+            .as_array()
+            .is_some_and(|a| a.len() == 1)
+    });
+    let job = job_id(&lab);
+    let (run, log) = run_job_in_background(&lab, job);
+    // Each claim waits out a lease (2 s) before the next: six claims.
+    wait_until("every device ended", Duration::from_secs(90), || {
+        results(&lab, job) == 3
+    });
+    let (code, summary) = finish(run, &log);
+    assert_eq!(code, 2, "{summary}\n{}", worker.log());
+    assert_eq!(summary["failed"], 3, "{summary}");
+    for failure in summary["failures"].as_array().expect("failures") {
+        assert_eq!(failure["class"], "invalid_device", "{failure}");
+        let message = failure["message"].as_str().unwrap_or("");
+        assert!(
+            message.starts_with("claimed 6 times by workers that could not run its job: ")
+                && message.contains("cannot decrypt with the key from environment"),
+            "{message}"
+        );
+    }
+    assert_eq!(
+        sql(
+            &lab.url,
+            &format!("SELECT DISTINCT claims FROM job_devices WHERE job_id = {job}")
+        ),
+        "6"
+    );
+    let shown = lab.json(0, &["jobs", "show", &job.to_string(), "--json"]);
+    assert!(
+        shown["logs"]
+            .as_array()
+            .is_some_and(|logs| logs.iter().any(|l| l["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("cannot run this job")))),
+        "{shown}"
     );
     drop(sim);
 }

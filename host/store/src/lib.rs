@@ -769,9 +769,15 @@ impl Store {
         if rows.is_empty() {
             return Ok(());
         }
+        // Results last, in the order of their job and device: two writers
+        // that both hold results of the same devices (a task run twice
+        // after its lease lapsed) then lock their rows in the same order,
+        // and one waits for the other instead of deadlocking.
+        let mut ordered: Vec<&Write> = rows.iter().collect();
+        ordered.sort_by(|a, b| Self::task_key(a).cmp(&Self::task_key(b)));
         let batch = async {
             let mut tx = self.pool.begin().await?;
-            for row in rows {
+            for row in ordered {
                 Self::write_one(row).execute(&mut *tx).await?;
                 if let Some(done) = Self::task_done(row) {
                     done.execute(&mut *tx).await?;
@@ -805,15 +811,21 @@ impl Store {
         }
     }
 
+    /// What a row's place in a batch depends on: `None` (first, in the
+    /// order given) for anything but a result, else its job and device.
+    fn task_key(row: &Write) -> Option<(i64, &str)> {
+        match row {
+            Write::Result(r) => Some((r.job_id, r.device.as_str())),
+            Write::Stored(s) => Some((s.row.job_id, s.row.device.as_str())),
+            _ => None,
+        }
+    }
+
     /// A result ends its device's task in the queue (in the same
     /// transaction): no worker claims it again. The worker that held it
     /// stays on record.
     fn task_done(row: &Write) -> Option<Query<'_, sqlx::Any, AnyArguments<'_>>> {
-        let (job, device) = match row {
-            Write::Result(r) => (r.job_id, &r.device),
-            Write::Stored(s) => (s.row.job_id, &s.row.device),
-            _ => return None,
-        };
+        let (job, device) = Self::task_key(row)?;
         Some(
             sqlx::query(
                 "UPDATE job_devices SET done = 1, lease_until = NULL \

@@ -200,10 +200,18 @@ impl Store {
         .await
         .map_err(|e| self.err("workers", e))?;
         let held_json = serde_json::to_string(held).unwrap_or_else(|_| "[]".into());
+        // A row another transaction holds is left alone this beat rather
+        // than waited for: the writer is marking it done, or another worker
+        // is taking it over after a lapse. Waiting let the heartbeat and the
+        // writer lock each other's rows in turn, and PostgreSQL then broke
+        // the deadlock by aborting the heartbeat, every lease with it.
         let renewed = sqlx::query(&format!(
-            "UPDATE job_devices SET lease_until = {DB_NOW} + $2 WHERE worker = $1 AND done = 0 \
-             AND (job_id, device) IN (SELECT (e->>0)::BIGINT, e->>1 \
-                                      FROM json_array_elements($3::json) e)"
+            "UPDATE job_devices t SET lease_until = {DB_NOW} + $2 FROM ( \
+               SELECT job_id, device FROM job_devices WHERE worker = $1 AND done = 0 \
+               AND (job_id, device) IN (SELECT (e->>0)::BIGINT, e->>1 \
+                                        FROM json_array_elements($3::json) e) \
+               ORDER BY job_id, device FOR UPDATE SKIP LOCKED \
+             ) mine WHERE t.job_id = mine.job_id AND t.device = mine.device"
         ))
         .bind(id)
         .bind(lease_ms)
@@ -431,7 +439,9 @@ impl Store {
     }
 
     /// Record what the archive made of stored configurations (commit,
-    /// changed) and drop their text, in one transaction.
+    /// changed) and drop their text, in one transaction. A configuration
+    /// already recorded (by an archiver that lost its lock in a database
+    /// restart and finished its pass) keeps that record.
     pub async fn mark_archived(&self, done: &[(i64, String, Option<String>, bool)]) -> Result<()> {
         let mut tx = self
             .pool
@@ -441,7 +451,7 @@ impl Store {
         for (job, device, commit, changed) in done {
             sqlx::query(
                 "UPDATE job_results SET config = NULL, commit_id = $3, changed = $4 \
-                 WHERE job_id = $1 AND device = $2",
+                 WHERE job_id = $1 AND device = $2 AND config IS NOT NULL",
             )
             .bind(job)
             .bind(device)
