@@ -122,7 +122,11 @@ for n in 1 2 3; do
         shares="$shares $did devices/$(peak_mib "$pid") MiB;"
     done
     stop_workers
-    report "$n worker(s)" "$wall" "; each worker (devices/peak RSS):$shares"
+    # Leases that lapsed while every worker was alive: devices claimed
+    # again, and heartbeats the database refused.
+    again=$(sql "SELECT COUNT(*) FROM job_devices WHERE job_id = $id AND claims > 1")
+    refused=$(cat "$work"/worker-*.log | grep -c "worker heartbeat:" || true)
+    report "$n worker(s)" "$wall" "; each worker (devices/peak RSS):$shares claimed again: $again; heartbeats refused: $refused"
 done
 
 # A worker lost mid-job.

@@ -198,6 +198,19 @@ fn each_device_once(lab: &Lab, job: i64, devices: usize) {
     lab.git(&["fsck", "--full", "--strict"]);
 }
 
+/// Wait until `workers --json` lists `n` live workers.
+fn wait_for_workers(lab: &Lab, n: usize) {
+    wait_until(
+        &format!("{n} live workers"),
+        Duration::from_secs(60),
+        || {
+            lab.json(0, &["workers", "--json"])
+                .as_array()
+                .is_some_and(|a| a.len() == n)
+        },
+    );
+}
+
 fn job_id(lab: &Lab) -> i64 {
     let created = lab.json(0, &["jobs", "create", "--all", "--json"]);
     created["job"].as_i64().expect("job id")
@@ -295,11 +308,7 @@ fn three_workers_in_two_zones_back_up_every_device_once_in_its_zone() {
         .zip(["east", "east", "west"])
         .map(|(w, zone)| (w.id().to_string(), zone))
         .collect();
-    wait_until("three live workers", Duration::from_secs(60), || {
-        lab.json(0, &["workers", "--json"])
-            .as_array()
-            .is_some_and(|a| a.len() == 3)
-    });
+    wait_for_workers(&lab, 3);
 
     // Let the workers' first look for work pass: from here on, only a
     // notification wakes them within the minute.
@@ -481,11 +490,7 @@ fn a_job_for_a_zone_no_worker_serves_waits_and_says_so() {
     let inventory = zoned_inventory(&lab, &sim, &["north"]);
     lab.expect(0, &["devices", "import", &inventory]);
     let _east = WorkerProcess::start(&lab, &["east"], 10);
-    wait_until("a live worker", Duration::from_secs(60), || {
-        lab.json(0, &["workers", "--json"])
-            .as_array()
-            .is_some_and(|a| a.len() == 1)
-    });
+    wait_for_workers(&lab, 1);
     let job = job_id(&lab);
     let (run, log) = run_job_in_background(&lab, job);
     wait_until("the job queued", Duration::from_secs(60), || {
@@ -597,11 +602,7 @@ fn a_job_no_worker_can_set_up_fails_its_devices_after_a_few_claims() {
         10,
         &[("NETRAVEN_SECRET_KEY", wrong_key.as_str())],
     );
-    wait_until("a live worker", Duration::from_secs(60), || {
-        lab.json(0, &["workers", "--json"])
-            .as_array()
-            .is_some_and(|a| a.len() == 1)
-    });
+    wait_for_workers(&lab, 1);
     let job = job_id(&lab);
     let (run, log) = run_job_in_background(&lab, job);
     // Each claim waits out a lease (2 s) before the next: six claims.
@@ -936,15 +937,8 @@ fn each_zone_s_worker_reaches_only_its_own_network_namespace() {
             (worker, zone)
         })
         .collect();
-    wait_until(
-        "a worker in each namespace",
-        Duration::from_secs(60),
-        || {
-            lab.json(0, &["workers", "--json"])
-                .as_array()
-                .is_some_and(|a| a.len() == 2)
-        },
-    );
+    // A worker in each namespace.
+    wait_for_workers(&lab, 2);
     let summary = lab.json(0, &["backup", "--all", "--json"]);
     assert_eq!(summary["succeeded"], 40, "{summary}");
     let job = summary["job"].as_i64().expect("job");
