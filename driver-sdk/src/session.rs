@@ -152,6 +152,45 @@ pub trait Session {
         Ok(kept.then_some(output))
     }
 
+    /// [`essential`](Session::essential) on a device that also refuses in
+    /// words of its own, which the SDK's [`REFUSALS`](crate::text::REFUSALS)
+    /// do not hold (`CLINFR0329  Invalid command`, `SHELL PARSER FAILURE`):
+    /// `refused` reads the command's whole output (echo, output, prompt),
+    /// cuts it as the driver does, and returns the line in which the device
+    /// refused, if it did. Such a refusal fails as the SDK's own do.
+    fn essential_refused_by(
+        &mut self,
+        line: &str,
+        refused: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<String, SessionError> {
+        let raw = self.essential(line)?;
+        if let Some(why) = refused(&raw) {
+            return Err(SessionError::Rejected(format!(
+                "essential command {line:?}: {}",
+                refused_because(&why)
+            )));
+        }
+        Ok(raw)
+    }
+
+    /// [`optional`](Session::optional) on a device that also refuses in
+    /// words of its own: see [`essential_refused_by`](Session::essential_refused_by).
+    /// Such a refusal is logged and left out as the SDK's own are.
+    fn optional_refused_by(
+        &mut self,
+        line: &str,
+        refused: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Option<String>, SessionError> {
+        let Some(raw) = self.optional(line)? else {
+            return Ok(None);
+        };
+        if let Some(why) = refused(&raw) {
+            left_out(self, line, &refused_because(&why));
+            return Ok(None);
+        }
+        Ok(Some(raw))
+    }
+
     /// Read a file that is the configuration itself (SCP/SFTP): a file the
     /// device refuses, or one that is empty, fails with
     /// [`SessionError::Rejected`] naming it as essential, so that a backup
@@ -221,9 +260,13 @@ fn optional_check<S: Session + ?Sized>(session: &mut S, line: &str, output: &str
     let Some(why) = crate::text::refusal(output) else {
         return true;
     };
-    let why = format!("the device refused it: {:?}", why.trim());
-    left_out(session, line, &why);
+    left_out(session, line, &refused_because(why));
     false
+}
+
+/// Why a command is left out: `the device refused it: "<the line>"`.
+fn refused_because(line: &str) -> String {
+    format!("the device refused it: {:?}", line.trim())
 }
 
 /// Log that the optional command `line` was left out, and why.
@@ -239,8 +282,8 @@ fn left_out<S: Session + ?Sized>(session: &mut S, line: &str, why: &str) {
 fn essential_check(line: &str, output: &str) -> Result<(), SessionError> {
     if let Some(why) = crate::text::refusal(output) {
         return Err(SessionError::Rejected(format!(
-            "essential command {line:?}: the device refused it: {:?}",
-            why.trim()
+            "essential command {line:?}: {}",
+            refused_because(why)
         )));
     }
     if output.trim().is_empty() {

@@ -780,6 +780,56 @@ mod tests {
     }
 
     #[test]
+    fn a_vendor_s_own_refusal_wording_is_refused_like_the_sdk_s() {
+        let yaml = "init_prompt: sw>\ncommands:\n  \"show vsx\\n\": \"show vsx\\r\\nCLINFR0329  Invalid command:'show vsx'.\\r\\nsw>\"\n  \"show version\\n\": \"show version\\r\\nR81\\r\\nsw>\"\n  \"show run\\n\": \"show run\\r\\n% Invalid input\\r\\nsw>\"\n";
+        // The vendor's wording, in the first line of the output.
+        let clinfr = |raw: &str| {
+            let output = crate::text::command_output(raw);
+            let first = output.lines().find(|l| !l.trim().is_empty())?;
+            first.starts_with("CLINFR").then(|| first.to_string())
+        };
+        let session = || {
+            let mut s =
+                ReplaySession::new(Transcript::parse(yaml).unwrap(), Mode::Shell, r"^sw>$")
+                    .unwrap();
+            s.read_until(r"^sw>$", None).unwrap();
+            s
+        };
+        let mut s = session();
+        assert_eq!(s.optional_refused_by("show vsx", &clinfr).unwrap(), None);
+        assert_eq!(
+            s.logs,
+            [(
+                Level::Warn,
+                r#"optional command "show vsx" left out: the device refused it: "CLINFR0329  Invalid command:'show vsx'.""#
+                    .to_string()
+            )]
+        );
+        let kept = s.optional_refused_by("show version", &clinfr).unwrap();
+        assert!(kept.is_some_and(|k| k.contains("R81")));
+        // The SDK's own wording still counts.
+        assert_eq!(s.optional_refused_by("show run", &clinfr).unwrap(), None);
+        assert_eq!(s.logs.len(), 2);
+
+        let mut s = session();
+        let err = s.essential_refused_by("show vsx", &clinfr).unwrap_err();
+        assert_eq!(
+            err,
+            SessionError::Rejected(
+                r#"essential command "show vsx": the device refused it: "CLINFR0329  Invalid command:'show vsx'.""#
+                    .into()
+            )
+        );
+        let kept = s.essential_refused_by("show version", &clinfr).unwrap();
+        assert!(kept.contains("R81"), "{kept:?}");
+        let err = s.essential_refused_by("show run", &clinfr).unwrap_err();
+        assert!(
+            matches!(&err, SessionError::Rejected(m) if m.contains("% Invalid input")),
+            "{err:?}"
+        );
+    }
+
+    #[test]
     fn exec_needs_the_exact_key() {
         let yaml = "commands:\n  \"show\\n\": \"x\"\n";
         let mut d = ReplayDevice::new(Transcript::parse(yaml).unwrap(), Mode::Exec);

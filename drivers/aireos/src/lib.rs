@@ -113,15 +113,8 @@ impl Driver for Aireos {
                 config.push('\n');
             }
         }
-        let raw = session.essential(SHOW_CONFIG)?;
-        let out = text::command_output(&raw);
-        if let Some(why) = aireos_refusal(&out) {
-            return Err(SessionError::Rejected(format!(
-                "essential command {SHOW_CONFIG:?}: the device refused it: {why:?}"
-            ))
-            .into());
-        }
-        config.push_str(&clean(&out));
+        let raw = session.essential_refused_by(SHOW_CONFIG, &refused)?;
+        config.push_str(&clean(&text::command_output(&raw)));
         Ok(Backup::config(config))
     }
 
@@ -138,18 +131,13 @@ impl Driver for Aireos {
 /// An optional command's output without echo and prompt, or `None` when
 /// the controller refused it (in the SDK's wording or AireOS's own).
 fn optional(session: &mut dyn Session, cmd: &str) -> Result<Option<String>, DriverError> {
-    let Some(raw) = session.optional(cmd)? else {
-        return Ok(None);
-    };
-    let out = text::command_output(&raw);
-    if let Some(why) = aireos_refusal(&out) {
-        session.log(
-            Level::Warn,
-            &format!("optional command {cmd:?} left out: the device refused it: {why:?}"),
-        );
-        return Ok(None);
-    }
-    Ok(Some(out))
+    let raw = session.optional_refused_by(cmd, &refused)?;
+    Ok(raw.map(|raw| text::command_output(&raw)))
+}
+
+/// AireOS's own refusal in a command's whole output (echo, output, prompt).
+fn refused(raw: &str) -> Option<String> {
+    aireos_refusal(&text::command_output(raw)).map(String::from)
 }
 
 /// The line with AireOS's `Incorrect usage.` if it is the first line the

@@ -124,14 +124,7 @@ impl Driver for Dlink {
             config.push_str(&text::comment(&vlan, COMMENT));
         }
 
-        let raw = session.essential(SHOW_CONFIG)?;
-        if let Some(why) = dlink_refusal(&text::cut_echo(&raw)) {
-            return Err(SessionError::Rejected(format!(
-                "essential command {SHOW_CONFIG:?}: the device refused it: {:?}",
-                why.trim()
-            ))
-            .into());
-        }
+        let raw = session.essential_refused_by(SHOW_CONFIG, &refused)?;
         let current = oxidized_cut(&raw).ok_or_else(|| too_short(SHOW_CONFIG, &raw))?;
         check_closed(&current)?;
         config.push_str(&current);
@@ -157,22 +150,17 @@ impl Driver for Dlink {
 /// SDK's refusals, then D-Link's own), logged as the SDK logs it. Otherwise
 /// its output, cut as Oxidized cuts it.
 fn optional(session: &mut dyn Session, command: &str) -> Result<Option<String>, DriverError> {
-    let Some(raw) = session.optional(command)? else {
+    let Some(raw) = session.optional_refused_by(command, &refused)? else {
         return Ok(None);
     };
-    if let Some(why) = dlink_refusal(&text::cut_echo(&raw)) {
-        session.log(
-            Level::Warn,
-            &format!(
-                "optional command {command:?} left out: the device refused it: {:?}",
-                why.trim()
-            ),
-        );
-        return Ok(None);
-    }
     oxidized_cut(&raw)
         .map(Some)
         .ok_or_else(|| too_short(command, &raw))
+}
+
+/// D-Link's own refusal in a command's whole output (echo, output, prompt).
+fn refused(raw: &str) -> Option<String> {
+    dlink_refusal(&text::cut_echo(raw)).map(String::from)
 }
 
 /// The line in which a classic D-Link CLI refused a command, if it did: one

@@ -142,30 +142,19 @@ fn clish_refusal(output: &str) -> Option<&str> {
 /// A command's output without echo and prompt, or `None` (logged) when the
 /// gateway refused it, in the SDK's wording or in clish's.
 fn optional(session: &mut dyn Session, command: &str) -> Result<Option<String>, DriverError> {
-    let Some(raw) = session.optional(command)? else {
-        return Ok(None);
-    };
-    let out = text::command_output(&raw);
-    if let Some(why) = clish_refusal(&out) {
-        session.log(
-            Level::Warn,
-            &format!("optional command {command:?} left out: the device refused it: {why:?}"),
-        );
-        return Ok(None);
-    }
-    Ok(Some(out))
+    let raw = session.optional_refused_by(command, &refused)?;
+    Ok(raw.map(|raw| text::command_output(&raw)))
 }
 
 /// A command's output without echo and prompt; a refusal fails the backup.
 fn essential(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
-    let out = text::command_output(&session.essential(command)?);
-    if let Some(why) = clish_refusal(&out) {
-        return Err(SessionError::Rejected(format!(
-            "essential command {command:?}: the device refused it: {why:?}"
-        ))
-        .into());
-    }
-    Ok(out)
+    let raw = session.essential_refused_by(command, &refused)?;
+    Ok(text::command_output(&raw))
+}
+
+/// clish's own refusal in a command's whole output (echo, output, prompt).
+fn refused(raw: &str) -> Option<String> {
+    clish_refusal(&text::command_output(raw)).map(String::from)
 }
 
 /// A command that prints nothing when it works (`set virtual-system N`);

@@ -98,31 +98,14 @@ impl Driver for Isam {
 
         let mut config = String::new();
         for command in COMMENTED {
-            let Some(raw) = session.optional(command)? else {
+            let Some(raw) = session.optional_refused_by(command, &refused)? else {
                 continue;
             };
-            let output = text::command_output(&raw);
-            if let Some(why) = isam_refusal(&output) {
-                session.log(
-                    Level::Warn,
-                    &format!(
-                        "optional command {command:?} left out: the device refused it: {why:?}"
-                    ),
-                );
-                continue;
-            }
-            config.push_str(&text::comment(&output, "# "));
+            config.push_str(&text::comment(&text::command_output(&raw), "# "));
         }
 
-        let raw = session.essential(SHOW_CONFIG)?;
-        let output = text::command_output(&raw);
-        if let Some(why) = isam_refusal(&output) {
-            return Err(SessionError::Rejected(format!(
-                "essential command {SHOW_CONFIG:?}: the device refused it: {why:?}"
-            ))
-            .into());
-        }
-        config.push_str(&output);
+        let raw = session.essential_refused_by(SHOW_CONFIG, &refused)?;
+        config.push_str(&text::command_output(&raw));
         Ok(Backup::config(config))
     }
 
@@ -144,6 +127,11 @@ const ISAM_REFUSALS: [&str; 4] = [
     "Error :",
     "Error:",
 ];
+
+/// ISAM's own refusal in a command's whole output (echo, output, prompt).
+fn refused(raw: &str) -> Option<String> {
+    isam_refusal(&text::command_output(raw)).map(String::from)
+}
 
 /// The line in which ISAM refused the command, if it did: one of the first
 /// four lines of `output` (without echo and prompt) that are neither blank

@@ -144,14 +144,7 @@ impl Driver for Saos {
             config.push_str(&text::comment(&cleaned, COMMENT));
         }
 
-        let raw = session.essential(SHOW_CONFIG)?;
-        let running = cut(&raw);
-        if let Some(why) = shell_refusal(&running) {
-            return Err(SessionError::Rejected(format!(
-                "essential command {SHOW_CONFIG:?}: the device refused it: {why:?}"
-            ))
-            .into());
-        }
+        let running = cut(&session.essential_refused_by(SHOW_CONFIG, &refused)?);
         config.push_str(&CONFIG_STAMPS.replace_all(&running, ""));
         Ok(Backup::config(config))
     }
@@ -179,18 +172,13 @@ fn cut(raw: &str) -> String {
 /// An optional command's cut output, or `None` when the switch refused it,
 /// in the SDK's wording or SAOS's own (logged as left out).
 fn optional(session: &mut dyn Session, command: &str) -> Result<Option<String>, DriverError> {
-    let Some(raw) = session.optional(command)? else {
-        return Ok(None);
-    };
-    let output = cut(&raw);
-    if let Some(why) = shell_refusal(&output) {
-        session.log(
-            Level::Warn,
-            &format!("optional command {command:?} left out: the device refused it: {why:?}"),
-        );
-        return Ok(None);
-    }
-    Ok(Some(output))
+    let raw = session.optional_refused_by(command, &refused)?;
+    Ok(raw.map(|raw| cut(&raw)))
+}
+
+/// SAOS's own refusal in a command's whole output (echo, output, prompt).
+fn refused(raw: &str) -> Option<String> {
+    shell_refusal(&cut(raw)).map(String::from)
 }
 
 /// The `SHELL PARSER FAILURE` line, if it is among the first lines the

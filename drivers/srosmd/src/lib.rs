@@ -105,13 +105,7 @@ impl Driver for Srosmd {
         if let Some(raw) = optional(session, SHOW_BOF)? {
             config.push_str(&clean(SHOW_BOF, &raw));
         }
-        let raw = session.essential(SHOW_CONFIG)?;
-        if let Some(why) = mdcli_refusal(&text::command_output(&raw)) {
-            return Err(SessionError::Rejected(format!(
-                "essential command {SHOW_CONFIG:?}: the device refused it: {why:?}"
-            ))
-            .into());
-        }
+        let raw = session.essential_refused_by(SHOW_CONFIG, &refused)?;
         config.push_str(&clean(SHOW_CONFIG, &raw));
         Ok(Backup::config(config))
     }
@@ -139,17 +133,12 @@ fn mdcli_refusal(output: &str) -> Option<&str> {
 
 /// A command's whole output, or `None` (logged) when the router refused it.
 fn optional(session: &mut dyn Session, command: &str) -> Result<Option<String>, DriverError> {
-    let Some(raw) = session.optional(command)? else {
-        return Ok(None);
-    };
-    if let Some(why) = mdcli_refusal(&text::command_output(&raw)) {
-        session.log(
-            Level::Warn,
-            &format!("optional command {command:?} left out: the device refused it: {why:?}"),
-        );
-        return Ok(None);
-    }
-    Ok(Some(raw))
+    Ok(session.optional_refused_by(command, &refused)?)
+}
+
+/// MD-CLI's own refusal in a command's whole output (echo, output, prompt).
+fn refused(raw: &str) -> Option<String> {
+    mdcli_refusal(&text::command_output(raw)).map(String::from)
 }
 
 /// One command's output as Oxidized's model cleans it: `# COMMAND: ...`

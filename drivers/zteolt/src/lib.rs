@@ -121,30 +121,13 @@ impl Driver for Zteolt {
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
         let mut config = String::new();
         for command in COMMENTED {
-            let Some(raw) = session.optional(command)? else {
+            let Some(raw) = session.optional_refused_by(command, &refused)? else {
                 continue;
             };
-            let output = oxidized_cut(&raw);
-            if let Some(why) = numbered_refusal(&output) {
-                session.log(
-                    Level::Warn,
-                    &format!(
-                        "optional command {command:?} left out: the device refused it: {why:?}"
-                    ),
-                );
-                continue;
-            }
-            config.push_str(&text::comment(&output, COMMENT));
+            config.push_str(&text::comment(&oxidized_cut(&raw), COMMENT));
         }
 
-        let raw = session.essential(SHOW_CONFIG)?;
-        let output = oxidized_cut(&raw);
-        if let Some(why) = numbered_refusal(&output) {
-            return Err(SessionError::Rejected(format!(
-                "essential command {SHOW_CONFIG:?}: the device refused it: {why:?}"
-            ))
-            .into());
-        }
+        let output = oxidized_cut(&session.essential_refused_by(SHOW_CONFIG, &refused)?);
         if !closes_with_section_tag(&output) {
             complete(SHOW_CONFIG, &output, "end")?;
         }
@@ -181,6 +164,11 @@ impl Driver for Zteolt {
 fn oxidized_cut(raw: &str) -> String {
     let erased = text::replace_all(&text::unix_newlines(raw), ERASED);
     text::cut_echo_and_prompt(&erased)
+}
+
+/// The numbered refusal in a command's whole output (echo, output, prompt).
+fn refused(raw: &str) -> Option<String> {
+    numbered_refusal(&oxidized_cut(raw)).map(String::from)
 }
 
 /// The C600 family's numbered refusal (`%Error 140303: Invalid input
