@@ -789,9 +789,8 @@ mod tests {
             first.starts_with("CLINFR").then(|| first.to_string())
         };
         let session = || {
-            let mut s =
-                ReplaySession::new(Transcript::parse(yaml).unwrap(), Mode::Shell, r"^sw>$")
-                    .unwrap();
+            let mut s = ReplaySession::new(Transcript::parse(yaml).unwrap(), Mode::Shell, r"^sw>$")
+                .unwrap();
             s.read_until(r"^sw>$", None).unwrap();
             s
         };

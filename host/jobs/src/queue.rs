@@ -950,6 +950,26 @@ mod tests {
         }))
     }
 
+    /// A task in hand twice (its lease lapsed and this worker claimed it
+    /// again while the first run went on) keeps its lease renewed until
+    /// both runs have ended.
+    #[test]
+    fn a_task_held_twice_is_renewed_until_both_holds_end() {
+        let in_flight = InFlight::default();
+        let first = in_flight.hold(7, "r1");
+        let second = in_flight.hold(7, "r1");
+        let other = in_flight.hold(7, "r2");
+        let mut held = in_flight.list();
+        held.sort();
+        assert_eq!(held, [(7, "r1".to_string()), (7, "r2".to_string())]);
+        drop(first);
+        assert!(in_flight.list().contains(&(7, "r1".to_string())));
+        drop(second);
+        assert_eq!(in_flight.list(), [(7, "r2".to_string())]);
+        drop(other);
+        assert!(in_flight.list().is_empty());
+    }
+
     /// An archiver that had looked at a job's commits, then saw another
     /// archiver commit some of its configurations without recording them
     /// (it lost its lock to a database restart, or died), records them as
