@@ -48,7 +48,9 @@ pub mod harness;
 pub use driver::{
     Backup, CommandOutput, Device, Driver, DriverError, DriverInfo, LoginPrompts, Mode,
 };
-pub use session::{Level, Secret, Session, SessionError, complete};
+pub use session::{
+    Level, Secret, Session, SessionError, complete, essential_refused_by, optional_refused_by,
+};
 
 /// A fixed-seed xorshift generator: the tests' generated inputs repeat
 /// from run to run, so a failure can be replayed.
@@ -69,7 +71,7 @@ pub const CONTRACT_VERSION: &str = "0.1.0";
 pub mod prelude {
     pub use crate::{
         Backup, CommandOutput, Device, Driver, DriverError, DriverInfo, Level, LoginPrompts, Mode,
-        Secret, Session, SessionError, complete,
+        Secret, Session, SessionError, complete, essential_refused_by, optional_refused_by,
     };
     pub use crate::{login, text};
 }

@@ -152,45 +152,6 @@ pub trait Session {
         Ok(kept.then_some(output))
     }
 
-    /// [`essential`](Session::essential) on a device that also refuses in
-    /// words of its own, which the SDK's [`REFUSALS`](crate::text::REFUSALS)
-    /// do not hold (`CLINFR0329  Invalid command`, `SHELL PARSER FAILURE`):
-    /// `refused` reads the command's whole output (echo, output, prompt),
-    /// cuts it as the driver does, and returns the line in which the device
-    /// refused, if it did. Such a refusal fails as the SDK's own do.
-    fn essential_refused_by(
-        &mut self,
-        line: &str,
-        refused: &dyn Fn(&str) -> Option<String>,
-    ) -> Result<String, SessionError> {
-        let raw = self.essential(line)?;
-        if let Some(why) = refused(&raw) {
-            return Err(SessionError::Rejected(format!(
-                "essential command {line:?}: {}",
-                refused_because(&why)
-            )));
-        }
-        Ok(raw)
-    }
-
-    /// [`optional`](Session::optional) on a device that also refuses in
-    /// words of its own: see [`essential_refused_by`](Session::essential_refused_by).
-    /// Such a refusal is logged and left out as the SDK's own are.
-    fn optional_refused_by(
-        &mut self,
-        line: &str,
-        refused: &dyn Fn(&str) -> Option<String>,
-    ) -> Result<Option<String>, SessionError> {
-        let Some(raw) = self.optional(line)? else {
-            return Ok(None);
-        };
-        if let Some(why) = refused(&raw) {
-            left_out(self, line, &refused_because(&why));
-            return Ok(None);
-        }
-        Ok(Some(raw))
-    }
-
     /// Read a file that is the configuration itself (SCP/SFTP): a file the
     /// device refuses, or one that is empty, fails with
     /// [`SessionError::Rejected`] naming it as essential, so that a backup
@@ -242,6 +203,46 @@ pub fn complete(line: &str, output: &str, closing: &str) -> Result<(), SessionEr
             "essential command {line:?}: the device printed nothing"
         ))),
     }
+}
+
+/// [`Session::essential`] on a device that also refuses in words of its
+/// own, which the SDK's [`REFUSALS`](crate::text::REFUSALS) do not hold
+/// (`CLINFR0329  Invalid command`, `SHELL PARSER FAILURE`): `refused` reads
+/// the command's whole output (echo, output, prompt), cuts it as the driver
+/// does, and returns the line in which the device refused, if it did. Such
+/// a refusal fails as the SDK's own do. A free function, not a method, so
+/// that only the drivers that call it carry it.
+pub fn essential_refused_by<S: Session + ?Sized>(
+    session: &mut S,
+    line: &str,
+    refused: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, SessionError> {
+    let raw = session.essential(line)?;
+    if let Some(why) = refused(&raw) {
+        return Err(SessionError::Rejected(format!(
+            "essential command {line:?}: {}",
+            refused_because(&why)
+        )));
+    }
+    Ok(raw)
+}
+
+/// [`Session::optional`] on a device that also refuses in words of its
+/// own: see [`essential_refused_by`]. Such a refusal is logged and left out
+/// as the SDK's own are.
+pub fn optional_refused_by<S: Session + ?Sized>(
+    session: &mut S,
+    line: &str,
+    refused: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<String>, SessionError> {
+    let Some(raw) = session.optional(line)? else {
+        return Ok(None);
+    };
+    if let Some(why) = refused(&raw) {
+        left_out(session, line, &refused_because(&why));
+        return Ok(None);
+    }
+    Ok(Some(raw))
 }
 
 /// The last `n` characters of `s`.

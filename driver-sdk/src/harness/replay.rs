@@ -795,7 +795,10 @@ mod tests {
             s
         };
         let mut s = session();
-        assert_eq!(s.optional_refused_by("show vsx", &clinfr).unwrap(), None);
+        assert_eq!(
+            crate::optional_refused_by(&mut s, "show vsx", &clinfr).unwrap(),
+            None
+        );
         assert_eq!(
             s.logs,
             [(
@@ -804,14 +807,17 @@ mod tests {
                     .to_string()
             )]
         );
-        let kept = s.optional_refused_by("show version", &clinfr).unwrap();
+        let kept = crate::optional_refused_by(&mut s, "show version", &clinfr).unwrap();
         assert!(kept.is_some_and(|k| k.contains("R81")));
         // The SDK's own wording still counts.
-        assert_eq!(s.optional_refused_by("show run", &clinfr).unwrap(), None);
+        assert_eq!(
+            crate::optional_refused_by(&mut s, "show run", &clinfr).unwrap(),
+            None
+        );
         assert_eq!(s.logs.len(), 2);
 
         let mut s = session();
-        let err = s.essential_refused_by("show vsx", &clinfr).unwrap_err();
+        let err = crate::essential_refused_by(&mut s, "show vsx", &clinfr).unwrap_err();
         assert_eq!(
             err,
             SessionError::Rejected(
@@ -819,9 +825,9 @@ mod tests {
                     .into()
             )
         );
-        let kept = s.essential_refused_by("show version", &clinfr).unwrap();
+        let kept = crate::essential_refused_by(&mut s, "show version", &clinfr).unwrap();
         assert!(kept.contains("R81"), "{kept:?}");
-        let err = s.essential_refused_by("show run", &clinfr).unwrap_err();
+        let err = crate::essential_refused_by(&mut s, "show run", &clinfr).unwrap_err();
         assert!(
             matches!(&err, SessionError::Rejected(m) if m.contains("% Invalid input")),
             "{err:?}"

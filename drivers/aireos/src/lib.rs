@@ -113,7 +113,7 @@ impl Driver for Aireos {
                 config.push('\n');
             }
         }
-        let raw = session.essential_refused_by(SHOW_CONFIG, &refused)?;
+        let raw = essential_refused_by(session, SHOW_CONFIG, &refused)?;
         config.push_str(&clean(&text::command_output(&raw)));
         Ok(Backup::config(config))
     }
@@ -131,7 +131,7 @@ impl Driver for Aireos {
 /// An optional command's output without echo and prompt, or `None` when
 /// the controller refused it (in the SDK's wording or AireOS's own).
 fn optional(session: &mut dyn Session, cmd: &str) -> Result<Option<String>, DriverError> {
-    let raw = session.optional_refused_by(cmd, &refused)?;
+    let raw = optional_refused_by(session, cmd, &refused)?;
     Ok(raw.map(|raw| text::command_output(&raw)))
 }
 

@@ -124,7 +124,7 @@ impl Driver for Dlink {
             config.push_str(&text::comment(&vlan, COMMENT));
         }
 
-        let raw = session.essential_refused_by(SHOW_CONFIG, &refused)?;
+        let raw = essential_refused_by(session, SHOW_CONFIG, &refused)?;
         let current = oxidized_cut(&raw).ok_or_else(|| too_short(SHOW_CONFIG, &raw))?;
         check_closed(&current)?;
         config.push_str(&current);
@@ -150,7 +150,7 @@ impl Driver for Dlink {
 /// SDK's refusals, then D-Link's own), logged as the SDK logs it. Otherwise
 /// its output, cut as Oxidized cuts it.
 fn optional(session: &mut dyn Session, command: &str) -> Result<Option<String>, DriverError> {
-    let Some(raw) = session.optional_refused_by(command, &refused)? else {
+    let Some(raw) = optional_refused_by(session, command, &refused)? else {
         return Ok(None);
     };
     oxidized_cut(&raw)

@@ -142,13 +142,13 @@ fn clish_refusal(output: &str) -> Option<&str> {
 /// A command's output without echo and prompt, or `None` (logged) when the
 /// gateway refused it, in the SDK's wording or in clish's.
 fn optional(session: &mut dyn Session, command: &str) -> Result<Option<String>, DriverError> {
-    let raw = session.optional_refused_by(command, &refused)?;
+    let raw = optional_refused_by(session, command, &refused)?;
     Ok(raw.map(|raw| text::command_output(&raw)))
 }
 
 /// A command's output without echo and prompt; a refusal fails the backup.
 fn essential(session: &mut dyn Session, command: &str) -> Result<String, DriverError> {
-    let raw = session.essential_refused_by(command, &refused)?;
+    let raw = essential_refused_by(session, command, &refused)?;
     Ok(text::command_output(&raw))
 }
 

@@ -98,13 +98,13 @@ impl Driver for Isam {
 
         let mut config = String::new();
         for command in COMMENTED {
-            let Some(raw) = session.optional_refused_by(command, &refused)? else {
+            let Some(raw) = optional_refused_by(session, command, &refused)? else {
                 continue;
             };
             config.push_str(&text::comment(&text::command_output(&raw), "# "));
         }
 
-        let raw = session.essential_refused_by(SHOW_CONFIG, &refused)?;
+        let raw = essential_refused_by(session, SHOW_CONFIG, &refused)?;
         config.push_str(&text::command_output(&raw));
         Ok(Backup::config(config))
     }

@@ -144,7 +144,7 @@ impl Driver for Saos {
             config.push_str(&text::comment(&cleaned, COMMENT));
         }
 
-        let running = cut(&session.essential_refused_by(SHOW_CONFIG, &refused)?);
+        let running = cut(&essential_refused_by(session, SHOW_CONFIG, &refused)?);
         config.push_str(&CONFIG_STAMPS.replace_all(&running, ""));
         Ok(Backup::config(config))
     }
@@ -172,7 +172,7 @@ fn cut(raw: &str) -> String {
 /// An optional command's cut output, or `None` when the switch refused it,
 /// in the SDK's wording or SAOS's own (logged as left out).
 fn optional(session: &mut dyn Session, command: &str) -> Result<Option<String>, DriverError> {
-    let raw = session.optional_refused_by(command, &refused)?;
+    let raw = optional_refused_by(session, command, &refused)?;
     Ok(raw.map(|raw| cut(&raw)))
 }
 

@@ -105,7 +105,7 @@ impl Driver for Srosmd {
         if let Some(raw) = optional(session, SHOW_BOF)? {
             config.push_str(&clean(SHOW_BOF, &raw));
         }
-        let raw = session.essential_refused_by(SHOW_CONFIG, &refused)?;
+        let raw = essential_refused_by(session, SHOW_CONFIG, &refused)?;
         config.push_str(&clean(SHOW_CONFIG, &raw));
         Ok(Backup::config(config))
     }
@@ -133,7 +133,7 @@ fn mdcli_refusal(output: &str) -> Option<&str> {
 
 /// A command's whole output, or `None` (logged) when the router refused it.
 fn optional(session: &mut dyn Session, command: &str) -> Result<Option<String>, DriverError> {
-    Ok(session.optional_refused_by(command, &refused)?)
+    Ok(optional_refused_by(session, command, &refused)?)
 }
 
 /// MD-CLI's own refusal in a command's whole output (echo, output, prompt).

@@ -121,13 +121,13 @@ impl Driver for Zteolt {
     fn backup(session: &mut dyn Session, _device: &Device) -> Result<Backup, DriverError> {
         let mut config = String::new();
         for command in COMMENTED {
-            let Some(raw) = session.optional_refused_by(command, &refused)? else {
+            let Some(raw) = optional_refused_by(session, command, &refused)? else {
                 continue;
             };
             config.push_str(&text::comment(&oxidized_cut(&raw), COMMENT));
         }
 
-        let output = oxidized_cut(&session.essential_refused_by(SHOW_CONFIG, &refused)?);
+        let output = oxidized_cut(&essential_refused_by(session, SHOW_CONFIG, &refused)?);
         if !closes_with_section_tag(&output) {
             complete(SHOW_CONFIG, &output, "end")?;
         }
