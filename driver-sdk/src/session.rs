@@ -219,10 +219,7 @@ pub fn essential_refused_by<S: Session + ?Sized>(
 ) -> Result<String, SessionError> {
     let raw = session.essential(line)?;
     if let Some(why) = refused(&raw) {
-        return Err(SessionError::Rejected(format!(
-            "essential command {line:?}: {}",
-            refused_because(&why)
-        )));
+        return Err(essential_refused(line, &why));
     }
     Ok(raw)
 }
@@ -265,6 +262,14 @@ fn optional_check<S: Session + ?Sized>(session: &mut S, line: &str, output: &str
     false
 }
 
+/// The essential command `line` was refused, in line `why`.
+fn essential_refused(line: &str, why: &str) -> SessionError {
+    SessionError::Rejected(format!(
+        "essential command {line:?}: {}",
+        refused_because(why)
+    ))
+}
+
 /// Why a command is left out: `the device refused it: "<the line>"`.
 fn refused_because(line: &str) -> String {
     format!("the device refused it: {:?}", line.trim())
@@ -282,10 +287,7 @@ fn left_out<S: Session + ?Sized>(session: &mut S, line: &str, why: &str) {
 /// empty.
 fn essential_check(line: &str, output: &str) -> Result<(), SessionError> {
     if let Some(why) = crate::text::refusal(output) {
-        return Err(SessionError::Rejected(format!(
-            "essential command {line:?}: {}",
-            refused_because(why)
-        )));
+        return Err(essential_refused(line, why));
     }
     if output.trim().is_empty() {
         return Err(SessionError::Rejected(format!(

@@ -807,19 +807,14 @@ impl DeviceContext {
             "warn",
             format!("failed ({}): {message}", failure.class),
         ));
-        self.row(Write::Result(ResultRow {
-            job_id: self.job,
-            device: name.to_string(),
-            status: "failed".into(),
-            error_class: Some(failure.class.as_str().into()),
-            message: Some(message),
-            attempts: i64::from(attempts),
-            duration_ms: started.elapsed().as_millis() as i64,
-            commit_id: None,
-            changed: false,
-            output: None,
-            finished_at: now_ms(),
-        }));
+        self.row(failed_result(
+            self.job,
+            name,
+            failure.class,
+            message,
+            i64::from(attempts),
+            started.elapsed().as_millis() as i64,
+        ));
         (self.progress)(&Tick {
             ok: false,
             total: self.total,
@@ -871,4 +866,29 @@ fn backoff(config: &Config, attempt: u32) -> Duration {
     let capped = base.min(w.retry_backoff_max_secs);
     let jitter = 0.75 + 0.5 * (now_ms() % 1000) as f64 / 1000.0;
     Duration::from_secs_f64((capped * jitter).min(w.retry_backoff_max_secs))
+}
+
+/// The result row of a device that failed: `class` and `message` (already
+/// scrubbed), after `attempts` in `duration_ms`.
+pub(crate) fn failed_result(
+    job: i64,
+    device: &str,
+    class: ErrorClass,
+    message: String,
+    attempts: i64,
+    duration_ms: i64,
+) -> Write {
+    Write::Result(ResultRow {
+        job_id: job,
+        device: device.to_string(),
+        status: "failed".into(),
+        error_class: Some(class.as_str().into()),
+        message: Some(message),
+        attempts,
+        duration_ms,
+        commit_id: None,
+        changed: false,
+        output: None,
+        finished_at: now_ms(),
+    })
 }

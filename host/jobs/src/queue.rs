@@ -318,7 +318,17 @@ impl Worker {
                         }
                         if task.claims > MOST_CLAIMS {
                             let why = self.redactor.apply(&e.to_string());
-                            self.writer.send(unrunnable(&task, &why));
+                            self.writer.send(crate::failed_result(
+                                task.job,
+                                &task.device,
+                                ErrorClass::InvalidDevice,
+                                format!(
+                                    "claimed {} times by workers that could not run its job: {why}",
+                                    task.claims
+                                ),
+                                0,
+                                0,
+                            ));
                         } else {
                             deferred.push((task.job, task.device.clone()));
                         }
@@ -557,12 +567,15 @@ impl Worker {
             // perhaps is still finishing its pass. Look in the archive's
             // history after this commit, never before it: the commit that
             // holds those bytes is then in the history for certain.
+            let paths: Vec<String> = batch
+                .iter()
+                .map(|s| archive::device_path(&s.group, &s.row.device))
+                .collect();
             let mut unknown: Vec<i64> = Vec::new();
-            for (stored, outcome) in batch.iter().zip(&outcomes) {
+            for ((stored, outcome), path) in batch.iter().zip(&outcomes).zip(&paths) {
                 let job = stored.row.job_id;
-                let path = archive::device_path(&stored.group, &stored.row.device);
                 if matches!(outcome, Outcome::Unchanged(_))
-                    && !earlier.get(&job).is_some_and(|e| e.contains_key(&path))
+                    && !earlier.get(&job).is_some_and(|e| e.contains_key(path))
                     && !unknown.contains(&job)
                 {
                     unknown.push(job);
@@ -573,9 +586,8 @@ impl Worker {
                 earlier.insert(job, found);
             }
             let mut done = Vec::with_capacity(batch.len());
-            for (stored, outcome) in batch.iter().zip(outcomes) {
-                let path = archive::device_path(&stored.group, &stored.row.device);
-                let before = earlier.get(&stored.row.job_id).and_then(|e| e.get(&path));
+            for ((stored, outcome), path) in batch.iter().zip(outcomes).zip(&paths) {
+                let before = earlier.get(&stored.row.job_id).and_then(|e| e.get(path));
                 let (commit, changed) = match (outcome, before) {
                     (Outcome::Committed(id), _) => {
                         hook_runner.hooks().send(hooks::Event {
@@ -740,27 +752,6 @@ async fn run_task(
     let (done, stored) = oneshot::channel();
     let _ = writer.send(Msg::Flush(done));
     stored
-}
-
-/// The failed result of a task claimed too often by workers that could not
-/// set up its job.
-fn unrunnable(task: &Task, why: &str) -> netraven_store::Write {
-    netraven_store::Write::Result(netraven_store::ResultRow {
-        job_id: task.job,
-        device: task.device.clone(),
-        status: "failed".into(),
-        error_class: Some(ErrorClass::InvalidDevice.as_str().into()),
-        message: Some(format!(
-            "claimed {} times by workers that could not run its job: {why}",
-            task.claims
-        )),
-        attempts: 0,
-        duration_ms: 0,
-        commit_id: None,
-        changed: false,
-        output: None,
-        finished_at: now_ms(),
-    })
 }
 
 /// The tasks a worker has in hand, whose leases its heartbeat renews, each
